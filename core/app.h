@@ -1,0 +1,66 @@
+/*
+ * app.h - what one worker holds for its whole life: configuration,
+ * the database connection, loaded plugins and entities, the rules
+ * engine.  Built after fork, used by one request at a time.
+ */
+#ifndef KILN_APP_H
+#define KILN_APP_H
+
+#include <stddef.h>
+
+#include "kiln-plugin.h"
+
+struct db;
+struct rules;
+struct entity;
+
+struct conf {
+	const char	*db;		/* database file */
+	const char	*plugins;	/* plugin directory */
+	const char	*rules;		/* rule directory */
+	const char	*www;		/* static files (served by the web server) */
+	const char	*static_url;	/* URL of www/ as the browser sees it */
+	const char	*currency;	/* ISO 4217 code shown with money */
+	const char	*listen;	/* kiln serve */
+	int		 workers;
+	int		 max_requests;	/* recycle a worker after this many */
+	size_t		 max_body;	/* bytes; larger bodies get 413 */
+	int		 session_idle;	/* seconds */
+	int		 session_max;	/* seconds */
+	int		 trust_remote_user;
+	const char	*file;		/* the file read, for messages */
+};
+
+struct plugin {
+	const struct kiln_plugin *desc;
+	void			*handle;
+	const char		*path;
+};
+
+struct app {
+	struct arena		*perm;		/* lives as long as the worker */
+	struct conf		 conf;
+	struct db		*db;
+	struct rules		*rules;
+	struct plugin		*plugins;
+	size_t			 nplugins;
+	struct entity		*entities;
+	size_t			 nentities;
+};
+
+/* Defaults, then the file, then the environment; 0 or -1 (message printed). */
+int		 conf_load(struct conf *, const char *file, int required);
+void		 conf_defaults(struct conf *);
+void		 conf_free(struct conf *);
+
+
+
+#define APP_RULES	0x01	/* load the rules engine */
+#define APP_CREATE	0x02	/* create the database file (kiln init) */
+
+/* Open what a worker or command needs: database, plugins, entities, rules. */
+int		 app_open(struct app *, const struct conf *, int flags);
+void		 app_close(struct app *);
+/* Apply the core's and every plugin's migrations (kiln init). */
+int		 app_migrate(struct app *);
+#endif

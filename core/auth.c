@@ -1,0 +1,341 @@
+/*
+ * auth.c - authentication and CSRF; see auth.h.
+ *
+ * Session tokens are 128 random bits; the database keeps only their
+ * BLAKE2b hash, so a copy of the database opens no session.  A new
+ * token is made at every login (no fixation).  seen_at is written at
+ * most once a minute: a page view should not cost an fsync.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "i18n.h"
+#include "log.h"
+#include "out.h"
+#include "page.h"
+#include "req.h"
+#include "user.h"
+
+#define SESSION_BYTES	16
+#define TOUCH_EVERY	60
+
+/* The value of one cookie from the Cookie header, or NULL. */
+static const char *
+cookie(struct kiln_req *r, const char *name)
+{
+	const char	*h = req_env(r, "HTTP_COOKIE"), *p, *end;
+	size_t		 n = strlen(name);
+
+	if (strlen(h) > 8192)
+		return NULL;
+	for (p = h; *p; ) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 &&
+		    p[n] == '=')
+			return arena_strndup(r->arena, p + n + 1,
+			    (size_t)(end - p - n - 1));
+		p = end;
+	}
+	return NULL;
+}
+
+static const char *
+cookie_path(struct kiln_req *r)
+{
+	return *r->prefix ? r->prefix : "/";
+}
+
+static void
+set_cookie(struct kiln_req *r, const char *value, int maxage)
+{
+	out_header(r, "Set-Cookie", arena_printf(r->arena,
+	    "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s",
+	    AUTH_COOKIE, value, cookie_path(r), r->https ? "; Secure" : "",
+	    maxage == 0 ? "; Max-Age=0" : ""));
+}
+
+/* Look a session up, enforcing idle and absolute timeouts. */
+static int
+session_user(struct kiln_req *r, const char *tok, struct user *u)
+{
+	unsigned char	 h[32];
+	sqlite3_stmt	*st;
+	long long	 sid = 0, seen = 0, made = 0, now = time(NULL);
+	int		 rc;
+
+	if (strlen(tok) > 64)
+		return -1;
+	user_secret_hash(tok, h);
+	if ((st = db_stmt(r->app->db, "SELECT u.id, u.login, u.name, u.role,"
+	    " u.team, s.id, s.csrf, s.created_at, s.seen_at FROM sessions s"
+	    " JOIN users u ON u.id = s.user_id WHERE s.hash = ?1"
+	    " AND u.active = 1")) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(st, 0);
+		u->login = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 1));
+		u->name = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 2));
+		u->role = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 3));
+		u->team = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 4));
+		sid = sqlite3_column_int64(st, 5);
+		r->csrf = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 6));
+		made = sqlite3_column_int64(st, 7);
+		seen = sqlite3_column_int64(st, 8);
+	}
+	db_done(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (now - seen > r->app->conf.session_idle ||
+	    now - made > r->app->conf.session_max) {
+		r->csrf = NULL;
+		if ((st = db_stmt(r->app->db,
+		    "DELETE FROM sessions WHERE id = ?1")) != NULL) {
+			sqlite3_bind_int64(st, 1, sid);
+			sqlite3_step(st);
+			db_done(st);
+		}
+		return -1;
+	}
+	if (now - seen >= TOUCH_EVERY && (st = db_stmt(r->app->db,
+	    "UPDATE sessions SET seen_at = ?2 WHERE id = ?1")) != NULL) {
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_step(st);	/* best effort: only extends idle time */
+		db_done(st);
+	}
+	return 0;
+}
+
+/*
+ * Cross-site request checks that need no token: a browser that says
+ * the request came from another site, or an Origin not this host.
+ */
+static int
+same_origin(struct kiln_req *r)
+{
+	const char	*sfs = req_env(r, "HTTP_SEC_FETCH_SITE");
+	const char	*origin = req_env(r, "HTTP_ORIGIN");
+	const char	*host = req_env(r, "HTTP_HOST"), *p;
+
+	if (*sfs && strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0)
+		return 0;
+	if (*origin == '\0')
+		return 1;
+	if (strcmp(origin, "null") == 0)
+		return 0;
+	if ((p = strstr(origin, "://")) == NULL)
+		return 0;
+	return strcasecmp(p + 3, host) == 0;
+}
+
+static int
+csrf_ok(struct kiln_req *r)
+{
+	const char	*t;
+
+	if (r->csrf == NULL || !same_origin(r))
+		return 0;
+	t = req_env(r, "HTTP_X_CSRF_TOKEN");
+	if (*t == '\0' && (t = req_param(r, "csrf")) == NULL)
+		return 0;
+	return strlen(t) == strlen(r->csrf) &&
+	    sodium_memcmp(t, r->csrf, strlen(t)) == 0;
+}
+
+static int
+unauthenticated(struct kiln_req *r)
+{
+	if (r->fmt == FMT_XML || r->fmt == FMT_CSV) {
+		out_header(r, "WWW-Authenticate", "Bearer realm=\"kiln\"");
+		return page_error(r, 401, "unauthenticated",
+		    _("Log in or send an API token."), NULL);
+	}
+	return out_redirect(r, req_url(r, "/login"));
+}
+
+int
+auth_request(struct kiln_req *r)
+{
+	struct user	*u;
+	const char	*h, *tok;
+	int		 state;
+
+	if ((u = arena_calloc(r->arena, 1, sizeof(*u))) == NULL)
+		return page_error(r, 500, "internal", _("out of memory"),
+		    NULL), 1;
+	h = req_env(r, "HTTP_AUTHORIZATION");
+	if (strncasecmp(h, "Bearer ", 7) == 0) {
+		if (user_by_token(r->app->db, r->arena, h + 7, u) == 0) {
+			r->user = u;
+			return 0;	/* no cookie, so no CSRF to fear */
+		}
+		return unauthenticated(r), 1;
+	}
+	/* Set by the web server itself (SSO); clients send HTTP_*. */
+	if (r->app->conf.trust_remote_user &&
+	    *(h = req_env(r, "REMOTE_USER")) != '\0' &&
+	    user_by_login(r->app->db, r->arena, h, u) == 0) {
+		r->user = u;
+		return 0;
+	}
+	if ((tok = cookie(r, AUTH_COOKIE)) == NULL ||
+	    session_user(r, tok, u) == -1)
+		return unauthenticated(r), 1;
+	r->user = u;
+	state = r->method != M_GET && r->method != M_HEAD;
+	if (state && !csrf_ok(r)) {
+		/* The body must be read before a form's csrf can be seen. */
+		return page_error(r, 403, "csrf",
+		    _("The form was stale or came from another site;"
+		    " reload the page and try again."), NULL), 1;
+	}
+	return 0;
+}
+
+static int
+login_page(struct kiln_req *r, int status, const char *msg,
+    const char *login)
+{
+	if (page_begin(r, status, _("Log in")) == -1)
+		return -1;
+	out_open(r, "form");
+	out_attr(r, "class", "login");
+	out_attr(r, "method", "post");
+	out_attr(r, "action", req_url(r, "/login"));
+	out_elem(r, "h1", _("Log in"));
+	if (msg != NULL) {
+		out_open(r, "p");
+		out_attr(r, "class", "message");
+		out_attr(r, "role", "alert");
+		out_text(r, msg);
+		out_close(r);
+	}
+	out_open(r, "label");
+	out_attr(r, "for", "login");
+	out_text(r, _("Login"));
+	out_close(r);
+	out_open(r, "input");
+	out_attr(r, "id", "login");
+	out_attr(r, "name", "login");
+	out_attr(r, "autocomplete", "username");
+	out_attr(r, "required", "required");
+	out_attr(r, "value", login ? login : "");
+	out_void(r);
+	out_open(r, "label");
+	out_attr(r, "for", "password");
+	out_text(r, _("Password"));
+	out_close(r);
+	out_open(r, "input");
+	out_attr(r, "id", "password");
+	out_attr(r, "name", "password");
+	out_attr(r, "type", "password");
+	out_attr(r, "autocomplete", "current-password");
+	out_attr(r, "required", "required");
+	out_void(r);
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_text(r, _("Log in"));
+	out_close(r);
+	out_close(r);
+	return page_end(r);
+}
+
+static int
+login(struct kiln_req *r)
+{
+	struct user	 u;
+	const char	*login, *pw;
+	char		 tok[64], csrf[64];
+	unsigned char	 h[32];
+	sqlite3_stmt	*st;
+	long long	 now = time(NULL);
+	int		 rc;
+
+	if (req_read_body(r) != 0)
+		return 0;
+	if (!same_origin(r))
+		return page_error(r, 403, "csrf",
+		    _("Log in from Kiln's own login page."), NULL);
+	login = req_param(r, "login");
+	pw = req_param(r, "password");
+	if (login == NULL || pw == NULL || *login == '\0')
+		return login_page(r, 422, _("Enter your login and password."),
+		    login);
+	if (user_verify(r->app->db, r->arena, login, pw, &u) != 0) {
+		log_info("failed login for %s", user_login_ok(login) ?
+		    login : "(invalid login)");
+		return login_page(r, 401, _("Wrong login or password."),
+		    login);
+	}
+	user_secret_new(SESSION_BYTES, tok, sizeof(tok));
+	user_secret_new(SESSION_BYTES, csrf, sizeof(csrf));
+	user_secret_hash(tok, h);
+	if ((st = db_stmt(r->app->db, "INSERT INTO sessions (user_id, hash,"
+	    " csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL)
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	sqlite3_bind_int64(st, 1, u.id);
+	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	db_bind_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(r->app->db, rc, "session") != DB_OK)
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	log_info("login %s", u.login);
+	set_cookie(r, tok, -1);
+	return out_redirect(r, req_url(r, "/"));
+}
+
+static int
+logout(struct kiln_req *r)
+{
+	unsigned char	 h[32];
+	const char	*tok;
+	sqlite3_stmt	*st;
+
+	if (req_read_body(r) != 0)
+		return 0;
+	if (auth_request(r) != 0)
+		return 0;
+	if ((tok = cookie(r, AUTH_COOKIE)) != NULL &&
+	    (st = db_stmt(r->app->db, "DELETE FROM sessions WHERE hash = ?1"))
+	    != NULL) {
+		user_secret_hash(tok, h);
+		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+		sqlite3_step(st);
+		db_done(st);
+	}
+	set_cookie(r, "", 0);
+	return out_redirect(r, req_url(r, "/login"));
+}
+
+int
+auth_route(struct kiln_req *r)
+{
+	if (strcmp(r->path, "/login") == 0) {
+		if (r->method == M_POST)
+			return login(r), 0;
+		return login_page(r, 200, NULL, NULL), 0;
+	}
+	if (strcmp(r->path, "/logout") == 0 && r->method == M_POST)
+		return logout(r), 0;
+	return 1;
+}

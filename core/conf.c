@@ -1,0 +1,221 @@
+/*
+ * conf.c - the configuration file: "key = value" lines, '#' comments.
+ *
+ * Where it comes from, first found wins: --config FILE, $KILN_CONFIG,
+ * kiln.conf beside the executable (the shared-hosting case).  $KILN_DB
+ * then overrides the database path, and --db overrides everything.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "value.h"
+
+enum ctype { C_STR, C_INT, C_SIZE, C_BOOL };
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	long long	 min, max;
+};
+
+#define O(f)	offsetof(struct conf, f)
+
+static const struct ckey keys[] = {
+	{ "db", C_STR, O(db), 0, 0 },
+	{ "plugins", C_STR, O(plugins), 0, 0 },
+	{ "rules", C_STR, O(rules), 0, 0 },
+	{ "www", C_STR, O(www), 0, 0 },
+	{ "static_url", C_STR, O(static_url), 0, 0 },
+	{ "currency", C_STR, O(currency), 0, 0 },
+	{ "listen", C_STR, O(listen), 0, 0 },
+	{ "workers", C_INT, O(workers), 1, 64 },
+	{ "max_requests", C_INT, O(max_requests), 0, 100000000 },
+	{ "max_body", C_SIZE, O(max_body), 1024, 1024LL * 1024 * 1024 },
+	{ "session_idle", C_INT, O(session_idle), 60, 86400 * 30 },
+	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
+	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
+};
+
+/* Strings owned by the conf are tracked so conf_free can release them. */
+static char	*owned[32];
+static size_t	 nowned;
+
+static const char *
+keep(char *s)
+{
+	if (nowned < sizeof(owned) / sizeof(owned[0]))
+		owned[nowned++] = s;
+	return s;
+}
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = "kiln.db";
+	c->plugins = KILN_PLUGINDIR;
+	c->rules = KILN_RULESDIR;
+	c->www = KILN_WWWDIR;
+	c->static_url = "/kiln-static";
+	c->currency = "CNY";
+	c->listen = "127.0.0.1:9000";
+	c->workers = 2;
+	c->max_requests = 10000;
+	c->max_body = 1024 * 1024;
+	c->session_idle = 30 * 60;
+	c->session_max = 12 * 3600;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+set(struct conf *c, const char *file, int line, const char *k,
+    const char *v)
+{
+	const struct ckey	*ck;
+	long long		 n;
+	int			 b;
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].name, k) == 0)
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0])) {
+		fprintf(stderr, "kiln: %s:%d: unknown setting '%s'\n",
+		    file, line, k);
+		return -1;
+	}
+	ck = &keys[i];
+	switch (ck->type) {
+	case C_STR:
+		if ((s = strdup(v)) == NULL)
+			return -1;
+		*(const char **)((char *)c + ck->off) = keep(s);
+		return 0;
+	case C_BOOL:
+		if (value_bool_parse(v, &b) == -1)
+			goto bad;
+		*(int *)((char *)c + ck->off) = b;
+		return 0;
+	case C_INT:
+	case C_SIZE:
+		if (value_int_parse(v, &n) != 0 || n < ck->min || n > ck->max)
+			goto bad;
+		if (ck->type == C_SIZE)
+			*(size_t *)((char *)c + ck->off) = (size_t)n;
+		else
+			*(int *)((char *)c + ck->off) = (int)n;
+		return 0;
+	}
+bad:
+	fprintf(stderr, "kiln: %s:%d: bad value for '%s': %s\n",
+	    file, line, k, v);
+	return -1;
+}
+
+static int
+readfile(struct conf *c, const char *file)
+{
+	FILE	*f;
+	char	 buf[4096], *p, *eq;
+	int	 line = 0, rc = 0;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "kiln: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		line++;
+		if ((p = strchr(buf, '#')) != NULL)
+			*p = '\0';
+		p = trim(buf);
+		if (*p == '\0')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			fprintf(stderr, "kiln: %s:%d: expected key = value\n",
+			    file, line);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		if (set(c, file, line, trim(p), trim(eq + 1)) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+/* kiln.conf next to /proc/self/exe, if there is one. */
+static char *
+beside_exe(void)
+{
+	char	 exe[PATH_MAX], *slash, *p;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 16)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	strcpy(slash + 1, "kiln.conf");
+	if (access(exe, R_OK) != 0)
+		return NULL;
+	if ((p = strdup(exe)) == NULL)
+		return NULL;
+	return (char *)keep(p);
+}
+
+int
+conf_load(struct conf *c, const char *file, int required)
+{
+	const char	*env;
+
+	conf_defaults(c);
+	if (file == NULL && (env = getenv("KILN_CONFIG")) != NULL &&
+	    *env != '\0')
+		file = env;
+	if (file == NULL)
+		file = beside_exe();
+	if (file != NULL) {
+		c->file = file;
+		if (readfile(c, file) == -1)
+			return -1;
+	} else if (required) {
+		fprintf(stderr, "kiln: no configuration file\n");
+		return -1;
+	}
+	if ((env = getenv("KILN_DB")) != NULL && *env != '\0')
+		c->db = env;
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	while (nowned > 0)
+		free(owned[--nowned]);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,460 @@
+/*
+ * crud.c - detail, forms, create, update and delete of declared
+ * entities; see crud.h.  Every write runs in one BEGIN IMMEDIATE
+ * transaction with its checks, so what was checked is what is stored.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "crud.h"
+#include "db.h"
+#include "entity.h"
+#include "i18n.h"
+#include "list.h"
+#include "log.h"
+#include "out.h"
+#include "page.h"
+#include "record.h"
+#include "req.h"
+#include "value.h"
+#include "view.h"
+
+/* Status and code of a record error, for page_error. */
+static int
+rec_status(enum rec_err err, const char **code, const char **msg)
+{
+	switch (err) {
+	case REC_INVALID:
+		*code = "invalid";
+		*msg = _("Please correct the marked fields.");
+		return 422;
+	case REC_BAD:
+		*code = "bad_request";
+		*msg = _("A field was given more than once.");
+		return 400;
+	case REC_NOTFOUND:
+		*code = "not_found";
+		*msg = _("No such record.");
+		return 404;
+	case REC_STALE:
+		*code = "stale";
+		*msg = _("Someone else changed this record meanwhile;"
+		    " reload it and apply your change again.");
+		return 409;
+	case REC_RULE:
+		*code = "rule";
+		*msg = _("A business rule failed.");
+		return 409;
+	case REC_CONFLICT:
+		*code = "conflict";
+		*msg = _("The change conflicts with other records.");
+		return 409;
+	case REC_BUSY:
+		*code = "busy";
+		*msg = _("The database is busy; try again.");
+		return 503;
+	default:
+		*code = "internal";
+		*msg = _("Internal error.");
+		return 500;
+	}
+}
+
+static int
+fail(struct kiln_req *r, enum rec_err err, const char *detail)
+{
+	const char	*code, *msg;
+	int		 status;
+
+	status = rec_status(err, &code, &msg);
+	return page_error(r, status, code, detail ? detail : msg, NULL);
+}
+
+static int
+show(struct kiln_req *r, const struct entity *e, long long id)
+{
+	struct record	 rec;
+	enum rec_err	 err;
+	size_t		 i;
+	const char	*title;
+
+	if ((err = record_load(r, e, id, &rec)) != REC_OK)
+		return fail(r, err, NULL);
+	if (r->fmt == FMT_XML) {
+		if (out_xml_begin(r, 200, NULL) == -1)
+			return -1;
+		view_xml_record(r, e, &rec);
+		return out_finish(r);
+	}
+	i = (size_t)entity_field(e, e->d->title);
+	title = view_text(r, e, &rec, i);
+	if (page_begin(r, 200, title) == -1)
+		return -1;
+	out_open(r, "div");
+	out_attr(r, "class", "title");
+	out_elem(r, "h1", title);
+	out_open(r, "a");
+	out_attr(r, "class", "button");
+	out_attr(r, "href", req_url(r, "/%s/%lld/edit", e->d->plural, id));
+	out_text(r, _("Edit"));
+	out_close(r);
+	out_close(r);
+	out_open(r, "dl");
+	out_attr(r, "class", "record");
+	for (i = 0; i < e->d->nfields; i++) {
+		out_elem(r, "dt", _(e->d->fields[i].label));
+		out_open(r, "dd");
+		if (e->d->fields[i].type == KILN_REF && rec.val[i] &&
+		    e->refent[i] != NULL)
+			page_link(r, view_record_url(r, e->refent[i],
+			    strtoll(rec.val[i], NULL, 10)),
+			    view_text(r, e, &rec, i));
+		else if ((e->d->fields[i].type == KILN_URL ||
+		    e->d->fields[i].type == KILN_EMAIL) && rec.val[i] &&
+		    *rec.val[i] && (e->d->fields[i].type == KILN_EMAIL ||
+		    value_url_ok(rec.val[i])))
+			/* Only schemes value_url_ok lets through: no javascript: */
+			page_link(r, e->d->fields[i].type == KILN_EMAIL ?
+			    arena_printf(r->arena, "mailto:%s", rec.val[i]) :
+			    rec.val[i], rec.val[i]);
+		else
+			out_text(r, view_text(r, e, &rec, i));
+		out_close(r);
+	}
+	out_elem(r, "dt", _("Version"));
+	out_elem(r, "dd", arena_printf(r->arena, "%lld (%s %s)", rec.version,
+	    _("updated"), rec.updated_at));
+	out_close(r);
+	if (list_children(r, e, id) == -1)
+		log_warn("children of %s %lld not shown", e->d->name, id);
+	out_open(r, "form");
+	out_attr(r, "method", "post");
+	out_attr(r, "class", "delete");
+	out_attr(r, "action", req_url(r, "/%s/%lld/delete", e->d->plural, id));
+	page_csrf(r);
+	out_open(r, "input");
+	out_attr(r, "type", "hidden");
+	out_attr(r, "name", "version");
+	out_attrf(r, "value", "%lld", rec.version);
+	out_void(r);
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_attr(r, "class", "danger");
+	out_text(r, _("Delete"));
+	out_close(r);
+	out_close(r);
+	return page_end(r);
+}
+
+/* The create or edit form; rec holds what to show, fe the messages. */
+static int
+form(struct kiln_req *r, const struct entity *e, const struct record *rec,
+    const struct ferrs *fe, int status)
+{
+	const char	*title;
+	size_t		 i;
+
+	title = rec->id ? arena_printf(r->arena, "%s %s", _("Edit"),
+	    _(e->d->label)) : arena_printf(r->arena, "%s %s", _("New"),
+	    _(e->d->label));
+	if (page_begin(r, status, title) == -1)
+		return -1;
+	out_elem(r, "h1", title);
+	if (fe != NULL && fe->n) {
+		out_open(r, "div");
+		out_attr(r, "class", "errors");
+		out_attr(r, "role", "alert");
+		out_elem(r, "p", _("Please correct the marked fields."));
+		out_open(r, "ul");
+		for (i = 0; i < fe->n; i++)
+			if (fe->v[i].field == NULL)
+				out_elem(r, "li", fe->v[i].msg);
+		out_close(r);
+		out_close(r);
+	}
+	out_open(r, "form");
+	out_attr(r, "method", "post");
+	out_attr(r, "class", "record");
+	out_attr(r, "action", rec->id ? view_record_url(r, e, rec->id) :
+	    req_url(r, "/%s", e->d->plural));
+	page_csrf(r);
+	if (rec->id) {
+		out_open(r, "input");
+		out_attr(r, "type", "hidden");
+		out_attr(r, "name", "version");
+		out_attrf(r, "value", "%lld", rec->version);
+		out_void(r);
+	}
+	view_form_fields(r, e, rec, fe);
+	out_open(r, "div");
+	out_attr(r, "class", "actions");
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_text(r, _("Save"));
+	out_close(r);
+	page_link(r, rec->id ? view_record_url(r, e, rec->id) :
+	    req_url(r, "/%s", e->d->plural), _("Cancel"));
+	out_close(r);
+	out_close(r);
+	return page_end(r);
+}
+
+static int
+form_new(struct kiln_req *r, const struct entity *e)
+{
+	struct record	 rec;
+	struct ferrs	 fe = { .n = 0 };
+
+	record_defaults(r, e, &rec);
+	/* Prefill from the query: /contacts/new?customer=42 */
+	(void)record_apply(r, e, &rec, &r->query, &fe);
+	return form(r, e, &rec, NULL, 200);
+}
+
+static int
+form_edit(struct kiln_req *r, const struct entity *e, long long id)
+{
+	struct record	 rec;
+	enum rec_err	 err;
+
+	if ((err = record_load(r, e, id, &rec)) != REC_OK)
+		return fail(r, err, NULL);
+	return form(r, e, &rec, NULL, 200);
+}
+
+/* A rejected write: the form again with values kept, or XML errors. */
+static int
+invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
+    const struct ferrs *fe, enum rec_err err, const char *detail)
+{
+	const char	*code, *msg;
+	int		 status;
+
+	status = rec_status(err, &code, &msg);
+	if (r->fmt == FMT_HTML && (err == REC_INVALID || err == REC_RULE)) {
+		struct ferrs	 all = *fe;
+
+		if (detail != NULL)
+			ferr_add(&all, NULL, detail);
+		return form(r, e, rec, &all, status);
+	}
+	return page_error(r, status, code, detail ? detail : msg, fe);
+}
+
+/* After a successful write: 201/200 XML, or 303 to the record. */
+static int
+written(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, int created)
+{
+	if (r->fmt == FMT_XML) {
+		if (created)
+			out_header(r, "Location", view_record_url(r, e,
+			    rec->id));
+		if (out_xml_begin(r, created ? 201 : 200, NULL) == -1)
+			return -1;
+		view_xml_record(r, e, rec);
+		return out_finish(r);
+	}
+	return out_redirect(r, view_record_url(r, e, rec->id));
+}
+
+static int
+version_param(struct kiln_req *r, long long *v)
+{
+	const char	*s;
+
+	if ((s = req_param(r, "version")) == NULL || *s == '\0')
+		return 0;
+	if (form_count(&r->body, "version") > 1 ||
+	    value_int_parse(s, v) != 0 || *v < 1)
+		return -1;
+	return 1;
+}
+
+static int
+create(struct kiln_req *r, const struct entity *e)
+{
+	struct record	 rec;
+	struct ferrs	 fe = { .n = 0 };
+	enum rec_err	 err;
+	enum db_err	 de;
+	const char	*detail = NULL;
+
+	record_defaults(r, e, &rec);
+	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
+		return invalid(r, e, &rec, &fe, err, NULL);
+	if ((de = db_begin(r->app->db)) != DB_OK)
+		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
+	    (err = record_insert(r, e, &rec)) != REC_OK)
+		goto out;
+	if ((de = db_commit(r->app->db)) != DB_OK) {
+		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
+		goto out;
+	}
+	return written(r, e, &rec, 1);
+out:
+	db_rollback(r->app->db);
+	return invalid(r, e, &rec, &fe, err, detail);
+}
+
+static int
+update(struct kiln_req *r, const struct entity *e, long long id)
+{
+	struct record	 rec;
+	struct ferrs	 fe = { .n = 0 };
+	enum rec_err	 err;
+	enum db_err	 de;
+	const char	*detail = NULL;
+	long long	 expected;
+	int		 hv;
+
+	if ((hv = version_param(r, &expected)) == -1)
+		return page_error(r, 400, "bad_request",
+		    _("version must be a positive number"), NULL);
+	if (hv == 0) {
+		ferr_add(&fe, "version", _("is required (optimistic locking)"));
+		return page_error(r, 422, "invalid",
+		    _("Send the version you last read."), &fe);
+	}
+	if ((de = db_begin(r->app->db)) != DB_OK)
+		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+	if ((err = record_load(r, e, id, &rec)) != REC_OK) {
+		db_rollback(r->app->db);
+		return fail(r, err, NULL);
+	}
+	if (rec.version != expected) {
+		err = REC_STALE;
+		goto out;
+	}
+	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK ||
+	    (err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
+	    (err = record_update(r, e, &rec, expected)) != REC_OK)
+		goto out;
+	if ((de = db_commit(r->app->db)) != DB_OK) {
+		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
+		goto out;
+	}
+	return written(r, e, &rec, 0);
+out:
+	db_rollback(r->app->db);
+	if (err == REC_STALE)
+		return fail(r, err, NULL);
+	rec.version = expected;
+	return invalid(r, e, &rec, &fe, err, detail);
+}
+
+static int
+delete(struct kiln_req *r, const struct entity *e, long long id)
+{
+	enum rec_err	 err;
+	enum db_err	 de;
+	long long	 expected = 0;
+
+	if (version_param(r, &expected) == -1)
+		return page_error(r, 400, "bad_request",
+		    _("version must be a positive number"), NULL);
+	if ((de = db_begin(r->app->db)) != DB_OK)
+		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+	if ((err = record_delete(r, e, id, expected)) != REC_OK) {
+		db_rollback(r->app->db);
+		return fail(r, err, NULL);
+	}
+	if ((de = db_commit(r->app->db)) != DB_OK)
+		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+	if (r->fmt == FMT_XML)
+		return out_status_only(r, 204);
+	return out_redirect(r, req_url(r, "/%s", e->d->plural));
+}
+
+/* A path segment as a record id: digits only, no sign, in range. */
+static int
+parse_id(const char *s, size_t n, long long *id)
+{
+	char	 buf[24];
+
+	if (n == 0 || n >= sizeof(buf) || s[0] == '0')
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (strspn(buf, "0123456789") != n)
+		return -1;
+	return value_int_parse(buf, id) == 0 ? 0 : -1;
+}
+
+static int
+method_not_allowed(struct kiln_req *r)
+{
+	return page_error(r, 405, "bad_request",
+	    _("That method is not allowed here."), NULL);
+}
+
+int
+crud_route(struct kiln_req *r, const char *path)
+{
+	const struct entity	*e;
+	const char		*seg, *slash, *act = NULL;
+	long long		 id = 0;
+	int			 body;
+
+	if (*path != '/')
+		return 1;
+	seg = path + 1;
+	slash = strchr(seg, '/');
+	e = entity_by_plural(r->app, seg, slash ? (size_t)(slash - seg) :
+	    strlen(seg));
+	if (e == NULL)
+		return 1;
+	body = r->method == M_POST || r->method == M_PUT ||
+	    r->method == M_PATCH || r->method == M_DELETE;
+	if (body && req_read_body(r) != 0)
+		return 0;	/* answered already */
+	if (slash == NULL) {
+		if (r->method == M_GET || r->method == M_HEAD)
+			return list_handle(r, e), 0;
+		if (r->method == M_POST)
+			return create(r, e), 0;
+		return method_not_allowed(r), 0;
+	}
+	seg = slash + 1;
+	slash = strchr(seg, '/');
+	if (slash == NULL && strcmp(seg, "new") == 0) {
+		if (r->method != M_GET && r->method != M_HEAD)
+			return method_not_allowed(r), 0;
+		return form_new(r, e), 0;
+	}
+	if (parse_id(seg, slash ? (size_t)(slash - seg) : strlen(seg),
+	    &id) == -1)
+		return page_error(r, 404, "not_found", _("No such record."),
+		    NULL), 0;
+	if (slash != NULL) {
+		act = slash + 1;
+		if (strcmp(act, "edit") == 0 && (r->method == M_GET ||
+		    r->method == M_HEAD))
+			return form_edit(r, e, id), 0;
+		if (strcmp(act, "delete") == 0 && r->method == M_POST)
+			return delete(r, e, id), 0;
+		if (strcmp(act, "edit") == 0 || strcmp(act, "delete") == 0)
+			return method_not_allowed(r), 0;
+		return page_error(r, 404, "not_found", _("No such page."),
+		    NULL), 0;
+	}
+	switch (r->method) {
+	case M_GET:
+	case M_HEAD:
+		return show(r, e, id), 0;
+	case M_POST:
+	case M_PUT:
+	case M_PATCH:
+		return update(r, e, id), 0;
+	case M_DELETE:
+		return delete(r, e, id), 0;
+	default:
+		return method_not_allowed(r), 0;
+	}
+}

@@ -1,0 +1,376 @@
+/*
+ * db.c - SQLite connection, statement cache, transactions, migrations.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiln-plugin.h"
+#include "db.h"
+#include "log.h"
+#include "value.h"
+
+#define DB_CACHE	256	/* statements; power of two */
+
+struct cached {
+	char		*sql;
+	sqlite3_stmt	*stmt;
+};
+
+struct db {
+	sqlite3		*h;
+	struct cached	 cache[DB_CACHE];
+	size_t		 ncached;
+};
+
+static const char *const pragmas =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA foreign_keys=ON;"
+	"PRAGMA temp_store=MEMORY;";
+
+int
+db_open(const char *path, int create, struct db **out)
+{
+	struct db	*db;
+	int		 flags, rc;
+	char		*err = NULL;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return DB_ERROR;
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if ((rc = sqlite3_open_v2(path, &db->h, flags, NULL)) != SQLITE_OK) {
+		log_err("database %s: %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("database %s: %s", path, err);
+		sqlite3_free(err);
+		goto fail;
+	}
+	*out = db;
+	return DB_OK;
+fail:
+	sqlite3_close(db->h);
+	free(db);
+	return DB_ERROR;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_CACHE; i++) {
+		sqlite3_finalize(db->cache[i].stmt);
+		free(db->cache[i].sql);
+	}
+	sqlite3_close(db->h);
+	free(db);
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->h;
+}
+
+/* FNV-1a: the cache key is the statement text. */
+static uint32_t
+hash(const char *s)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Put a statement in its slot; the table is never full here. */
+static void
+cache_put(struct db *db, char *sql, sqlite3_stmt *st)
+{
+	struct cached	*c;
+	uint32_t	 i, h;
+
+	h = hash(sql);
+	for (i = 0; ; i++) {
+		c = &db->cache[(h + i) & (DB_CACHE - 1)];
+		if (c->sql == NULL)
+			break;
+	}
+	c->sql = sql;
+	c->stmt = st;
+	db->ncached++;
+}
+
+/*
+ * Many distinct list queries (filter combinations) could fill the
+ * cache: then drop every statement not being stepped right now.
+ */
+static void
+cache_flush(struct db *db)
+{
+	struct cached	 keep[DB_CACHE];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < DB_CACHE; i++) {
+		if (db->cache[i].sql == NULL)
+			continue;
+		if (sqlite3_stmt_busy(db->cache[i].stmt))
+			keep[n++] = db->cache[i];
+		else {
+			sqlite3_finalize(db->cache[i].stmt);
+			free(db->cache[i].sql);
+		}
+		db->cache[i].sql = NULL;
+		db->cache[i].stmt = NULL;
+	}
+	db->ncached = 0;
+	for (i = 0; i < n; i++)
+		cache_put(db, keep[i].sql, keep[i].stmt);
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	struct cached	*c;
+	sqlite3_stmt	*st = NULL;
+	uint32_t	 i, h;
+	char		*key;
+
+	h = hash(sql);
+	for (i = 0; i < DB_CACHE; i++) {
+		c = &db->cache[(h + i) & (DB_CACHE - 1)];
+		if (c->sql == NULL)
+			break;
+		if (strcmp(c->sql, sql) == 0)
+			return c->stmt;
+	}
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL) != SQLITE_OK) {
+		log_err("prepare: %s", sqlite3_errmsg(db->h));
+		return NULL;
+	}
+	if ((key = strdup(sql)) == NULL) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	if (db->ncached >= DB_CACHE * 3 / 4)
+		cache_flush(db);
+	cache_put(db, key, st);
+	return st;
+}
+
+void
+db_done(sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+enum db_err
+db_result(struct db *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return DB_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		log_warn("%s: database busy", what);
+		return DB_BUSY;
+	case SQLITE_CONSTRAINT:
+		return DB_CONSTRAINT;
+	default:
+		log_err("%s: %s", what, sqlite3_errmsg(db->h));
+		return DB_ERROR;
+	}
+}
+
+static enum db_err
+exec(struct db *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return DB_ERROR;
+	rc = sqlite3_step(st);
+	db_done(st);
+	return db_result(db, rc, sql);
+}
+
+enum db_err
+db_begin(struct db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+enum db_err
+db_commit(struct db *db)
+{
+	enum db_err	 e;
+
+	if ((e = exec(db, "COMMIT")) != DB_OK)
+		db_rollback(db);
+	return e;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		(void)exec(db, "ROLLBACK");
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+enum db_err
+db_migrate(struct db *db, const char *owner,
+    const struct kiln_migration *m)
+{
+	sqlite3_stmt	*st;
+	enum db_err	 e;
+	char		*err = NULL;
+	char		 now[24];
+	int		 have, rc;
+
+	e = exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " owner TEXT NOT NULL, version INTEGER NOT NULL,"
+	    " applied_at TEXT NOT NULL, PRIMARY KEY (owner, version))");
+	if (e != DB_OK)
+		return e;
+	for (; m != NULL && m->sql != NULL; m++) {
+		if ((e = db_begin(db)) != DB_OK)
+			return e;
+		st = db_stmt(db, "SELECT 1 FROM schema_migrations"
+		    " WHERE owner = ?1 AND version = ?2");
+		if (st == NULL) {
+			e = DB_ERROR;
+			goto fail;
+		}
+		db_bind_text(st, 1, owner);
+		sqlite3_bind_int(st, 2, m->version);
+		have = sqlite3_step(st) == SQLITE_ROW;
+		db_done(st);
+		if (have) {
+			if ((e = db_commit(db)) != DB_OK)
+				return e;
+			continue;
+		}
+		if (sqlite3_exec(db->h, m->sql, NULL, NULL, &err) !=
+		    SQLITE_OK) {
+			log_err("migration %s/%d: %s", owner, m->version, err);
+			sqlite3_free(err);
+			e = DB_ERROR;
+			goto fail;
+		}
+		st = db_stmt(db, "INSERT INTO schema_migrations"
+		    " (owner, version, applied_at) VALUES (?1, ?2, ?3)");
+		if (st == NULL) {
+			e = DB_ERROR;
+			goto fail;
+		}
+		db_bind_text(st, 1, owner);
+		sqlite3_bind_int(st, 2, m->version);
+		db_bind_text(st, 3, value_now(now));
+		rc = sqlite3_step(st);
+		db_done(st);
+		if ((e = db_result(db, rc, "migration record")) != DB_OK)
+			goto fail;
+		if ((e = db_commit(db)) != DB_OK)
+			return e;
+		log_info("applied migration %s/%d", owner, m->version);
+	}
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return e;
+}
+
+/* Print each problem to out; returns the number found. */
+static int
+check_query(struct db *db, const char *sql, const char *ok, FILE *out)
+{
+	sqlite3_stmt	*st;
+	int		 bad = 0;
+	const char	*txt;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(out, "%s: %s\n", sql, sqlite3_errmsg(db->h));
+		return 1;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		txt = (const char *)sqlite3_column_text(st, 0);
+		if (ok != NULL && txt != NULL && strcmp(txt, ok) == 0)
+			continue;
+		fprintf(out, "%s\n", txt ? txt : "(foreign key violation)");
+		bad++;
+	}
+	sqlite3_finalize(st);
+	return bad;
+}
+
+int
+db_check(struct db *db, FILE *out)
+{
+	int	 bad;
+
+	bad = check_query(db, "PRAGMA integrity_check", "ok", out);
+	bad += check_query(db, "PRAGMA foreign_key_check", NULL, out);
+	return bad;
+}
+
+int
+db_backup(struct db *db, const char *path)
+{
+	sqlite3		*to;
+	sqlite3_backup	*b;
+	int		 rc;
+
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_err("backup %s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return -1;
+	}
+	if ((b = sqlite3_backup_init(to, "main", db->h, "main")) == NULL) {
+		log_err("backup %s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return -1;
+	}
+	/* Small steps so writers in other workers are not starved. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_err("backup %s: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		return -1;
+	}
+	rc = sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : -1;
+}

@@ -1,0 +1,336 @@
+/*
+ * demo.c - realistic sample data: a manufacturer's sales team and
+ * their customers (Chinese and foreign) with contacts.  Written
+ * through the same record code as the web forms, so demo data obeys
+ * the same validation and rules.  A fixed seed makes it repeatable.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "cli.h"
+#include "db.h"
+#include "entity.h"
+#include "form.h"
+#include "log.h"
+#include "record.h"
+#include "req.h"
+#include "user.h"
+
+struct demo_user {
+	const char	*login;
+	const char	*role;
+	const char	*name;
+	const char	*team;
+	int		 sells;		/* owns customers */
+};
+
+static const struct demo_user team[] = {
+	{ "admin", "admin", "System Administrator", "", 0 },
+	{ "wang.fang", "manager", "王芳", "east", 0 },
+	{ "li.wei", "sales", "李伟", "east", 1 },
+	{ "zhou.tao", "sales", "周涛", "east", 1 },
+	{ "sun.li", "manager", "孙丽", "south", 0 },
+	{ "huang.jun", "sales", "黄军", "south", 1 },
+	{ "john.smith", "sales", "John Smith", "export", 1 },
+	{ "emma.muller", "sales", "Emma Müller", "export", 1 },
+	{ "zhang.min", "finance", "张敏", "", 0 },
+	{ "chen.jing", "service", "陈静", "", 0 },
+	{ "liu.yang", "office", "刘洋", "", 0 },
+};
+
+static const char *const cn_place[] = {
+	"华东", "江苏", "浙江", "苏州", "宁波", "东莞", "佛山", "无锡",
+	"青岛", "天津", "重庆", "成都", "常州", "温州", "台州", "昆山"
+};
+static const char *const cn_core[] = {
+	"精密", "机电", "液压", "模具", "五金", "电子", "自动化", "重工",
+	"汽车零部件", "新材料", "机械", "仪表", "轴承", "铸造", "泵阀",
+	"电气", "塑胶", "传动"
+};
+static const char *const cn_suffix[] = {
+	"有限公司", "股份有限公司", "制造有限公司", "科技有限公司",
+	"工业有限公司"
+};
+static const char *const cn_city[] = {
+	"上海", "苏州", "杭州", "宁波", "东莞", "佛山", "无锡", "青岛",
+	"天津", "重庆", "成都", "常州", "深圳", "温州"
+};
+static const char *const en_first[] = {
+	"Acme", "Apex", "Atlas", "Baltic", "Cobalt", "Delta", "Granite",
+	"Harbor", "Keystone", "Meridian", "Northfield", "Pioneer", "Summit",
+	"Titan", "Vanguard", "Westbrook", "Rhein", "Alpine", "Orion"
+};
+static const char *const en_core[] = {
+	"Tools", "Machining", "Hydraulics", "Castings", "Components",
+	"Automation", "Plastics", "Fasteners", "Bearings", "Electronics",
+	"Metalworks", "Drives", "Valves"
+};
+static const char *const en_suffix[] = {
+	"Ltd", "GmbH", "Inc.", "S.r.l.", "Co.", "AG", "Pty Ltd"
+};
+static const struct { const char *city, *country; } en_city[] = {
+	{ "Stuttgart", "Germany" }, { "Milan", "Italy" },
+	{ "Osaka", "Japan" }, { "Detroit", "United States" },
+	{ "Lyon", "France" }, { "Birmingham", "United Kingdom" },
+	{ "Busan", "South Korea" }, { "Monterrey", "Mexico" },
+	{ "Pune", "India" }, { "Brno", "Czech Republic" },
+};
+static const char *const industries[] = {
+	"Automotive", "Machinery", "Electronics", "Energy", "Construction",
+	"Medical devices", "Packaging", "Aerospace", "Agriculture equipment"
+};
+static const char *const cn_surname[] = {
+	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"
+};
+static const char *const cn_given[] = {
+	"伟", "娜", "敏", "洋", "静", "磊", "强", "丽", "杰", "芳", "军",
+	"婷", "斌", "霞"
+};
+static const char *const en_given[] = {
+	"Anna", "Marco", "Hiroshi", "Laura", "Pierre", "Sarah", "Jin-ho",
+	"Carlos", "Priya", "Tomas", "Oliver", "Giulia"
+};
+static const char *const en_surname[] = {
+	"Keller", "Rossi", "Tanaka", "Miller", "Dubois", "Clarke", "Park",
+	"Garza", "Sharma", "Novak", "Wright", "Bianchi"
+};
+static const char *const cn_title[] = {
+	"采购经理", "总经理", "技术总监", "质量工程师", "财务主管"
+};
+static const char *const en_title[] = {
+	"Purchasing Manager", "Plant Manager", "Quality Engineer",
+	"Head of Procurement", "Accounts Payable"
+};
+
+/* Segment, sales mode, the longest terms it may have, credit range. */
+static const struct {
+	const char	*segment;
+	const char	*mode;
+	const char	*terms[3];
+	long		 credit_min;	/* in whole units */
+	long		 credit_max;
+	int		 weight;
+} segments[] = {
+	{ "key_account", "relationship", { "net60", "net90", "net30" },
+	  500000, 3000000, 8 },
+	{ "channel_partner", "relationship", { "net30", "net60", "net60" },
+	  200000, 1000000, 12 },
+	{ "small_loyal", "transactional", { "net15", "net30", "net30" },
+	  20000, 150000, 30 },
+	{ "project", "relationship", { "prepaid", "net30", "net15" },
+	  50000, 500000, 15 },
+	{ "prospect", "transactional", { "prepaid", "prepaid", "prepaid" },
+	  0, 0, 35 },
+};
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64*: fixed seed, same data every time. */
+static uint64_t	 seed = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	seed ^= seed >> 12;
+	seed ^= seed << 25;
+	seed ^= seed >> 27;
+	return (uint32_t)((seed * 2685821657736338717ULL) >> 33) % n;
+}
+
+#define PICK(a)	((a)[rnd(N(a))])
+
+static int
+pick_segment(void)
+{
+	int	 i, total = 0, x;
+
+	for (i = 0; i < (int)N(segments); i++)
+		total += segments[i].weight;
+	x = (int)rnd((uint32_t)total);
+	for (i = 0; i < (int)N(segments); i++)
+		if ((x -= segments[i].weight) < 0)
+			return i;
+	return 0;
+}
+
+static long long
+add_users(struct app *app, const char *password, long long *sellers,
+    int *nsellers)
+{
+	struct kiln_req	 r;
+	struct user	 u;
+	size_t		 i;
+	int		 rc;
+
+	*nsellers = 0;
+	if (cli_req(&r, app, NULL) == -1)
+		return -1;
+	for (i = 0; i < N(team); i++) {
+		rc = user_add(app->db, team[i].login, team[i].role,
+		    team[i].name, team[i].team, password);
+		if (rc == -1)
+			goto fail;
+		if (user_by_login(app->db, r.arena, team[i].login, &u) != 0)
+			goto fail;
+		if (team[i].sells)
+			sellers[(*nsellers)++] = u.id;
+		printf("  %-12s %-8s %s%s%s\n", team[i].login, team[i].role,
+		    team[i].name, *team[i].team ? ", team " : "",
+		    team[i].team);
+	}
+	cli_req_free(&r);
+	return 0;
+fail:
+	cli_req_free(&r);
+	return -1;
+}
+
+/* Set one field from text, as a form would. */
+static void
+put(struct kiln_req *r, struct kvlist *in, const char *k, const char *v)
+{
+	form_add(r->arena, in, k, v);
+}
+
+static int
+save(struct kiln_req *r, const struct entity *e, struct kvlist *in,
+    long long *id)
+{
+	struct record	 rec;
+	struct ferrs	 fe = { .n = 0 };
+	const char	*msg = NULL;
+	enum rec_err	 err;
+
+	record_defaults(r, e, &rec);
+	if ((err = record_apply(r, e, &rec, in, &fe)) == REC_OK &&
+	    (err = record_check(r, e, &rec, &fe, &msg)) == REC_OK)
+		err = record_insert(r, e, &rec);
+	if (err != REC_OK) {
+		fprintf(stderr, "kiln: demo %s refused: %s%s%s\n", e->d->name,
+		    msg ? msg : "", fe.n ? fe.v[0].field ? fe.v[0].field :
+		    "" : "", fe.n ? fe.v[0].msg : "");
+		return -1;
+	}
+	*id = rec.id;
+	return 0;
+}
+
+static int
+add_customer(struct kiln_req *r, const struct entity *cust,
+    const struct entity *cont, long long owner, int i)
+{
+	struct kvlist	 in = { NULL, 0, 0 };
+	const char	*name, *city, *country;
+	int		 s = pick_segment(), cn = rnd(100) < 70, k, n;
+	long		 credit;
+	long long	 id, cid;
+
+	if (cn) {
+		name = arena_printf(r->arena, "%s%s%s", PICK(cn_place),
+		    PICK(cn_core), PICK(cn_suffix));
+		city = PICK(cn_city);
+		country = "China";
+	} else {
+		k = (int)rnd(N(en_city));
+		name = arena_printf(r->arena, "%s %s %s", PICK(en_first),
+		    PICK(en_core), PICK(en_suffix));
+		city = en_city[k].city;
+		country = en_city[k].country;
+	}
+	credit = segments[s].credit_max ? segments[s].credit_min +
+	    (long)rnd((uint32_t)(segments[s].credit_max -
+	    segments[s].credit_min)) / 1000 * 1000 : 0;
+	put(r, &in, "name", name);
+	put(r, &in, "code", arena_printf(r->arena, "C%05d", i + 1));
+	put(r, &in, "segment", segments[s].segment);
+	put(r, &in, "sales_mode", segments[s].mode);
+	put(r, &in, "industry", PICK(industries));
+	put(r, &in, "owner", arena_printf(r->arena, "%lld", owner));
+	put(r, &in, "phone", cn ? arena_printf(r->arena, "+86 %u %04u %04u",
+	    510 + rnd(90), rnd(10000), rnd(10000)) :
+	    arena_printf(r->arena, "+%u %u %07u", 30 + rnd(60), 10 + rnd(90),
+	    rnd(10000000)));
+	put(r, &in, "email", arena_printf(r->arena, "sales@c%05d.example.com",
+	    i + 1));
+	put(r, &in, "website", arena_printf(r->arena,
+	    "https://www.c%05d.example.com", i + 1));
+	put(r, &in, "address", cn ? arena_printf(r->arena,
+	    "%s市工业园区%u号", city, 1 + rnd(300)) :
+	    arena_printf(r->arena, "%u Industrial Way", 1 + rnd(900)));
+	put(r, &in, "city", city);
+	put(r, &in, "country", country);
+	put(r, &in, "credit_limit", arena_printf(r->arena, "%ld", credit));
+	put(r, &in, "payment_terms", segments[s].terms[rnd(3)]);
+	if (save(r, cust, &in, &id) == -1)
+		return -1;
+	n = 1 + (int)rnd(3);
+	for (k = 0; k < n; k++) {
+		struct kvlist	 c = { NULL, 0, 0 };
+
+		put(r, &c, "customer", arena_printf(r->arena, "%lld", id));
+		put(r, &c, "name", cn ? arena_printf(r->arena, "%s%s%s",
+		    PICK(cn_surname), PICK(cn_given), rnd(2) ? PICK(cn_given) :
+		    "") : arena_printf(r->arena, "%s %s", PICK(en_given),
+		    PICK(en_surname)));
+		put(r, &c, "title", cn ? PICK(cn_title) : PICK(en_title));
+		put(r, &c, "phone", arena_printf(r->arena, "+86 1%u %04u %04u",
+		    30 + rnd(60), rnd(10000), rnd(10000)));
+		put(r, &c, "email", arena_printf(r->arena,
+		    "contact%d@c%05d.example.com", k + 1, i + 1));
+		put(r, &c, "primary", k == 0 ? "1" : "0");
+		put(r, &c, "owner", arena_printf(r->arena, "%lld", owner));
+		if (save(r, cont, &c, &cid) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+demo_fill(struct app *app, int customers, const char *password)
+{
+	const struct entity	*cust, *cont;
+	struct kiln_req		 r;
+	long long		 sellers[N(team)];
+	int			 nsellers, i, rc = -1;
+
+	if ((cust = entity_by_name(app, "customer")) == NULL ||
+	    (cont = entity_by_name(app, "contact")) == NULL) {
+		fprintf(stderr, "kiln: the customers plugin is not loaded\n");
+		return -1;
+	}
+	printf("demo users (all with the password given):\n");
+	if (db_begin(app->db) != DB_OK)
+		return -1;
+	if (add_users(app, password, sellers, &nsellers) == -1 ||
+	    nsellers == 0)
+		goto out;
+	if (cli_req(&r, app, NULL) == -1)
+		goto out;
+	for (i = 0; i < customers; i++) {
+		if (add_customer(&r, cust, cont, sellers[rnd((uint32_t)nsellers)],
+		    i) == -1)
+			break;
+		/* Commit in batches: one fsync per thousand, not per row. */
+		if (i % 1000 == 999) {
+			arena_reset(r.arena);
+			if (db_commit(app->db) != DB_OK ||
+			    db_begin(app->db) != DB_OK)
+				break;
+		}
+	}
+	cli_req_free(&r);
+	if (i == customers) {
+		rc = db_commit(app->db) == DB_OK ? 0 : -1;
+		if (rc == 0)
+			printf("%d customers with contacts added\n", customers);
+		return rc;
+	}
+out:
+	db_rollback(app->db);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * entity.h - the host's view of a declared entity: the plugin's const
+ * table plus SQL built once from it at start-up.  Column names come
+ * only from the field tables, always double-quoted; every value is a
+ * bound parameter.
+ */
+#ifndef KILN_ENTITY_H
+#define KILN_ENTITY_H
+
+#include <stddef.h>
+
+#include "kiln-plugin.h"
+
+struct app;
+struct arena;
+struct kiln_req;
+
+struct entity {
+	const struct kiln_entity *d;
+	const char		*plugin;
+	int			 owner;		/* field index, or -1 */
+	int			*reflabel;	/* per field: label column or -1 */
+	const struct entity	**refent;	/* per field: target, NULL = user */
+	char			*select;	/* columns and joins, no WHERE */
+	char			*insert;
+	char			*update;
+	char			*delete;
+	char			*exists;
+	size_t			 ncols;		/* columns in select */
+};
+
+/* Columns before the fields in every select. */
+#define ENT_COL_ID		0
+#define ENT_COL_VERSION		1
+#define ENT_COL_CREATED		2
+#define ENT_COL_UPDATED		3
+#define ENT_COL_FIELDS		4
+
+/* One record as text: canonical forms, NULL for SQL NULL. */
+struct record {
+	long long	 id;
+	long long	 version;
+	const char	*created_at;
+	const char	*updated_at;
+	const char	**val;		/* per field */
+	const char	**label;	/* per field: ref's display text */
+};
+
+struct ferr {
+	const char	*field;		/* NULL: about the whole record */
+	const char	*msg;
+};
+
+struct ferrs {
+	struct ferr	 v[64];
+	size_t		 n;
+};
+
+/* Build the SQL of every entity of every plugin; resolve refs. */
+int		 entity_setup(struct app *);
+void		 entity_teardown(struct app *);
+struct entity	*entity_by_plural(struct app *, const char *, size_t);
+struct entity	*entity_by_name(struct app *, const char *);
+int		 entity_field(const struct entity *, const char *);
+int		 entity_is_numeric(const struct kiln_field *);
+const char	*entity_type_name(enum kiln_type);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * http.c - the request life cycle; see http.h.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "crud.h"
+#include "entity.h"
+#include "form.h"
+#include "http.h"
+#include "i18n.h"
+#include "log.h"
+#include "out.h"
+#include "page.h"
+#include "plugin.h"
+#include "req.h"
+#include "rules.h"
+
+static const struct {
+	const char	*name;
+	enum method	 m;
+} methods[] = {
+	{ "GET", M_GET }, { "HEAD", M_HEAD }, { "POST", M_POST },
+	{ "PUT", M_PUT }, { "PATCH", M_PATCH }, { "DELETE", M_DELETE },
+};
+
+static enum method
+method_of(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i].name, s) == 0)
+			return methods[i].m;
+	return M_OTHER;
+}
+
+/* Does Accept put application/xml ahead of HTML? */
+static int
+wants_xml(const char *accept)
+{
+	const char	*x = strstr(accept, "application/xml");
+	const char	*h = strstr(accept, "text/html");
+
+	return x != NULL && (h == NULL || x < h);
+}
+
+/* Strip .xml or .csv from the path and set the format. */
+static void
+format_of(struct kiln_req *r, char *path)
+{
+	size_t	 n = strlen(path);
+
+	r->fmt = FMT_HTML;
+	if (n > 4 && strcmp(path + n - 4, ".xml") == 0) {
+		path[n - 4] = '\0';
+		r->fmt = FMT_XML;
+	} else if (n > 4 && strcmp(path + n - 4, ".csv") == 0) {
+		path[n - 4] = '\0';
+		r->fmt = FMT_CSV;
+	} else if (wants_xml(req_env(r, "HTTP_ACCEPT")))
+		r->fmt = FMT_XML;
+	else if (strstr(req_env(r, "HTTP_ACCEPT"), "text/html") == NULL &&
+	    strstr(req_env(r, "CONTENT_TYPE"), "xml") != NULL)
+		r->fmt = FMT_XML;	/* an API client that sent XML */
+}
+
+/* Headers every response carries. */
+static void
+security_headers(struct kiln_req *r)
+{
+	out_header(r, "Content-Security-Policy", "default-src 'self';"
+	    " object-src 'none'; frame-ancestors 'none'; base-uri 'self';"
+	    " form-action 'self'");
+	out_header(r, "X-Content-Type-Options", "nosniff");
+	out_header(r, "Referrer-Policy", "same-origin");
+	out_header(r, "X-Frame-Options", "DENY");
+	out_header(r, "Cache-Control", "no-store");
+}
+
+static int
+health(struct kiln_req *r)
+{
+	if (out_begin_raw(r, 200, "text/plain; charset=utf-8") == -1)
+		return -1;
+	out_raw(r, "ok\n", 3);
+	return out_finish(r);
+}
+
+static int
+parse(struct kiln_req *r)
+{
+	const char	*qs, *pi, *sn;
+	char		*path;
+	size_t		 n;
+	enum form_err	 fe;
+
+	r->method = method_of(req_env(r, "REQUEST_METHOD"));
+	r->https = strcasecmp(req_env(r, "HTTPS"), "on") == 0 ||
+	    strcmp(req_env(r, "REQUEST_SCHEME"), "https") == 0;
+	sn = req_env(r, "SCRIPT_NAME");
+	pi = req_env(r, "PATH_INFO");
+	if (strlen(sn) > HTTP_MAX_PATH || strlen(pi) > HTTP_MAX_PATH ||
+	    !form_text_ok(sn, strlen(sn)) || !form_text_ok(pi, strlen(pi)))
+		return page_error(r, 400, "bad_request", _("Bad path."), NULL),
+		    -1;
+	/* Links are root-relative under the prefix: "/crm" + "/customers". */
+	n = strlen(sn);
+	while (n > 0 && sn[n - 1] == '/')
+		n--;
+	r->prefix = arena_strndup(r->arena, sn, n);
+	path = arena_strdup(r->arena, *pi ? pi : "/");
+	format_of(r, path);
+	r->path = path;
+	i18n_select(req_env(r, "HTTP_ACCEPT_LANGUAGE"));
+	qs = req_env(r, "QUERY_STRING");
+	if (strlen(qs) > HTTP_MAX_QUERY)
+		return page_error(r, 400, "bad_request",
+		    _("The query string is too long."), NULL), -1;
+	if ((fe = form_parse(r->arena, qs, strlen(qs), &r->query)) !=
+	    FORM_OK)
+		return page_error(r, 400, "bad_request", _(form_strerror(fe)),
+		    NULL), -1;
+	return 0;
+}
+
+static void
+route(struct kiln_req *r)
+{
+	int	 changes;
+
+	if (r->method == M_OTHER) {
+		page_error(r, 405, "bad_request", _("Unsupported method."),
+		    NULL);
+		return;
+	}
+	if (strcmp(r->path, "/health") == 0) {
+		health(r);
+		return;
+	}
+	if (auth_route(r) == 0)
+		return;
+	/* A form's CSRF token is in its body: read before checking it. */
+	changes = r->method != M_GET && r->method != M_HEAD;
+	if (changes && req_read_body(r) != 0)
+		return;
+	if (auth_request(r) != 0)
+		return;
+	if (strcmp(r->path, "/") == 0 && r->app->nentities > 0) {
+		out_redirect(r, req_url(r, "/%s",
+		    r->app->entities[0].d->plural));
+		return;
+	}
+	if (plugin_route(r) == 0)
+		return;
+	if (crud_route(r, r->path) == 0)
+		return;
+	page_error(r, 404, "not_found", _("No such page."), NULL);
+}
+
+int
+http_serve(struct app *app, struct io *io, struct arena *a)
+{
+	struct kiln_req	 r;
+	int		 rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.arena = a;
+	r.app = app;
+	r.io = io;
+	r.prefix = "";
+	r.path = "/";
+	security_headers(&r);
+	if (app->rules != NULL)
+		rules_refresh(app->rules);
+	if (parse(&r) == 0)
+		route(&r);
+	if (!r.started) {
+		log_err("%s: no response was produced", r.path);
+		page_error(&r, 500, "internal", _("Internal error."), NULL);
+	}
+	if (r.w != NULL)
+		xmlFreeTextWriter(r.w);
+	if (r.buf != NULL)
+		xmlBufferFree(r.buf);
+	arena_reset(a);
+	return rc;
+}

@@ -1,0 +1,139 @@
+/*
+ * kiln-plugin.h - the one header a Kiln plugin includes.
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * `kiln_plugin`, a const struct kiln_plugin.  Its first members are the
+ * ABI version and the build signature, so the host can refuse a plugin
+ * built against another layout before it touches anything else (as
+ * nginx does with NGX_MODULE_SIGNATURE).  Most of a plugin is
+ * declaration: entities (const field tables), migrations and routes.
+ * The host turns each entity into list, detail, forms, validation, XML,
+ * CSV and optimistic locking.  A plugin reaches the host only through
+ * the services table handed to init(), never through host symbols.
+ */
+#ifndef KILN_PLUGIN_H
+#define KILN_PLUGIN_H
+
+#include <stddef.h>
+
+#define KILN_ABI_VERSION	1
+
+#define KILN_STR2(x)	#x
+#define KILN_STR(x)	KILN_STR2(x)
+/* Build facts that change struct layout or calling convention. */
+#define KILN_SIGNATURE	"kiln:" KILN_STR(KILN_ABI_VERSION) \
+			":p" KILN_STR(__SIZEOF_POINTER__) \
+			":l" KILN_STR(__SIZEOF_LONG_LONG__) \
+			":s" KILN_STR(__SIZEOF_SIZE_T__)
+
+enum kiln_type {
+	KILN_TEXT = 0,
+	KILN_INT,
+	KILN_MONEY,	/* integer minor units (fen, cents) */
+	KILN_DATE,	/* YYYY-MM-DD */
+	KILN_DATETIME,	/* YYYY-MM-DDTHH:MM:SSZ, UTC */
+	KILN_ENUM,	/* one of options[] */
+	KILN_REF,	/* id of a record of entity `ref` ("user" for users) */
+	KILN_BOOL,
+	KILN_EMAIL,
+	KILN_PHONE,
+	KILN_URL
+};
+
+#define KILN_F_REQUIRED	0x0001	/* may not be empty */
+#define KILN_F_LIST	0x0002	/* a column of list views */
+#define KILN_F_SEARCH	0x0004	/* matched by ?q= */
+#define KILN_F_SORT	0x0008	/* allowed in ?sort= (column NOT NULL) */
+#define KILN_F_FILTER	0x0010	/* ?field=value filters lists */
+#define KILN_F_COMPUTED	0x0020	/* set by the system, never by input */
+#define KILN_F_LONG	0x0040	/* multi-line text */
+#define KILN_F_OWNER	0x0080	/* the owning user; defaults to creator */
+
+struct kiln_field {
+	const char		*name;	/* column, form field, XML element */
+	enum kiln_type		 type;
+	unsigned		 flags;
+	const char		*label;
+	long long		 min;	/* text: chars; int, money: value */
+	long long		 max;	/* 0 for text means the default cap */
+	const char *const	*options; /* KILN_ENUM: NULL-terminated */
+	const char		*ref;	/* KILN_REF: entity name or "user" */
+	const char		*def;	/* default as text, or NULL */
+};
+
+/* Records of another entity shown on this one's page. */
+struct kiln_child {
+	const char	*entity;	/* e.g. "contact" */
+	const char	*field;		/* its ref field pointing here */
+};
+
+struct kiln_entity {
+	const char		*name;		/* "customer": XML element */
+	const char		*plural;	/* "customers": URL, table */
+	const char		*label;
+	const char		*label_plural;
+	const struct kiln_field	*fields;
+	size_t			 nfields;
+	const char		*title;		/* field naming a record */
+	const char		*sort;		/* default sort field */
+	const char		*fts;		/* FTS5 table over search fields */
+	const char *const	*rules;		/* rule files run on save */
+	const struct kiln_child	*children;	/* {NULL} terminated */
+};
+
+/* Schema change number `version` of a plugin; run once, in order. */
+struct kiln_migration {
+	int		 version;
+	const char	*sql;
+};
+
+struct kiln_req;
+struct kiln_services;
+
+/* A plugin's own page or action, under the mount prefix. */
+struct kiln_route {
+	const char	*method;	/* "GET", "POST" */
+	const char	*path;		/* exact path, e.g. "/reports/funnel" */
+	int		(*handler)(struct kiln_req *,
+			    const struct kiln_services *);
+};
+
+enum kiln_log { KILN_LOG_ERR = 0, KILN_LOG_WARN, KILN_LOG_INFO };
+
+/* What the host lends a plugin.  Append only; bump abi on change. */
+struct kiln_services {
+	unsigned	  abi;
+	void		(*log)(enum kiln_log, const char *fmt, ...)
+			    __attribute__((format(printf, 2, 3)));
+	void		*(*alloc)(struct kiln_req *, size_t);
+	const char	*(*param)(struct kiln_req *, const char *name);
+	/* Output: an HTML page (inside the layout) or an XML document. */
+	int		 (*begin)(struct kiln_req *, int status,
+			    const char *root, const char *title);
+	void		 (*open)(struct kiln_req *, const char *element);
+	void		 (*attr)(struct kiln_req *, const char *name,
+			    const char *value);
+	void		 (*text)(struct kiln_req *, const char *text);
+	void		 (*close)(struct kiln_req *);
+	int		 (*end)(struct kiln_req *);
+	int		 (*error)(struct kiln_req *, int status,
+			    const char *code, const char *message);
+};
+
+struct kiln_plugin {
+	unsigned			 abi;		/* KILN_ABI_VERSION */
+	const char			*signature;	/* KILN_SIGNATURE */
+	const char			*name;
+	const char			*description;
+	int				(*init)(const struct kiln_services *);
+	void				(*fini)(void);
+	const struct kiln_entity *const	*entities;	/* NULL terminated */
+	const struct kiln_migration	*migrations;	/* {0} terminated */
+	const struct kiln_route		*routes;	/* {NULL} terminated */
+};
+
+/* Fill the fixed head of a descriptor. */
+#define KILN_PLUGIN_HEAD(n)	.abi = KILN_ABI_VERSION, \
+				.signature = KILN_SIGNATURE, .name = (n)
+
+#endif

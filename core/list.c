@@ -1,0 +1,671 @@
+/*
+ * list.c - list queries and their rendering; see list.h.
+ *
+ * Keyset paging: rows are ordered by (sort column, id) and the cursor
+ * carries the last row's pair, so page 1000 costs what page 1 does.
+ * The cursor also names its sort, and one built for another sort is
+ * refused rather than silently misapplied.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "db.h"
+#include "entity.h"
+#include "i18n.h"
+#include "list.h"
+#include "log.h"
+#include "out.h"
+#include "page.h"
+#include "record.h"
+#include "req.h"
+#include "value.h"
+#include "view.h"
+
+#define MAX_BINDS	64
+
+struct bind {
+	int		 isint;
+	long long	 i;
+	const char	*s;
+};
+
+struct query {
+	const struct entity	*e;
+	int			 sort;		/* field index */
+	int			 desc;
+	long			 limit;
+	const char		*q;
+	int			 has_after;
+	long long		 after_id;
+	const char		*after_val;
+	struct bind		 b[MAX_BINDS];
+	int			 nb;
+	struct abuf		 sql;
+};
+
+static int
+bind_add(struct query *qy, int isint, long long i, const char *s)
+{
+	if (qy->nb >= MAX_BINDS)
+		return -1;
+	qy->b[qy->nb].isint = isint;
+	qy->b[qy->nb].i = i;
+	qy->b[qy->nb].s = s;
+	return ++qy->nb;
+}
+
+static const char *
+cursor_make(struct kiln_req *r, const struct query *qy,
+    const struct record *last)
+{
+	const char	*raw;
+	char		*out;
+	size_t		 len, olen;
+
+	raw = arena_printf(r->arena, "%s\n%c\n%lld\n%s",
+	    qy->e->d->fields[qy->sort].name, qy->desc ? '-' : '+', last->id,
+	    last->val[qy->sort] ? last->val[qy->sort] : "");
+	if (raw == NULL)
+		return NULL;
+	len = strlen(raw);
+	olen = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((out = arena_alloc(r->arena, olen)) == NULL)
+		return NULL;
+	return sodium_bin2base64(out, olen, (const unsigned char *)raw, len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* 0 ok, -1 malformed or made for another sort. */
+static int
+cursor_read(struct kiln_req *r, struct query *qy, const char *c)
+{
+	unsigned char	*raw;
+	size_t		 len, max;
+	char		*s, *p1, *p2, *p3;
+	const char	*fname = qy->e->d->fields[qy->sort].name;
+
+	max = strlen(c);
+	if (max > 2048 || (raw = arena_alloc(r->arena, max + 1)) == NULL)
+		return -1;
+	if (sodium_base642bin(raw, max, c, max, NULL, &len, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		return -1;
+	raw[len] = '\0';
+	s = (char *)raw;
+	if (strlen(s) != len || !form_text_ok(s, len))
+		return -1;
+	if ((p1 = strchr(s, '\n')) == NULL)
+		return -1;
+	*p1++ = '\0';
+	if ((p2 = strchr(p1, '\n')) == NULL)
+		return -1;
+	*p2++ = '\0';
+	if ((p3 = strchr(p2, '\n')) == NULL)
+		return -1;
+	*p3++ = '\0';
+	if (strcmp(s, fname) != 0 || strcmp(p1, qy->desc ? "-" : "+") != 0)
+		return -1;
+	if (value_int_parse(p2, &qy->after_id) != 0 || qy->after_id < 0)
+		return -1;
+	qy->after_val = p3;
+	qy->has_after = 1;
+	return 0;
+}
+
+/* Escape LIKE's wildcards so a search for "50%" means that. */
+static const char *
+like_pattern(struct kiln_req *r, const char *q)
+{
+	struct abuf	 b;
+
+	abuf_init(&b, r->arena);
+	abuf_add(&b, "%");
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			abuf_add(&b, "\\");
+		abuf_addn(&b, q, 1);
+	}
+	abuf_add(&b, "%");
+	return b.failed ? NULL : b.s;
+}
+
+/* An FTS5 query matching q as one literal phrase. */
+static const char *
+fts_phrase(struct kiln_req *r, const char *q)
+{
+	struct abuf	 b;
+
+	abuf_init(&b, r->arena);
+	abuf_add(&b, "\"");
+	for (; *q; q++)
+		abuf_add(&b, *q == '"' ? "\"\"" : (char[]){ *q, '\0' });
+	abuf_add(&b, "\"");
+	return b.failed ? NULL : b.s;
+}
+
+static int
+add_search(struct kiln_req *r, struct query *qy)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	const char			*pat;
+	size_t				 i;
+	int				 n, first = 1;
+
+	/* Trigrams need three characters; shorter terms scan. */
+	if (d->fts != NULL && value_utf8_len(qy->q) >= 3) {
+		if ((n = bind_add(qy, 0, 0, fts_phrase(r, qy->q))) < 0)
+			return -1;
+		abuf_addf(&qy->sql, " AND t.id IN (SELECT rowid FROM \"%s\""
+		    " WHERE \"%s\" MATCH ?%d)", d->fts, d->fts, n);
+		return 0;
+	}
+	if ((pat = like_pattern(r, qy->q)) == NULL ||
+	    (n = bind_add(qy, 0, 0, pat)) < 0)
+		return -1;
+	abuf_add(&qy->sql, " AND (");
+	for (i = 0; i < d->nfields; i++) {
+		if (!(d->fields[i].flags & KILN_F_SEARCH))
+			continue;
+		abuf_addf(&qy->sql, "%st.\"%s\" LIKE ?%d ESCAPE '\\'",
+		    first ? "" : " OR ", d->fields[i].name, n);
+		first = 0;
+	}
+	abuf_add(&qy->sql, first ? "0)" : ")");
+	return 0;
+}
+
+/*
+ * Turn the query string into SQL.  Returns 0, or -1 with *msg set
+ * to what was wrong (a 400 for the client).
+ */
+static int
+build(struct kiln_req *r, struct query *qy, long long parent_id,
+    int parent_field, const char **msg)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	const struct kiln_field		*f;
+	const char			*s, *v;
+	long long			 x;
+	size_t				 i;
+	int				 n, m;
+
+	*msg = NULL;
+	qy->sort = entity_field(qy->e, d->sort ? d->sort : d->title);
+	if (qy->sort < 0)
+		qy->sort = 0;
+	if ((s = req_query(r, "sort")) != NULL && *s != '\0') {
+		qy->desc = *s == '-';
+		if (*s == '-' || *s == '+')
+			s++;
+		n = entity_field(qy->e, s);
+		if (n < 0 || !(d->fields[n].flags & KILN_F_SORT)) {
+			*msg = _("cannot sort by that");
+			return -1;
+		}
+		qy->sort = n;
+	}
+	qy->limit = LIST_DEFAULT;
+	if (r->fmt == FMT_CSV)
+		qy->limit = LIST_CSV_MAX;
+	if ((s = req_query(r, "limit")) != NULL && *s != '\0') {
+		if (value_int_parse(s, &x) != 0 || x < 1 ||
+		    x > (r->fmt == FMT_CSV ? LIST_CSV_MAX : LIST_MAX)) {
+			*msg = _("limit must be a number from 1 to 500");
+			return -1;
+		}
+		qy->limit = (long)x;
+	}
+	if ((s = req_query(r, "after")) != NULL && *s != '\0' &&
+	    cursor_read(r, qy, s) == -1) {
+		*msg = _("invalid cursor (after=) for this sort");
+		return -1;
+	}
+	abuf_init(&qy->sql, r->arena);
+	abuf_add(&qy->sql, qy->e->select);
+	abuf_add(&qy->sql, " WHERE 1");
+	if (parent_field >= 0) {
+		n = bind_add(qy, 1, parent_id, NULL);
+		abuf_addf(&qy->sql, " AND t.\"%s\" = ?%d",
+		    d->fields[parent_field].name, n);
+	}
+	for (i = 0; i < d->nfields; i++) {
+		f = &d->fields[i];
+		if (!(f->flags & KILN_F_FILTER) ||
+		    (v = req_query(r, f->name)) == NULL || *v == '\0')
+			continue;
+		if (entity_is_numeric(f)) {
+			if (f->type == KILN_BOOL)
+				m = value_bool_parse(v, (int *)&n), x = n;
+			else
+				m = value_int_parse(v, &x);
+			if (m != 0) {
+				*msg = arena_printf(r->arena,
+				    _("filter %s: not a number"), f->name);
+				return -1;
+			}
+			n = bind_add(qy, 1, x, NULL);
+		} else
+			n = bind_add(qy, 0, 0, v);
+		if (n < 0) {
+			*msg = _("too many filters");
+			return -1;
+		}
+		abuf_addf(&qy->sql, " AND t.\"%s\" = ?%d", f->name, n);
+	}
+	if ((qy->q = req_query(r, "q")) != NULL && *qy->q != '\0') {
+		if (value_utf8_len(qy->q) > 200) {
+			*msg = _("search text too long");
+			return -1;
+		}
+		if (add_search(r, qy) == -1)
+			return -1;
+	}
+	f = &d->fields[qy->sort];
+	if (qy->has_after) {
+		if (entity_is_numeric(f)) {
+			if (value_int_parse(qy->after_val, &x) != 0) {
+				*msg = _("invalid cursor (after=) for this sort");
+				return -1;
+			}
+			n = bind_add(qy, 1, x, NULL);
+		} else
+			n = bind_add(qy, 0, 0, qy->after_val);
+		m = bind_add(qy, 1, qy->after_id, NULL);
+		abuf_addf(&qy->sql, " AND (t.\"%s\", t.id) %s (?%d, ?%d)",
+		    f->name, qy->desc ? "<" : ">", n, m);
+	}
+	abuf_addf(&qy->sql, " ORDER BY t.\"%s\" %s, t.id %s LIMIT %ld",
+	    f->name, qy->desc ? "DESC" : "ASC", qy->desc ? "DESC" : "ASC",
+	    qy->limit + 1);
+	return qy->sql.failed ? -1 : 0;
+}
+
+/* The same list URL with after= replaced. */
+static const char *
+page_url(struct kiln_req *r, const struct query *qy, const char *after)
+{
+	struct abuf	 b;
+	size_t		 i;
+	const char	*sep = "?";
+
+	abuf_init(&b, r->arena);
+	abuf_add(&b, req_url(r, "/%s%s", qy->e->d->plural,
+	    r->fmt == FMT_XML ? ".xml" : r->fmt == FMT_CSV ? ".csv" : ""));
+	for (i = 0; i < r->query.n; i++) {
+		if (strcmp(r->query.v[i].key, "after") == 0)
+			continue;
+		abuf_addf(&b, "%s%s=%s", sep, req_escape(r, r->query.v[i].key),
+		    req_escape(r, r->query.v[i].val));
+		sep = "&";
+	}
+	abuf_addf(&b, "%safter=%s", sep, after);
+	return b.s;
+}
+
+static void
+html_filters(struct kiln_req *r, const struct query *qy)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	const struct kiln_field		*f;
+	const char			*cur;
+	const char *const		*o;
+	size_t				 i;
+
+	out_open(r, "form");
+	out_attr(r, "class", "search");
+	out_attr(r, "method", "get");
+	out_attr(r, "action", req_url(r, "/%s", d->plural));
+	out_open(r, "input");
+	out_attr(r, "type", "search");
+	out_attr(r, "name", "q");
+	out_attr(r, "aria-label", _("Search"));
+	out_attr(r, "value", qy->q ? qy->q : "");
+	out_void(r);
+	for (i = 0; i < d->nfields; i++) {
+		f = &d->fields[i];
+		if (!(f->flags & KILN_F_FILTER) || f->type != KILN_ENUM)
+			continue;
+		cur = req_query(r, f->name);
+		out_open(r, "select");
+		out_attr(r, "name", f->name);
+		out_attr(r, "aria-label", _(f->label));
+		out_open(r, "option");
+		out_attr(r, "value", "");
+		out_textf(r, "%s: %s", _(f->label), _("all"));
+		out_close(r);
+		for (o = f->options; *o; o++) {
+			out_open(r, "option");
+			out_attr(r, "value", *o);
+			if (cur && strcmp(cur, *o) == 0)
+				out_attr(r, "selected", "selected");
+			out_text(r, _(*o));
+			out_close(r);
+		}
+		out_close(r);
+	}
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_text(r, _("Search"));
+	out_close(r);
+	out_close(r);
+}
+
+static void
+html_head_row(struct kiln_req *r, const struct query *qy)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	const struct kiln_field		*f;
+	size_t				 i;
+	int				 cur;
+
+	out_open(r, "thead");
+	out_open(r, "tr");
+	for (i = 0; i < d->nfields; i++) {
+		f = &d->fields[i];
+		if (!(f->flags & KILN_F_LIST))
+			continue;
+		out_open(r, "th");
+		out_attr(r, "scope", "col");
+		if (f->flags & KILN_F_SORT) {
+			cur = (int)i == qy->sort;
+			page_link(r, req_url(r, "/%s?sort=%s%s", d->plural,
+			    cur && !qy->desc ? "-" : "", f->name),
+			    arena_printf(r->arena, "%s%s", _(f->label),
+			    cur ? (qy->desc ? " \u25bc" : " \u25b2") : ""));
+		} else
+			out_text(r, _(f->label));
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
+}
+
+static void
+html_row(struct kiln_req *r, const struct entity *e,
+    const struct record *rec)
+{
+	const struct kiln_field	*f;
+	size_t			 i;
+
+	out_open(r, "tr");
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		if (!(f->flags & KILN_F_LIST))
+			continue;
+		out_open(r, "td");
+		if (f->type == KILN_MONEY)
+			out_attr(r, "class", "num");
+		if (strcmp(f->name, e->d->title) == 0)
+			page_link(r, view_record_url(r, e, rec->id),
+			    view_text(r, e, rec, i));
+		else if (f->type == KILN_REF && rec->val[i] != NULL &&
+		    e->refent[i] != NULL)
+			page_link(r, view_record_url(r, e->refent[i],
+			    strtoll(rec->val[i], NULL, 10)),
+			    view_text(r, e, rec, i));
+		else
+			out_text(r, view_text(r, e, rec, i));
+		out_close(r);	/* full end tag even when empty */
+	}
+	out_close(r);
+}
+
+static void
+csv_head(struct abuf *b, const struct entity *e)
+{
+	size_t	 i;
+
+	view_csv_cell(b, "id", 0);
+	view_csv_cell(b, "version", 0);
+	for (i = 0; i < e->d->nfields; i++)
+		view_csv_cell(b, e->d->fields[i].name, 0);
+	view_csv_cell(b, "updated_at", 1);
+}
+
+static void
+csv_row(struct kiln_req *r, struct abuf *b, const struct entity *e,
+    const struct record *rec)
+{
+	const struct kiln_field	*f;
+	size_t			 i;
+
+	view_csv_cell(b, arena_printf(r->arena, "%lld", rec->id), 0);
+	view_csv_cell(b, arena_printf(r->arena, "%lld", rec->version), 0);
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		/* CSV round-trips: ids for refs, plain values for the rest. */
+		view_csv_cell(b, f->type == KILN_REF || f->type == KILN_ENUM ||
+		    f->type == KILN_BOOL ? rec->val[i] :
+		    view_text(r, e, rec, i), 0);
+	}
+	view_csv_cell(b, rec->updated_at, 1);
+}
+
+static int
+run(struct kiln_req *r, struct query *qy, sqlite3_stmt **out)
+{
+	sqlite3_stmt	*st;
+	int		 i;
+
+	if ((st = db_stmt(r->app->db, qy->sql.s)) == NULL)
+		return -1;
+	for (i = 0; i < qy->nb; i++) {
+		if (qy->b[i].isint)
+			sqlite3_bind_int64(st, i + 1, qy->b[i].i);
+		else
+			sqlite3_bind_text(st, i + 1, qy->b[i].s, -1,
+			    SQLITE_STATIC);
+	}
+	*out = st;
+	return 0;
+}
+
+/*
+ * Read the page's rows (limit + 1, to learn whether more remain).
+ * Returns the number read, or -1 (logged) with *status set.
+ */
+static long
+fetch(struct kiln_req *r, struct query *qy, struct record **rows,
+    int *status)
+{
+	sqlite3_stmt	*st;
+	long		 n = 0, cap = 64;
+	struct record	*v, *nv;
+	int		 rc;
+
+	*status = 500;
+	if (run(r, qy, &st) == -1)
+		return -1;
+	if ((v = arena_calloc(r->arena, (size_t)cap, sizeof(*v))) == NULL)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			if ((nv = arena_calloc(r->arena, (size_t)cap,
+			    sizeof(*nv))) == NULL)
+				goto fail;
+			memcpy(nv, v, (size_t)n * sizeof(*nv));
+			v = nv;
+		}
+		record_row(r, qy->e, st, &v[n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		if (db_result(r->app->db, rc, "list") == DB_BUSY)
+			*status = 503;
+		goto fail;
+	}
+	db_done(st);
+	*rows = v;
+	return n;
+fail:
+	db_done(st);
+	return -1;
+}
+
+static int
+render_html(struct kiln_req *r, const struct query *qy,
+    const struct record *rows, long n, const char *next)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	long				 i;
+
+	if (page_begin(r, 200, _(d->label_plural)) == -1)
+		return -1;
+	out_open(r, "div");
+	out_attr(r, "class", "title");
+	out_elem(r, "h1", _(d->label_plural));
+	out_open(r, "a");
+	out_attr(r, "class", "button");
+	out_attr(r, "href", req_url(r, "/%s/new", d->plural));
+	out_textf(r, "%s %s", _("New"), _(d->label));
+	out_close(r);
+	out_close(r);
+	html_filters(r, qy);
+	if (n == 0) {
+		out_open(r, "p");
+		out_attr(r, "class", "empty");
+		out_text(r, _("Nothing found."));
+		out_close(r);
+	} else {
+		out_open(r, "table");
+		out_attr(r, "class", "list");
+		html_head_row(r, qy);
+		out_open(r, "tbody");
+		for (i = 0; i < n; i++)
+			html_row(r, qy->e, &rows[i]);
+		out_close(r);
+		out_close(r);
+	}
+	out_open(r, "p");
+	out_attr(r, "class", "pager");
+	out_open(r, "a");
+	out_attr(r, "href", req_url(r, "/%s.csv", d->plural));
+	out_text(r, _("Export CSV"));
+	out_close(r);
+	if (next != NULL) {
+		out_text(r, " ");
+		out_open(r, "a");
+		out_attr(r, "rel", "next");
+		out_attr(r, "href", next);
+		out_text(r, _("Next page"));
+		out_close(r);
+	}
+	out_close(r);
+	return page_end(r);
+}
+
+int
+list_handle(struct kiln_req *r, const struct entity *e)
+{
+	struct query	*qy;
+	struct record	*rows;
+	struct abuf	 csv;
+	const char	*msg, *next = NULL;
+	long		 n, i;
+	int		 status;
+
+	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
+		return page_error(r, 500, "internal", _("out of memory"), NULL);
+	qy->e = e;
+	if (build(r, qy, 0, -1, &msg) == -1)
+		return page_error(r, 400, "bad_request",
+		    msg ? msg : _("bad list request"), NULL);
+	if ((n = fetch(r, qy, &rows, &status)) < 0)
+		return page_error(r, status, status == 503 ? "busy" :
+		    "internal", _("could not read the list"), NULL);
+	if (n > qy->limit) {
+		n = qy->limit;
+		next = page_url(r, qy, cursor_make(r, qy, &rows[n - 1]));
+	}
+	switch (r->fmt) {
+	case FMT_XML:
+		if (out_xml_begin(r, 200, e->d->plural) == -1)
+			return -1;
+		if (next != NULL)
+			out_attr(r, "next", next);
+		for (i = 0; i < n; i++)
+			view_xml_record(r, e, &rows[i]);
+		return out_finish(r);
+	case FMT_CSV:
+		abuf_init(&csv, r->arena);
+		csv_head(&csv, e);
+		for (i = 0; i < n; i++)
+			csv_row(r, &csv, e, &rows[i]);
+		if (csv.failed)
+			return page_error(r, 500, "internal",
+			    _("out of memory"), NULL);
+		if (out_begin_raw(r, 200, "text/csv; charset=utf-8") == -1)
+			return -1;
+		out_header(r, "Content-Disposition", arena_printf(r->arena,
+		    "attachment; filename=\"%s.csv\"", e->d->plural));
+		if (next != NULL)
+			out_header(r, "Link", arena_printf(r->arena,
+			    "<%s>; rel=\"next\"", next));
+		out_raw(r, csv.s, csv.n);
+		return out_finish(r);
+	default:
+		return render_html(r, qy, rows, n, next);
+	}
+}
+
+int
+list_children(struct kiln_req *r, const struct entity *parent,
+    long long id)
+{
+	const struct kiln_child		*c;
+	const struct entity		*e;
+	struct query			*qy;
+	struct record			*rows;
+	const char			*msg;
+	long				 n, i;
+	int				 pf, status;
+
+	for (c = parent->d->children; c != NULL && c->entity; c++) {
+		if ((e = entity_by_name(r->app, c->entity)) == NULL ||
+		    (pf = entity_field(e, c->field)) < 0)
+			continue;
+		if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
+			return -1;
+		qy->e = e;
+		if (build(r, qy, id, pf, &msg) == -1 ||
+		    (n = fetch(r, qy, &rows, &status)) < 0)
+			return -1;
+		out_open(r, "section");
+		out_attr(r, "class", "children");
+		out_open(r, "div");
+		out_attr(r, "class", "title");
+		out_elem(r, "h2", _(e->d->label_plural));
+		out_open(r, "a");
+		out_attr(r, "class", "button");
+		out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
+		    e->d->plural, c->field, id));
+		out_textf(r, "%s %s", _("New"), _(e->d->label));
+		out_close(r);
+		out_close(r);
+		if (n == 0) {
+			out_open(r, "p");
+			out_attr(r, "class", "empty");
+			out_text(r, _("None yet."));
+			out_close(r);
+		} else {
+			out_open(r, "table");
+			out_attr(r, "class", "list");
+			html_head_row(r, qy);
+			out_open(r, "tbody");
+			for (i = 0; i < n && i < qy->limit; i++)
+				html_row(r, e, &rows[i]);
+			out_close(r);
+			out_close(r);
+		}
+		out_close(r);
+	}
+	return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * list.h - the list view of every entity: search (?q=), per-field
+ * filters, allowlisted sort, keyset pagination (?after=CURSOR), in
+ * HTML, XML and CSV.
+ */
+#ifndef KILN_LIST_H
+#define KILN_LIST_H
+
+struct kiln_req;
+struct entity;
+
+#define LIST_DEFAULT	50
+#define LIST_MAX	500
+#define LIST_CSV_MAX	100000
+
+int	 list_handle(struct kiln_req *, const struct entity *);
+/* Children of a record (contacts of a customer) on its page. */
+int	 list_children(struct kiln_req *, const struct entity *, long long);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * page.c - layout and errors; see page.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "app.h"
+#include "entity.h"
+#include "i18n.h"
+#include "out.h"
+#include "page.h"
+#include "req.h"
+
+void
+page_link(struct kiln_req *r, const char *url, const char *text)
+{
+	out_open(r, "a");
+	out_attr(r, "href", url);
+	out_text(r, text);
+	out_close(r);
+}
+
+void
+page_csrf(struct kiln_req *r)
+{
+	if (r->csrf == NULL)
+		return;
+	out_open(r, "input");
+	out_attr(r, "type", "hidden");
+	out_attr(r, "name", "csrf");
+	out_attr(r, "value", r->csrf);
+	out_void(r);
+}
+
+static void
+nav(struct kiln_req *r)
+{
+	size_t	 i;
+
+	out_open(r, "header");
+	out_open(r, "nav");
+	out_open(r, "a");
+	out_attr(r, "class", "brand");
+	out_attr(r, "href", req_url(r, "/"));
+	out_text(r, "Kiln");
+	out_close(r);
+	out_open(r, "ul");
+	for (i = 0; i < r->app->nentities; i++) {
+		out_open(r, "li");
+		page_link(r, req_url(r, "/%s", r->app->entities[i].d->plural),
+		    _(r->app->entities[i].d->label_plural));
+		out_close(r);
+	}
+	out_close(r);
+	if (r->user != NULL) {
+		out_open(r, "form");
+		out_attr(r, "class", "session");
+		out_attr(r, "method", "post");
+		out_attr(r, "action", req_url(r, "/logout"));
+		out_open(r, "span");
+		out_text(r, r->user->name && *r->user->name ?
+		    r->user->name : r->user->login);
+		out_close(r);
+		page_csrf(r);
+		out_open(r, "button");
+		out_attr(r, "type", "submit");
+		out_text(r, _("Log out"));
+		out_close(r);
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
+}
+
+int
+page_begin(struct kiln_req *r, int status, const char *title)
+{
+	if (out_html_begin(r, status) == -1)
+		return -1;
+	out_open(r, "html");
+	out_attr(r, "lang", i18n_lang());
+	out_open(r, "head");
+	out_open(r, "meta");
+	out_attr(r, "charset", "utf-8");
+	out_void(r);
+	out_open(r, "meta");
+	out_attr(r, "name", "viewport");
+	out_attr(r, "content", "width=device-width, initial-scale=1");
+	out_void(r);
+	out_open(r, "title");
+	out_textf(r, "%s - Kiln", title);
+	out_close(r);
+	out_open(r, "link");
+	out_attr(r, "rel", "stylesheet");
+	out_attrf(r, "href", "%s/kiln.css", r->app->conf.static_url);
+	out_void(r);
+	out_close(r);	/* head */
+	out_open(r, "body");
+	nav(r);
+	out_open(r, "main");
+	return 0;
+}
+
+int
+page_end(struct kiln_req *r)
+{
+	return out_finish(r);
+}
+
+static void
+xml_error(struct kiln_req *r, int status, const char *code,
+    const char *message, const struct ferrs *fe)
+{
+	size_t	 i;
+
+	out_attrf(r, "status", "%d", status);
+	out_attr(r, "code", code);
+	out_elem(r, "message", message);
+	for (i = 0; fe != NULL && i < fe->n; i++) {
+		out_open(r, "field");
+		out_attr(r, "name", fe->v[i].field ? fe->v[i].field : "");
+		out_text(r, fe->v[i].msg);
+		out_close(r);
+	}
+}
+
+int
+page_error(struct kiln_req *r, int status, const char *code,
+    const char *message, const struct ferrs *fe)
+{
+	size_t	 i;
+
+	if (r->started)
+		return -1;
+	if (status == 503)
+		out_header(r, "Retry-After", "1");
+	if (r->fmt == FMT_XML) {
+		if (out_xml_begin(r, status, "error") == -1)
+			return -1;
+		xml_error(r, status, code, message, fe);
+		return out_finish(r);
+	}
+	if (r->fmt == FMT_CSV || r->app == NULL) {
+		if (out_begin_raw(r, status, "text/plain; charset=utf-8") == -1)
+			return -1;
+		out_raw(r, message, strlen(message));
+		out_raw(r, "\n", 1);
+		return out_finish(r);
+	}
+	if (page_begin(r, status, out_reason(status)) == -1)
+		return -1;
+	out_open(r, "h1");
+	out_textf(r, "%d %s", status, _(out_reason(status)));
+	out_close(r);
+	out_open(r, "p");
+	out_attr(r, "class", "error");
+	out_text(r, message);
+	out_close(r);
+	if (fe != NULL && fe->n) {
+		out_open(r, "ul");
+		for (i = 0; i < fe->n; i++) {
+			out_open(r, "li");
+			if (fe->v[i].field)
+				out_textf(r, "%s: ", fe->v[i].field);
+			out_text(r, fe->v[i].msg);
+			out_close(r);
+		}
+		out_close(r);
+	}
+	return page_end(r);
+}

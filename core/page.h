@@ -1,0 +1,21 @@
+/*
+ * page.h - the HTML page layout (head, navigation, main) and the
+ * error responses every handler shares, in HTML, XML or text.
+ */
+#ifndef KILN_PAGE_H
+#define KILN_PAGE_H
+
+struct kiln_req;
+struct ferrs;
+
+int	 page_begin(struct kiln_req *, int status, const char *title);
+int	 page_end(struct kiln_req *);
+/* Error as the contract shapes it; ferrs may be NULL. */
+int	 page_error(struct kiln_req *, int status, const char *code,
+	    const char *message, const struct ferrs *);
+/* <a href=url>text</a> */
+void	 page_link(struct kiln_req *, const char *url, const char *text);
+/* A POST form's hidden CSRF field, when the request has a session. */
+void	 page_csrf(struct kiln_req *);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * plugin.h - loading plugins (dlopen, ABI and signature checks,
+ * duplicate names refused) and dispatching their routes.
+ */
+#ifndef KILN_PLUGIN_LOADER_H
+#define KILN_PLUGIN_LOADER_H
+
+struct app;
+struct kiln_req;
+
+/* Load every *.so in dir; a bad plugin is logged and skipped. */
+int	 plugin_load_all(struct app *, const char *dir);
+void	 plugin_unload_all(struct app *);
+/* A plugin's own route; 1 if none matches. */
+int	 plugin_route(struct kiln_req *);
+
+#endif

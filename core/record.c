@@ -1,0 +1,528 @@
+/*
+ * record.c - records of declared entities; see record.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "db.h"
+#include "entity.h"
+#include "form.h"
+#include "i18n.h"
+#include "log.h"
+#include "record.h"
+#include "req.h"
+#include "rules.h"
+#include "value.h"
+
+#define TEXT_MAX_DEFAULT	1000
+
+void
+ferr_add(struct ferrs *fe, const char *field, const char *msg)
+{
+	if (fe->n < sizeof(fe->v) / sizeof(fe->v[0])) {
+		fe->v[fe->n].field = field;
+		fe->v[fe->n].msg = msg;
+		fe->n++;
+	}
+}
+
+static const char *
+col_text(struct kiln_req *r, sqlite3_stmt *st, int i)
+{
+	const unsigned char	*s;
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	s = sqlite3_column_text(st, i);
+	return s ? arena_strdup(r->arena, (const char *)s) : NULL;
+}
+
+void
+record_row(struct kiln_req *r, const struct entity *e, sqlite3_stmt *st,
+    struct record *rec)
+{
+	size_t	 i, n = e->d->nfields;
+
+	rec->id = sqlite3_column_int64(st, ENT_COL_ID);
+	rec->version = sqlite3_column_int64(st, ENT_COL_VERSION);
+	rec->created_at = col_text(r, st, ENT_COL_CREATED);
+	rec->updated_at = col_text(r, st, ENT_COL_UPDATED);
+	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
+	rec->label = arena_calloc(r->arena, n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		rec->val[i] = col_text(r, st, (int)(ENT_COL_FIELDS + i));
+		if (e->reflabel[i] >= 0)
+			rec->label[i] = col_text(r, st, e->reflabel[i]);
+	}
+}
+
+enum rec_err
+record_load(struct kiln_req *r, const struct entity *e, long long id,
+    struct record *rec)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 rc;
+	enum rec_err	 err;
+
+	sql = arena_printf(r->arena, "%s WHERE t.id = ?1", e->select);
+	if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+		return REC_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		record_row(r, e, st, rec);
+		err = REC_OK;
+	} else if (rc == SQLITE_DONE)
+		err = REC_NOTFOUND;
+	else
+		err = db_result(r->app->db, rc, "load") == DB_BUSY ?
+		    REC_BUSY : REC_ERROR;
+	db_done(st);
+	return err;
+}
+
+void
+record_defaults(struct kiln_req *r, const struct entity *e,
+    struct record *rec)
+{
+	const struct kiln_field	*f;
+	size_t			 i, n = e->d->nfields;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
+	rec->label = arena_calloc(r->arena, n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		f = &e->d->fields[i];
+		if (f->def != NULL)
+			rec->val[i] = f->def;
+		else if (!entity_is_numeric(f) && f->type != KILN_DATE &&
+		    f->type != KILN_DATETIME)
+			rec->val[i] = "";
+		if ((f->flags & KILN_F_OWNER) && r->user != NULL) {
+			rec->val[i] = arena_printf(r->arena, "%lld",
+			    r->user->id);
+			rec->label[i] = r->user->login;
+		}
+	}
+}
+
+/* Leading and trailing white space never means anything in a field. */
+static const char *
+trim(struct kiln_req *r, const char *s)
+{
+	const char	*e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		e--;
+	return arena_strndup(r->arena, s, (size_t)(e - s));
+}
+
+static int
+in_options(const char *const *o, const char *s)
+{
+	for (; *o != NULL; o++)
+		if (strcmp(*o, s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * One field's input to its canonical text form.  Returns NULL and
+ * sets *msg when the input is not acceptable.  Empty input becomes
+ * the default, "" for texts, or NULL.
+ */
+static const char *
+parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
+    const char **msg)
+{
+	const char	*s;
+	long long	 v, max;
+	int		 b;
+	size_t		 len;
+
+	*msg = NULL;
+	s = f->type == KILN_TEXT && (f->flags & KILN_F_LONG) ? in :
+	    trim(r, in);
+	if (*s == '\0') {
+		if (f->def != NULL)
+			return f->def;
+		if (entity_is_numeric(f) || f->type == KILN_DATE ||
+		    f->type == KILN_DATETIME)
+			return NULL;
+		return "";
+	}
+	switch (f->type) {
+	case KILN_TEXT:
+	case KILN_EMAIL:
+	case KILN_PHONE:
+	case KILN_URL:
+		max = f->max > 0 ? f->max : TEXT_MAX_DEFAULT;
+		len = value_utf8_len(s);
+		if ((long long)len > max) {
+			*msg = arena_printf(r->arena,
+			    _("must be at most %lld characters"), max);
+			return NULL;
+		}
+		if ((long long)len < f->min) {
+			*msg = arena_printf(r->arena,
+			    _("must be at least %lld characters"), f->min);
+			return NULL;
+		}
+		if (f->type == KILN_TEXT && !(f->flags & KILN_F_LONG) &&
+		    strpbrk(s, "\r\n") != NULL) {
+			*msg = _("must be a single line");
+			return NULL;
+		}
+		if (f->type == KILN_EMAIL && !value_email_ok(s))
+			*msg = _("is not an e-mail address");
+		else if (f->type == KILN_PHONE && !value_phone_ok(s))
+			*msg = _("is not a phone number");
+		else if (f->type == KILN_URL && !value_url_ok(s))
+			*msg = _("must be an http, https or mailto address");
+		return *msg ? NULL : s;
+	case KILN_INT:
+	case KILN_MONEY:
+		if (f->type == KILN_INT ? value_int_parse(s, &v) != 0 :
+		    value_money_parse(s, &v) != 0) {
+			*msg = f->type == KILN_INT ? _("must be a whole number") :
+			    _("must be an amount like 1234.50");
+			return NULL;
+		}
+		if (f->max > f->min && (v < f->min || v > f->max)) {
+			*msg = _("is out of range");
+			return NULL;
+		}
+		return arena_printf(r->arena, "%lld", v);
+	case KILN_DATE:
+		if (!value_date_ok(s))
+			*msg = _("must be a date like 2026-12-31");
+		return *msg ? NULL : s;
+	case KILN_DATETIME:
+		if (!value_datetime_ok(s))
+			*msg = _("must be a UTC time like 2026-12-31T09:30:00Z");
+		return *msg ? NULL : s;
+	case KILN_ENUM:
+		if (!in_options(f->options, s)) {
+			*msg = _("is not one of the allowed values");
+			return NULL;
+		}
+		return s;
+	case KILN_REF:
+		if (value_int_parse(s, &v) != 0 || v <= 0) {
+			*msg = _("must be a record id");
+			return NULL;
+		}
+		return arena_printf(r->arena, "%lld", v);
+	case KILN_BOOL:
+		if (value_bool_parse(s, &b) != 0) {
+			*msg = _("must be yes or no");
+			return NULL;
+		}
+		return b ? "1" : "0";
+	}
+	*msg = _("is not valid");
+	return NULL;
+}
+
+enum rec_err
+record_apply(struct kiln_req *r, const struct entity *e,
+    struct record *rec, const struct kvlist *in, struct ferrs *fe)
+{
+	const struct kiln_field	*f;
+	const char		*v, *msg;
+	size_t			 i;
+
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		if (f->flags & KILN_F_COMPUTED)
+			continue;
+		if ((v = form_get(in, f->name)) == NULL)
+			continue;
+		/* Two values for one field: which one did they mean? */
+		if (form_count(in, f->name) > 1)
+			return REC_BAD;
+		rec->val[i] = parse_field(r, f, v, &msg);
+		rec->label[i] = NULL;
+		if (msg != NULL) {
+			rec->val[i] = v;	/* shown again in the form */
+			ferr_add(fe, f->name, msg);
+		}
+	}
+	return fe->n ? REC_INVALID : REC_OK;
+}
+
+/* Whether a referenced record exists (FKs would refuse it anyway). */
+static enum rec_err
+ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
+    const char *id, const char **label)
+{
+	sqlite3_stmt	*st;
+	const char	*sql;
+	int		 rc;
+	enum rec_err	 err = REC_OK;
+
+	if (e->refent[i] == NULL)
+		sql = "SELECT login FROM users WHERE id = ?1";
+	else
+		sql = arena_printf(r->arena, "SELECT \"%s\" FROM \"%s\""
+		    " WHERE id = ?1", e->refent[i]->d->title,
+		    e->refent[i]->d->plural);
+	if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+		return REC_ERROR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*label = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 0));
+	else if (rc == SQLITE_DONE)
+		err = REC_NOTFOUND;
+	else
+		err = REC_ERROR;
+	db_done(st);
+	return err;
+}
+
+int
+record_rule(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, const char *rule, struct rules_verdict *v)
+{
+	const struct kiln_field	*f;
+	struct rules_kv		*kv, ctx[4];
+	char			 today[24];
+	size_t			 i, n = e->d->nfields, nctx = 0;
+	long long		 x;
+
+	if ((kv = arena_calloc(r->arena, n + 1, sizeof(*kv))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		f = &e->d->fields[i];
+		kv[i].key = f->name;
+		if (rec->val[i] == NULL)
+			kv[i].type = RULES_NIL;
+		else if (entity_is_numeric(f) &&
+		    value_int_parse(rec->val[i], &x) == 0) {
+			kv[i].type = f->type == KILN_BOOL ? RULES_BOOL :
+			    RULES_INT;
+			kv[i].i = x;
+		} else {
+			kv[i].type = RULES_STR;
+			kv[i].s = rec->val[i];
+		}
+	}
+	kv[n].key = "id";
+	kv[n].type = rec->id ? RULES_INT : RULES_NIL;
+	kv[n].i = rec->id;
+	value_now(today);
+	today[10] = '\0';
+	ctx[nctx++] = (struct rules_kv){ .key = "today", .type = RULES_STR,
+	    .s = today };
+	if (r->user != NULL) {
+		ctx[nctx++] = (struct rules_kv){ .key = "user",
+		    .type = RULES_STR, .s = r->user->login };
+		ctx[nctx++] = (struct rules_kv){ .key = "role",
+		    .type = RULES_STR, .s = r->user->role };
+	}
+	return rules_run(r->app->rules, rule, e->d->name, kv, n + 1, ctx,
+	    nctx, v);
+}
+
+enum rec_err
+record_check(struct kiln_req *r, const struct entity *e,
+    struct record *rec, struct ferrs *fe, const char **msg)
+{
+	const struct kiln_field	*f;
+	const char *const	*rule;
+	struct rules_verdict	 v;
+	enum rec_err		 err;
+	size_t			 i;
+
+	*msg = NULL;
+	if (r->app->rules == NULL && e->d->rules != NULL && *e->d->rules) {
+		*msg = _("The business rules are not loaded; see the log.");
+		return REC_RULE;
+	}
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		if ((f->flags & KILN_F_REQUIRED) &&
+		    (rec->val[i] == NULL || *rec->val[i] == '\0'))
+			ferr_add(fe, f->name, _("is required"));
+		else if (f->type == KILN_REF && rec->val[i] != NULL) {
+			err = ref_exists(r, e, i, rec->val[i], &rec->label[i]);
+			if (err == REC_NOTFOUND)
+				ferr_add(fe, f->name,
+				    _("refers to a record that does not exist"));
+			else if (err != REC_OK)
+				return err;
+		}
+	}
+	if (fe->n)
+		return REC_INVALID;
+	/* Rules see only records that passed the field checks. */
+	for (rule = e->d->rules; rule != NULL && *rule != NULL; rule++) {
+		if (!rules_has(r->app->rules, *rule, e->d->name) &&
+		    rules_load_error(r->app->rules, *rule) == NULL)
+			continue;	/* no hook for this kind: nothing to say */
+		record_rule(r, e, rec, *rule, &v);
+		switch (v.result) {
+		case RULES_PASS:
+		case RULES_WARN:
+			break;
+		case RULES_HOLD:
+		case RULES_REJECT:
+			ferr_add(fe, v.field[0] && entity_field(e, v.field) >= 0 ?
+			    arena_strdup(r->arena, v.field) : NULL,
+			    arena_printf(r->arena, "%s: %s", v.rule,
+			    v.message));
+			break;
+		case RULES_ERROR:
+			*msg = arena_strdup(r->arena, v.message);
+			return REC_RULE;
+		}
+	}
+	return fe->n ? REC_INVALID : REC_OK;
+}
+
+/* Bind the field values from ?4 on, typed as the columns are. */
+static void
+bind_fields(const struct entity *e, sqlite3_stmt *st,
+    const struct record *rec)
+{
+	const struct kiln_field	*f;
+	long long		 v;
+	size_t			 i;
+
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		if (rec->val[i] == NULL)
+			sqlite3_bind_null(st, (int)i + 4);
+		else if (entity_is_numeric(f) &&
+		    value_int_parse(rec->val[i], &v) == 0)
+			sqlite3_bind_int64(st, (int)i + 4, v);
+		else
+			sqlite3_bind_text(st, (int)i + 4, rec->val[i], -1,
+			    SQLITE_STATIC);
+	}
+}
+
+static enum rec_err
+step_result(struct kiln_req *r, int rc, const char *what)
+{
+	switch (db_result(r->app->db, rc, what)) {
+	case DB_OK:
+		return REC_OK;
+	case DB_BUSY:
+		return REC_BUSY;
+	case DB_CONSTRAINT:
+		return REC_CONFLICT;
+	default:
+		return REC_ERROR;
+	}
+}
+
+enum rec_err
+record_insert(struct kiln_req *r, const struct entity *e,
+    struct record *rec)
+{
+	sqlite3_stmt	*st;
+	char		 now[24];
+	int		 rc;
+	enum rec_err	 err;
+
+	if ((st = db_stmt(r->app->db, e->insert)) == NULL)
+		return REC_ERROR;
+	value_now(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	bind_fields(e, st, rec);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if ((err = step_result(r, rc, "insert")) != REC_OK)
+		return err;
+	rec->id = sqlite3_last_insert_rowid(db_handle(r->app->db));
+	rec->version = 1;
+	rec->created_at = rec->updated_at = arena_strdup(r->arena, now);
+	return REC_OK;
+}
+
+/* After a write matched no row: tell "gone" from "changed meanwhile". */
+static enum rec_err
+why_unchanged(struct kiln_req *r, const struct entity *e, long long id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(r->app->db, e->exists)) == NULL)
+		return REC_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (rc == SQLITE_ROW)
+		return REC_STALE;
+	return rc == SQLITE_DONE ? REC_NOTFOUND : REC_ERROR;
+}
+
+enum rec_err
+record_update(struct kiln_req *r, const struct entity *e,
+    struct record *rec, long long expected)
+{
+	sqlite3_stmt	*st;
+	char		 now[24];
+	int		 rc;
+	enum rec_err	 err;
+
+	if ((st = db_stmt(r->app->db, e->update)) == NULL)
+		return REC_ERROR;
+	value_now(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, rec->id);
+	sqlite3_bind_int64(st, 3, expected);
+	bind_fields(e, st, rec);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if ((err = step_result(r, rc, "update")) != REC_OK)
+		return err;
+	if (sqlite3_changes(db_handle(r->app->db)) == 0)
+		return why_unchanged(r, e, rec->id);
+	rec->version = expected + 1;
+	rec->updated_at = arena_strdup(r->arena, now);
+	return REC_OK;
+}
+
+enum rec_err
+record_delete(struct kiln_req *r, const struct entity *e, long long id,
+    long long expected)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+	enum rec_err	 err;
+
+	if (expected > 0) {
+		if ((st = db_stmt(r->app->db, e->exists)) == NULL)
+			return REC_ERROR;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		err = rc == SQLITE_ROW ?
+		    (sqlite3_column_int64(st, 0) == expected ? REC_OK :
+		    REC_STALE) : rc == SQLITE_DONE ? REC_NOTFOUND : REC_ERROR;
+		db_done(st);
+		if (err != REC_OK)
+			return err;
+	}
+	if ((st = db_stmt(r->app->db, e->delete)) == NULL)
+		return REC_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if ((err = step_result(r, rc, "delete")) != REC_OK)
+		return err;
+	return sqlite3_changes(db_handle(r->app->db)) ? REC_OK :
+	    REC_NOTFOUND;
+}

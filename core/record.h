@@ -1,0 +1,56 @@
+/*
+ * record.h - one record of a declared entity: loading, turning
+ * untrusted input into canonical values with per-field messages,
+ * the plugin's rule hooks, and the write itself with optimistic
+ * locking.
+ */
+#ifndef KILN_RECORD_H
+#define KILN_RECORD_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "entity.h"
+
+struct kiln_req;
+struct kvlist;
+struct rules_verdict;
+
+enum rec_err {
+	REC_OK = 0,
+	REC_INVALID,	/* ferrs say why: 422 */
+	REC_BAD,	/* malformed request, e.g. duplicate field: 400 */
+	REC_NOTFOUND,	/* 404 */
+	REC_STALE,	/* version mismatch: 409 stale */
+	REC_RULE,	/* a rule failed to run: 409 rule */
+	REC_CONFLICT,	/* constraint (still referenced...): 409 conflict */
+	REC_BUSY,	/* 503 */
+	REC_ERROR	/* 500 */
+};
+
+void		 record_row(struct kiln_req *, const struct entity *,
+		    sqlite3_stmt *, struct record *);
+enum rec_err	 record_load(struct kiln_req *, const struct entity *,
+		    long long, struct record *);
+void		 record_defaults(struct kiln_req *, const struct entity *,
+		    struct record *);
+/* Apply input fields over rec; field problems go to ferrs. */
+enum rec_err	 record_apply(struct kiln_req *, const struct entity *,
+		    struct record *, const struct kvlist *, struct ferrs *);
+/* Required fields, references, then the entity's rule hooks. */
+enum rec_err	 record_check(struct kiln_req *, const struct entity *,
+		    struct record *, struct ferrs *, const char **msg);
+enum rec_err	 record_insert(struct kiln_req *, const struct entity *,
+		    struct record *);
+/* Update where version still is expected; bumps rec->version. */
+enum rec_err	 record_update(struct kiln_req *, const struct entity *,
+		    struct record *, long long expected);
+enum rec_err	 record_delete(struct kiln_req *, const struct entity *,
+		    long long id, long long expected);
+void		 ferr_add(struct ferrs *, const char *, const char *);
+/* Run one rule hook on a record; fills verdict. */
+int		 record_rule(struct kiln_req *, const struct entity *,
+		    const struct record *, const char *rule,
+		    struct rules_verdict *);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * req.c - request accessors and body reading; see req.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "form.h"
+#include "i18n.h"
+#include "page.h"
+#include "req.h"
+#include "value.h"
+#include "xmlin.h"
+
+const char *
+req_env(struct kiln_req *r, const char *name)
+{
+	const char	*v = r->io->getenv(r->io->ctx, name);
+
+	return v ? v : "";
+}
+
+const char *
+req_query(struct kiln_req *r, const char *name)
+{
+	return form_get(&r->query, name);
+}
+
+const char *
+req_param(struct kiln_req *r, const char *name)
+{
+	const char	*v;
+
+	if (r->has_body && (v = form_get(&r->body, name)) != NULL)
+		return v;
+	return form_get(&r->query, name);
+}
+
+const char *
+req_escape(struct kiln_req *r, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct abuf	 b;
+	char		 e[3];
+
+	abuf_init(&b, r->arena);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~')
+			abuf_addn(&b, s, 1);
+		else {
+			e[0] = '%';
+			e[1] = hex[c >> 4];
+			e[2] = hex[c & 15];
+			abuf_addn(&b, e, 3);
+		}
+	}
+	return b.s;
+}
+
+char *
+req_url(struct kiln_req *r, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	p = arena_vprintf(r->arena, fmt, ap);
+	va_end(ap);
+	return arena_printf(r->arena, "%s%s", r->prefix, p ? p : "");
+}
+
+/* Media type without parameters, lower-cased. */
+static const char *
+media_type(struct kiln_req *r, const char *ct)
+{
+	size_t	 n = strcspn(ct, "; \t");
+	char	*s = arena_strndup(r->arena, ct, n), *p;
+
+	for (p = s; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	return s;
+}
+
+/*
+ * Read and parse the body.  The size is checked against the limit
+ * before a byte is read.  Returns 0, or -1 once an error response has
+ * been sent.
+ */
+int
+req_read_body(struct kiln_req *r)
+{
+	const char	*cl, *ct, *root;
+	char		*buf;
+	long long	 len;
+	size_t		 got = 0;
+	long		 n;
+	enum form_err	 fe;
+	enum xmlin_err	 xe;
+
+	if (r->has_body)
+		return 0;
+	cl = req_env(r, "CONTENT_LENGTH");
+	if (*cl == '\0' && (r->method == M_DELETE || r->method == M_GET ||
+	    r->method == M_HEAD)) {
+		r->has_body = 1;
+		return 0;
+	}
+	if (*cl == '\0') {
+		page_error(r, 411, "bad_request",
+		    _("A request body needs a Content-Length."), NULL);
+		return -1;
+	}
+	if (value_int_parse(cl, &len) != 0 || len < 0) {
+		page_error(r, 400, "bad_request",
+		    _("Content-Length is not a number."), NULL);
+		return -1;
+	}
+	if ((unsigned long long)len > r->app->conf.max_body) {
+		page_error(r, 413, "too_large",
+		    _("The request body is too large."), NULL);
+		return -1;
+	}
+	r->has_body = 1;
+	if (len == 0)
+		return 0;
+	ct = media_type(r, req_env(r, "CONTENT_TYPE"));
+	if (strcmp(ct, "application/x-www-form-urlencoded") != 0 &&
+	    strcmp(ct, "application/xml") != 0 &&
+	    strcmp(ct, "text/xml") != 0) {
+		page_error(r, 415, "unsupported",
+		    _("Send application/x-www-form-urlencoded or"
+		    " application/xml."), NULL);
+		return -1;
+	}
+	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL) {
+		page_error(r, 500, "internal", _("out of memory"), NULL);
+		return -1;
+	}
+	while (got < (size_t)len) {
+		n = r->io->read(r->io->ctx, buf + got, (size_t)len - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != (size_t)len) {
+		page_error(r, 400, "bad_request",
+		    _("The request body ended early."), NULL);
+		return -1;
+	}
+	buf[got] = '\0';
+	if (strcmp(ct, "application/x-www-form-urlencoded") == 0) {
+		if ((fe = form_parse(r->arena, buf, got, &r->body)) !=
+		    FORM_OK) {
+			page_error(r, 400, "bad_request", _(form_strerror(fe)),
+			    NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if ((xe = xmlin_parse(r->arena, buf, got, &r->body, &root)) !=
+	    XMLIN_OK) {
+		page_error(r, xe == XMLIN_DOCTYPE ? 415 : 400,
+		    xe == XMLIN_DOCTYPE ? "unsupported" : "bad_request",
+		    _(xmlin_strerror(xe)), NULL);
+		return -1;
+	}
+	return 0;
+}

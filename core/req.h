@@ -1,0 +1,77 @@
+/*
+ * req.h - one HTTP request and its response, whichever way it came
+ * (FastCGI or CGI).  Everything hangs off the request's arena.
+ */
+#ifndef KILN_REQ_H
+#define KILN_REQ_H
+
+#include <stddef.h>
+#include <libxml/xmlwriter.h>
+
+#include "form.h"
+
+struct app;
+struct arena;
+
+/* The transport: a FastCGI stream pair or CGI's stdin/stdout/environ. */
+struct io {
+	void		*ctx;
+	const char	*(*getenv)(void *, const char *);
+	/* Read up to n bytes; returns bytes read, 0 at end, -1 on error. */
+	long		 (*read)(void *, char *, size_t);
+	int		 (*write)(void *, const char *, size_t);
+};
+
+enum fmt { FMT_HTML = 0, FMT_XML, FMT_CSV };
+
+enum method {
+	M_GET = 0, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OTHER
+};
+
+struct user {
+	long long	 id;
+	const char	*login;
+	const char	*name;
+	const char	*role;
+	const char	*team;
+};
+
+struct kiln_req {
+	struct arena	*arena;
+	struct app	*app;
+	struct io	*io;
+	enum method	 method;
+	const char	*prefix;	/* SCRIPT_NAME, no trailing slash */
+	const char	*path;		/* PATH_INFO without .xml/.csv */
+	enum fmt	 fmt;
+	struct kvlist	 query;
+	struct kvlist	 body;		/* form fields or XML children */
+	int		 has_body;
+	const struct user *user;
+	const char	*csrf;		/* session's CSRF token, if a session */
+	int		 https;
+
+	/* response */
+	int		 status;
+	struct kvlist	 headers;
+	xmlBufferPtr	 buf;
+	xmlTextWriterPtr w;
+	int		 html;		/* writing HTML (full end tags) */
+	int		 started;
+	int		 depth;		/* open elements */
+};
+
+/* Request environment variable, or "" */
+const char	*req_env(struct kiln_req *, const char *);
+/* Query parameter (GET) or body field (others), or NULL. */
+const char	*req_param(struct kiln_req *, const char *);
+const char	*req_query(struct kiln_req *, const char *);
+/* Read and parse the body according to its Content-Type. */
+int		 req_read_body(struct kiln_req *);
+/* Percent-encode for a query string. */
+const char	*req_escape(struct kiln_req *, const char *);
+/* Build a root-relative URL under the mount prefix. */
+char		*req_url(struct kiln_req *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * rules.h - the Lua business-rule sandbox.
+ *
+ * One rules engine per worker.  Rule files live in one directory
+ * (lua/ in the source tree, $(pkgdatadir)/lua installed); each file
+ * NAME.lua is a text chunk that returns a table of hook functions, one
+ * per record kind it judges:
+ *
+ *	local M = {}
+ *	function M.customer(c, ctx) ... return "reject", "why", "field" end
+ *	return M
+ *
+ * A hook receives the record as a read-only table of strings/integers
+ * (money in minor units as integers) and a read-only context table,
+ * and returns result[, message[, field]] where result is one of
+ * "pass", "warn", "hold", "reject" (nil counts as "pass").
+ */
+#ifndef KILN_RULES_H
+#define KILN_RULES_H
+
+#include <stddef.h>
+
+struct rules;
+
+enum rules_result {
+	RULES_PASS = 0,
+	RULES_WARN,
+	RULES_HOLD,
+	RULES_REJECT,
+	RULES_ERROR	/* the rule failed: message names rule and line */
+};
+
+struct rules_limits {
+	unsigned long	 instructions;	/* VM instruction budget per call */
+	size_t		 memory;	/* bytes the state may hold */
+	unsigned	 wall_ms;	/* wall-clock backstop per call */
+};
+
+/* One value of a record handed to a rule. */
+enum rules_vtype { RULES_NIL, RULES_STR, RULES_INT, RULES_BOOL };
+
+struct rules_kv {
+	const char	*key;
+	enum rules_vtype type;
+	const char	*s;		/* RULES_STR (NUL-terminated UTF-8) */
+	long long	 i;		/* RULES_INT, RULES_BOOL */
+};
+
+struct rules_verdict {
+	enum rules_result result;
+	char		 rule[64];	/* rule (file) name */
+	char		 message[512];	/* human message, may be empty */
+	char		 field[64];	/* field the verdict is about, may be empty */
+};
+
+/*
+ * Load every rule file of DIR.  Zero limits (or NULL) mean the defaults:
+ * 1,000,000 instructions, 8 MiB, 200 ms.  NULL with errno set when DIR
+ * cannot be read or memory runs out; a rule file that fails to load is
+ * not an error here (see rules_load_error()).
+ */
+struct rules	*rules_open(const char *dir, const struct rules_limits *);
+void		 rules_close(struct rules *);
+/*
+ * Reload when any rule file changed (mtime/size/inode) or appeared/vanished.
+ * 1 reloaded, 0 nothing changed, -1 failed (the loaded rules stay).
+ */
+int		 rules_refresh(struct rules *);
+/* Force reload of every file (SIGHUP).  0, or -1 (the loaded rules stay). */
+int		 rules_reload(struct rules *);
+/* Whether rule NAME is loaded and has a hook for KIND. */
+int		 rules_has(struct rules *, const char *name, const char *kind);
+/*
+ * Run hook KIND of rule NAME on a record; never longjmps out.  Returns
+ * out->result.  A ctx value "today" (YYYY-MM-DD) fixes kiln.today().
+ */
+int		 rules_run(struct rules *, const char *name, const char *kind,
+		    const struct rules_kv *rec, size_t nrec,
+		    const struct rules_kv *ctx, size_t nctx,
+		    struct rules_verdict *out);
+const char	*rules_result_name(enum rules_result);
+/*
+ * The load error of NAME, if its file failed to load (else NULL); valid
+ * until the next reload.
+ */
+const char	*rules_load_error(struct rules *, const char *name);
+
+#endif

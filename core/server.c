@@ -1,0 +1,329 @@
+/*
+ * server.c - process model; see server.h.
+ *
+ * The supervisor only forks, waits and signals: it never opens the
+ * database or runs a rule, so nothing a request does can take it
+ * down.  Workers open everything after fork.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <libxml/parser.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "http.h"
+#include "log.h"
+#include "req.h"
+#include "rules.h"
+#include "server.h"
+
+#define WORKERS_MAX	64
+
+static volatile sig_atomic_t	 stop;		/* finish and exit */
+static volatile sig_atomic_t	 busy;		/* inside a request */
+static volatile sig_atomic_t	 reload;	/* supervisor: SIGHUP seen */
+static sigset_t			 oldmask;	/* supervisor's mask before blocking */
+
+/* FastCGI transport. */
+static const char *
+fcgi_getenv(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static long
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	return FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)ctx)->out;
+
+	while (n > 0) {
+		int chunk = n > INT32_MAX ? INT32_MAX : (int)n;
+
+		if (FCGX_PutStr(buf, chunk, out) != chunk)
+			return -1;
+		buf += chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
+/* CGI transport: stdio and the process environment. */
+static const char *
+cgi_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static long
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	(void)ctx;
+	return (long)fread(buf, 1, n, stdin);
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* In a worker: stop now if idle, else after the current request. */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	if (!busy)
+		_exit(0);
+	stop = 1;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	reload = 1;
+}
+
+/* Only there to interrupt sigsuspend. */
+static void
+on_chld(int sig)
+{
+	(void)sig;
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+catch(int sig, void (*fn)(int), int restart)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(sig, &sa, NULL);
+}
+
+/*
+ * One worker's life: open everything, then accept until told to
+ * stop or max_requests is reached (recycling bounds any slow leak).
+ */
+static int
+worker(const struct conf *conf, int sock, int max_requests)
+{
+	struct app	 app;
+	struct arena	*a;
+	FCGX_Request	 req;
+	struct io	 io = { &req, fcgi_getenv, fcgi_read, fcgi_write };
+	int		 n = 0;
+
+	catch(SIGTERM, on_term, 0);
+	catch(SIGINT, on_term, 0);
+	catch(SIGHUP, on_term, 0);	/* the supervisor reloads by recycling */
+	signal(SIGPIPE, SIG_IGN);
+	if (app_open(&app, conf, APP_RULES) == -1) {
+		log_err("worker cannot start: check %s", conf->db);
+		sleep(1);	/* no fork storm when the database is missing */
+		return 1;
+	}
+	if ((a = arena_new(64 * 1024)) == NULL)
+		return 1;
+	FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (!stop && (max_requests == 0 || n < max_requests)) {
+		if (FCGX_Accept_r(&req) < 0) {
+			if (errno == EINTR || stop)
+				continue;
+			log_err("accept failed: %s", strerror(errno));
+			break;
+		}
+		busy = 1;
+		http_serve(&app, &io, a);
+		FCGX_Finish_r(&req);
+		busy = 0;
+		n++;
+	}
+	FCGX_Free(&req, 1);
+	arena_free(a);
+	app_close(&app);
+	return 0;
+}
+
+static pid_t
+spawn(const struct conf *conf, int sock)
+{
+	pid_t	 pid;
+	int	 max;
+
+	/* Spread recycling so workers do not all restart together. */
+	max = conf->max_requests;
+	if (max > 0)
+		max += (int)randombytes_uniform((uint32_t)max / 10 + 1);
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		_exit(worker(conf, sock, max));
+	}
+	return pid;
+}
+
+static void
+signal_all(pid_t *pids, int n, int sig)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], sig);
+}
+
+int
+server_serve(const struct conf *conf)
+{
+	pid_t		 pids[WORKERS_MAX], pid;
+	int		 sock, i, n = conf->workers, status, alive;
+	time_t		 deadline;
+	sigset_t	 block;
+
+	if (n < 1 || n > WORKERS_MAX)
+		n = 2;
+	if (FCGX_Init() != 0) {
+		log_err("FastCGI library init failed");
+		return 1;
+	}
+	umask(007);	/* a unix socket for the web server's group */
+	if ((sock = FCGX_OpenSocket(conf->listen, 128)) < 0) {
+		log_err("cannot listen on %s", conf->listen);
+		return 1;
+	}
+	/*
+	 * Signals stay blocked except inside sigsuspend, so none can slip
+	 * in between a check and the wait.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	catch(SIGTERM, on_stop, 0);
+	catch(SIGINT, on_stop, 0);
+	catch(SIGHUP, on_hup, 0);
+	catch(SIGCHLD, on_chld, 0);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < n; i++)
+		pids[i] = spawn(conf, sock);
+	log_info("serving on %s with %d workers", conf->listen, n);
+	while (!stop) {
+		if (reload) {
+			reload = 0;
+			log_info("SIGHUP: recycling workers to reload");
+			signal_all(pids, n, SIGTERM);
+		}
+		/* Reap the dead and replace them at once. */
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < n; i++) {
+				if (pids[i] != pid)
+					continue;
+				if (WIFSIGNALED(status))
+					log_warn("worker %ld killed by signal"
+					    " %d; restarting", (long)pid,
+					    WTERMSIG(status));
+				pids[i] = stop ? 0 : spawn(conf, sock);
+			}
+		}
+		if (!stop && !reload)
+			sigsuspend(&oldmask);
+	}
+	log_info("stopping: letting workers finish their requests");
+	signal_all(pids, n, SIGTERM);
+	deadline = time(NULL) + 30;
+	for (;;) {
+		alive = 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			for (i = 0; i < n; i++)
+				if (pids[i] == pid)
+					pids[i] = 0;
+		for (i = 0; i < n; i++)
+			alive += pids[i] > 0;
+		if (alive == 0)
+			break;
+		if (time(NULL) > deadline) {
+			signal_all(pids, n, SIGKILL);
+			deadline = time(NULL) + 5;
+		}
+		usleep(20000);
+	}
+	close(sock);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	return 0;
+}
+
+int
+server_is_fastcgi(void)
+{
+	return !FCGX_IsCGI();
+}
+
+/* Apache mod_fcgid (or any process manager) hands us fd 0. */
+int
+server_fcgi_stdin(const struct conf *conf)
+{
+	if (FCGX_Init() != 0)
+		return 1;
+	return worker(conf, 0, conf->max_requests);
+}
+
+int
+server_cgi(const struct conf *conf)
+{
+	struct app	 app;
+	struct arena	*a;
+	struct io	 io = { NULL, cgi_getenv, cgi_read, cgi_write };
+	int		 rc;
+
+	if (app_open(&app, conf, APP_RULES) == -1) {
+		fputs("Status: 503 Service Unavailable\r\n"
+		    "Content-Type: text/plain\r\n\r\nKiln is not set up:"
+		    " see the server log.\n", stdout);
+		return 0;
+	}
+	if ((a = arena_new(64 * 1024)) == NULL)
+		return 1;
+	rc = http_serve(&app, &io, a);
+	fflush(stdout);
+	arena_free(a);
+	app_close(&app);
+	return rc;
+}

@@ -1,0 +1,237 @@
+/*
+ * value.c - typed field values; see value.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "value.h"
+
+/* Largest amount we accept: far beyond any order, far from overflow. */
+#define MONEY_MAX	(LLONG_MAX / 1000)
+
+int
+value_money_parse(const char *s, long long *out)
+{
+	long long	 v = 0;
+	int		 neg = 0, frac = 0, digits = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; isdigit((unsigned char)*s); s++, digits++) {
+		if (v > (MONEY_MAX - 9) / 10)
+			return -2;
+		v = v * 10 + (*s - '0');
+	}
+	if (digits == 0)
+		return -1;
+	v *= 100;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v += (*s++ - '0') * 10;
+		frac++;
+		if (isdigit((unsigned char)*s)) {
+			v += *s++ - '0';
+			frac++;
+		}
+	}
+	if (*s != '\0')
+		return -1;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+char *
+value_money_format(long long v, char *buf)
+{
+	unsigned long long	 u;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	snprintf(buf, MONEY_BUFSZ, "%s%llu.%02llu", v < 0 ? "-" : "",
+	    u / 100, u % 100);
+	return buf;
+}
+
+int
+value_int_parse(const char *s, long long *out)
+{
+	long long	 v = 0;
+	int		 neg = 0, d;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		d = *s - '0';
+		if (v > (LLONG_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int
+digits(const char *s, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+num(const char *s, int n)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* Checks the first ten bytes as a calendar date. */
+static int
+date_prefix_ok(const char *s)
+{
+	static const int mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int	 y, m, d, leap;
+
+	if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' ||
+	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+		return 0;
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	d = num(s + 8, 2);
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && !leap && d > 28)
+		return 0;
+	return d <= mdays[m - 1];
+}
+
+int
+value_date_ok(const char *s)
+{
+	return strlen(s) == 10 && date_prefix_ok(s);
+}
+
+int
+value_datetime_ok(const char *s)
+{
+	if (strlen(s) != 20 || !date_prefix_ok(s) || s[10] != 'T' ||
+	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
+	    s[16] != ':' || !digits(s + 17, 2) || s[19] != 'Z')
+		return 0;
+	return num(s + 11, 2) < 24 && num(s + 14, 2) < 60 &&
+	    num(s + 17, 2) < 61;
+}
+
+/*
+ * Deliberately simple: one '@', a non-empty local part, a dotted
+ * domain, no spaces or angle brackets.  Real validation is delivery.
+ */
+int
+value_email_ok(const char *s)
+{
+	const char	*at, *p;
+
+	if ((at = strchr(s, '@')) == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL)
+		return 0;
+	for (p = s; *p; p++)
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' ||
+		    *p == '"' || *p == ',' || *p == ';')
+			return 0;
+	p = strrchr(at + 1, '.');
+	return p != NULL && p > at + 1 && p[1] != '\0';
+}
+
+/* Digits with the usual separators and an optional leading '+'. */
+int
+value_phone_ok(const char *s)
+{
+	int	 nd = 0;
+
+	if (*s == '+')
+		s++;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			nd++;
+		else if (strchr(" -()./", *s) == NULL && *s != 'x')
+			return 0;
+	}
+	return nd >= 3 && nd <= 20;
+}
+
+/* Only schemes that cannot run script when a browser follows them. */
+int
+value_url_ok(const char *s)
+{
+	const char	*p;
+
+	for (p = s; *p; p++)
+		if (isspace((unsigned char)*p) || *p == '"' || *p == '<' ||
+		    *p == '>' || *p == '\\')
+			return 0;
+	if (strncasecmp(s, "https://", 8) == 0)
+		return s[8] != '\0' && s[8] != '/';
+	if (strncasecmp(s, "http://", 7) == 0)
+		return s[7] != '\0' && s[7] != '/';
+	if (strncasecmp(s, "mailto:", 7) == 0)
+		return value_email_ok(s + 7);
+	return 0;
+}
+
+int
+value_bool_parse(const char *s, int *out)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "on") == 0 || strcmp(s, "yes") == 0)
+		*out = 1;
+	else if (strcmp(s, "0") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "off") == 0 || strcmp(s, "no") == 0 || *s == '\0')
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+size_t
+value_utf8_len(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+char *
+value_now(char *buf)
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}

@@ -1,0 +1,245 @@
+/*
+ * view.c - rendering of record values; see view.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "entity.h"
+#include "i18n.h"
+#include "out.h"
+#include "req.h"
+#include "value.h"
+#include "view.h"
+
+const char *
+view_record_url(struct kiln_req *r, const struct entity *e, long long id)
+{
+	return req_url(r, "/%s/%lld", e->d->plural, id);
+}
+
+static const char *
+money_text(struct kiln_req *r, const char *v)
+{
+	long long	 x;
+	char		 buf[MONEY_BUFSZ];
+
+	if (v == NULL || value_int_parse(v, &x) != 0)
+		return v;
+	return arena_strdup(r->arena, value_money_format(x, buf));
+}
+
+const char *
+view_text(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, size_t i)
+{
+	const struct kiln_field	*f = &e->d->fields[i];
+	const char		*v = rec->val[i];
+
+	if (v == NULL)
+		return "";
+	switch (f->type) {
+	case KILN_MONEY:
+		return money_text(r, v);
+	case KILN_BOOL:
+		return strcmp(v, "1") == 0 ? _("yes") : _("no");
+	case KILN_REF:
+		return rec->label[i] ? rec->label[i] : v;
+	case KILN_ENUM:
+		return _(v);
+	default:
+		return v;
+	}
+}
+
+void
+view_xml_record(struct kiln_req *r, const struct entity *e,
+    const struct record *rec)
+{
+	const struct kiln_field	*f;
+	size_t			 i;
+
+	out_open(r, e->d->name);
+	out_attrf(r, "id", "%lld", rec->id);
+	out_attr(r, "href", view_record_url(r, e, rec->id));
+	out_attrf(r, "version", "%lld", rec->version);
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		out_open(r, f->name);
+		if (f->type == KILN_MONEY) {
+			out_attr(r, "currency", r->app->conf.currency);
+			out_text(r, money_text(r, rec->val[i]));
+		} else if (f->type == KILN_REF) {
+			if (rec->val[i] != NULL) {
+				out_attr(r, "id", rec->val[i]);
+				out_text(r, rec->label[i]);
+			}
+		} else if (f->type == KILN_BOOL)
+			out_text(r, rec->val[i] && strcmp(rec->val[i], "1") == 0 ?
+			    "true" : "false");
+		else
+			out_text(r, rec->val[i]);
+		out_close(r);
+	}
+	out_elem(r, "created_at", rec->created_at);
+	out_elem(r, "updated_at", rec->updated_at);
+	out_close(r);
+}
+
+static const char *
+input_type(const struct kiln_field *f)
+{
+	switch (f->type) {
+	case KILN_EMAIL:
+		return "email";
+	case KILN_PHONE:
+		return "tel";
+	case KILN_URL:
+		return "url";
+	case KILN_DATE:
+		return "date";
+	case KILN_INT:
+	case KILN_REF:
+		return "number";
+	default:
+		return "text";
+	}
+}
+
+static void
+select_options(struct kiln_req *r, const struct kiln_field *f,
+    const char *cur)
+{
+	const char *const	*o;
+
+	for (o = f->options; *o != NULL; o++) {
+		out_open(r, "option");
+		out_attr(r, "value", *o);
+		if (cur != NULL && strcmp(cur, *o) == 0)
+			out_attr(r, "selected", "selected");
+		out_text(r, _(*o));
+		out_close(r);
+	}
+}
+
+static void
+widget(struct kiln_req *r, const struct kiln_field *f, const char *id,
+    const char *val)
+{
+	if (f->type == KILN_ENUM || f->type == KILN_BOOL) {
+		out_open(r, "select");
+		out_attr(r, "id", id);
+		out_attr(r, "name", f->name);
+		if (f->type == KILN_ENUM)
+			select_options(r, f, val);
+		else {
+			out_open(r, "option");
+			out_attr(r, "value", "0");
+			out_text(r, _("no"));
+			out_close(r);
+			out_open(r, "option");
+			out_attr(r, "value", "1");
+			if (val != NULL && strcmp(val, "1") == 0)
+				out_attr(r, "selected", "selected");
+			out_text(r, _("yes"));
+			out_close(r);
+		}
+		out_close(r);
+		return;
+	}
+	if (f->flags & KILN_F_LONG) {
+		out_open(r, "textarea");
+		out_attr(r, "id", id);
+		out_attr(r, "name", f->name);
+		out_attr(r, "rows", "4");
+		out_text(r, val);
+		out_close(r);	/* full end tag, even when empty */
+		return;
+	}
+	out_open(r, "input");
+	out_attr(r, "id", id);
+	out_attr(r, "name", f->name);
+	out_attr(r, "type", input_type(f));
+	if (f->type == KILN_MONEY)
+		out_attr(r, "inputmode", "decimal");
+	if (f->flags & KILN_F_REQUIRED)
+		out_attr(r, "required", "required");
+	if (f->max > 0 && !entity_is_numeric(f) && f->type != KILN_DATE)
+		out_attrf(r, "maxlength", "%lld", f->max);
+	out_attr(r, "value", val ? val : "");
+	out_void(r);
+}
+
+void
+view_form_fields(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, const struct ferrs *fe)
+{
+	const struct kiln_field	*f;
+	const char		*val, *id, *err;
+	size_t			 i, k;
+
+	for (i = 0; i < e->d->nfields; i++) {
+		f = &e->d->fields[i];
+		if (f->flags & KILN_F_COMPUTED)
+			continue;
+		err = NULL;
+		for (k = 0; fe != NULL && k < fe->n; k++)
+			if (fe->v[k].field &&
+			    strcmp(fe->v[k].field, f->name) == 0)
+				err = fe->v[k].msg;
+		val = rec->val[i];
+		/* Money is edited as "1234.50", unless it came back bad. */
+		if (f->type == KILN_MONEY && err == NULL)
+			val = money_text(r, val);
+		id = arena_printf(r->arena, "f-%s", f->name);
+		out_open(r, "div");
+		out_attr(r, "class", err ? "field invalid" : "field");
+		out_open(r, "label");
+		out_attr(r, "for", id);
+		out_text(r, _(f->label));
+		if (f->flags & KILN_F_REQUIRED)
+			out_text(r, " *");
+		out_close(r);
+		widget(r, f, id, val);
+		if (f->type == KILN_REF && rec->label[i] != NULL) {
+			out_open(r, "span");
+			out_attr(r, "class", "ref");
+			out_text(r, rec->label[i]);
+			out_close(r);
+		}
+		if (err != NULL) {
+			out_open(r, "p");
+			out_attr(r, "class", "message");
+			out_text(r, err);
+			out_close(r);
+		}
+		out_close(r);
+	}
+}
+
+/*
+ * RFC 4180 quoting, and cells a spreadsheet would run as a formula
+ * (=, +, -, @, tab, CR first) get a leading apostrophe.
+ */
+void
+view_csv_cell(struct abuf *b, const char *s, int last)
+{
+	const char	*p;
+
+	if (s == NULL)
+		s = "";
+	abuf_add(b, "\"");
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' ||
+	    *s == '\t' || *s == '\r')
+		abuf_add(b, "'");
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			abuf_add(b, "\"\"");
+		else
+			abuf_addn(b, p, 1);
+	}
+	abuf_add(b, last ? "\"\r\n" : "\",");
+}

@@ -1,0 +1,85 @@
+-- payment_terms.lua - payment terms may not be longer than the customer's
+-- segment allows (docs: api.md, "Order evaluation").
+--
+--   segment            longest terms
+--   prospect           prepaid
+--   small_loyal        net30
+--   project            net30
+--   channel_partner    net60
+--   key_account        net90
+--
+-- customer: saving a customer whose terms are longer than its segment
+--           allows is rejected.
+-- order:    an order asking for longer terms than the customer's segment
+--           (ctx.customer_segment) allows is put on hold for a manager.
+--           An order without terms of its own takes the customer's,
+--           which were checked when the customer was saved.
+-- Unknown terms or segments are rejected in both cases: a typo in a
+-- record must not slip past the check.
+
+local RANK = { prepaid = 0, net15 = 1, net30 = 2, net60 = 3, net90 = 4 }
+
+local LONGEST = {
+	prospect = "prepaid",
+	small_loyal = "net30",
+	project = "net30",
+	channel_partner = "net60",
+	key_account = "net90",
+}
+
+local function blank(v)
+	return v == nil or v == ""
+end
+
+-- Judge TERMS against SEGMENT.  Returns nothing when they fit; "long"
+-- when the terms are too long (the caller decides how bad that is);
+-- "reject" when either is unknown.  Then a message and the field.
+local function judge(terms, segment)
+	if blank(terms) then
+		return nil
+	end
+	if RANK[terms] == nil then
+		return "reject", string.format("unknown payment terms '%s' "
+		    .. "(expected prepaid, net15, net30, net60 or net90)",
+		    tostring(terms)), "payment_terms"
+	end
+	if blank(segment) then
+		return "reject", "the customer has no segment, so its payment "
+		    .. "terms cannot be checked", "segment"
+	end
+	local longest = LONGEST[segment]
+	if longest == nil then
+		return "reject", string.format("unknown customer segment '%s'",
+		    tostring(segment)), "segment"
+	end
+	if RANK[terms] > RANK[longest] then
+		return "long", string.format("payment terms %s exceed what "
+		    .. "segment %s allows (%s)", terms, segment, longest),
+		    "payment_terms"
+	end
+	return nil
+end
+
+local M = {}
+
+function M.customer(c)
+	local result, message, field = judge(c.payment_terms, c.segment)
+	if result == "long" then
+		result = "reject"
+	end
+	return result, message, field
+end
+
+function M.order(o, ctx)
+	local result, message, field = judge(o.payment_terms,
+	    ctx.customer_segment)
+	if result == "long" then
+		result = "hold"
+	end
+	if field == "segment" then
+		field = nil	-- an order has no segment field to point at
+	end
+	return result, message, field
+end
+
+return M

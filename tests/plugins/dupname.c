@@ -1,0 +1,10 @@
+/*
+ * dupname.c - a test-only plugin that takes the name of the hello
+ * plugin: the second one loaded must be refused.
+ */
+#include "kiln-plugin.h"
+
+const struct kiln_plugin kiln_plugin = {
+	KILN_PLUGIN_HEAD("hello"),
+	.description = "refused: duplicate name",
+};

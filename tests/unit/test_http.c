@@ -1,0 +1,497 @@
+/*
+ * test_http.c - whole requests through http_serve() with an
+ * in-memory transport, against a real database, the real customers
+ * plugin and the shipped rules: the contract's behaviours, fast,
+ * inside `make check`.  The same behaviours are tested through real
+ * nginx and Apache in tests/regress.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "http.h"
+#include "log.h"
+#include "req.h"
+#include "user.h"
+
+static struct app	 app;
+static struct arena	*A;
+static char		 dir[] = "/tmp/kiln-test-XXXXXX";
+static char		 dbpath[256];
+static char		 token[128];
+static char		 auth[160];
+
+/* The transport: environment pairs in, response text out. */
+struct mem {
+	const char	**env;		/* name, value, ..., NULL */
+	const char	 *body;
+	size_t		  blen;
+	size_t		  off;
+	char		 *out;
+	size_t		  outn;
+};
+
+static const char *
+mem_getenv(void *ctx, const char *name)
+{
+	struct mem	*m = ctx;
+	size_t		 i;
+
+	for (i = 0; m->env[i] != NULL; i += 2)
+		if (strcmp(m->env[i], name) == 0)
+			return m->env[i + 1];
+	return NULL;
+}
+
+static long
+mem_read(void *ctx, char *buf, size_t n)
+{
+	struct mem	*m = ctx;
+
+	if (n > m->blen - m->off)
+		n = m->blen - m->off;
+	memcpy(buf, m->body + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+static int
+mem_write(void *ctx, const char *buf, size_t n)
+{
+	struct mem	*m = ctx;
+
+	m->out = realloc(m->out, m->outn + n + 1);
+	memcpy(m->out + m->outn, buf, n);
+	m->outn += n;
+	m->out[m->outn] = '\0';
+	return 0;
+}
+
+static char	*resp;		/* the last response, headers and body */
+
+/*
+ * Run one request.  extra: more NAME, VALUE pairs (NULL-terminated)
+ * or NULL.  Returns the status.
+ */
+static int
+req(const char *method, const char *path, const char *query,
+    const char *ctype, const char *body, const char **extra)
+{
+	const char	*env[64];
+	char		 cl[32];
+	struct mem	 m;
+	struct io	 io = { &m, mem_getenv, mem_read, mem_write };
+	size_t		 n = 0, i;
+
+	env[n++] = "REQUEST_METHOD";	env[n++] = method;
+	env[n++] = "SCRIPT_NAME";	env[n++] = "/crm";
+	env[n++] = "PATH_INFO";		env[n++] = path;
+	env[n++] = "QUERY_STRING";	env[n++] = query ? query : "";
+	env[n++] = "HTTP_HOST";		env[n++] = "127.0.0.1";
+	if (body != NULL) {
+		snprintf(cl, sizeof(cl), "%zu", strlen(body));
+		env[n++] = "CONTENT_LENGTH";	env[n++] = cl;
+		env[n++] = "CONTENT_TYPE";	env[n++] = ctype;
+	}
+	for (i = 0; extra != NULL && extra[i] != NULL; i++)
+		env[n++] = extra[i];
+	env[n] = NULL;
+	memset(&m, 0, sizeof(m));
+	m.env = env;
+	m.body = body ? body : "";
+	m.blen = strlen(m.body);
+	assert_int_equal(http_serve(&app, &io, A), 0);
+	free(resp);
+	resp = m.out;
+	assert_non_null(resp);
+	assert_int_equal(strncmp(resp, "Status: ", 8), 0);
+	return atoi(resp + 8);
+}
+
+static const char *bearer[] = { NULL, NULL, NULL };
+static const char *bearer_xml[] = { NULL, NULL, "HTTP_ACCEPT",
+    "application/xml", NULL };
+
+/* An API client: bearer token, XML both ways. */
+static int
+api(const char *method, const char *path, const char *query,
+    const char *xml)
+{
+	return req(method, path, query, "application/xml", xml, bearer_xml);
+}
+
+static int
+has(const char *s)
+{
+	return strstr(resp, s) != NULL;
+}
+
+/* The value of a response header, copied into buf. */
+static const char *
+header(const char *name, char *buf, size_t sz)
+{
+	const char	*p = strstr(resp, name), *e;
+
+	if (p == NULL)
+		return NULL;
+	p += strlen(name) + 2;
+	e = strstr(p, "\r\n");
+	snprintf(buf, sz, "%.*s", (int)(e - p), p);
+	return buf;
+}
+
+static int
+setup(void **state)
+{
+	struct conf	 conf;
+	const char	*lua = getenv("KILN_LUA_DIR");
+	const char	*plugins = getenv("KILN_BUILD_PLUGINS");
+
+	(void)state;
+	log_set_quiet(1);
+	assert_true(sodium_init() >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(dbpath, sizeof(dbpath), "%s/kiln.db", dir);
+	conf_defaults(&conf);
+	conf.db = dbpath;
+	conf.plugins = plugins ? plugins : "plugins/.libs";
+	conf.rules = lua ? lua : "lua";
+	assert_int_equal(app_open(&app, &conf, APP_CREATE | APP_RULES), 0);
+	assert_int_equal(app_migrate(&app), 0);
+	assert_int_equal(user_add(app.db, "li.wei", "sales", "李伟", "east",
+	    "correct horse battery"), 0);
+	assert_int_equal(user_token_new(app.db, "li.wei", "test", token,
+	    sizeof(token)), 0);
+	snprintf(auth, sizeof(auth), "Bearer %s", token);
+	bearer[0] = "HTTP_AUTHORIZATION";
+	bearer[1] = auth;
+	bearer_xml[0] = "HTTP_AUTHORIZATION";
+	bearer_xml[1] = auth;
+	A = arena_new(64 * 1024);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	 cmd[512];
+
+	(void)state;
+	free(resp);
+	arena_free(A);
+	app_close(&app);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+health_and_auth(void **state)
+{
+	char	 b[256];
+
+	(void)state;
+	assert_int_equal(req("GET", "/health", NULL, NULL, NULL, NULL), 200);
+	assert_true(has("\r\n\r\nok\n"));
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, NULL),
+	    303);
+	assert_string_equal(header("Location", b, sizeof(b)), "/crm/login");
+	assert_int_equal(req("GET", "/customers.xml", NULL, NULL, NULL, NULL),
+	    401);
+	assert_true(has("code=\"unauthenticated\""));
+	assert_int_equal(req("GET", "/customers.xml", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", "Bearer kiln_nope",
+	    NULL }), 401);
+	assert_true(has("Content-Security-Policy: default-src 'self'"));
+}
+
+static void
+create_read_update_delete(void **state)
+{
+	char	 loc[256], path[256];
+
+	(void)state;
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Acme &lt;Tools&gt; &amp; \"Sons\"</name>"
+	    "<segment>key_account</segment><credit_limit>50000.00"
+	    "</credit_limit><payment_terms>net60</payment_terms>"
+	    "<city>苏州</city><email>buy@acme.example.com</email>"
+	    "<phone>+86 512 1234 5678</phone></customer>"), 201);
+	assert_non_null(header("Location", loc, sizeof(loc)));
+	assert_int_equal(strncmp(loc, "/crm/customers/", 15), 0);
+	assert_true(has("<name>Acme &lt;Tools&gt; &amp; &quot;Sons&quot;</name>"));
+	assert_true(has("<credit_limit currency=\"CNY\">50000.00"));
+	assert_true(has("<owner id=\"1\">li.wei</owner>"));
+	assert_true(has("version=\"1\""));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<city>苏州</city>"));
+	/* HTML shows markup as text. */
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_true(has("Acme &lt;Tools&gt; &amp; &quot;Sons&quot;") ||
+	    has("Acme &lt;Tools&gt; &amp; \"Sons\""));
+	assert_false(has("<Tools>"));
+	/* Stale version: 409 and nothing changes. */
+	assert_int_equal(api("PATCH", path, NULL,
+	    "<customer version=\"9\"><city>Ningbo</city></customer>"), 409);
+	assert_true(has("code=\"stale\""));
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<city>苏州</city>"));
+	assert_int_equal(api("PATCH", path, NULL,
+	    "<customer version=\"1\"><city>Ningbo</city></customer>"), 200);
+	assert_true(has("version=\"2\""));
+	assert_true(has("<city>Ningbo</city>"));
+	assert_true(has("<segment>key_account</segment>"));
+	/* Form-encoded update works too. */
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded",
+	    "version=2&notes=%E5%A4%87%E6%B3%A8", bearer), 303);
+	assert_int_equal(api("DELETE", path, NULL, NULL), 204);
+	assert_int_equal(api("GET", path, NULL, NULL), 404);
+	assert_true(has("code=\"not_found\""));
+}
+
+static void
+validation(void **state)
+{
+	(void)state;
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name></name><credit_limit>1e309</credit_limit>"
+	    "<segment>vip</segment><email>nope</email>"
+	    "<website>javascript:alert(1)</website></customer>"), 422);
+	assert_true(has("code=\"invalid\""));
+	assert_true(has("<field name=\"credit_limit\">"));
+	assert_true(has("<field name=\"segment\">"));
+	assert_true(has("<field name=\"email\">"));
+	assert_true(has("<field name=\"website\">"));
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>x</name><credit_limit>NaN</credit_limit>"
+	    "</customer>"), 422);
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>x</name><credit_limit>92233720368547758.08"
+	    "</credit_limit></customer>"), 422);
+	/* The payment-terms rule: a prospect pays up front. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>New Lead Ltd</name><segment>prospect</segment>"
+	    "<payment_terms>net30</payment_terms></customer>"), 422);
+	assert_true(has("payment_terms"));
+	/* Duplicate fields are ambiguous. */
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=a&name=b", bearer),
+	    400);
+	/* Nothing above was stored. */
+	assert_int_equal(api("GET", "/customers.xml", "q=New+Lead", NULL), 200);
+	assert_false(has("<customer "));
+}
+
+static void
+bodies(void **state)
+{
+	(void)state;
+	assert_int_equal(req("POST", "/customers", NULL, "application/xml",
+	    NULL, (const char *[]){ "HTTP_AUTHORIZATION", auth,
+	    "CONTENT_LENGTH", "20971520", "CONTENT_TYPE", "application/xml",
+	    NULL }), 413);
+	assert_int_equal(req("POST", "/customers", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", auth, "CONTENT_TYPE",
+	    "application/xml", NULL }), 411);
+	assert_int_equal(req("POST", "/customers", NULL, "text/plain",
+	    "name=x", bearer), 415);
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+	    "<customer><name>&e;</name></customer>"), 415);
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=%00x", bearer), 400);
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=%C3%28", bearer), 400);
+}
+
+static void
+lists(void **state)
+{
+	static const char *names[] = {
+		"Delta Valves AG", "华东精密机械有限公司", "Apex Tools Ltd",
+		"苏州轴承有限公司", "Cobalt Castings Inc.", "Baltic Drives",
+		"Orion Plastics", "宁波模具有限公司"
+	};
+	char		 xml[512], next[512], q[512], *p;
+	size_t		 i;
+	int		 pages = 0, seen = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(xml, sizeof(xml), "<customer><name>%s</name>"
+		    "<segment>%s</segment><city>%s</city>"
+		    "<email>buyer@example.com</email></customer>",
+		    names[i], i % 2 ? "small_loyal" : "project",
+		    i % 3 ? "Suzhou" : "Ningbo");
+		assert_int_equal(api("POST", "/customers", NULL, xml), 201);
+	}
+	/* Keyset pages of 3 cover everything once, in order. */
+	snprintf(q, sizeof(q), "limit=3");
+	for (;;) {
+		assert_int_equal(api("GET", "/customers.xml", q, NULL), 200);
+		pages++;
+		for (p = resp; (p = strstr(p, "<customer ")) != NULL; p++)
+			seen++;
+		if ((p = strstr(resp, "next=\"")) == NULL)
+			break;
+		snprintf(next, sizeof(next), "%.*s",
+		    (int)strcspn(p + 6, "\""), p + 6);
+		assert_non_null(strstr(next, "/crm/customers.xml?"));
+		snprintf(q, sizeof(q), "%s", strchr(next, '?') + 1);
+		/* The attribute escapes '&': undo it as an XML parser would. */
+		while ((p = strstr(q, "&amp;")) != NULL)
+			memmove(p + 1, p + 5, strlen(p + 5) + 1);
+		assert_true(pages < 10);
+	}
+	assert_int_equal(seen, 8);
+	assert_int_equal(pages, 3);
+	/* Search: substring (trigram index) and short terms. */
+	assert_int_equal(api("GET", "/customers.xml", "q=%E7%B2%BE%E5%AF%86%E6%9C%BA",
+	    NULL), 200);
+	assert_true(has("华东精密机械有限公司"));
+	assert_false(has("苏州轴承"));
+	assert_int_equal(api("GET", "/customers.xml", "q=%E8%BD%B4", NULL), 200);
+	assert_true(has("苏州轴承有限公司"));
+	assert_int_equal(api("GET", "/customers.xml",
+	    "segment=small_loyal&city=Ningbo", NULL), 200);
+	assert_true(has("苏州轴承有限公司"));
+	assert_false(has("Baltic Drives"));
+	assert_false(has("Delta Valves"));
+	/* Sort allowlist; hostile input is refused or harmless. */
+	assert_int_equal(api("GET", "/customers.xml", "sort=-name&limit=1",
+	    NULL), 200);
+	assert_true(has("苏州轴承有限公司"));
+	assert_int_equal(api("GET", "/customers.xml",
+	    "sort=name%3BDROP+TABLE+customers", NULL), 400);
+	assert_int_equal(api("GET", "/customers.xml", "sort=notes", NULL), 400);
+	assert_int_equal(api("GET", "/customers.xml", "limit=501", NULL), 400);
+	assert_int_equal(api("GET", "/customers.xml", "limit=0", NULL), 400);
+	assert_int_equal(api("GET", "/customers.xml", "after=%21%21", NULL),
+	    400);
+	assert_int_equal(api("GET", "/customers.xml",
+	    "q=%27+OR+1%3D1+--", NULL), 200);
+	assert_false(has("<customer "));
+	assert_int_equal(api("GET", "/customers.xml", "owner=1+OR+1", NULL),
+	    400);
+	/* CSV: a header and a row per customer, formulas neutralised. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>=HYPERLINK(\"http://x\")</name></customer>"), 201);
+	assert_int_equal(req("GET", "/customers.csv", NULL, NULL, NULL, bearer),
+	    200);
+	assert_true(has("text/csv"));
+	assert_true(has("\"id\",\"version\",\"name\""));
+	assert_true(has("\"'=HYPERLINK(\"\"http://x\"\")\""));
+}
+
+static void
+routes(void **state)
+{
+	(void)state;
+	assert_int_equal(api("GET", "/nowhere", NULL, NULL), 404);
+	assert_int_equal(api("GET", "/customers/abc", NULL, NULL), 404);
+	assert_int_equal(api("GET", "/customers/1%20OR%201=1", NULL, NULL),
+	    404);
+	assert_int_equal(api("GET", "/customers/99999999999999999999",
+	    NULL, NULL), 404);
+	assert_int_equal(api("GET", "/customers/0", NULL, NULL), 404);
+	assert_int_equal(req("GET", "/customers/new", NULL, NULL, NULL,
+	    bearer), 200);
+	assert_true(has("<form method=\"post\""));
+	assert_true(has("<textarea id=\"f-notes\" name=\"notes\" rows=\"4\">"
+	    "</textarea>"));
+	assert_int_equal(req("GET", "/", NULL, NULL, NULL, bearer), 303);
+}
+
+static void
+sessions_and_csrf(void **state)
+{
+	char		 cookie[256], csrf[128], body[512], b[256];
+	const char	*p;
+	const char	*env[8];
+
+	(void)state;
+	assert_int_equal(req("GET", "/login", NULL, NULL, NULL, NULL), 200);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=li.wei&password=wrong+password", NULL), 401);
+	assert_null(strstr(resp, "Set-Cookie"));
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=nobody&password=wrong+password", NULL), 401);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=li.wei&password=correct+horse+battery", NULL), 303);
+	assert_non_null(header("Set-Cookie", b, sizeof(b)));
+	assert_non_null(strstr(b, "HttpOnly"));
+	assert_non_null(strstr(b, "SameSite=Lax"));
+	assert_non_null(strstr(b, "Path=/crm"));
+	snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(b, ";"), b);
+	env[0] = "HTTP_COOKIE";
+	env[1] = cookie;
+	env[2] = NULL;
+	assert_int_equal(req("GET", "/customers/new", NULL, NULL, NULL, env),
+	    200);
+	p = strstr(resp, "name=\"csrf\" value=\"");
+	assert_non_null(p);
+	snprintf(csrf, sizeof(csrf), "%.*s", (int)strcspn(p + 19, "\""),
+	    p + 19);
+	/* Without the token: 403 csrf, and nothing is stored. */
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=Forged+Co", env), 403);
+	assert_true(has("Forbidden"));
+	/* A cross-site browser request fails even with the token. */
+	snprintf(body, sizeof(body), "name=Cross+Co&csrf=%s", csrf);
+	env[2] = "HTTP_SEC_FETCH_SITE";
+	env[3] = "cross-site";
+	env[4] = NULL;
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", body, env), 403);
+	env[2] = NULL;
+	/* Invalid form: re-shown with values kept and a message. */
+	snprintf(body, sizeof(body), "name=Form+%%3Cb%%3E+Co&csrf=%s"
+	    "&credit_limit=12x", csrf);
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", body, env), 422);
+	assert_true(has("value=\"Form &lt;b&gt; Co\""));
+	assert_true(has("value=\"12x\""));
+	assert_true(has("field invalid"));
+	snprintf(body, sizeof(body), "name=Form+Co&csrf=%s", csrf);
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", body, env), 303);
+	/* Logout ends the session on the server. */
+	snprintf(body, sizeof(body), "csrf=%s", csrf);
+	assert_int_equal(req("POST", "/logout", NULL,
+	    "application/x-www-form-urlencoded", body, env), 303);
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, env), 303);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(health_and_auth),
+		cmocka_unit_test(create_read_update_delete),
+		cmocka_unit_test(validation),
+		cmocka_unit_test(bodies),
+		cmocka_unit_test(lists),
+		cmocka_unit_test(routes),
+		cmocka_unit_test(sessions_and_csrf),
+	};
+
+	xmlInitParser();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
