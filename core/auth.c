@@ -124,6 +124,24 @@ session_user(struct kiln_req *r, const char *tok, struct user *u)
 }
 
 /*
+ * This host as host:port.  Some servers pass HTTP_HOST without the
+ * port (Debian's nginx fastcgi_params sets it to $host): then the port
+ * comes from SERVER_PORT, omitted when it is the scheme's default.
+ */
+static const char *
+self_host(struct kiln_req *r)
+{
+	const char	*host = req_env(r, "HTTP_HOST");
+	const char	*port = req_env(r, "SERVER_PORT");
+
+	if (strchr(host, ':') != NULL && host[strlen(host) - 1] != ']')
+		return host;
+	if (*port == '\0' || strcmp(port, r->https ? "443" : "80") == 0)
+		return host;
+	return arena_printf(r->arena, "%s:%s", host, port);
+}
+
+/*
  * Cross-site request checks that need no token: a browser that says
  * the request came from another site, or an Origin not this host.
  */
@@ -131,8 +149,7 @@ static int
 same_origin(struct kiln_req *r)
 {
 	const char	*sfs = req_env(r, "HTTP_SEC_FETCH_SITE");
-	const char	*origin = req_env(r, "HTTP_ORIGIN");
-	const char	*host = req_env(r, "HTTP_HOST"), *p;
+	const char	*origin = req_env(r, "HTTP_ORIGIN"), *p;
 
 	if (*sfs && strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0)
 		return 0;
@@ -142,7 +159,7 @@ same_origin(struct kiln_req *r)
 		return 0;
 	if ((p = strstr(origin, "://")) == NULL)
 		return 0;
-	return strcasecmp(p + 3, host) == 0;
+	return strcasecmp(p + 3, self_host(r)) == 0;
 }
 
 static int

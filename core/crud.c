@@ -213,6 +213,7 @@ form_new(struct kiln_req *r, const struct entity *e)
 	record_defaults(r, e, &rec);
 	/* Prefill from the query: /contacts/new?customer=42 */
 	(void)record_apply(r, e, &rec, &r->query, &fe);
+	record_labels(r, e, &rec);
 	return form(r, e, &rec, NULL, 200);
 }
 
@@ -414,6 +415,10 @@ crud_route(struct kiln_req *r, const char *path)
 	    r->method == M_PATCH || r->method == M_DELETE;
 	if (body && req_read_body(r) != 0)
 		return 0;	/* answered already */
+	/* <contact> posted to /customers is a mistake, not a customer. */
+	if (r->body_root != NULL && strcmp(r->body_root, e->d->name) != 0)
+		return page_error(r, 400, "bad_request", arena_printf(r->arena,
+		    _("Expected a <%s> document."), e->d->name), NULL), 0;
 	if (slash == NULL) {
 		if (r->method == M_GET || r->method == M_HEAD)
 			return list_handle(r, e), 0;

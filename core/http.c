@@ -184,6 +184,8 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 		log_err("%s: no response was produced", r.path);
 		page_error(&r, 500, "internal", _("Internal error."), NULL);
 	}
+	if (io->cgi)
+		req_drain_body(&r);
 	if (r.w != NULL)
 		xmlFreeTextWriter(r.w);
 	if (r.buf != NULL)

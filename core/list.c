@@ -288,9 +288,13 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	return qy->sql.failed ? -1 : 0;
 }
 
-/* The same list URL with after= replaced. */
+/*
+ * The same list URL with key=val in place of any key= and after= (a
+ * new sort or a new page starts a new cursor).
+ */
 static const char *
-page_url(struct kiln_req *r, const struct query *qy, const char *after)
+list_url(struct kiln_req *r, const struct query *qy, const char *key,
+    const char *val)
 {
 	struct abuf	 b;
 	size_t		 i;
@@ -300,13 +304,14 @@ page_url(struct kiln_req *r, const struct query *qy, const char *after)
 	abuf_add(&b, req_url(r, "/%s%s", qy->e->d->plural,
 	    r->fmt == FMT_XML ? ".xml" : r->fmt == FMT_CSV ? ".csv" : ""));
 	for (i = 0; i < r->query.n; i++) {
-		if (strcmp(r->query.v[i].key, "after") == 0)
+		if (strcmp(r->query.v[i].key, "after") == 0 ||
+		    strcmp(r->query.v[i].key, key) == 0)
 			continue;
 		abuf_addf(&b, "%s%s=%s", sep, req_escape(r, r->query.v[i].key),
 		    req_escape(r, r->query.v[i].val));
 		sep = "&";
 	}
-	abuf_addf(&b, "%safter=%s", sep, after);
+	abuf_addf(&b, "%s%s=%s", sep, key, req_escape(r, val));
 	return b.s;
 }
 
@@ -346,7 +351,7 @@ html_filters(struct kiln_req *r, const struct query *qy)
 			out_attr(r, "value", *o);
 			if (cur && strcmp(cur, *o) == 0)
 				out_attr(r, "selected", "selected");
-			out_text(r, _(*o));
+			out_text(r, view_enum_label(r, *o));
 			out_close(r);
 		}
 		out_close(r);
@@ -376,8 +381,9 @@ html_head_row(struct kiln_req *r, const struct query *qy)
 		out_attr(r, "scope", "col");
 		if (f->flags & KILN_F_SORT) {
 			cur = (int)i == qy->sort;
-			page_link(r, req_url(r, "/%s?sort=%s%s", d->plural,
-			    cur && !qy->desc ? "-" : "", f->name),
+			page_link(r, list_url(r, qy, "sort", arena_printf(
+			    r->arena, "%s%s", cur && !qy->desc ? "-" : "",
+			    f->name)),
 			    arena_printf(r->arena, "%s%s", _(f->label),
 			    cur ? (qy->desc ? " \u25bc" : " \u25b2") : ""));
 		} else
@@ -583,7 +589,8 @@ list_handle(struct kiln_req *r, const struct entity *e)
 		    "internal", _("could not read the list"), NULL);
 	if (n > qy->limit) {
 		n = qy->limit;
-		next = page_url(r, qy, cursor_make(r, qy, &rows[n - 1]));
+		next = list_url(r, qy, "after",
+		    cursor_make(r, qy, &rows[n - 1]));
 	}
 	switch (r->fmt) {
 	case FMT_XML:

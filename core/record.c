@@ -291,6 +291,19 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
 	return err;
 }
 
+void
+record_labels(struct kiln_req *r, const struct entity *e,
+    struct record *rec)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->d->nfields; i++)
+		if (e->d->fields[i].type == KILN_REF && rec->val[i] != NULL &&
+		    rec->label[i] == NULL &&
+		    ref_exists(r, e, i, rec->val[i], &rec->label[i]) != REC_OK)
+			rec->label[i] = NULL;
+}
+
 int
 record_rule(struct kiln_req *r, const struct entity *e,
     const struct record *rec, const char *rule, struct rules_verdict *v)

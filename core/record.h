@@ -40,6 +40,9 @@ enum rec_err	 record_apply(struct kiln_req *, const struct entity *,
 /* Required fields, references, then the entity's rule hooks. */
 enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 		    struct record *, struct ferrs *, const char **msg);
+/* Look up the display text of references given only by id. */
+void		 record_labels(struct kiln_req *, const struct entity *,
+		    struct record *);
 enum rec_err	 record_insert(struct kiln_req *, const struct entity *,
 		    struct record *);
 /* Update where version still is expected; bumps rec->version. */

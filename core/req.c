@@ -68,13 +68,68 @@ req_escape(struct kiln_req *r, const char *s)
 char *
 req_url(struct kiln_req *r, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*p;
+	struct abuf	 b;
+	va_list		 ap;
+	char		*p;
 
 	va_start(ap, fmt);
 	p = arena_vprintf(r->arena, fmt, ap);
 	va_end(ap);
-	return arena_printf(r->arena, "%s%s", r->prefix, p ? p : "");
+	abuf_init(&b, r->arena);
+	abuf_add(&b, r->prefix);
+	abuf_add(&b, p ? p : "");
+	return b.failed ? NULL : b.s;
+}
+
+char *
+req_record_url(struct kiln_req *r, const char *plural, long long id)
+{
+	struct abuf	 b;
+	char		 num[24], *p = num + sizeof(num);
+	unsigned long long u = id < 0 ? 0 : (unsigned long long)id;
+
+	/* Without printf: a list page builds one of these per row. */
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	abuf_init(&b, r->arena);
+	abuf_add(&b, r->prefix);
+	abuf_add(&b, "/");
+	abuf_add(&b, plural);
+	abuf_add(&b, "/");
+	abuf_add(&b, p);
+	return b.failed ? NULL : b.s;
+}
+
+/*
+ * A CGI program that answers before reading its input leaves the web
+ * server writing into a closed pipe (mod_cgid then drops the answer):
+ * read the rest, up to a cap, and throw it away.
+ */
+void
+req_drain_body(struct kiln_req *r)
+{
+	static const unsigned long long	 cap = 64ULL * 1024 * 1024;
+	char				 buf[16384];
+	long long			 len;
+	unsigned long long		 left;
+	long				 n;
+
+	if (value_int_parse(req_env(r, "CONTENT_LENGTH"), &len) != 0 ||
+	    len <= 0 || (unsigned long long)len <= r->body_read)
+		return;
+	left = (unsigned long long)len - r->body_read;
+	if (left > cap)
+		left = cap;
+	while (left > 0) {
+		n = r->io->read(r->io->ctx, buf,
+		    left < sizeof(buf) ? (size_t)left : sizeof(buf));
+		if (n <= 0)
+			break;
+		left -= (unsigned long long)n;
+	}
 }
 
 /* Media type without parameters, lower-cased. */
@@ -151,6 +206,7 @@ req_read_body(struct kiln_req *r)
 			break;
 		got += (size_t)n;
 	}
+	r->body_read = got;
 	if (got != (size_t)len) {
 		page_error(r, 400, "bad_request",
 		    _("The request body ended early."), NULL);
@@ -166,8 +222,9 @@ req_read_body(struct kiln_req *r)
 		}
 		return 0;
 	}
-	if ((xe = xmlin_parse(r->arena, buf, got, &r->body, &root)) !=
-	    XMLIN_OK) {
+	xe = xmlin_parse(r->arena, buf, got, &r->body, &root);
+	r->body_root = root;
+	if (xe != XMLIN_OK) {
 		page_error(r, xe == XMLIN_DOCTYPE ? 415 : 400,
 		    xe == XMLIN_DOCTYPE ? "unsupported" : "bad_request",
 		    _(xmlin_strerror(xe)), NULL);

@@ -20,6 +20,7 @@ struct io {
 	/* Read up to n bytes; returns bytes read, 0 at end, -1 on error. */
 	long		 (*read)(void *, char *, size_t);
 	int		 (*write)(void *, const char *, size_t);
+	int		 cgi;	/* unread input must be drained (CGI) */
 };
 
 enum fmt { FMT_HTML = 0, FMT_XML, FMT_CSV };
@@ -47,6 +48,8 @@ struct kiln_req {
 	struct kvlist	 query;
 	struct kvlist	 body;		/* form fields or XML children */
 	int		 has_body;
+	const char	*body_root;	/* root element of an XML body */
+	size_t		 body_read;	/* bytes of the body consumed */
 	const struct user *user;
 	const char	*csrf;		/* session's CSRF token, if a session */
 	int		 https;
@@ -68,8 +71,12 @@ const char	*req_param(struct kiln_req *, const char *);
 const char	*req_query(struct kiln_req *, const char *);
 /* Read and parse the body according to its Content-Type. */
 int		 req_read_body(struct kiln_req *);
+/* Read and drop what is left of the body (CGI after an early answer). */
+void		 req_drain_body(struct kiln_req *);
 /* Percent-encode for a query string. */
 const char	*req_escape(struct kiln_req *, const char *);
+/* PREFIX/plural/id, the URL of a record. */
+char		*req_record_url(struct kiln_req *, const char *, long long);
 /* Build a root-relative URL under the mount prefix. */
 char		*req_url(struct kiln_req *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -143,7 +143,7 @@ worker(const struct conf *conf, int sock, int max_requests)
 	struct app	 app;
 	struct arena	*a;
 	FCGX_Request	 req;
-	struct io	 io = { &req, fcgi_getenv, fcgi_read, fcgi_write };
+	struct io	 io = { &req, fcgi_getenv, fcgi_read, fcgi_write, 0 };
 	int		 n = 0;
 
 	catch(SIGTERM, on_term, 0);
@@ -310,7 +310,7 @@ server_cgi(const struct conf *conf)
 {
 	struct app	 app;
 	struct arena	*a;
-	struct io	 io = { NULL, cgi_getenv, cgi_read, cgi_write };
+	struct io	 io = { NULL, cgi_getenv, cgi_read, cgi_write, 1 };
 	int		 rc;
 
 	if (app_open(&app, conf, APP_RULES) == -1) {

@@ -50,14 +50,28 @@ value_money_parse(const char *s, long long *out)
 	return 0;
 }
 
+/* Written by hand: list pages format hundreds of amounts. */
 char *
 value_money_format(long long v, char *buf)
 {
 	unsigned long long	 u;
+	char			 tmp[MONEY_BUFSZ], *p = tmp + sizeof(tmp);
+	char			*o = buf;
 
 	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	snprintf(buf, MONEY_BUFSZ, "%s%llu.%02llu", v < 0 ? "-" : "",
-	    u / 100, u % 100);
+	*--p = '\0';
+	*--p = (char)('0' + u % 10);
+	u /= 10;
+	*--p = (char)('0' + u % 10);
+	u /= 10;
+	*--p = '.';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*o++ = '-';
+	memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
 	return buf;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "db.h"
 #include "arena.h"
 #include "entity.h"
 #include "i18n.h"
@@ -18,7 +19,7 @@
 const char *
 view_record_url(struct kiln_req *r, const struct entity *e, long long id)
 {
-	return req_url(r, "/%s/%lld", e->d->plural, id);
+	return req_record_url(r, e->d->plural, id);
 }
 
 static const char *
@@ -30,6 +31,22 @@ money_text(struct kiln_req *r, const char *v)
 	if (v == NULL || value_int_parse(v, &x) != 0)
 		return v;
 	return arena_strdup(r->arena, value_money_format(x, buf));
+}
+
+/* "key_account" -> "Key account", then through the catalogue. */
+const char *
+view_enum_label(struct kiln_req *r, const char *v)
+{
+	char	*s, *p;
+
+	if ((s = arena_strdup(r->arena, v)) == NULL)
+		return v;
+	for (p = s; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (*s >= 'a' && *s <= 'z')
+		*s -= 'a' - 'A';
+	return _(s);
 }
 
 const char *
@@ -49,7 +66,7 @@ view_text(struct kiln_req *r, const struct entity *e,
 	case KILN_REF:
 		return rec->label[i] ? rec->label[i] : v;
 	case KILN_ENUM:
-		return _(v);
+		return view_enum_label(r, v);
 	default:
 		return v;
 	}
@@ -120,15 +137,50 @@ select_options(struct kiln_req *r, const struct kiln_field *f,
 		out_attr(r, "value", *o);
 		if (cur != NULL && strcmp(cur, *o) == 0)
 			out_attr(r, "selected", "selected");
-		out_text(r, _(*o));
+		out_text(r, view_enum_label(r, *o));
 		out_close(r);
 	}
+}
+
+/* Users are few: a reference to one is picked from a list. */
+static void
+user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
+    const char *val)
+{
+	sqlite3_stmt	*st;
+	const char	*uid;
+
+	out_open(r, "select");
+	out_attr(r, "id", id);
+	out_attr(r, "name", f->name);
+	out_open(r, "option");
+	out_attr(r, "value", "");
+	out_text(r, "\u2014");
+	out_close(r);
+	st = db_stmt(r->app->db, "SELECT id, login, name FROM users"
+	    " WHERE active = 1 ORDER BY login LIMIT 1000");
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		uid = (const char *)sqlite3_column_text(st, 0);
+		out_open(r, "option");
+		out_attr(r, "value", uid);
+		if (val != NULL && strcmp(val, uid) == 0)
+			out_attr(r, "selected", "selected");
+		out_textf(r, "%s (%s)", sqlite3_column_text(st, 2),
+		    sqlite3_column_text(st, 1));
+		out_close(r);
+	}
+	db_done(st);
+	out_close(r);
 }
 
 static void
 widget(struct kiln_req *r, const struct kiln_field *f, const char *id,
     const char *val)
 {
+	if (f->type == KILN_REF && strcmp(f->ref, "user") == 0) {
+		user_select(r, f, id, val);
+		return;
+	}
 	if (f->type == KILN_ENUM || f->type == KILN_BOOL) {
 		out_open(r, "select");
 		out_attr(r, "id", id);
@@ -204,7 +256,8 @@ view_form_fields(struct kiln_req *r, const struct entity *e,
 			out_text(r, " *");
 		out_close(r);
 		widget(r, f, id, val);
-		if (f->type == KILN_REF && rec->label[i] != NULL) {
+		if (f->type == KILN_REF && rec->label[i] != NULL &&
+		    strcmp(f->ref, "user") != 0) {
 			out_open(r, "span");
 			out_attr(r, "class", "ref");
 			out_text(r, rec->label[i]);

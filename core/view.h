@@ -14,6 +14,8 @@ struct abuf;
 /* Display text of field i ("1234.50", "yes", a ref's label...). */
 const char	*view_text(struct kiln_req *, const struct entity *,
 		    const struct record *, size_t i);
+/* Display label of an enum value ("key_account" -> "Key account"). */
+const char	*view_enum_label(struct kiln_req *, const char *);
 void		 view_xml_record(struct kiln_req *, const struct entity *,
 		    const struct record *);
 /* A form's inputs for every editable field, with messages. */

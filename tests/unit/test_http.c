@@ -93,7 +93,7 @@ req(const char *method, const char *path, const char *query,
 	const char	*env[64];
 	char		 cl[32];
 	struct mem	 m;
-	struct io	 io = { &m, mem_getenv, mem_read, mem_write };
+	struct io	 io = { &m, mem_getenv, mem_read, mem_write, 0 };
 	size_t		 n = 0, i;
 
 	env[n++] = "REQUEST_METHOD";	env[n++] = method;
@@ -314,6 +314,12 @@ bodies(void **state)
 	    "<customer><name>&e;</name></customer>"), 415);
 	assert_int_equal(req("POST", "/customers", NULL,
 	    "application/x-www-form-urlencoded", "name=%00x", bearer), 400);
+	/* A document of another kind is not silently taken as a customer. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<contact><name>Wrong Root Ltd</name></contact>"), 400);
+	assert_int_equal(api("GET", "/customers.xml", "q=Wrong+Root", NULL),
+	    200);
+	assert_false(has("<customer "));
 	assert_int_equal(req("POST", "/customers", NULL,
 	    "application/x-www-form-urlencoded", "name=%C3%28", bearer), 400);
 }
@@ -432,9 +438,19 @@ sessions_and_csrf(void **state)
 	assert_int_equal(req("POST", "/login", NULL,
 	    "application/x-www-form-urlencoded",
 	    "login=nobody&password=wrong+password", NULL), 401);
+	/* Origin on another port of this host is another site. */
 	assert_int_equal(req("POST", "/login", NULL,
 	    "application/x-www-form-urlencoded",
-	    "login=li.wei&password=correct+horse+battery", NULL), 303);
+	    "login=li.wei&password=correct+horse+battery",
+	    (const char *[]){ "HTTP_ORIGIN", "http://127.0.0.1:9999",
+	    "SERVER_PORT", "8080", NULL }), 403);
+	/* HTTP_HOST without its port (Debian's nginx): SERVER_PORT fills in. */
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=li.wei&password=correct+horse+battery",
+	    (const char *[]){ "HTTP_ORIGIN", "http://127.0.0.1:8080",
+	    "SERVER_PORT", "8080", "HTTP_SEC_FETCH_SITE", "same-origin",
+	    NULL }), 303);
 	assert_non_null(header("Set-Cookie", b, sizeof(b)));
 	assert_non_null(strstr(b, "HttpOnly"));
 	assert_non_null(strstr(b, "SameSite=Lax"));

@@ -1,0 +1,144 @@
+// tests/browser/run.mjs - Kiln as a person uses it, in headless
+// Chromium: log in, search, open a customer, create one through the
+// form (with a mistake first), edit it, delete it, log out.  Screenshots
+// of each step go to $KILN_SHOTS (default ./shots).
+//
+//   node run.mjs BASE_URL LOGIN PASSWORD
+//
+// Prints "ok N - ..." lines and "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [base, login, password] = process.argv.slice(2);
+if (!base || !login || !password) {
+	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD');
+	process.exit(2);
+}
+const shots = process.env.KILN_SHOTS || 'shots';
+mkdirSync(shots, { recursive: true });
+
+let passed = 0, failed = 0, n = 0;
+async function check(name, fn) {
+	n++;
+	try {
+		await fn();
+		passed++;
+		console.log(`ok ${n} - ${name}`);
+	} catch (e) {
+		failed++;
+		console.log(`not ok ${n} - ${name}: ${String(e.message).split('\n')[0]}`);
+	}
+}
+function expect(cond, what) {
+	if (!cond) throw new Error(what);
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+		'--no-first-run', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+const unique = `Browser Test ${Date.now()}`;
+
+try {
+	await check('unauthenticated visit lands on the login page', async () => {
+		await page.goto(`${base}/customers`);
+		expect(page.url().endsWith('/login'), `at ${page.url()}`);
+		await page.screenshot({ path: `${shots}/01-login.png` });
+	});
+	await check('wrong password is refused with a message', async () => {
+		await page.fill('#login', login);
+		await page.fill('#password', 'not the password');
+		await page.click('button[type=submit]');
+		expect(await page.locator('.message').count() === 1, 'no message');
+	});
+	await check('log in and see the customer list', async () => {
+		await page.fill('#login', login);
+		await page.fill('#password', password);
+		await page.click('button[type=submit]');
+		await page.waitForSelector('table.list');
+		const rows = await page.locator('table.list tbody tr').count();
+		expect(rows > 0 && rows <= 50, `${rows} rows`);
+		await page.screenshot({ path: `${shots}/02-list.png`, fullPage: true });
+	});
+	await check('the stylesheet loads (CSP allows it)', async () => {
+		const bg = await page.evaluate(() =>
+			getComputedStyle(document.querySelector('header')).backgroundColor);
+		expect(bg !== 'rgba(0, 0, 0, 0)', `header background ${bg}`);
+	});
+	await check('next page follows the keyset cursor', async () => {
+		const first = await page.locator('table.list tbody tr td a').first().textContent();
+		await page.click('a[rel=next]');
+		await page.waitForSelector('table.list');
+		const again = await page.locator('table.list tbody tr td a').first().textContent();
+		expect(first !== again, 'same first row on page 2');
+		expect(page.url().includes('after='), page.url());
+	});
+	await check('search by a Chinese substring', async () => {
+		await page.goto(`${base}/customers`);
+		await page.fill('input[name=q]', '精密');
+		await page.click('form.search button');
+		await page.waitForSelector('table.list, p.empty');
+		const names = await page.locator('table.list tbody tr td:first-child').allTextContents();
+		expect(names.length > 0, 'nothing found');
+		expect(names.every((t) => t.includes('精密')), names.join(','));
+		await page.screenshot({ path: `${shots}/03-search.png`, fullPage: true });
+	});
+	await check('open a customer: fields and contacts', async () => {
+		await page.locator('table.list tbody tr td a').first().click();
+		await page.waitForSelector('dl.record');
+		expect(await page.locator('section.children').count() === 1, 'no contacts section');
+		await page.screenshot({ path: `${shots}/04-customer.png`, fullPage: true });
+	});
+	await check('a mistake in the form is shown next to the field, input kept', async () => {
+		await page.goto(`${base}/customers/new`);
+		await page.fill('#f-name', unique);
+		await page.fill('#f-email', 'buyer@example.com');
+		await page.selectOption('#f-segment', 'small_loyal');
+		await page.fill('#f-credit_limit', '12x');
+		await page.click('form.record button[type=submit]');
+		await page.waitForSelector('.field.invalid');
+		expect(await page.inputValue('#f-name') === unique, 'name lost');
+		expect(await page.inputValue('#f-credit_limit') === '12x', 'value lost');
+		await page.screenshot({ path: `${shots}/05-form-error.png`, fullPage: true });
+	});
+	await check('create a customer through the form', async () => {
+		await page.fill('#f-credit_limit', '20000.50');
+		await page.selectOption('#f-payment_terms', 'net30');
+		await page.click('form.record button[type=submit]');
+		await page.waitForSelector('dl.record');
+		expect((await page.locator('h1').textContent()) === unique, 'wrong title');
+		expect((await page.content()).includes('20000.50'), 'money not shown');
+	});
+	await check('edit it', async () => {
+		await page.click('text=Edit');
+		await page.fill('#f-city', '宁波');
+		await page.click('form.record button[type=submit]');
+		await page.waitForSelector('dl.record');
+		expect((await page.content()).includes('宁波'), 'city not saved');
+	});
+	await check('delete it', async () => {
+		await page.click('form.delete button');
+		await page.waitForSelector('table.list');
+		await page.goto(`${base}/customers?q=${encodeURIComponent(unique)}`);
+		expect(await page.locator('p.empty').count() === 1, 'still listed');
+	});
+	await check('no script errors on any page', async () => {
+		expect(consoleErrors.length === 0, consoleErrors.join('; '));
+	});
+	await check('log out', async () => {
+		await page.click('form.session button');
+		await page.waitForURL(/\/login$/);
+		await page.goto(`${base}/customers`);
+		expect(page.url().endsWith('/login'), 'still logged in');
+	});
+} finally {
+	await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
