@@ -92,6 +92,10 @@ page_begin(struct kiln_req *r, int status, const char *title)
 	out_textf(r, "%s - Kiln", title);
 	out_close(r);
 	out_open(r, "link");
+	out_attr(r, "rel", "icon");
+	out_attrf(r, "href", "%s/favicon.svg", r->app->conf.static_url);
+	out_void(r);
+	out_open(r, "link");
 	out_attr(r, "rel", "stylesheet");
 	out_attrf(r, "href", "%s/kiln.css", r->app->conf.static_url);
 	out_void(r);

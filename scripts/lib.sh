@@ -10,8 +10,8 @@ KILN_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KILN_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev liblua5.4-dev libsqlite3-dev libxml2-dev libsodium-dev
 	libcmocka-dev libxml2-utils sqlite3 nginx apache2
-	libapache2-mod-fcgid curl python3 valgrind clang
-	libclang-rt-14-dev"
+	libapache2-mod-fcgid curl python3 valgrind tidy chromium
+	fonts-wqy-zenhei"
 
 kiln_deps() {
 	local missing=""
