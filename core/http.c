@@ -186,8 +186,6 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	}
 	if (io->cgi)
 		req_drain_body(&r);
-	if (r.w != NULL)
-		xmlFreeTextWriter(r.w);
 	if (r.buf != NULL)
 		xmlBufferFree(r.buf);
 	arena_reset(a);

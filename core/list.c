@@ -45,6 +45,7 @@ struct query {
 	int			 has_after;
 	long long		 after_id;
 	const char		*after_val;
+	const unsigned char	*need;		/* fields a row must carry */
 	struct bind		 b[MAX_BINDS];
 	int			 nb;
 	struct abuf		 sql;
@@ -118,6 +119,26 @@ cursor_read(struct kiln_req *r, struct query *qy, const char *c)
 	qy->after_val = p3;
 	qy->has_after = 1;
 	return 0;
+}
+
+/*
+ * An HTML list reads only what it shows, plus the sort field for the
+ * cursor; XML and CSV carry every field (NULL: all).
+ */
+static const unsigned char *
+html_columns(struct kiln_req *r, const struct query *qy)
+{
+	const struct kiln_entity	*d = qy->e->d;
+	unsigned char			*need;
+	size_t				 i;
+
+	if (r->fmt != FMT_HTML ||
+	    (need = arena_calloc(r->arena, d->nfields, 1)) == NULL)
+		return NULL;
+	for (i = 0; i < d->nfields; i++)
+		need[i] = (d->fields[i].flags & KILN_F_LIST) ||
+		    (int)i == qy->sort || strcmp(d->fields[i].name, d->title) == 0;
+	return need;
 }
 
 /* Escape LIKE's wildcards so a search for "50%" means that. */
@@ -228,6 +249,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		*msg = _("invalid cursor (after=) for this sort");
 		return -1;
 	}
+	qy->need = html_columns(r, qy);
 	abuf_init(&qy->sql, r->arena);
 	abuf_add(&qy->sql, qy->e->select);
 	abuf_add(&qy->sql, " WHERE 1");
@@ -501,7 +523,7 @@ fetch(struct kiln_req *r, struct query *qy, struct record **rows,
 			memcpy(nv, v, (size_t)n * sizeof(*nv));
 			v = nv;
 		}
-		record_row(r, qy->e, st, &v[n++]);
+		record_row_some(r, qy->e, st, &v[n++], qy->need);
 	}
 	if (rc != SQLITE_DONE) {
 		if (db_result(r->app->db, rc, "list") == DB_BUSY)

@@ -45,6 +45,13 @@ void
 record_row(struct kiln_req *r, const struct entity *e, sqlite3_stmt *st,
     struct record *rec)
 {
+	record_row_some(r, e, st, rec, NULL);
+}
+
+void
+record_row_some(struct kiln_req *r, const struct entity *e,
+    sqlite3_stmt *st, struct record *rec, const unsigned char *need)
+{
 	size_t	 i, n = e->d->nfields;
 
 	rec->id = sqlite3_column_int64(st, ENT_COL_ID);
@@ -54,6 +61,8 @@ record_row(struct kiln_req *r, const struct entity *e, sqlite3_stmt *st,
 	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
 	rec->label = arena_calloc(r->arena, n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
+		if (need != NULL && !need[i])
+			continue;
 		rec->val[i] = col_text(r, st, (int)(ENT_COL_FIELDS + i));
 		if (e->reflabel[i] >= 0)
 			rec->label[i] = col_text(r, st, e->reflabel[i]);

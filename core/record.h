@@ -30,6 +30,9 @@ enum rec_err {
 
 void		 record_row(struct kiln_req *, const struct entity *,
 		    sqlite3_stmt *, struct record *);
+/* Only the fields whose need[i] is set (a list shows a few columns). */
+void		 record_row_some(struct kiln_req *, const struct entity *,
+		    sqlite3_stmt *, struct record *, const unsigned char *need);
 enum rec_err	 record_load(struct kiln_req *, const struct entity *,
 		    long long, struct record *);
 void		 record_defaults(struct kiln_req *, const struct entity *,

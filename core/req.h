@@ -6,7 +6,7 @@
 #define KILN_REQ_H
 
 #include <stddef.h>
-#include <libxml/xmlwriter.h>
+#include <libxml/tree.h>
 
 #include "form.h"
 
@@ -24,6 +24,8 @@ struct io {
 };
 
 enum fmt { FMT_HTML = 0, FMT_XML, FMT_CSV };
+
+#define OUT_MAX_DEPTH	64	/* nesting of the documents we write */
 
 enum method {
 	M_GET = 0, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OTHER
@@ -58,10 +60,13 @@ struct kiln_req {
 	int		 status;
 	struct kvlist	 headers;
 	xmlBufferPtr	 buf;
-	xmlTextWriterPtr w;
 	int		 html;		/* writing HTML (full end tags) */
+	int		 markup;	/* HTML or XML, not a raw body */
 	int		 started;
+	int		 open_tag;	/* a start tag awaits attributes */
 	int		 depth;		/* open elements */
+	int		 overflow;	/* opens past OUT_MAX_DEPTH, ignored */
+	const char	*stack[OUT_MAX_DEPTH];
 };
 
 /* Request environment variable, or "" */
