@@ -6,7 +6,11 @@
  * and answers every request with a tiny HTML page.  Whatever Kiln costs
  * beyond this is Kiln's own work: routing, auth, SQL, libxml2.
  *
- * usage: hello HOST:PORT [NPROC]
+ * usage: hello HOST:PORT [NPROC [BYTES]]
+ *
+ * With BYTES the page is padded with table rows to about that size: a
+ * floor that ships as many bytes as Kiln's list page does, so the cost
+ * of moving the bytes through nginx is not counted against Kiln.
  *
  * The parent waits for its workers; on SIGTERM or SIGINT it passes the
  * signal on to them and exits once they are gone, so the harness stops
@@ -31,6 +35,9 @@ static const char page[] =
 	"<html><head><meta charset=\"utf-8\"><title>hello</title></head>"
 	"<body><p>Hello, world.</p></body></html>\n";
 
+static const char *body = page;
+static size_t body_len = sizeof(page) - 1;
+
 static pid_t workers[MAX_WORKERS];
 static int nworkers;
 static volatile sig_atomic_t stopping;
@@ -49,10 +56,38 @@ worker_loop(int sock)
 		FCGX_PutS("Status: 200 OK\r\n"
 		    "Content-Type: text/html; charset=utf-8\r\n\r\n",
 		    req.out);
-		FCGX_PutStr(page, sizeof(page) - 1, req.out);
+		FCGX_PutStr(body, (int)body_len, req.out);
 		FCGX_Finish_r(&req);
 	}
 	_exit(0);
+}
+
+/* Build a page of about size bytes: table rows like a list page's. */
+static int
+pad(int size)
+{
+	static const char head[] = "<!DOCTYPE html>\n<html><head>"
+	    "<meta charset=\"utf-8\"><title>hello</title></head><body><table>";
+	static const char row[] = "<tr><td><a href=\"/crm/customers/331\">"
+	    "Acme Automation Pty Ltd</a></td><td>C00331</td><td>Small loyal"
+	    "</td><td>li.wei</td><td>Monterrey</td><td>114000.00</td></tr>";
+	static const char tail[] = "</table></body></html>\n";
+	char *p;
+	size_t n = 0;
+
+	if (size < 1 || size > 1000000 || (p = malloc((size_t)size +
+	    sizeof(head) + sizeof(row) + sizeof(tail))) == NULL)
+		return -1;
+	memcpy(p, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	while (n + sizeof(tail) - 1 < (size_t)size) {
+		memcpy(p + n, row, sizeof(row) - 1);
+		n += sizeof(row) - 1;
+	}
+	memcpy(p + n, tail, sizeof(tail) - 1);
+	body = p;
+	body_len = n + sizeof(tail) - 1;
+	return 0;
 }
 
 /* Remember the stop request; the wait loop below acts on it. */
@@ -70,11 +105,15 @@ main(int argc, char *argv[])
 	int sock, n, i, status;
 	pid_t pid;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s HOST:PORT [NPROC]\n", argv[0]);
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: %s HOST:PORT [NPROC [BYTES]]\n", argv[0]);
 		return 2;
 	}
-	n = argc == 3 ? atoi(argv[2]) : 2;
+	n = argc >= 3 ? atoi(argv[2]) : 2;
+	if (argc == 4 && pad(atoi(argv[3])) != 0) {
+		fprintf(stderr, "%s: BYTES must be 1..1000000\n", argv[0]);
+		return 2;
+	}
 	if (n < 1 || n > MAX_WORKERS) {
 		fprintf(stderr, "%s: NPROC must be 1..%d\n", argv[0],
 		    MAX_WORKERS);
