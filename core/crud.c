@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "app.h"
 #include "arena.h"
 #include "crud.h"
@@ -54,6 +55,10 @@ rec_status(enum rec_err err, const char **code, const char **msg)
 		*code = "conflict";
 		*msg = _("The change conflicts with other records.");
 		return 409;
+	case REC_FORBIDDEN:
+		*code = "forbidden";
+		*msg = _("You may not change this record.");
+		return 403;
 	case REC_BUSY:
 		*code = "busy";
 		*msg = _("The database is busy; try again.");
@@ -82,6 +87,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	enum rec_err	 err;
 	size_t		 i;
 	const char	*title;
+	int		 writable;
 
 	if ((err = record_load(r, e, id, &rec)) != REC_OK)
 		return fail(r, err, NULL);
@@ -98,11 +104,14 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_open(r, "div");
 	out_attr(r, "class", "title");
 	out_elem(r, "h1", title);
-	out_open(r, "a");
-	out_attr(r, "class", "button");
-	out_attr(r, "href", req_url(r, "/%s/%lld/edit", e->d->plural, id));
-	out_text(r, _("Edit"));
-	out_close(r);
+	if ((writable = acl_may_write(r, e, &rec))) {
+		out_open(r, "a");
+		out_attr(r, "class", "button");
+		out_attr(r, "href", req_url(r, "/%s/%lld/edit", e->d->plural,
+		    id));
+		out_text(r, _("Edit"));
+		out_close(r);
+	}
 	out_close(r);
 	out_open(r, "dl");
 	out_attr(r, "class", "record");
@@ -132,6 +141,8 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_close(r);
 	if (list_children(r, e, id) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
+	if (!writable)
+		return page_end(r);
 	out_open(r, "form");
 	out_attr(r, "method", "post");
 	out_attr(r, "class", "delete");
@@ -210,6 +221,8 @@ form_new(struct kiln_req *r, const struct entity *e)
 	struct record	 rec;
 	struct ferrs	 fe = { .n = 0 };
 
+	if (acl_write(r, e) == ACL_NONE)
+		return fail(r, REC_FORBIDDEN, NULL);
 	record_defaults(r, e, &rec);
 	/* Prefill from the query: /contacts/new?customer=42 */
 	(void)record_apply(r, e, &rec, &r->query, &fe);
@@ -225,6 +238,8 @@ form_edit(struct kiln_req *r, const struct entity *e, long long id)
 
 	if ((err = record_load(r, e, id, &rec)) != REC_OK)
 		return fail(r, err, NULL);
+	if (!acl_may_write(r, e, &rec))
+		return fail(r, REC_FORBIDDEN, NULL);
 	return form(r, e, &rec, NULL, 200);
 }
 
@@ -289,6 +304,10 @@ create(struct kiln_req *r, const struct entity *e)
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		return invalid(r, e, &rec, &fe, err, NULL);
+	/* Sales create for themselves, managers for their team. */
+	if (!acl_may_write(r, e, &rec))
+		return fail(r, REC_FORBIDDEN, _("You may not create this record"
+		    " for that owner."));
 	if ((de = db_begin(r->app->db)) != DB_OK)
 		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
@@ -329,12 +348,23 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		db_rollback(r->app->db);
 		return fail(r, err, NULL);
 	}
+	if (!acl_may_write(r, e, &rec)) {
+		db_rollback(r->app->db);
+		return fail(r, REC_FORBIDDEN, NULL);
+	}
 	if (rec.version != expected) {
 		err = REC_STALE;
 		goto out;
 	}
-	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK ||
-	    (err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
+	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
+		goto out;
+	/* Nor may it be handed to someone out of reach. */
+	if (!acl_may_write(r, e, &rec)) {
+		db_rollback(r->app->db);
+		return fail(r, REC_FORBIDDEN, _("You may not give this record"
+		    " to that owner."));
+	}
+	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_update(r, e, &rec, expected)) != REC_OK)
 		goto out;
 	if ((de = db_commit(r->app->db)) != DB_OK) {
@@ -353,6 +383,7 @@ out:
 static int
 delete(struct kiln_req *r, const struct entity *e, long long id)
 {
+	struct record	 rec;
 	enum rec_err	 err;
 	enum db_err	 de;
 	long long	 expected = 0;
@@ -362,7 +393,12 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 		    _("version must be a positive number"), NULL);
 	if ((de = db_begin(r->app->db)) != DB_OK)
 		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
-	if ((err = record_delete(r, e, id, expected)) != REC_OK) {
+	if ((err = record_load(r, e, id, &rec)) == REC_OK &&
+	    !acl_may_write(r, e, &rec))
+		err = REC_FORBIDDEN;
+	if (err == REC_OK)
+		err = record_delete(r, e, id, expected);
+	if (err != REC_OK) {
 		db_rollback(r->app->db);
 		return fail(r, err, NULL);
 	}

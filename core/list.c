@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "acl.h"
 #include "app.h"
 #include "arena.h"
 #include "db.h"
@@ -304,6 +305,11 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		abuf_addf(&qy->sql, " AND (t.\"%s\", t.id) %s (?%d, ?%d)",
 		    f->name, qy->desc ? "<" : ">", n, m);
 	}
+	/*
+	 * Last: SQLite numbers a named parameter after every ?N before
+	 * it, so :acl_uid must follow the numbered ones.
+	 */
+	acl_where(r, qy->e, &qy->sql);
 	abuf_addf(&qy->sql, " ORDER BY t.\"%s\" %s, t.id %s LIMIT %ld",
 	    f->name, qy->desc ? "DESC" : "ASC", qy->desc ? "DESC" : "ASC",
 	    qy->limit + 1);
@@ -485,6 +491,7 @@ run(struct kiln_req *r, struct query *qy, sqlite3_stmt **out)
 
 	if ((st = db_stmt(r->app->db, qy->sql.s)) == NULL)
 		return -1;
+	acl_bind(r, st);
 	for (i = 0; i < qy->nb; i++) {
 		if (qy->b[i].isint)
 			sqlite3_bind_int64(st, i + 1, qy->b[i].i);
@@ -550,11 +557,13 @@ render_html(struct kiln_req *r, const struct query *qy,
 	out_open(r, "div");
 	out_attr(r, "class", "title");
 	out_elem(r, "h1", _(d->label_plural));
-	out_open(r, "a");
-	out_attr(r, "class", "button");
-	out_attr(r, "href", req_url(r, "/%s/new", d->plural));
-	out_textf(r, "%s %s", _("New"), _(d->label));
-	out_close(r);
+	if (acl_write(r, qy->e) != ACL_NONE) {
+		out_open(r, "a");
+		out_attr(r, "class", "button");
+		out_attr(r, "href", req_url(r, "/%s/new", d->plural));
+		out_textf(r, "%s %s", _("New"), _(d->label));
+		out_close(r);
+	}
 	out_close(r);
 	html_filters(r, qy);
 	if (n == 0) {
@@ -672,12 +681,14 @@ list_children(struct kiln_req *r, const struct entity *parent,
 		out_open(r, "div");
 		out_attr(r, "class", "title");
 		out_elem(r, "h2", _(e->d->label_plural));
-		out_open(r, "a");
-		out_attr(r, "class", "button");
-		out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
-		    e->d->plural, c->field, id));
-		out_textf(r, "%s %s", _("New"), _(e->d->label));
-		out_close(r);
+		if (acl_write(r, e) != ACL_NONE) {
+			out_open(r, "a");
+			out_attr(r, "class", "button");
+			out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
+			    e->d->plural, c->field, id));
+			out_textf(r, "%s %s", _("New"), _(e->d->label));
+			out_close(r);
+		}
 		out_close(r);
 		if (n == 0) {
 			out_open(r, "p");

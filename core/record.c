@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acl.h"
 #include "app.h"
 #include "arena.h"
 #include "db.h"
@@ -74,14 +75,18 @@ record_load(struct kiln_req *r, const struct entity *e, long long id,
     struct record *rec)
 {
 	sqlite3_stmt	*st;
-	char		*sql;
+	struct abuf	 sql;
 	int		 rc;
 	enum rec_err	 err;
 
-	sql = arena_printf(r->arena, "%s WHERE t.id = ?1", e->select);
-	if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+	abuf_init(&sql, r->arena);
+	abuf_add(&sql, e->select);
+	abuf_add(&sql, " WHERE t.id = ?1");
+	acl_where(r, e, &sql);
+	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
 	sqlite3_bind_int64(st, 1, id);
+	acl_bind(r, st);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		record_row(r, e, st, rec);
@@ -274,20 +279,25 @@ static enum rec_err
 ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
     const char *id, const char **label)
 {
-	sqlite3_stmt	*st;
-	const char	*sql;
-	int		 rc;
-	enum rec_err	 err = REC_OK;
+	const struct entity	*t = e->refent[i];
+	sqlite3_stmt		*st;
+	struct abuf		 sql;
+	int			 rc;
+	enum rec_err		 err = REC_OK;
 
-	if (e->refent[i] == NULL)
-		sql = "SELECT login FROM users WHERE id = ?1";
-	else
-		sql = arena_printf(r->arena, "SELECT \"%s\" FROM \"%s\""
-		    " WHERE id = ?1", e->refent[i]->d->title,
-		    e->refent[i]->d->plural);
-	if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+	/* One may refer only to records one may see. */
+	abuf_init(&sql, r->arena);
+	if (t == NULL)
+		abuf_add(&sql, "SELECT login FROM users WHERE id = ?1");
+	else {
+		abuf_addf(&sql, "SELECT t.\"%s\" FROM \"%s\" t"
+		    " WHERE t.id = ?1", t->d->title, t->d->plural);
+		acl_where(r, t, &sql);
+	}
+	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	acl_bind(r, st);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*label = arena_strdup(r->arena,

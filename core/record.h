@@ -24,6 +24,7 @@ enum rec_err {
 	REC_STALE,	/* version mismatch: 409 stale */
 	REC_RULE,	/* a rule failed to run: 409 rule */
 	REC_CONFLICT,	/* constraint (still referenced...): 409 conflict */
+	REC_FORBIDDEN,	/* visible but not theirs to change: 403 */
 	REC_BUSY,	/* 503 */
 	REC_ERROR	/* 500 */
 };

@@ -1,0 +1,155 @@
+/*
+ * acl.c - record-level access; see acl.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "acl.h"
+#include "app.h"
+#include "arena.h"
+#include "db.h"
+#include "entity.h"
+#include "req.h"
+#include "value.h"
+
+struct rule {
+	const char	*role;
+	enum acl_scope	 read;
+	enum acl_scope	 write;
+};
+
+/* Roles not listed here get nothing. */
+static const struct rule rules[] = {
+	{ "admin", ACL_ALL, ACL_ALL },
+	{ "manager", ACL_TEAM, ACL_TEAM },
+	{ "sales", ACL_OWN, ACL_OWN },
+	{ "finance", ACL_ALL, ACL_NONE },
+	{ "service", ACL_ALL, ACL_NONE },
+	{ "office", ACL_ALL, ACL_NONE },
+};
+
+static const struct rule *
+rule_of(const struct kiln_req *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].role, r->user->role) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+/*
+ * Commands (r->user NULL) act for the system.  Without an owner field
+ * only an administrator may touch an entity.
+ */
+static enum acl_scope
+scope(const struct kiln_req *r, const struct entity *e, int write)
+{
+	const struct rule	*ru;
+
+	if (r->user == NULL)
+		return ACL_ALL;
+	if ((ru = rule_of(r)) == NULL)
+		return ACL_NONE;
+	if (e->owner < 0)
+		return strcmp(ru->role, "admin") == 0 ? ACL_ALL : ACL_NONE;
+	return write ? ru->write : ru->read;
+}
+
+enum acl_scope
+acl_read(const struct kiln_req *r, const struct entity *e)
+{
+	return scope(r, e, 0);
+}
+
+enum acl_scope
+acl_write(const struct kiln_req *r, const struct entity *e)
+{
+	return scope(r, e, 1);
+}
+
+void
+acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
+{
+	const char	*owner;
+
+	switch (acl_read(r, e)) {
+	case ACL_ALL:
+		return;
+	case ACL_NONE:
+		abuf_add(b, " AND 0");
+		return;
+	case ACL_OWN:
+		owner = e->d->fields[e->owner].name;
+		abuf_addf(b, " AND t.\"%s\" = :acl_uid", owner);
+		return;
+	case ACL_TEAM:
+		/* A manager without a team sees what they own. */
+		owner = e->d->fields[e->owner].name;
+		abuf_addf(b, " AND (t.\"%s\" = :acl_uid OR t.\"%s\" IN"
+		    " (SELECT id FROM users WHERE team = :acl_team"
+		    " AND team <> ''))", owner, owner);
+		return;
+	}
+}
+
+void
+acl_bind(const struct kiln_req *r, sqlite3_stmt *st)
+{
+	int	 i;
+
+	if (r->user == NULL)
+		return;
+	if ((i = sqlite3_bind_parameter_index(st, ":acl_uid")) > 0)
+		sqlite3_bind_int64(st, i, r->user->id);
+	if ((i = sqlite3_bind_parameter_index(st, ":acl_team")) > 0)
+		sqlite3_bind_text(st, i, r->user->team ? r->user->team : "",
+		    -1, SQLITE_TRANSIENT);
+}
+
+/* The team of user id, or NULL. */
+static const char *
+team_of(struct kiln_req *r, long long id)
+{
+	sqlite3_stmt	*st;
+	const char	*team = NULL;
+
+	if ((st = db_stmt(r->app->db,
+	    "SELECT team FROM users WHERE id = ?1")) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		team = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 0));
+	db_done(st);
+	return team;
+}
+
+int
+acl_may_write(struct kiln_req *r, const struct entity *e,
+    const struct record *rec)
+{
+	const char	*v, *team;
+	long long	 owner;
+
+	switch (acl_write(r, e)) {
+	case ACL_ALL:
+		return 1;
+	case ACL_NONE:
+		return 0;
+	default:
+		break;
+	}
+	v = rec->val[e->owner];
+	if (v == NULL || value_int_parse(v, &owner) != 0)
+		return 0;
+	if (owner == r->user->id)
+		return 1;
+	if (acl_write(r, e) != ACL_TEAM || r->user->team == NULL ||
+	    *r->user->team == '\0')
+		return 0;
+	team = team_of(r, owner);
+	return team != NULL && strcmp(team, r->user->team) == 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * acl.h - record-level access, enforced by the core for every declared
+ * entity, in the SQL WHERE clause: deny by default.
+ *
+ *	role				read		write
+ *	admin				all		all
+ *	manager				team's		team's
+ *	sales				own		own
+ *	finance, service, office	all		none
+ *
+ * "Own" and "team's" go by the entity's owner field (KILN_F_OWNER) and
+ * the owner's team; an entity without an owner field is the
+ * administrator's alone.  Someone else's record is simply not there:
+ * 404 in detail, absent from lists, searches and exports.  A record one
+ * may read but not change gets 403.
+ */
+#ifndef KILN_ACL_H
+#define KILN_ACL_H
+
+struct abuf;
+struct entity;
+struct kiln_req;
+struct record;
+
+#include <sqlite3.h>
+
+enum acl_scope { ACL_NONE = 0, ACL_OWN, ACL_TEAM, ACL_ALL };
+
+enum acl_scope	 acl_read(const struct kiln_req *, const struct entity *);
+enum acl_scope	 acl_write(const struct kiln_req *, const struct entity *);
+/*
+ * Append " AND ..." limiting the rows of alias t to what the user may
+ * read.  The clause uses the named parameters :acl_uid and :acl_team;
+ * bind them with acl_bind once the statement is prepared.  Put it after
+ * every ?N of the statement: SQLite numbers a named parameter after
+ * the numbered ones that precede it.
+ */
+void		 acl_where(const struct kiln_req *, const struct entity *,
+		    struct abuf *);
+void		 acl_bind(const struct kiln_req *, sqlite3_stmt *);
+/* May the user store rec as it now stands (its owner included)? */
+int		 acl_may_write(struct kiln_req *, const struct entity *,
+		    const struct record *);
+
+#endif
