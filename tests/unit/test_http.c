@@ -495,6 +495,102 @@ sessions_and_csrf(void **state)
 	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, env), 303);
 }
 
+/* A user with an API token; returns the Authorization header value. */
+static const char *
+user_with_token(const char *login, const char *role, const char *team)
+{
+	static char	 hdrs[8][160];
+	static int	 n;
+	char		 tok[128];
+
+	assert_int_equal(user_add(app.db, login, role, login, team,
+	    "correct horse battery"), 0);
+	assert_int_equal(user_token_new(app.db, login, "t", tok, sizeof(tok)),
+	    0);
+	assert_true(n < 8);
+	snprintf(hdrs[n], sizeof(hdrs[n]), "Bearer %s", tok);
+	return hdrs[n++];
+}
+
+/* An API request as the user whose Authorization header is auth. */
+static int
+as(const char *who, const char *method, const char *path,
+    const char *query, const char *xml)
+{
+	const char	*env[] = { "HTTP_AUTHORIZATION", who, "HTTP_ACCEPT",
+	    "application/xml", NULL };
+
+	return req(method, path, query, "application/xml", xml, env);
+}
+
+static void
+record_access(void **state)
+{
+	const char	*zhou, *wang, *sun, *zhang, *john;
+	char		 loc[128], path[128], xml[256];
+
+	(void)state;
+	zhou = user_with_token("zhou.tao", "sales", "east");
+	wang = user_with_token("wang.fang", "manager", "east");
+	sun = user_with_token("sun.li", "manager", "south");
+	zhang = user_with_token("zhang.min", "finance", "");
+	john = user_with_token("john.smith", "sales", "export");
+	/* li.wei (sales, east) owns a customer. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Private Gears Co</name><segment>small_loyal"
+	    "</segment><email>p@example.com</email></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	/* Another salesperson of the same team: not there at all. */
+	assert_int_equal(as(zhou, "GET", path, NULL, NULL), 404);
+	assert_int_equal(as(zhou, "GET", "/customers.xml", "q=Private+Gears",
+	    NULL), 200);
+	assert_false(has("Private Gears"));
+	assert_int_equal(as(zhou, "GET", "/customers.xml", "limit=500", NULL),
+	    200);
+	assert_false(has("Private Gears"));
+	assert_int_equal(req("GET", "/customers.csv", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", zhou, NULL }), 200);
+	assert_false(has("Private Gears"));
+	assert_int_equal(as(zhou, "PATCH", path, NULL,
+	    "<customer version=\"1\"><city>Hacked</city></customer>"), 404);
+	assert_int_equal(as(zhou, "DELETE", path, NULL, NULL), 404);
+	snprintf(xml, sizeof(xml), "<contact><customer>%s</customer>"
+	    "<name>Spy</name></contact>", strrchr(path, '/') + 1);
+	assert_int_equal(as(zhou, "POST", "/contacts", NULL, xml), 422);
+	/* Nor may a salesperson create for someone else. */
+	assert_int_equal(as(zhou, "POST", "/customers", NULL,
+	    "<customer><name>Gift Ltd</name><owner>1</owner></customer>"),
+	    403);
+	/* The manager of another team does not see it either. */
+	assert_int_equal(as(sun, "GET", path, NULL, NULL), 404);
+	/* Their own manager sees and changes it, within the team. */
+	assert_int_equal(as(wang, "GET", path, NULL, NULL), 200);
+	assert_int_equal(as(wang, "PATCH", path, NULL,
+	    "<customer version=\"1\"><city>Wuxi</city></customer>"), 200);
+	assert_int_equal(as(wang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><owner>6</owner></customer>"), 403);
+	/* Finance reads every customer and changes none. */
+	assert_int_equal(as(zhang, "GET", path, NULL, NULL), 200);
+	assert_true(has("<city>Wuxi</city>"));
+	assert_int_equal(as(zhang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><city>X</city></customer>"), 403);
+	assert_true(has("code=\"forbidden\""));
+	assert_int_equal(as(zhang, "POST", "/customers", NULL,
+	    "<customer><name>Finance Co</name></customer>"), 403);
+	assert_int_equal(as(zhang, "DELETE", path, NULL, NULL), 403);
+	/* Nothing of the above changed the record. */
+	assert_int_equal(as(wang, "GET", path, NULL, NULL), 200);
+	assert_true(has("version=\"2\""));
+	assert_true(has("<city>Wuxi</city>"));
+	assert_int_equal(as(john, "GET", path, NULL, NULL), 404);
+	/* The manager hands it to zhou.tao, of the same team. */
+	assert_int_equal(as(wang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><owner>2</owner></customer>"), 200);
+	assert_int_equal(as(zhou, "GET", path, NULL, NULL), 200);
+	assert_int_equal(api("GET", path, NULL, NULL), 404);
+}
+
 int
 main(void)
 {
@@ -506,6 +602,7 @@ main(void)
 		cmocka_unit_test(lists),
 		cmocka_unit_test(routes),
 		cmocka_unit_test(sessions_and_csrf),
+		cmocka_unit_test(record_access),
 	};
 
 	xmlInitParser();
