@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "auth.h"
 #include "db.h"
 #include "i18n.h"
@@ -298,6 +299,8 @@ login(struct kiln_req *r)
 	if (user_verify(r->app->db, r->arena, login, pw, &u) != 0) {
 		log_info("failed login for %s", user_login_ok(login) ?
 		    login : "(invalid login)");
+		(void)audit_event(r, "login_failed", "", 0,
+		    user_login_ok(login) ? login : "(invalid login)");
 		return login_page(r, 401, _("Wrong login or password."),
 		    login);
 	}
@@ -317,6 +320,8 @@ login(struct kiln_req *r)
 	if (db_result(r->app->db, rc, "session") != DB_OK)
 		return page_error(r, 503, "busy", _("Try again."), NULL);
 	log_info("login %s", u.login);
+	r->user = &u;
+	(void)audit_event(r, "login", "", 0, "");
 	set_cookie(r, tok, -1);
 	return out_redirect(r, req_url(r, "/"));
 }
@@ -340,6 +345,7 @@ logout(struct kiln_req *r)
 		sqlite3_step(st);
 		db_done(st);
 	}
+	(void)audit_event(r, "logout", "", 0, "");
 	set_cookie(r, "", 0);
 	return out_redirect(r, req_url(r, "/login"));
 }

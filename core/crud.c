@@ -11,6 +11,7 @@
 
 #include "acl.h"
 #include "app.h"
+#include "audit.h"
 #include "arena.h"
 #include "crud.h"
 #include "db.h"
@@ -141,6 +142,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_close(r);
 	if (list_children(r, e, id) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
+	audit_history(r, e, id);
 	if (!writable)
 		return page_end(r);
 	out_open(r, "form");
@@ -313,6 +315,10 @@ create(struct kiln_req *r, const struct entity *e)
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_insert(r, e, &rec)) != REC_OK)
 		goto out;
+	if (audit_record(r, "create", e, NULL, &rec) == -1) {
+		err = REC_ERROR;
+		goto out;
+	}
 	if ((de = db_commit(r->app->db)) != DB_OK) {
 		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
 		goto out;
@@ -326,7 +332,7 @@ out:
 static int
 update(struct kiln_req *r, const struct entity *e, long long id)
 {
-	struct record	 rec;
+	struct record	 rec, old;
 	struct ferrs	 fe = { .n = 0 };
 	enum rec_err	 err;
 	enum db_err	 de;
@@ -356,6 +362,13 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		err = REC_STALE;
 		goto out;
 	}
+	old = rec;
+	old.val = arena_calloc(r->arena, e->d->nfields + 1, sizeof(char *));
+	if (old.val == NULL) {
+		err = REC_ERROR;
+		goto out;
+	}
+	memcpy(old.val, rec.val, e->d->nfields * sizeof(char *));
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		goto out;
 	/* Nor may it be handed to someone out of reach. */
@@ -367,6 +380,10 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_update(r, e, &rec, expected)) != REC_OK)
 		goto out;
+	if (audit_record(r, "update", e, &old, &rec) == -1) {
+		err = REC_ERROR;
+		goto out;
+	}
 	if ((de = db_commit(r->app->db)) != DB_OK) {
 		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
 		goto out;
@@ -398,6 +415,8 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 		err = REC_FORBIDDEN;
 	if (err == REC_OK)
 		err = record_delete(r, e, id, expected);
+	if (err == REC_OK && audit_record(r, "delete", e, &rec, NULL) == -1)
+		err = REC_ERROR;
 	if (err != REC_OK) {
 		db_rollback(r->app->db);
 		return fail(r, err, NULL);

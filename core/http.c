@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "auth.h"
 #include "crud.h"
 #include "entity.h"
@@ -154,6 +155,10 @@ route(struct kiln_req *r)
 	if (strcmp(r->path, "/") == 0 && r->app->nentities > 0) {
 		out_redirect(r, req_url(r, "/%s",
 		    r->app->entities[0].d->plural));
+		return;
+	}
+	if (strcmp(r->path, "/audit") == 0) {
+		audit_page(r);
 		return;
 	}
 	if (plugin_route(r) == 0)

@@ -16,6 +16,7 @@
 
 #include "acl.h"
 #include "app.h"
+#include "audit.h"
 #include "arena.h"
 #include "db.h"
 #include "entity.h"
@@ -633,6 +634,12 @@ list_handle(struct kiln_req *r, const struct entity *e)
 			view_xml_record(r, e, &rows[i]);
 		return out_finish(r);
 	case FMT_CSV:
+		/* An export is an event: who took which customers, and when. */
+		if (audit_event(r, "export", e->d->name, 0, arena_printf(
+		    r->arena, "%ld rows: %s", n, req_env(r, "QUERY_STRING"))) ==
+		    -1)
+			return page_error(r, 503, "busy",
+			    _("The database is busy; try again."), NULL);
 		abuf_init(&csv, r->arena);
 		csv_head(&csv, e);
 		for (i = 0; i < n; i++)

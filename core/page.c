@@ -52,6 +52,11 @@ nav(struct kiln_req *r)
 		    _(r->app->entities[i].d->label_plural));
 		out_close(r);
 	}
+	if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
+		out_open(r, "li");
+		page_link(r, req_url(r, "/audit"), _("Audit trail"));
+		out_close(r);
+	}
 	out_close(r);
 	if (r->user != NULL) {
 		out_open(r, "form");

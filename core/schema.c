@@ -37,5 +37,40 @@ const struct kiln_migration schema_core[] = {
 	" seen_at INTEGER NOT NULL);"
 	"CREATE INDEX sessions_user ON sessions(user_id);"
 	},
+	{ 2,
+	/* Append-only: the triggers refuse any change after the fact. */
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at TEXT NOT NULL,"
+	" user_id INTEGER,"
+	" login TEXT NOT NULL DEFAULT '',"
+	" ip TEXT NOT NULL DEFAULT '',"
+	" action TEXT NOT NULL,"
+	" entity TEXT NOT NULL DEFAULT '',"
+	" record_id INTEGER,"
+	" detail TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE audit_changes ("
+	" audit_id INTEGER NOT NULL REFERENCES audit(id),"
+	" field TEXT NOT NULL,"
+	" old TEXT,"
+	" new TEXT);"
+	"CREATE INDEX audit_record ON audit(entity, record_id, id);"
+	"CREATE INDEX audit_user ON audit(login, id);"
+	"CREATE INDEX audit_action ON audit(action, id);"
+	"CREATE INDEX audit_changes_audit ON audit_changes(audit_id);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_changes_no_update BEFORE UPDATE ON audit_changes"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_changes_no_delete BEFORE DELETE ON audit_changes"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	/* The rule files last seen, so a change is audited once, not per worker. */
+	"CREATE TABLE rule_files ("
+	" name TEXT PRIMARY KEY,"
+	" hash TEXT NOT NULL,"
+	" seen_at TEXT NOT NULL);"
+	},
 	{ 0, NULL }
 };

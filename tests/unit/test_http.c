@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "db.h"
 #include "arena.h"
 #include "http.h"
 #include "log.h"
@@ -591,6 +592,81 @@ record_access(void **state)
 	assert_int_equal(api("GET", path, NULL, NULL), 404);
 }
 
+/* One number from the database. */
+static long long
+scalar(const char *sql)
+{
+	sqlite3_stmt	*st;
+	long long	 v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(app.db), sql, -1, &st,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void
+audit_trail(void **state)
+{
+	const char	*root;
+	char		 loc[128], path[128], q[512];
+	long long	 id;
+
+	(void)state;
+	root = user_with_token("root.admin", "admin", "");
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Audited Ltd</name><city>Suzhou</city>"
+	    "<segment>small_loyal</segment><email>a@example.com</email>"
+	    "<credit_limit>100.00</credit_limit></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	id = atoll(strrchr(path, '/') + 1);
+	assert_int_equal(api("PATCH", path, NULL, "<customer version=\"1\">"
+	    "<city>Ningbo</city><credit_limit>0</credit_limit></customer>"),
+	    200);
+	/* A refused change leaves no trace but refused data. */
+	assert_int_equal(api("PATCH", path, NULL, "<customer version=\"1\">"
+	    "<city>Stale</city></customer>"), 409);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM audit WHERE entity ="
+	    " 'customer' AND record_id = %lld AND login = 'li.wei'", id);
+	assert_int_equal(scalar(q), 2);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM audit a JOIN audit_changes"
+	    " c ON c.audit_id = a.id WHERE a.action = 'update' AND"
+	    " a.record_id = %lld AND ((c.field = 'city' AND c.old = 'Suzhou'"
+	    " AND c.new = 'Ningbo') OR (c.field = 'credit_limit' AND"
+	    " c.old = '10000' AND c.new = '0'))", id);
+	assert_int_equal(scalar(q), 2);
+	/* The record's page shows its history. */
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<section class=\"history\">"));
+	assert_true(has("<del>Suzhou</del>"));
+	assert_true(has("<del>100.00</del>"));
+	/* Only administrators read the whole trail. */
+	assert_int_equal(req("GET", "/audit", NULL, NULL, NULL, bearer), 403);
+	assert_int_equal(req("GET", "/audit", "login=li.wei&action=update",
+	    NULL, NULL, (const char *[]){ "HTTP_AUTHORIZATION", root, NULL }),
+	    200);
+	assert_true(has("Ningbo"));
+	assert_int_equal(req("GET", "/audit", "record=x", NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", root, NULL }), 400);
+	/* Exports and logins are events too. */
+	assert_int_equal(req("GET", "/customers.csv", NULL, NULL, NULL, bearer),
+	    200);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'export'"
+	    " AND login = 'li.wei'") >= 1);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'login_failed' AND detail = 'li.wei'") >= 1);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'login'"
+	    " AND login = 'li.wei'") >= 1);
+	/* Append-only. */
+	assert_int_not_equal(sqlite3_exec(db_handle(app.db),
+	    "UPDATE audit SET login = 'nobody'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db_handle(app.db),
+	    "DELETE FROM audit_changes", NULL, NULL, NULL), SQLITE_OK);
+}
+
 int
 main(void)
 {
@@ -603,6 +679,7 @@ main(void)
 		cmocka_unit_test(routes),
 		cmocka_unit_test(sessions_and_csrf),
 		cmocka_unit_test(record_access),
+		cmocka_unit_test(audit_trail),
 	};
 
 	xmlInitParser();

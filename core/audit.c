@@ -1,0 +1,401 @@
+/*
+ * audit.c - the audit trail; see audit.h.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "acl.h"
+#include "app.h"
+#include "arena.h"
+#include "audit.h"
+#include "db.h"
+#include "entity.h"
+#include "i18n.h"
+#include "log.h"
+#include "out.h"
+#include "page.h"
+#include "req.h"
+#include "user.h"
+#include "value.h"
+#include "view.h"
+
+#define AUDIT_PAGE	100
+
+/* One row of audit; returns its id, or -1. */
+static long long
+insert(struct db *db, long long uid, const char *login, const char *ip,
+    const char *action, const char *entity, long long record,
+    const char *detail)
+{
+	sqlite3_stmt	*st;
+	char		 now[24];
+	int		 rc;
+
+	if ((st = db_stmt(db, "INSERT INTO audit (at, user_id, login, ip,"
+	    " action, entity, record_id, detail) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL)
+		return -1;
+	db_bind_text(st, 1, value_now(now));
+	if (uid > 0)
+		sqlite3_bind_int64(st, 2, uid);
+	db_bind_text(st, 3, login);
+	db_bind_text(st, 4, ip);
+	db_bind_text(st, 5, action);
+	db_bind_text(st, 6, entity);
+	if (record > 0)
+		sqlite3_bind_int64(st, 7, record);
+	db_bind_text(st, 8, detail);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(db, rc, "audit") != DB_OK)
+		return -1;
+	return sqlite3_last_insert_rowid(db_handle(db));
+}
+
+static long long
+insert_req(struct kiln_req *r, const char *action, const char *entity,
+    long long record, const char *detail)
+{
+	return insert(r->app->db, r->user ? r->user->id : 0,
+	    r->user ? r->user->login : "", req_env(r, "REMOTE_ADDR"), action,
+	    entity, record, detail);
+}
+
+static int
+change(struct db *db, long long aid, const char *field, const char *old,
+    const char *new)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, "INSERT INTO audit_changes (audit_id, field,"
+	    " old, new) VALUES (?1, ?2, ?3, ?4)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, aid);
+	db_bind_text(st, 2, field);
+	if (old != NULL)
+		sqlite3_bind_text(st, 3, old, -1, SQLITE_STATIC);
+	if (new != NULL)
+		sqlite3_bind_text(st, 4, new, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	db_done(st);
+	return db_result(db, rc, "audit change") == DB_OK ? 0 : -1;
+}
+
+static int
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL || *a == '\0') && (b == NULL || *b == '\0');
+	return strcmp(a, b) == 0;
+}
+
+int
+audit_record(struct kiln_req *r, const char *action, const struct entity *e,
+    const struct record *old, const struct record *new)
+{
+	const char	*ov, *nv;
+	long long	 aid;
+	size_t		 i;
+
+	aid = insert_req(r, action, e->d->name, new ? new->id : old->id, "");
+	if (aid < 0)
+		return -1;
+	for (i = 0; i < e->d->nfields; i++) {
+		ov = old ? old->val[i] : NULL;
+		nv = new ? new->val[i] : NULL;
+		if (same(ov, nv))
+			continue;
+		if (change(r->app->db, aid, e->d->fields[i].name, ov, nv) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+audit_event(struct kiln_req *r, const char *action, const char *entity,
+    long long id, const char *detail)
+{
+	return insert_req(r, action, entity, id, detail) < 0 ? -1 : 0;
+}
+
+int
+audit_cli(struct db *db, const char *action, const char *entity,
+    long long id, const char *detail)
+{
+	return insert(db, 0, "cli", "", action, entity, id, detail) < 0 ?
+	    -1 : 0;
+}
+
+/* A stored value as the field shows it (money as 1234.50...). */
+static const char *
+shown(struct kiln_req *r, const struct entity *e, const char *field,
+    const char *v)
+{
+	struct record	 rec;
+	int		 i;
+
+	if (v == NULL || e == NULL || (i = entity_field(e, field)) < 0 ||
+	    e->d->fields[i].type == KILN_REF)
+		return v ? v : "";
+	/* view_text reads the field's value from a record: lend it one. */
+	rec.val = arena_calloc(r->arena, e->d->nfields, sizeof(char *));
+	rec.label = arena_calloc(r->arena, e->d->nfields, sizeof(char *));
+	if (rec.val == NULL || rec.label == NULL)
+		return v;
+	rec.val[i] = v;
+	return view_text(r, e, &rec, (size_t)i);
+}
+
+/* Rows of audit (joined with their changes) as an HTML table body. */
+static void
+html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
+{
+	const struct entity	*e = NULL;
+	long long		 id, prev = 0;
+	const char		*field;
+
+	*n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (id != prev) {
+			if (prev != 0) {
+				out_close(r);	/* ul */
+				out_close(r);	/* td */
+				out_close(r);	/* tr */
+			}
+			if (*n == AUDIT_PAGE) {
+				*last = prev;
+				return;
+			}
+			(*n)++;
+			prev = id;
+			e = entity_by_name(r->app,
+			    (const char *)sqlite3_column_text(st, 5));
+			out_open(r, "tr");
+			out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
+			out_elem(r, "td", (const char *)sqlite3_column_text(st, 2));
+			out_elem(r, "td", (const char *)sqlite3_column_text(st, 3));
+			out_elem(r, "td", _((const char *)sqlite3_column_text(st, 4)));
+			out_open(r, "td");
+			if (e != NULL && sqlite3_column_type(st, 6) != SQLITE_NULL)
+				page_link(r, view_record_url(r, e,
+				    sqlite3_column_int64(st, 6)),
+				    arena_printf(r->arena, "%s %lld",
+				    _(e->d->label), sqlite3_column_int64(st, 6)));
+			else
+				out_text(r, (const char *)sqlite3_column_text(st, 5));
+			out_close(r);
+			out_open(r, "td");
+			out_text(r, (const char *)sqlite3_column_text(st, 7));
+			out_open(r, "ul");
+			out_attr(r, "class", "changes");
+		}
+		if (sqlite3_column_type(st, 8) == SQLITE_NULL)
+			continue;
+		field = (const char *)sqlite3_column_text(st, 8);
+		out_open(r, "li");
+		out_open(r, "b");
+		out_text(r, field);
+		out_close(r);
+		out_text(r, ": ");
+		out_open(r, "del");
+		out_text(r, shown(r, e, field,
+		    (const char *)sqlite3_column_text(st, 9)));
+		out_close(r);
+		out_text(r, " \u2192 ");
+		out_open(r, "ins");
+		out_text(r, shown(r, e, field,
+		    (const char *)sqlite3_column_text(st, 10)));
+		out_close(r);
+		out_close(r);
+	}
+	if (prev != 0) {
+		out_close(r);
+		out_close(r);
+		out_close(r);
+	}
+	*last = 0;
+}
+
+#define AUDIT_COLS "a.id, a.at, a.login, a.ip, a.action, a.entity," \
+	" a.record_id, a.detail, c.field, c.old, c.new"
+
+static void
+table_head(struct kiln_req *r)
+{
+	static const char *const cols[] = {
+		"When", "Who", "From", "What", "Record", "Details"
+	};
+	size_t	 i;
+
+	out_open(r, "thead");
+	out_open(r, "tr");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		out_open(r, "th");
+		out_attr(r, "scope", "col");
+		out_text(r, _(cols[i]));
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
+}
+
+void
+audit_history(struct kiln_req *r, const struct entity *e, long long id)
+{
+	sqlite3_stmt	*st;
+	long long	 last;
+	int		 n;
+
+	if ((st = db_stmt(r->app->db, "SELECT " AUDIT_COLS " FROM audit a"
+	    " LEFT JOIN audit_changes c ON c.audit_id = a.id"
+	    " WHERE a.entity = ?1 AND a.record_id = ?2"
+	    " ORDER BY a.id DESC, c.rowid LIMIT 2000")) == NULL)
+		return;
+	sqlite3_bind_text(st, 1, e->d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	out_open(r, "section");
+	out_attr(r, "class", "history");
+	out_elem(r, "h2", _("History"));
+	out_open(r, "table");
+	out_attr(r, "class", "list");
+	table_head(r);
+	out_open(r, "tbody");
+	html_rows(r, st, &last, &n);
+	out_close(r);
+	out_close(r);
+	out_close(r);
+	db_done(st);
+}
+
+/* Filters of /audit: each a column, compared for equality. */
+static const struct {
+	const char	*param;
+	const char	*column;
+	int		 numeric;
+	const char	*label;
+} filters[] = {
+	{ "login", "a.login", 0, N_("User") },
+	{ "action", "a.action", 0, N_("Action") },
+	{ "entity", "a.entity", 0, N_("Record type") },
+	{ "record", "a.record_id", 1, N_("Record id") },
+};
+
+static void
+filter_form(struct kiln_req *r)
+{
+	size_t	 i;
+	const char *v;
+
+	out_open(r, "form");
+	out_attr(r, "class", "search");
+	out_attr(r, "method", "get");
+	out_attr(r, "action", req_url(r, "/audit"));
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		v = req_query(r, filters[i].param);
+		out_open(r, "input");
+		out_attr(r, "name", filters[i].param);
+		out_attr(r, "placeholder", _(filters[i].label));
+		out_attr(r, "aria-label", _(filters[i].label));
+		out_attr(r, "value", v ? v : "");
+		out_void(r);
+	}
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_text(r, _("Search"));
+	out_close(r);
+	out_close(r);
+}
+
+int
+audit_page(struct kiln_req *r)
+{
+	struct abuf	 sql, next;
+	sqlite3_stmt	*st;
+	const char	*v;
+	long long	 x, before = 0, last;
+	size_t		 i;
+	int		 nb = 0, n, idx[8];
+
+	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
+		return page_error(r, 403, "forbidden",
+		    _("Only administrators may read the audit trail."), NULL);
+	if (r->method != M_GET && r->method != M_HEAD)
+		return page_error(r, 405, "bad_request",
+		    _("That method is not allowed here."), NULL);
+	if ((v = req_query(r, "before")) != NULL && *v != '\0' &&
+	    (value_int_parse(v, &before) != 0 || before < 1))
+		return page_error(r, 400, "bad_request",
+		    _("before must be an audit entry id"), NULL);
+	abuf_init(&sql, r->arena);
+	abuf_add(&sql, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN"
+	    " audit_changes c ON c.audit_id = a.id WHERE a.id IN (SELECT a.id"
+	    " FROM audit a WHERE 1");
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		if ((v = req_query(r, filters[i].param)) == NULL || *v == '\0')
+			continue;
+		if (filters[i].numeric && value_int_parse(v, &x) != 0)
+			return page_error(r, 400, "bad_request",
+			    arena_printf(r->arena, _("filter %s: not a number"),
+			    filters[i].param), NULL);
+		idx[nb++] = (int)i;
+		abuf_addf(&sql, " AND %s = ?%d", filters[i].column, nb);
+	}
+	if (before > 0)
+		abuf_addf(&sql, " AND a.id < ?%d", nb + 1);
+	abuf_addf(&sql, " ORDER BY a.id DESC LIMIT %d)"
+	    " ORDER BY a.id DESC, c.rowid", AUDIT_PAGE + 1);
+	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	for (i = 0; i < (size_t)nb; i++) {
+		v = req_query(r, filters[idx[i]].param);
+		if (filters[idx[i]].numeric) {
+			value_int_parse(v, &x);
+			sqlite3_bind_int64(st, (int)i + 1, x);
+		} else
+			sqlite3_bind_text(st, (int)i + 1, v, -1, SQLITE_STATIC);
+	}
+	if (before > 0)
+		sqlite3_bind_int64(st, nb + 1, before);
+	if (page_begin(r, 200, _("Audit trail")) == -1) {
+		db_done(st);
+		return -1;
+	}
+	out_elem(r, "h1", _("Audit trail"));
+	filter_form(r);
+	out_open(r, "table");
+	out_attr(r, "class", "list audit");
+	table_head(r);
+	out_open(r, "tbody");
+	html_rows(r, st, &last, &n);
+	db_done(st);
+	out_close(r);
+	out_close(r);
+	if (last > 0) {
+		abuf_init(&next, r->arena);
+		abuf_add(&next, req_url(r, "/audit?"));
+		for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+			if ((v = req_query(r, filters[i].param)) != NULL &&
+			    *v != '\0')
+				abuf_addf(&next, "%s=%s&", filters[i].param,
+				    req_escape(r, v));
+		abuf_addf(&next, "before=%lld", last);
+		out_open(r, "p");
+		out_attr(r, "class", "pager");
+		out_open(r, "a");
+		out_attr(r, "rel", "next");
+		out_attr(r, "href", next.s);
+		out_text(r, _("Next page"));
+		out_close(r);
+		out_close(r);
+	}
+	return page_end(r);
+}
