@@ -23,6 +23,7 @@
 #include "log.h"
 #include "out.h"
 #include "page.h"
+#include "throttle.h"
 #include "req.h"
 #include "user.h"
 
@@ -279,8 +280,10 @@ static int
 login(struct kiln_req *r)
 {
 	struct user	 u;
-	const char	*login, *pw;
+	const char	*login, *pw, *ip;
 	char		 tok[64], csrf[64];
+	long		 wait;
+	int		 ok;
 	unsigned char	 h[32];
 	sqlite3_stmt	*st;
 	long long	 now = time(NULL);
@@ -296,7 +299,22 @@ login(struct kiln_req *r)
 	if (login == NULL || pw == NULL || *login == '\0')
 		return login_page(r, 422, _("Enter your login and password."),
 		    login);
-	if (user_verify(r->app->db, r->arena, login, pw, &u) != 0) {
+	if (strlen(login) > 64)
+		login = arena_strndup(r->arena, login, 64);
+	/* Before any hashing: a throttled attempt costs us nothing. */
+	ip = req_env(r, "REMOTE_ADDR");
+	if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0) {
+		out_header(r, "Retry-After", arena_printf(r->arena, "%ld",
+		    wait));
+		if (r->fmt == FMT_XML)
+			return page_error(r, 429, "throttled",
+			    _("Too many attempts; wait and try again."), NULL);
+		return login_page(r, 429,
+		    _("Too many attempts; wait and try again."), login);
+	}
+	ok = user_verify(r->app->db, r->arena, login, pw, &u) == 0;
+	throttle_note(r->app->db, login, ip, now, ok);
+	if (!ok) {
 		log_info("failed login for %s", user_login_ok(login) ?
 		    login : "(invalid login)");
 		(void)audit_event(r, "login_failed", "", 0,

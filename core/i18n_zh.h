@@ -110,6 +110,7 @@ static const struct msg zh_catalogue[] = {
 	{ "The request body is too large.", "请求正文过大。" },
 	{ "Title", "职务" },
 	{ "Too Many Requests", "请求过多" },
+	{ "Too many attempts; wait and try again.", "尝试次数过多，请稍后再试。" },
 	{ "Transactional", "交易型" },
 	{ "Try again.", "请重试。" },
 	{ "Unauthorized", "未授权" },

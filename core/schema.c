@@ -72,5 +72,15 @@ const struct kiln_migration schema_core[] = {
 	" hash TEXT NOT NULL,"
 	" seen_at TEXT NOT NULL);"
 	},
+	{ 3,
+	"CREATE TABLE login_attempts ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" login TEXT NOT NULL,"
+	" ip TEXT NOT NULL,"
+	" ok INTEGER NOT NULL);"
+	"CREATE INDEX login_attempts_login ON login_attempts(login, at);"
+	"CREATE INDEX login_attempts_ip ON login_attempts(ip, at);"
+	},
 	{ 0, NULL }
 };

@@ -667,6 +667,59 @@ audit_trail(void **state)
 	    "DELETE FROM audit_changes", NULL, NULL, NULL), SQLITE_OK);
 }
 
+static int
+login_from(const char *ip, const char *login, const char *password)
+{
+	char	 body[256];
+
+	snprintf(body, sizeof(body), "login=%s&password=%s", login, password);
+	return req("POST", "/login", NULL, "application/x-www-form-urlencoded",
+	    body, (const char *[]){ "REMOTE_ADDR", ip, NULL });
+}
+
+static void
+throttling(void **state)
+{
+	char	 b[64], sql[512];
+	int	 i;
+
+	(void)state;
+	assert_int_equal(user_add(app.db, "slow.poke", "sales", "", "",
+	    "the right password"), 0);
+	/* Five failures are free; the sixth attempt must wait. */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(login_from("10.9.9.9", "slow.poke", "wrong"),
+		    401);
+	assert_int_equal(login_from("10.9.9.9", "slow.poke",
+	    "the+right+password"), 429);
+	assert_non_null(header("Retry-After", b, sizeof(b)));
+	assert_true(atoi(b) >= 1);
+	/* An unknown login is throttled the same way: nothing tells them apart. */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(login_from("10.9.9.8", "no.such.user", "x"),
+		    401);
+	assert_int_equal(login_from("10.9.9.8", "no.such.user", "x"), 429);
+	/* Once the wait is over (here: the failures aged), it logs in. */
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "UPDATE login_attempts"
+	    " SET at = at - 7200 WHERE login = 'slow.poke'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(login_from("10.9.9.7", "slow.poke",
+	    "the+right+password"), 303);
+	/* One address gets a hundred attempts an hour, whatever the login. */
+	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM n WHERE i < 100) INSERT INTO login_attempts"
+	    " (at, login, ip, ok) SELECT strftime('%%s', 'now') - 60,"
+	    " 'spray' || i, '10.1.1.1', 0 FROM n");
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 429);
+	assert_non_null(header("Retry-After", b, sizeof(b)));
+	assert_true(atoi(b) > 3000);
+	assert_int_equal(login_from("10.1.1.2", "slow.poke",
+	    "the+right+password"), 303);
+}
+
 int
 main(void)
 {
@@ -680,6 +733,7 @@ main(void)
 		cmocka_unit_test(sessions_and_csrf),
 		cmocka_unit_test(record_access),
 		cmocka_unit_test(audit_trail),
+		cmocka_unit_test(throttling),
 	};
 
 	xmlInitParser();
