@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "cli.h"
 #include "db.h"
 #include "entity.h"
@@ -47,6 +48,9 @@ usage(void)
 	    "  user add LOGIN --role ROLE [--name N] [--team T]\n"
 	    "                                password read from stdin\n"
 	    "  user token LOGIN              print a new API token\n"
+	    "  user list | disable LOGIN | enable LOGIN\n"
+	    "  user passwd LOGIN             new password from stdin\n"
+	    "  user role LOGIN ROLE | user team LOGIN TEAM\n"
 	    "  backup OUT                    consistent online copy\n"
 	    "  check                         integrity check\n"
 	    "  rules test RULE --on TYPE:ID  dry-run a rule on a record\n"
@@ -148,18 +152,58 @@ cmd_init(struct conf *conf)
 	return rc;
 }
 
+/* Every change to a user is audited, in the same transaction. */
+static int
+user_change(struct app *app, const char *what, const char *login,
+    const char *detail, int (*fn)(struct db *, const char *, const char *),
+    const char *arg)
+{
+	if (db_begin(app->db) != DB_OK)
+		return 1;
+	if (fn(app->db, login, arg) != 0 ||
+	    audit_cli(app->db, what, "user", 0, arena_printf(app->perm,
+	    "%s%s%s", login, detail ? ": " : "", detail ? detail : "")) != 0) {
+		db_rollback(app->db);
+		return 1;
+	}
+	return db_commit(app->db) == DB_OK ? 0 : 1;
+}
+
+static int
+set_active(struct db *db, const char *login, const char *on)
+{
+	return user_set_active(db, login, on != NULL);
+}
+
 static int
 cmd_user(struct conf *conf, struct opts *o, char **pos, int npos)
 {
 	struct app	 app;
 	char		 pw[USER_PASSWORD_MAX + 2], tok[128];
+	const char	*sub = npos > 1 ? pos[1] : "";
 	int		 rc = 1;
 
-	if (npos < 3)
+	if (npos < 3 && strcmp(sub, "list") != 0)
 		return usage();
 	if (app_open(&app, conf, 0) == -1)
 		return 1;
-	if (strcmp(pos[1], "add") == 0) {
+	if (strcmp(sub, "list") == 0)
+		rc = user_list(app.db, stdout) == 0 ? 0 : 1;
+	else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
+		rc = user_change(&app, sub, pos[2], NULL, set_active,
+		    strcmp(sub, "enable") == 0 ? "yes" : NULL);
+	else if (strcmp(sub, "role") == 0 && npos == 4)
+		rc = user_change(&app, "role", pos[2], pos[3], user_set_role,
+		    pos[3]);
+	else if (strcmp(sub, "team") == 0 && npos == 4)
+		rc = user_change(&app, "team", pos[2], pos[3], user_set_team,
+		    pos[3]);
+	else if (strcmp(sub, "passwd") == 0) {
+		if (read_password(pw, sizeof(pw)) == 0)
+			rc = user_change(&app, "password", pos[2], NULL,
+			    user_set_password, pw);
+		sodium_memzero(pw, sizeof(pw));
+	} else if (strcmp(pos[1], "add") == 0) {
 		if (o->role == NULL) {
 			fprintf(stderr, "kiln: user add needs --role\n");
 			goto out;
@@ -168,6 +212,9 @@ cmd_user(struct conf *conf, struct opts *o, char **pos, int npos)
 			goto out;
 		rc = user_add(app.db, pos[2], o->role, o->name, o->team, pw) ==
 		    0 ? 0 : 1;
+		if (rc == 0)
+			(void)audit_cli(app.db, "user_add", "user", 0,
+			    arena_printf(app.perm, "%s: %s", pos[2], o->role));
 		sodium_memzero(pw, sizeof(pw));
 	} else if (strcmp(pos[1], "token") == 0) {
 		if (user_token_new(app.db, pos[2], "cli", tok, sizeof(tok)) ==

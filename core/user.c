@@ -15,6 +15,9 @@
 #include "user.h"
 #include "value.h"
 
+static int	 hash_password(const char *, char *);
+static int	 password_ok(const char *);
+
 const char *const user_roles[] = {
 	"admin", "manager", "sales", "service", "finance", "office", NULL
 };
@@ -82,15 +85,9 @@ user_add(struct db *db, const char *login, const char *role,
 		    " service, finance, office)\n", role);
 		return -1;
 	}
-	if (strlen(password) < USER_PASSWORD_MIN ||
-	    strlen(password) > USER_PASSWORD_MAX) {
-		fprintf(stderr, "kiln: password must be %d to %d bytes\n",
-		    USER_PASSWORD_MIN, USER_PASSWORD_MAX);
+	if (!password_ok(password))
 		return -1;
-	}
-	if (crypto_pwhash_str(hash, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	if (hash_password(password, hash) != 0) {
 		fprintf(stderr, "kiln: out of memory hashing the password\n");
 		return -1;
 	}
@@ -216,23 +213,52 @@ user_by_login(struct db *db, struct arena *a, const char *login,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * The hash of a random password nobody knows, made with the same
+ * parameters as real ones: an unknown login costs one verification,
+ * like a known one, from the first request of a worker on.
+ */
+static const char dummy_hash[] =
+    "$argon2id$v=19$m=65536,t=2,p=1$yDfV2w2SoFTUWGJ2YKqi+g$"
+    "JJ8bAOJHDB9gThyhn0P/wYKkjBbzaYhYcZcBZNvj4S0";
+
+/* A new Argon2id hash of password into out; 0 or -1. */
+static int
+hash_password(const char *password, char *out)
+{
+	return crypto_pwhash_str(out, password, strlen(password),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+/* Parameters changed since this hash was made: store a new one. */
+static void
+rehash(struct db *db, long long id, const char *password)
+{
+	char		 hash[crypto_pwhash_STRBYTES];
+	sqlite3_stmt	*st;
+
+	if (hash_password(password, hash) != 0 ||
+	    (st = db_stmt(db, "UPDATE users SET password = ?2 WHERE id = ?1"))
+	    == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, hash);
+	(void)sqlite3_step(st);
+	db_done(st);
+}
+
 int
 user_verify(struct db *db, struct arena *a, const char *login,
     const char *password, struct user *u)
 {
-	/* A real hash of nothing useful: unknown logins cost the same. */
-	static char	 dummy[crypto_pwhash_STRBYTES];
 	sqlite3_stmt	*st;
 	char		 hash[crypto_pwhash_STRBYTES];
 	int		 found = 0, ok;
 
-	if (dummy[0] == '\0' && crypto_pwhash_str(dummy, "x", 1,
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return -1;
 	if (strlen(password) > USER_PASSWORD_MAX)
 		return -1;
-	snprintf(hash, sizeof(hash), "%s", dummy);
+	snprintf(hash, sizeof(hash), "%s", dummy_hash);
 	if ((st = db_stmt(db, "SELECT " USER_COLS ", u.password FROM users u"
 	    " WHERE u.login = ?1 AND u.active = 1")) == NULL)
 		return -1;
@@ -246,5 +272,144 @@ user_verify(struct db *db, struct arena *a, const char *login,
 	}
 	db_done(st);
 	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	return found && ok ? 0 : -1;
+	if (!found || !ok)
+		return -1;
+	if (crypto_pwhash_str_needs_rehash(hash,
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		rehash(db, u->id, password);
+	return 0;
+}
+
+static int
+password_ok(const char *password)
+{
+	size_t	 n = strlen(password);
+
+	if (n < USER_PASSWORD_MIN || n > USER_PASSWORD_MAX) {
+		fprintf(stderr, "kiln: password must be %d to %d bytes\n",
+		    USER_PASSWORD_MIN, USER_PASSWORD_MAX);
+		return 0;
+	}
+	return 1;
+}
+
+/* Run an UPDATE of one user by login; 0, or -1 if no such user. */
+static int
+update_user(struct db *db, const char *sql, const char *login,
+    const char *value, int ivalue)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return -1;
+	db_bind_text(st, 1, login);
+	if (value != NULL)
+		db_bind_text(st, 2, value);
+	else
+		sqlite3_bind_int(st, 2, ivalue);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(db, rc, "user") != DB_OK)
+		return -1;
+	if (sqlite3_changes(db_handle(db)) == 0) {
+		fprintf(stderr, "kiln: no user %s\n", login);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sessions of a user end when their password, role or access changes. */
+static void
+end_sessions(struct db *db, const char *login)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, "DELETE FROM sessions WHERE user_id ="
+	    " (SELECT id FROM users WHERE login = ?1)")) == NULL)
+		return;
+	db_bind_text(st, 1, login);
+	(void)sqlite3_step(st);
+	db_done(st);
+}
+
+int
+user_set_password(struct db *db, const char *login, const char *password)
+{
+	char	 hash[crypto_pwhash_STRBYTES];
+
+	if (!password_ok(password))
+		return -1;
+	if (hash_password(password, hash) != 0)
+		return -1;
+	if (update_user(db, "UPDATE users SET password = ?2 WHERE login = ?1",
+	    login, hash, 0) == -1)
+		return -1;
+	end_sessions(db, login);
+	return 0;
+}
+
+int
+user_set_role(struct db *db, const char *login, const char *role)
+{
+	if (!user_role_ok(role)) {
+		fprintf(stderr, "kiln: unknown role %s\n", role);
+		return -1;
+	}
+	if (update_user(db, "UPDATE users SET role = ?2 WHERE login = ?1",
+	    login, role, 0) == -1)
+		return -1;
+	end_sessions(db, login);
+	return 0;
+}
+
+int
+user_set_team(struct db *db, const char *login, const char *team)
+{
+	return update_user(db, "UPDATE users SET team = ?2 WHERE login = ?1",
+	    login, team, 0);
+}
+
+int
+user_set_active(struct db *db, const char *login, int active)
+{
+	sqlite3_stmt	*st;
+
+	if (update_user(db, "UPDATE users SET active = ?2 WHERE login = ?1",
+	    login, NULL, active) == -1)
+		return -1;
+	if (!active) {
+		end_sessions(db, login);
+		/* A disabled user's tokens die with the account. */
+		if ((st = db_stmt(db, "UPDATE tokens SET revoked_at ="
+		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE revoked_at"
+		    " IS NULL AND user_id = (SELECT id FROM users WHERE"
+		    " login = ?1)")) != NULL) {
+			db_bind_text(st, 1, login);
+			(void)sqlite3_step(st);
+			db_done(st);
+		}
+	}
+	return 0;
+}
+
+int
+user_list(struct db *db, FILE *out)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, "SELECT login, role, team, active, name"
+	    " FROM users ORDER BY login")) == NULL)
+		return -1;
+	fprintf(out, "%-20s %-8s %-10s %-8s %s\n", "LOGIN", "ROLE", "TEAM",
+	    "STATE", "NAME");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(out, "%-20s %-8s %-10s %-8s %s\n",
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		    sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 3) ? "active" : "disabled",
+		    sqlite3_column_text(st, 4));
+	db_done(st);
+	return 0;
 }

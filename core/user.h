@@ -6,6 +6,7 @@
 #define KILN_USER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct db;
 struct arena;
@@ -33,6 +34,13 @@ int	 user_by_login(struct db *, struct arena *, const char *login,
 /* Check a password; equal time whether or not the login exists. */
 int	 user_verify(struct db *, struct arena *, const char *login,
 	    const char *password, struct user *);
+/* Changes by login; each prints why it failed on stderr.  A new
+ * password, role or a disabled account ends the user's sessions. */
+int	 user_set_password(struct db *, const char *login, const char *pw);
+int	 user_set_role(struct db *, const char *login, const char *role);
+int	 user_set_team(struct db *, const char *login, const char *team);
+int	 user_set_active(struct db *, const char *login, int active);
+int	 user_list(struct db *, FILE *);
 /* Hash of a secret for storage and lookup. */
 void	 user_secret_hash(const char *, unsigned char out[32]);
 /* Random URL-safe secret of nbytes entropy into out. */

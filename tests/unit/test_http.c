@@ -720,6 +720,30 @@ throttling(void **state)
 	    "the+right+password"), 303);
 }
 
+static void
+password_rehash(void **state)
+{
+	char		 weak[crypto_pwhash_STRBYTES], sql[512];
+
+	(void)state;
+	assert_int_equal(user_add(app.db, "old.hash", "sales", "", "",
+	    "an old password"), 0);
+	/* A hash made with weaker parameters, as an older Kiln would have. */
+	assert_int_equal(crypto_pwhash_str(weak, "an old password", 15,
+	    crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN), 0);
+	snprintf(sql, sizeof(sql), "UPDATE users SET password = '%s'"
+	    " WHERE login = 'old.hash'", weak);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "old.hash",
+	    "an+old+password"), 303);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login ="
+	    " 'old.hash' AND password LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"),
+	    1);
+	assert_int_equal(login_from("10.2.2.2", "old.hash",
+	    "an+old+password"), 303);
+}
+
 int
 main(void)
 {
@@ -734,6 +758,7 @@ main(void)
 		cmocka_unit_test(record_access),
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
+		cmocka_unit_test(password_rehash),
 	};
 
 	xmlInitParser();
