@@ -28,8 +28,8 @@ throttle_wait(struct db *db, const char *login, const char *ip,
 	}
 	db_done(st);
 	if (fails >= THROTTLE_FREE) {
-		need = fails - THROTTLE_FREE < 10 ?
-		    1LL << (fails - THROTTLE_FREE) : THROTTLE_MAX_WAIT;
+		need = fails - THROTTLE_FREE < 10 ? THROTTLE_FIRST_WAIT <<
+		    (fails - THROTTLE_FREE) : THROTTLE_MAX_WAIT;
 		if (need > THROTTLE_MAX_WAIT)
 			need = THROTTLE_MAX_WAIT;
 		if (last + need > now)

@@ -1,7 +1,7 @@
 /*
  * throttle.h - login throttling, checked before any password hashing:
  * after THROTTLE_FREE failures in a row for one login, each further
- * attempt waits twice as long as the last (1 s, 2 s, 4 s ... at most
+ * attempt waits twice as long as the last (5 s, 10 s, 20 s ... at most
  * THROTTLE_MAX_WAIT); one address gets THROTTLE_PER_HOUR attempts an
  * hour.  Unknown logins are throttled exactly like known ones, so the
  * answer tells nothing about which logins exist.
@@ -13,6 +13,7 @@ struct db;
 
 #define THROTTLE_FREE		5
 #define THROTTLE_PER_HOUR	100
+#define THROTTLE_FIRST_WAIT	5LL
 #define THROTTLE_MAX_WAIT	900
 
 /* Seconds to wait before login may be tried from ip; 0 to go on. */
