@@ -35,6 +35,7 @@ struct opts {
 	const char	*team;
 	const char	*on;
 	int		 workers;
+	int		 max_requests;	/* -1: not given */
 	int		 customers;
 };
 
@@ -43,7 +44,7 @@ usage(void)
 {
 	fputs("usage: kiln [--db PATH] [--config FILE] COMMAND ...\n"
 	    "  init                          create or migrate the database\n"
-	    "  serve --listen ADDR [--workers N]\n"
+	    "  serve --listen ADDR [--workers N] [--max-requests N]\n"
 	    "                                FastCGI on HOST:PORT or a socket path\n"
 	    "  user add LOGIN --role ROLE [--name N] [--team T]\n"
 	    "                                password read from stdin\n"
@@ -73,6 +74,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "team", required_argument, NULL, 't' },
 		{ "on", required_argument, NULL, 'o' },
 		{ "customers", required_argument, NULL, 'C' },
+		{ "max-requests", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -99,6 +101,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->workers = (int)v;
+			break;
+		case 'm':
+			if (value_int_parse(optarg, &v) != 0 || v < 0 ||
+			    v > 100000000) {
+				fprintf(stderr, "kiln: --max-requests 0 (never)"
+				    " to 100000000\n");
+				return -1;
+			}
+			o->max_requests = (int)v;
 			break;
 		case 'C':
 			if (value_int_parse(optarg, &v) != 0 || v < 1 ||
@@ -344,6 +355,7 @@ main(int argc, char **argv)
 	int		 npos, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.max_requests = -1;
 	if (sodium_init() < 0)
 		return 1;
 	xmlInitParser();
@@ -374,6 +386,8 @@ main(int argc, char **argv)
 		conf.listen = o.listen;
 	if (o.workers)
 		conf.workers = o.workers;
+	if (o.max_requests >= 0)
+		conf.max_requests = o.max_requests;
 	if (strcmp(pos[0], "serve") != 0)
 		log_set_quiet(1);
 	if (strcmp(pos[0], "init") == 0)
