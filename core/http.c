@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "admin.h"
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
@@ -21,6 +22,7 @@
 #include "plugin.h"
 #include "req.h"
 #include "rules.h"
+#include "tokens.h"
 
 static const struct {
 	const char	*name;
@@ -161,6 +163,8 @@ route(struct kiln_req *r)
 		audit_page(r);
 		return;
 	}
+	if (tokens_route(r) == 0 || admin_route(r) == 0)
+		return;
 	if (plugin_route(r) == 0)
 		return;
 	if (crud_route(r, r->path) == 0)

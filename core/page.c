@@ -54,7 +54,15 @@ nav(struct kiln_req *r)
 	}
 	if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
 		out_open(r, "li");
+		page_link(r, req_url(r, "/admin/users"), _("Users"));
+		out_close(r);
+		out_open(r, "li");
 		page_link(r, req_url(r, "/audit"), _("Audit trail"));
+		out_close(r);
+	}
+	if (r->user != NULL) {
+		out_open(r, "li");
+		page_link(r, req_url(r, "/tokens"), _("API tokens"));
 		out_close(r);
 	}
 	out_close(r);

@@ -744,6 +744,91 @@ password_rehash(void **state)
 	    "an+old+password"), 303);
 }
 
+static void
+token_page(void **state)
+{
+	const char	*mine[] = { "HTTP_AUTHORIZATION", NULL, "HTTP_ACCEPT",
+	    "application/xml", NULL };
+	char		 tok[128], auth2[160], path[64];
+	const char	*p;
+	long long	 id;
+
+	(void)state;
+	assert_int_equal(req("GET", "/tokens", NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<td>test</td>"));
+	assert_int_equal(req("POST", "/tokens", NULL,
+	    "application/x-www-form-urlencoded", "label=nightly+ERP+sync",
+	    bearer_xml), 201);
+	assert_non_null(p = strstr(resp, "<token>"));
+	snprintf(tok, sizeof(tok), "%.*s", (int)strcspn(p + 7, "<"), p + 7);
+	assert_int_equal(strncmp(tok, "kiln_", 5), 0);
+	snprintf(auth2, sizeof(auth2), "Bearer %s", tok);
+	mine[1] = auth2;
+	assert_int_equal(req("GET", "/customers.xml", NULL, NULL, NULL, mine),
+	    200);
+	id = scalar("SELECT max(id) FROM tokens");
+	/* Someone else cannot revoke it; its owner can, at once. */
+	snprintf(path, sizeof(path), "/tokens/%lld/revoke", id);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "", (const char *[]){
+	    "HTTP_AUTHORIZATION", user_with_token("other.user", "sales", ""),
+	    "HTTP_ACCEPT", "application/xml", NULL }), 404);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "", mine), 204);
+	assert_int_equal(req("GET", "/customers.xml", NULL, NULL, NULL, mine),
+	    401);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action IN"
+	    " ('token_new', 'token_revoke')") >= 2);
+	assert_int_equal(req("POST", "/tokens", NULL,
+	    "application/x-www-form-urlencoded", "label=", bearer_xml), 422);
+}
+
+static void
+admin_users(void **state)
+{
+	const char	*root;
+	const char	*env[] = { "HTTP_AUTHORIZATION", NULL, NULL };
+	char		 body[256];
+
+	(void)state;
+	root = user_with_token("chief.admin", "admin", "");
+	env[1] = root;
+	assert_int_equal(req("GET", "/admin/users", NULL, NULL, NULL, bearer),
+	    403);
+	assert_int_equal(req("GET", "/admin/users", NULL, NULL, NULL, env),
+	    200);
+	assert_true(has("<td>li.wei</td>"));
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=new.person&role=sales"
+	    "&name=New+Person&team=east&password=a+good+passphrase", env), 303);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login ="
+	    " 'new.person' AND role = 'sales' AND team = 'east'"), 1);
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=Bad%20Login&role=sales"
+	    "&password=a+good+passphrase", env), 422);
+	assert_int_equal(req("POST", "/admin/users/new.person/role", NULL,
+	    "application/x-www-form-urlencoded", "role=manager", env), 303);
+	assert_int_equal(req("POST", "/admin/users/new.person/role", NULL,
+	    "application/x-www-form-urlencoded", "role=emperor", env), 422);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login ="
+	    " 'new.person' AND role = 'manager'"), 1);
+	snprintf(body, sizeof(body), "password=another+passphrase");
+	assert_int_equal(req("POST", "/admin/users/new.person/password", NULL,
+	    "application/x-www-form-urlencoded", body, env), 303);
+	assert_int_equal(login_from("10.3.3.3", "new.person",
+	    "another+passphrase"), 303);
+	assert_int_equal(req("POST", "/admin/users/new.person/disable", NULL,
+	    "application/x-www-form-urlencoded", "", env), 303);
+	assert_int_equal(login_from("10.3.3.3", "new.person",
+	    "another+passphrase"), 401);
+	assert_int_equal(req("POST", "/admin/users/chief.admin/disable", NULL,
+	    "application/x-www-form-urlencoded", "", env), 422);
+	assert_int_equal(req("POST", "/admin/users/chief.admin/role", NULL,
+	    "application/x-www-form-urlencoded", "role=sales", env), 422);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE login ="
+	    " 'chief.admin' AND entity = 'user'"), 4);
+}
+
 int
 main(void)
 {
@@ -759,6 +844,8 @@ main(void)
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
 		cmocka_unit_test(password_rehash),
+		cmocka_unit_test(token_page),
+		cmocka_unit_test(admin_users),
 	};
 
 	xmlInitParser();

@@ -1,0 +1,324 @@
+/*
+ * admin.c - user administration pages; see admin.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "admin.h"
+#include "app.h"
+#include "arena.h"
+#include "audit.h"
+#include "db.h"
+#include "i18n.h"
+#include "out.h"
+#include "page.h"
+#include "req.h"
+#include "user.h"
+#include "value.h"
+#include "view.h"
+
+static void
+button(struct kiln_req *r, const char *text, const char *cls)
+{
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	if (cls != NULL)
+		out_attr(r, "class", cls);
+	out_text(r, text);
+	out_close(r);
+}
+
+/* A small form posting to /admin/users/LOGIN/ACTION. */
+static void
+form_open(struct kiln_req *r, const char *login, const char *action)
+{
+	out_open(r, "form");
+	out_attr(r, "method", "post");
+	out_attr(r, "class", "inline");
+	out_attr(r, "action", req_url(r, "/admin/users/%s/%s",
+	    req_escape(r, login), action));
+	page_csrf(r);
+}
+
+static void
+role_select(struct kiln_req *r, const char *id, const char *cur)
+{
+	const char *const	*role;
+
+	out_open(r, "select");
+	out_attr(r, "name", "role");
+	if (id != NULL)
+		out_attr(r, "id", id);
+	out_attr(r, "aria-label", _("Role"));
+	for (role = user_roles; *role; role++) {
+		out_open(r, "option");
+		out_attr(r, "value", *role);
+		if (cur != NULL && strcmp(cur, *role) == 0)
+			out_attr(r, "selected", "selected");
+		out_text(r, view_enum_label(r, *role));
+		out_close(r);
+	}
+	out_close(r);
+}
+
+static void
+user_row(struct kiln_req *r, sqlite3_stmt *st)
+{
+	const char	*login = (const char *)sqlite3_column_text(st, 0);
+	int		 active = sqlite3_column_int(st, 4);
+
+	out_open(r, "tr");
+	out_elem(r, "td", login);
+	out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
+	out_open(r, "td");
+	form_open(r, login, "role");
+	role_select(r, NULL, (const char *)sqlite3_column_text(st, 2));
+	button(r, _("Change"), NULL);
+	out_close(r);
+	out_close(r);
+	out_open(r, "td");
+	form_open(r, login, "team");
+	out_open(r, "input");
+	out_attr(r, "name", "team");
+	out_attr(r, "size", "8");
+	out_attr(r, "aria-label", _("Team"));
+	out_attr(r, "value", (const char *)sqlite3_column_text(st, 3));
+	out_void(r);
+	button(r, _("Change"), NULL);
+	out_close(r);
+	out_close(r);
+	out_open(r, "td");
+	form_open(r, login, "password");
+	out_open(r, "input");
+	out_attr(r, "name", "password");
+	out_attr(r, "type", "password");
+	out_attr(r, "autocomplete", "new-password");
+	out_attr(r, "aria-label", _("New password"));
+	out_attr(r, "minlength", "8");
+	out_void(r);
+	button(r, _("Reset password"), NULL);
+	out_close(r);
+	out_close(r);
+	out_open(r, "td");
+	form_open(r, login, active ? "disable" : "enable");
+	button(r, active ? _("Disable") : _("Enable"), active ? "danger" :
+	    NULL);
+	out_close(r);
+	out_close(r);
+	out_close(r);
+}
+
+static void
+add_form(struct kiln_req *r)
+{
+	static const struct {
+		const char	*name;
+		const char	*label;
+		const char	*type;
+	} fields[] = {
+		{ "login", N_("Login"), "text" },
+		{ "name", N_("Name"), "text" },
+		{ "team", N_("Team"), "text" },
+		{ "password", N_("Password"), "password" },
+	};
+	size_t	 i;
+
+	out_elem(r, "h2", _("New user"));
+	out_open(r, "form");
+	out_attr(r, "method", "post");
+	out_attr(r, "class", "record");
+	out_attr(r, "action", req_url(r, "/admin/users"));
+	page_csrf(r);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		out_open(r, "div");
+		out_attr(r, "class", "field");
+		out_open(r, "label");
+		out_attrf(r, "for", "u-%s", fields[i].name);
+		out_text(r, _(fields[i].label));
+		out_close(r);
+		out_open(r, "input");
+		out_attrf(r, "id", "u-%s", fields[i].name);
+		out_attr(r, "name", fields[i].name);
+		out_attr(r, "type", fields[i].type);
+		if (strcmp(fields[i].name, "password") == 0)
+			out_attr(r, "autocomplete", "new-password");
+		out_void(r);
+		out_close(r);
+	}
+	out_open(r, "div");
+	out_attr(r, "class", "field");
+	out_open(r, "label");
+	out_attr(r, "for", "u-role");
+	out_text(r, _("Role"));
+	out_close(r);
+	role_select(r, "u-role", "sales");
+	out_close(r);
+	button(r, _("Add"), NULL);
+	out_close(r);
+}
+
+static int
+users_page(struct kiln_req *r, int status, const char *msg)
+{
+	static const char *const cols[] = {
+		N_("Login"), N_("Name"), N_("Role"), N_("Team"),
+		N_("Password"), N_("State")
+	};
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if (page_begin(r, status, _("Users")) == -1)
+		return -1;
+	out_elem(r, "h1", _("Users"));
+	if (msg != NULL) {
+		out_open(r, "p");
+		out_attr(r, "class", status < 300 ? "notice" : "message");
+		out_attr(r, "role", "alert");
+		out_text(r, msg);
+		out_close(r);
+	}
+	out_open(r, "table");
+	out_attr(r, "class", "list");
+	out_open(r, "thead");
+	out_open(r, "tr");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		out_open(r, "th");
+		out_attr(r, "scope", "col");
+		out_text(r, _(cols[i]));
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
+	out_open(r, "tbody");
+	if ((st = db_stmt(r->app->db, "SELECT login, name, role, team, active"
+	    " FROM users ORDER BY login LIMIT 1000")) != NULL) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			user_row(r, st);
+		db_done(st);
+	}
+	out_close(r);
+	out_close(r);
+	add_form(r);
+	return page_end(r);
+}
+
+/* Run one change with its audit entry in one transaction. */
+static int
+change(struct kiln_req *r, const char *action, const char *login,
+    const char *detail, int ok)
+{
+	if (!ok) {
+		db_rollback(r->app->db);
+		return users_page(r, 422, _("That change was refused; check"
+		    " the values."));
+	}
+	if (audit_event(r, action, "user", 0, arena_printf(r->arena, "%s%s%s",
+	    login, detail ? ": " : "", detail ? detail : "")) != 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	}
+	if (r->fmt == FMT_XML)
+		return out_status_only(r, 204);
+	return out_redirect(r, req_url(r, "/admin/users"));
+}
+
+static int
+add(struct kiln_req *r)
+{
+	const char	*login = req_param(r, "login");
+	const char	*role = req_param(r, "role");
+	const char	*name = req_param(r, "name");
+	const char	*team = req_param(r, "team");
+	const char	*pw = req_param(r, "password");
+
+	if (login == NULL || !user_login_ok(login))
+		return users_page(r, 422, _("A login is 2 to 64 of a-z 0-9 . _"
+		    " - @."));
+	if (role == NULL || !user_role_ok(role))
+		return users_page(r, 422, _("Choose a role."));
+	if (pw == NULL || strlen(pw) < USER_PASSWORD_MIN ||
+	    strlen(pw) > USER_PASSWORD_MAX)
+		return users_page(r, 422, _("A password has 8 to 1024 bytes."));
+	if (db_begin(r->app->db) != DB_OK)
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	return change(r, "user_add", login, role, user_add(r->app->db, login,
+	    role, name ? name : "", team ? team : "", pw) == 0);
+}
+
+static int
+modify(struct kiln_req *r, const char *login, const char *what)
+{
+	const char	*v;
+	int		 ok;
+
+	if (db_begin(r->app->db) != DB_OK)
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	if (strcmp(what, "role") == 0) {
+		v = req_param(r, "role");
+		/* An administrator cannot lock everyone out by mistake. */
+		if (strcmp(login, r->user->login) == 0 && v != NULL &&
+		    strcmp(v, "admin") != 0) {
+			db_rollback(r->app->db);
+			return users_page(r, 422, _("You cannot take away your"
+			    " own administrator role."));
+		}
+		ok = v != NULL && user_set_role(r->app->db, login, v) == 0;
+	} else if (strcmp(what, "team") == 0) {
+		v = req_param(r, "team");
+		ok = v != NULL && value_utf8_len(v) <= 64 &&
+		    user_set_team(r->app->db, login, v) == 0;
+	} else if (strcmp(what, "password") == 0) {
+		v = NULL;
+		ok = req_param(r, "password") != NULL &&
+		    user_set_password(r->app->db, login,
+		    req_param(r, "password")) == 0;
+	} else if (strcmp(what, "disable") == 0 ||
+	    strcmp(what, "enable") == 0) {
+		v = NULL;
+		if (strcmp(login, r->user->login) == 0) {
+			db_rollback(r->app->db);
+			return users_page(r, 422,
+			    _("You cannot disable yourself."));
+		}
+		ok = user_set_active(r->app->db, login,
+		    strcmp(what, "enable") == 0) == 0;
+	} else {
+		db_rollback(r->app->db);
+		return page_error(r, 404, "not_found", _("No such page."),
+		    NULL);
+	}
+	return change(r, what, login, v, ok);
+}
+
+int
+admin_route(struct kiln_req *r)
+{
+	const char	*rest, *slash;
+	char		*login;
+
+	if (strncmp(r->path, "/admin/", 7) != 0)
+		return 1;
+	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
+		return page_error(r, 403, "forbidden",
+		    _("Only administrators manage users."), NULL), 0;
+	if (strcmp(r->path, "/admin/users") == 0) {
+		if (r->method == M_POST)
+			return add(r), 0;
+		return users_page(r, 200, NULL), 0;
+	}
+	if (strncmp(r->path, "/admin/users/", 13) != 0 ||
+	    r->method != M_POST)
+		return page_error(r, 404, "not_found", _("No such page."),
+		    NULL), 0;
+	rest = r->path + 13;
+	if ((slash = strchr(rest, '/')) == NULL || slash == rest)
+		return page_error(r, 404, "not_found", _("No such page."),
+		    NULL), 0;
+	login = arena_strndup(r->arena, rest, (size_t)(slash - rest));
+	if (!user_login_ok(login))
+		return page_error(r, 404, "not_found", _("No such user."),
+		    NULL), 0;
+	return modify(r, login, slash + 1), 0;
+}

@@ -1,0 +1,234 @@
+/*
+ * tokens.c - the API token page; see tokens.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "audit.h"
+#include "db.h"
+#include "form.h"
+#include "i18n.h"
+#include "out.h"
+#include "page.h"
+#include "req.h"
+#include "tokens.h"
+#include "user.h"
+#include "value.h"
+
+static void
+token_table(struct kiln_req *r)
+{
+	static const char *const cols[] = {
+		N_("Label"), N_("Created"), N_("State"), ""
+	};
+	sqlite3_stmt	*st;
+	size_t		 i;
+	long long	 id;
+
+	if ((st = db_stmt(r->app->db, "SELECT id, label, created_at,"
+	    " revoked_at FROM tokens WHERE user_id = ?1 ORDER BY id DESC"
+	    " LIMIT 200")) == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, r->user->id);
+	out_open(r, "table");
+	out_attr(r, "class", "list");
+	out_open(r, "thead");
+	out_open(r, "tr");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		out_open(r, "th");
+		out_attr(r, "scope", "col");
+		out_text(r, *cols[i] ? _(cols[i]) : "");
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
+	out_open(r, "tbody");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		out_open(r, "tr");
+		out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
+		out_elem(r, "td", (const char *)sqlite3_column_text(st, 2));
+		out_open(r, "td");
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+			out_text(r, _("active"));
+		else
+			out_textf(r, "%s %s", _("revoked"),
+			    sqlite3_column_text(st, 3));
+		out_close(r);
+		out_open(r, "td");
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+			out_open(r, "form");
+			out_attr(r, "method", "post");
+			out_attr(r, "action", req_url(r, "/tokens/%lld/revoke",
+			    id));
+			page_csrf(r);
+			out_open(r, "button");
+			out_attr(r, "type", "submit");
+			out_attr(r, "class", "danger");
+			out_text(r, _("Revoke"));
+			out_close(r);
+			out_close(r);
+		}
+		out_close(r);
+		out_close(r);
+	}
+	db_done(st);
+	out_close(r);
+	out_close(r);
+}
+
+/* The page, with a just-made token shown once when there is one. */
+static int
+page(struct kiln_req *r, int status, const char *fresh, const char *msg)
+{
+	if (r->fmt == FMT_XML) {
+		if (fresh == NULL)
+			return page_error(r, status, "invalid", msg, NULL);
+		if (out_xml_begin(r, status, "token") == -1)
+			return -1;
+		out_text(r, fresh);
+		return out_finish(r);
+	}
+	if (page_begin(r, status, _("API tokens")) == -1)
+		return -1;
+	out_elem(r, "h1", _("API tokens"));
+	out_elem(r, "p", _("Programs send a token as"
+	    " \"Authorization: Bearer TOKEN\". Keep it secret: it acts as"
+	    " you."));
+	if (fresh != NULL) {
+		out_open(r, "div");
+		out_attr(r, "class", "fresh");
+		out_elem(r, "p", _("Your new token, shown this once:"));
+		out_open(r, "code");
+		out_text(r, fresh);
+		out_close(r);
+		out_close(r);
+	}
+	if (msg != NULL) {
+		out_open(r, "p");
+		out_attr(r, "class", "message");
+		out_text(r, msg);
+		out_close(r);
+	}
+	out_open(r, "form");
+	out_attr(r, "method", "post");
+	out_attr(r, "class", "search");
+	out_attr(r, "action", req_url(r, "/tokens"));
+	page_csrf(r);
+	out_open(r, "input");
+	out_attr(r, "name", "label");
+	out_attr(r, "maxlength", "100");
+	out_attr(r, "aria-label", _("Label"));
+	out_attr(r, "placeholder", _("What the token is for"));
+	out_attr(r, "required", "required");
+	out_void(r);
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	out_text(r, _("New token"));
+	out_close(r);
+	out_close(r);
+	token_table(r);
+	return page_end(r);
+}
+
+static int
+create(struct kiln_req *r)
+{
+	const char	*label = req_param(r, "label");
+	char		 tok[128];
+	int		 rc;
+
+	if (label == NULL || *label == '\0' || value_utf8_len(label) > 100 ||
+	    strpbrk(label, "\r\n") != NULL)
+		return page(r, 422, NULL,
+		    _("Give the token a label of at most 100 characters."));
+	if (db_begin(r->app->db) != DB_OK)
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	if (user_token_new(r->app->db, r->user->login, label, tok,
+	    sizeof(tok)) != 0 || audit_event(r, "token_new", "user",
+	    r->user->id, label) != 0 || db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	}
+	rc = page(r, 201, tok, NULL);
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
+static int
+revoke(struct kiln_req *r, long long id)
+{
+	sqlite3_stmt	*st;
+	char		 now[24];
+	int		 rc, n;
+
+	if (db_begin(r->app->db) != DB_OK)
+		return page_error(r, 503, "busy", _("Try again."), NULL);
+	/* Only one's own: someone else's token is not there. */
+	if ((st = db_stmt(r->app->db, "UPDATE tokens SET revoked_at = ?3"
+	    " WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL")) ==
+	    NULL) {
+		db_rollback(r->app->db);
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, r->user->id);
+	db_bind_text(st, 3, value_now(now));
+	rc = sqlite3_step(st);
+	db_done(st);
+	n = sqlite3_changes(db_handle(r->app->db));
+	if (db_result(r->app->db, rc, "revoke") != DB_OK || n == 0) {
+		db_rollback(r->app->db);
+		return page_error(r, 404, "not_found", _("No such token."),
+		    NULL);
+	}
+	if (audit_event(r, "token_revoke", "user", r->user->id,
+	    arena_printf(r->arena, "token %lld", id)) != 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	}
+	if (r->fmt == FMT_XML)
+		return out_status_only(r, 204);
+	return out_redirect(r, req_url(r, "/tokens"));
+}
+
+int
+tokens_route(struct kiln_req *r)
+{
+	const char	*rest;
+	long long	 id;
+	char		 num[24];
+	size_t		 n;
+
+	if (strcmp(r->path, "/tokens") == 0) {
+		if (r->method == M_POST)
+			return create(r), 0;
+		if (r->method == M_GET || r->method == M_HEAD)
+			return page(r, 200, NULL, NULL), 0;
+		return page_error(r, 405, "bad_request",
+		    _("That method is not allowed here."), NULL), 0;
+	}
+	if (strncmp(r->path, "/tokens/", 8) != 0)
+		return 1;
+	rest = r->path + 8;
+	n = strspn(rest, "0123456789");
+	if (n == 0 || n >= sizeof(num) || strcmp(rest + n, "/revoke") != 0 ||
+	    r->method != M_POST)
+		return page_error(r, 404, "not_found", _("No such page."),
+		    NULL), 0;
+	memcpy(num, rest, n);
+	num[n] = '\0';
+	if (value_int_parse(num, &id) != 0)
+		return page_error(r, 404, "not_found", _("No such token."),
+		    NULL), 0;
+	return revoke(r, id), 0;
+}

@@ -1,0 +1,14 @@
+/*
+ * tokens.h - /tokens: a user's own API tokens.  A new token is shown
+ * once, on the page that created it; only its hash is kept.  Revoking
+ * is immediate.  Every change is audited.
+ */
+#ifndef KILN_TOKENS_H
+#define KILN_TOKENS_H
+
+struct kiln_req;
+
+/* GET/POST /tokens, POST /tokens/ID/revoke; 1 if the path is not ours. */
+int	 tokens_route(struct kiln_req *);
+
+#endif
