@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -131,6 +132,140 @@ audit_cli(struct db *db, const char *action, const char *entity,
 {
 	return insert(db, 0, "cli", "", action, entity, id, detail) < 0 ?
 	    -1 : 0;
+}
+
+/* BLAKE2b of a file as 32 hex digits into hex[33]; -1 if unreadable. */
+static int
+file_hash(const char *path, char hex[33])
+{
+	crypto_generichash_state	 h;
+	unsigned char			 buf[8192], out[16];
+	FILE				*f;
+	size_t				 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	crypto_generichash_init(&h, NULL, 0, sizeof(out));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_generichash_update(&h, buf, n);
+	fclose(f);
+	crypto_generichash_final(&h, out, sizeof(out));
+	sodium_bin2hex(hex, 33, out, sizeof(out));
+	return 0;
+}
+
+static int
+rule_name_ok(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n < 5 || strcmp(s + n - 4, ".lua") != 0)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n - 4;
+}
+
+/* Record one file's hash; audit when it differs from the last one seen. */
+static int
+rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
+{
+	sqlite3_stmt	*st;
+	const char	*old = NULL;
+	char		 now[24];
+	int		 rc;
+
+	if ((st = db_stmt(db, "SELECT hash FROM rule_files WHERE name = ?1"))
+	    == NULL)
+		return -1;
+	db_bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		old = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+	db_done(st);
+	if (old != NULL && strcmp(old, hash) == 0)
+		return 0;
+	if ((st = db_stmt(db, "INSERT OR REPLACE INTO rule_files (name, hash,"
+	    " seen_at) VALUES (?1, ?2, ?3)")) == NULL)
+		return -1;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, hash);
+	db_bind_text(st, 3, value_now(now));
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(db, rc, "rule_files") != DB_OK)
+		return -1;
+	return insert(db, 0, "system", "", "rules", "rule", 0,
+	    arena_printf(a, "%s %s (blake2b %.12s)", name, old ? "changed" :
+	    "added", hash)) < 0 ? -1 : 0;
+}
+
+/* Forget, and audit, files that were seen before and are gone now. */
+static int
+rules_gone(struct app *app, struct arena *a)
+{
+	sqlite3_stmt	*st;
+	const char	*names[256];
+	char		 path[4096];
+	int		 n = 0, i, rc = 0;
+
+	if ((st = db_stmt(app->db, "SELECT name FROM rule_files LIMIT 256"))
+	    == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(path, sizeof(path), "%s/%s", app->conf.rules,
+		    sqlite3_column_text(st, 0));
+		if (access(path, R_OK) != 0)
+			names[n++] = arena_strdup(a,
+			    (const char *)sqlite3_column_text(st, 0));
+	}
+	db_done(st);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((st = db_stmt(app->db, "DELETE FROM rule_files"
+		    " WHERE name = ?1")) == NULL)
+			return -1;
+		db_bind_text(st, 1, names[i]);
+		rc = db_result(app->db, sqlite3_step(st), "rule_files") ==
+		    DB_OK ? 0 : -1;
+		db_done(st);
+		if (rc == 0 && insert(app->db, 0, "system", "", "rules", "rule",
+		    0, arena_printf(a, "%s removed", names[i])) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+audit_rules(struct app *app)
+{
+	struct dirent	**ents = NULL;
+	struct arena	*a;
+	char		 path[4096], hex[33];
+	int		 n, i, rc = 0;
+
+	if ((n = scandir(app->conf.rules, &ents, NULL, alphasort)) < 0)
+		return -1;
+	if ((a = arena_new(4096)) == NULL || db_begin(app->db) != DB_OK) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!rule_name_ok(ents[i]->d_name) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s",
+		    app->conf.rules, ents[i]->d_name) >= sizeof(path) ||
+		    file_hash(path, hex) == -1)
+			continue;
+		rc = rule_seen(app->db, a, ents[i]->d_name, hex);
+	}
+	if (rc == 0)
+		rc = rules_gone(app, a);
+	if (rc == 0 && db_commit(app->db) != DB_OK)
+		rc = -1;
+	if (rc != 0)
+		db_rollback(app->db);
+out:
+	arena_free(a);
+	for (i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return rc;
 }
 
 /* A stored value as the field shows it (money as 1234.50...). */

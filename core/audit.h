@@ -8,6 +8,7 @@
 #ifndef KILN_AUDIT_H
 #define KILN_AUDIT_H
 
+struct app;
 struct db;
 struct entity;
 struct kiln_req;
@@ -26,6 +27,11 @@ int	 audit_event(struct kiln_req *, const char *action,
 /* The same from a command (no request): by "cli". */
 int	 audit_cli(struct db *, const char *action, const char *entity,
 	    long long id, const char *detail);
+/*
+ * Compare the rule files with those last seen and audit each added,
+ * changed or removed one, once however many workers notice.
+ */
+int	 audit_rules(struct app *);
 /* A record's history, newest first, as a section of its page. */
 void	 audit_history(struct kiln_req *, const struct entity *, long long);
 /* GET /audit: the whole trail, filtered, for administrators. */

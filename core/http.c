@@ -185,8 +185,9 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	r.prefix = "";
 	r.path = "/";
 	security_headers(&r);
-	if (app->rules != NULL)
-		rules_refresh(app->rules);
+	if (app->rules != NULL && rules_refresh(app->rules) == 1 &&
+	    audit_rules(app) == -1)
+		log_warn("could not audit the change of rule files");
 	if (parse(&r) == 0)
 		route(&r);
 	if (!r.started) {

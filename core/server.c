@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "http.h"
 #include "log.h"
 #include "req.h"
@@ -157,6 +158,9 @@ worker(const struct conf *conf, int sock, int max_requests)
 	}
 	if ((a = arena_new(64 * 1024)) == NULL)
 		return 1;
+	/* Rules edited while Kiln was down are audited too. */
+	if (audit_rules(&app) == -1)
+		log_warn("could not audit the rule files");
 	FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop && (max_requests == 0 || n < max_requests)) {
 		if (FCGX_Accept_r(&req) < 0) {

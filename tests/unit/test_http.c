@@ -23,6 +23,7 @@
 #include "app.h"
 #include "db.h"
 #include "arena.h"
+#include "audit.h"
 #include "http.h"
 #include "log.h"
 #include "req.h"
@@ -829,6 +830,47 @@ admin_users(void **state)
 	    " 'chief.admin' AND entity = 'user'"), 4);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+rule_changes_audited(void **state)
+{
+	char		 tmp[] = "/tmp/kiln-rules-XXXXXX", path[256], cmd[300];
+	const char	*saved = app.conf.rules;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(path, sizeof(path), "%s/extra.lua", tmp);
+	write_file(path, "return {}\n");
+	app.conf.rules = tmp;
+	assert_int_equal(audit_rules(&app), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'rules' AND detail LIKE 'extra.lua added%'"), 1);
+	/* Another worker noticing the same files adds nothing. */
+	assert_int_equal(audit_rules(&app), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'rules'"), 1);
+	write_file(path, "return { customer = function() end }\n");
+	assert_int_equal(audit_rules(&app), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'rules' AND detail LIKE 'extra.lua changed%'"), 1);
+	unlink(path);
+	assert_int_equal(audit_rules(&app), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'rules' AND detail = 'extra.lua removed'"), 1);
+	app.conf.rules = saved;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -846,6 +888,7 @@ main(void)
 		cmocka_unit_test(password_rehash),
 		cmocka_unit_test(token_page),
 		cmocka_unit_test(admin_users),
+		cmocka_unit_test(rule_changes_audited),
 	};
 
 	xmlInitParser();
