@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "form.h"
 #include "i18n.h"
 #include "log.h"
 #include "out.h"
@@ -30,26 +31,11 @@
 #define SESSION_BYTES	16
 #define TOUCH_EVERY	60
 
-/* The value of one cookie from the Cookie header, or NULL. */
+/* The value of one cookie of this request, or NULL. */
 static const char *
 cookie(struct kiln_req *r, const char *name)
 {
-	const char	*h = req_env(r, "HTTP_COOKIE"), *p, *end;
-	size_t		 n = strlen(name);
-
-	if (strlen(h) > 8192)
-		return NULL;
-	for (p = h; *p; ) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		end = p + strcspn(p, ";");
-		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 &&
-		    p[n] == '=')
-			return arena_strndup(r->arena, p + n + 1,
-			    (size_t)(end - p - n - 1));
-		p = end;
-	}
-	return NULL;
+	return form_cookie(r->arena, req_env(r, "HTTP_COOKIE"), name);
 }
 
 static const char *

@@ -205,3 +205,24 @@ form_strerror(enum form_err e)
 	}
 	return "unknown error";
 }
+
+const char *
+form_cookie(struct arena *a, const char *h, const char *name)
+{
+	const char	*p, *end;
+	size_t		 n = strlen(name);
+
+	if (h == NULL || strlen(h) > FORM_MAX_COOKIE)
+		return NULL;
+	for (p = h; *p; ) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > n && strncmp(p, name, n) == 0 &&
+		    p[n] == '=')
+			return arena_strndup(a, p + n + 1,
+			    (size_t)(end - p - n - 1));
+		p = end;
+	}
+	return NULL;
+}

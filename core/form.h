@@ -33,6 +33,7 @@ enum form_err {
 
 #define FORM_MAX_PAIRS	256
 #define FORM_MAX_NAME	128
+#define FORM_MAX_COOKIE	8192	/* bytes of a Cookie header we read */
 
 enum form_err	 form_parse(struct arena *, const char *, size_t,
 		    struct kvlist *);
@@ -45,5 +46,8 @@ size_t		 form_count(const struct kvlist *, const char *);
 /* 1 when s[0..len) is valid UTF-8 free of NUL and C0 controls but \t\r\n. */
 int		 form_text_ok(const char *, size_t);
 const char	*form_strerror(enum form_err);
+/* The value of cookie name in a Cookie header, or NULL. */
+const char	*form_cookie(struct arena *, const char *header,
+		    const char *name);
 
 #endif

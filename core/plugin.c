@@ -21,6 +21,9 @@
 
 #define PLUGIN_MAX	64
 
+static void	 svc_log(enum kiln_log, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 svc_log(enum kiln_log level, const char *fmt, ...)
 {
