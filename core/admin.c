@@ -18,17 +18,6 @@
 #include "value.h"
 #include "view.h"
 
-static void
-button(struct kiln_req *r, const char *text, const char *cls)
-{
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	if (cls != NULL)
-		out_attr(r, "class", cls);
-	out_text(r, text);
-	out_close(r);
-}
-
 /* A small form posting to /admin/users/LOGIN/ACTION. */
 static void
 form_open(struct kiln_req *r, const char *login, const char *action)
@@ -74,7 +63,7 @@ user_row(struct kiln_req *r, sqlite3_stmt *st)
 	out_open(r, "td");
 	form_open(r, login, "role");
 	role_select(r, NULL, (const char *)sqlite3_column_text(st, 2));
-	button(r, _("Change"), NULL);
+	page_button(r, _("Change"), NULL);
 	out_close(r);
 	out_close(r);
 	out_open(r, "td");
@@ -85,7 +74,7 @@ user_row(struct kiln_req *r, sqlite3_stmt *st)
 	out_attr(r, "aria-label", _("Team"));
 	out_attr(r, "value", (const char *)sqlite3_column_text(st, 3));
 	out_void(r);
-	button(r, _("Change"), NULL);
+	page_button(r, _("Change"), NULL);
 	out_close(r);
 	out_close(r);
 	out_open(r, "td");
@@ -97,12 +86,12 @@ user_row(struct kiln_req *r, sqlite3_stmt *st)
 	out_attr(r, "aria-label", _("New password"));
 	out_attr(r, "minlength", "8");
 	out_void(r);
-	button(r, _("Reset password"), NULL);
+	page_button(r, _("Reset password"), NULL);
 	out_close(r);
 	out_close(r);
 	out_open(r, "td");
 	form_open(r, login, active ? "disable" : "enable");
-	button(r, active ? _("Disable") : _("Enable"), active ? "danger" :
+	page_button(r, active ? _("Disable") : _("Enable"), active ? "danger" :
 	    NULL);
 	out_close(r);
 	out_close(r);
@@ -154,7 +143,7 @@ add_form(struct kiln_req *r)
 	out_close(r);
 	role_select(r, "u-role", "sales");
 	out_close(r);
-	button(r, _("Add"), NULL);
+	page_button(r, _("Add"), NULL);
 	out_close(r);
 }
 
@@ -166,7 +155,6 @@ users_page(struct kiln_req *r, int status, const char *msg)
 		N_("Password"), N_("State")
 	};
 	sqlite3_stmt	*st;
-	size_t		 i;
 
 	if (page_begin(r, status, _("Users")) == -1)
 		return -1;
@@ -180,16 +168,7 @@ users_page(struct kiln_req *r, int status, const char *msg)
 	}
 	out_open(r, "table");
 	out_attr(r, "class", "list");
-	out_open(r, "thead");
-	out_open(r, "tr");
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		out_open(r, "th");
-		out_attr(r, "scope", "col");
-		out_text(r, _(cols[i]));
-		out_close(r);
-	}
-	out_close(r);
-	out_close(r);
+	page_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	out_open(r, "tbody");
 	if ((st = db_stmt(r->app->db, "SELECT login, name, role, team, active"
 	    " FROM users ORDER BY login LIMIT 1000")) != NULL) {

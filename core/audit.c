@@ -362,24 +362,15 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 #define AUDIT_COLS "a.id, a.at, a.login, a.ip, a.action, a.entity," \
 	" a.record_id, a.detail, c.field, c.old, c.new"
 
+static const char *const audit_cols[] = {
+	N_("When"), N_("Who"), N_("From"), N_("What"), N_("Record"),
+	N_("Details")
+};
+
 static void
 table_head(struct kiln_req *r)
 {
-	static const char *const cols[] = {
-		"When", "Who", "From", "What", "Record", "Details"
-	};
-	size_t	 i;
-
-	out_open(r, "thead");
-	out_open(r, "tr");
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		out_open(r, "th");
-		out_attr(r, "scope", "col");
-		out_text(r, _(cols[i]));
-		out_close(r);
-	}
-	out_close(r);
-	out_close(r);
+	page_thead(r, audit_cols, sizeof(audit_cols) / sizeof(audit_cols[0]));
 }
 
 void
@@ -442,10 +433,7 @@ filter_form(struct kiln_req *r)
 		out_attr(r, "value", v ? v : "");
 		out_void(r);
 	}
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_text(r, _("Search"));
-	out_close(r);
+	page_button(r, _("Search"), NULL);
 	out_close(r);
 }
 

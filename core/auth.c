@@ -254,10 +254,7 @@ login_page(struct kiln_req *r, int status, const char *msg,
 	out_attr(r, "autocomplete", "current-password");
 	out_attr(r, "required", "required");
 	out_void(r);
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_text(r, _("Log in"));
-	out_close(r);
+	page_button(r, _("Log in"), NULL);
 	out_close(r);
 	return page_end(r);
 }

@@ -150,16 +150,8 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_attr(r, "class", "delete");
 	out_attr(r, "action", req_url(r, "/%s/%lld/delete", e->d->plural, id));
 	page_csrf(r);
-	out_open(r, "input");
-	out_attr(r, "type", "hidden");
-	out_attr(r, "name", "version");
-	out_attrf(r, "value", "%lld", rec.version);
-	out_void(r);
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_attr(r, "class", "danger");
-	out_text(r, _("Delete"));
-	out_close(r);
+	page_hidden(r, "version", arena_printf(r->arena, "%lld", rec.version));
+	page_button(r, _("Delete"), "danger");
 	out_close(r);
 	return page_end(r);
 }
@@ -197,19 +189,13 @@ form(struct kiln_req *r, const struct entity *e, const struct record *rec,
 	    req_url(r, "/%s", e->d->plural));
 	page_csrf(r);
 	if (rec->id) {
-		out_open(r, "input");
-		out_attr(r, "type", "hidden");
-		out_attr(r, "name", "version");
-		out_attrf(r, "value", "%lld", rec->version);
-		out_void(r);
+		page_hidden(r, "version", arena_printf(r->arena, "%lld",
+		    rec->version));
 	}
 	view_form_fields(r, e, rec, fe);
 	out_open(r, "div");
 	out_attr(r, "class", "actions");
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_text(r, _("Save"));
-	out_close(r);
+	page_button(r, _("Save"), NULL);
 	page_link(r, rec->id ? view_record_url(r, e, rec->id) :
 	    req_url(r, "/%s", e->d->plural), _("Cancel"));
 	out_close(r);

@@ -385,10 +385,7 @@ html_filters(struct kiln_req *r, const struct query *qy)
 		}
 		out_close(r);
 	}
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_text(r, _("Search"));
-	out_close(r);
+	page_button(r, _("Search"), NULL);
 	out_close(r);
 }
 

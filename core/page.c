@@ -22,15 +22,48 @@ page_link(struct kiln_req *r, const char *url, const char *text)
 }
 
 void
-page_csrf(struct kiln_req *r)
+page_hidden(struct kiln_req *r, const char *name, const char *value)
 {
-	if (r->csrf == NULL)
-		return;
 	out_open(r, "input");
 	out_attr(r, "type", "hidden");
-	out_attr(r, "name", "csrf");
-	out_attr(r, "value", r->csrf);
+	out_attr(r, "name", name);
+	out_attr(r, "value", value);
 	out_void(r);
+}
+
+void
+page_csrf(struct kiln_req *r)
+{
+	if (r->csrf != NULL)
+		page_hidden(r, "csrf", r->csrf);
+}
+
+void
+page_button(struct kiln_req *r, const char *text, const char *cls)
+{
+	out_open(r, "button");
+	out_attr(r, "type", "submit");
+	if (cls != NULL)
+		out_attr(r, "class", cls);
+	out_text(r, text);
+	out_close(r);
+}
+
+void
+page_thead(struct kiln_req *r, const char *const *cols, size_t n)
+{
+	size_t	 i;
+
+	out_open(r, "thead");
+	out_open(r, "tr");
+	for (i = 0; i < n; i++) {
+		out_open(r, "th");
+		out_attr(r, "scope", "col");
+		out_text(r, *cols[i] ? _(cols[i]) : "");
+		out_close(r);
+	}
+	out_close(r);
+	out_close(r);
 }
 
 static void
@@ -76,10 +109,7 @@ nav(struct kiln_req *r)
 		    r->user->name : r->user->login);
 		out_close(r);
 		page_csrf(r);
-		out_open(r, "button");
-		out_attr(r, "type", "submit");
-		out_text(r, _("Log out"));
-		out_close(r);
+		page_button(r, _("Log out"), NULL);
 		out_close(r);
 	}
 	out_close(r);

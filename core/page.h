@@ -5,6 +5,8 @@
 #ifndef KILN_PAGE_H
 #define KILN_PAGE_H
 
+#include <stddef.h>
+
 struct kiln_req;
 struct ferrs;
 
@@ -17,5 +19,10 @@ int	 page_error(struct kiln_req *, int status, const char *code,
 void	 page_link(struct kiln_req *, const char *url, const char *text);
 /* A POST form's hidden CSRF field, when the request has a session. */
 void	 page_csrf(struct kiln_req *);
+void	 page_hidden(struct kiln_req *, const char *name, const char *value);
+/* A submit button; cls may be NULL. */
+void	 page_button(struct kiln_req *, const char *text, const char *cls);
+/* <thead> of a table: column headings, translated ("" for none). */
+void	 page_thead(struct kiln_req *, const char *const *cols, size_t n);
 
 #endif

@@ -27,7 +27,6 @@ token_table(struct kiln_req *r)
 		N_("Label"), N_("Created"), N_("State"), ""
 	};
 	sqlite3_stmt	*st;
-	size_t		 i;
 	long long	 id;
 
 	if ((st = db_stmt(r->app->db, "SELECT id, label, created_at,"
@@ -37,16 +36,7 @@ token_table(struct kiln_req *r)
 	sqlite3_bind_int64(st, 1, r->user->id);
 	out_open(r, "table");
 	out_attr(r, "class", "list");
-	out_open(r, "thead");
-	out_open(r, "tr");
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		out_open(r, "th");
-		out_attr(r, "scope", "col");
-		out_text(r, *cols[i] ? _(cols[i]) : "");
-		out_close(r);
-	}
-	out_close(r);
-	out_close(r);
+	page_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	out_open(r, "tbody");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -67,11 +57,7 @@ token_table(struct kiln_req *r)
 			out_attr(r, "action", req_url(r, "/tokens/%lld/revoke",
 			    id));
 			page_csrf(r);
-			out_open(r, "button");
-			out_attr(r, "type", "submit");
-			out_attr(r, "class", "danger");
-			out_text(r, _("Revoke"));
-			out_close(r);
+			page_button(r, _("Revoke"), "danger");
 			out_close(r);
 		}
 		out_close(r);
@@ -127,10 +113,7 @@ page(struct kiln_req *r, int status, const char *fresh, const char *msg)
 	out_attr(r, "placeholder", _("What the token is for"));
 	out_attr(r, "required", "required");
 	out_void(r);
-	out_open(r, "button");
-	out_attr(r, "type", "submit");
-	out_text(r, _("New token"));
-	out_close(r);
+	page_button(r, _("New token"), NULL);
 	out_close(r);
 	token_table(r);
 	return page_end(r);

@@ -156,6 +156,9 @@ start_kiln_serve() {
 	SUP_PID=$!
 }
 
+# start_nginx: nginx in front of kiln serve under /crm.  NGINX_EXTRA,
+# when set, is more configuration for the same server block (another
+# location, say); empty by default.
 start_nginx() {
 	local n=$T/nginx
 	mkdir -p "$n/tmp"
@@ -195,6 +198,7 @@ http {
 			fastcgi_pass 127.0.0.1:$KILN_PORT;
 			fastcgi_read_timeout ${NGINX_READ_TIMEOUT:-60}s;
 		}
+${NGINX_EXTRA:-}
 	}
 }
 EOF
