@@ -211,9 +211,10 @@ save(struct kiln_req *r, const struct entity *e, struct kvlist *in,
 	    (err = record_check(r, e, &rec, &fe, &msg)) == REC_OK)
 		err = record_insert(r, e, &rec);
 	if (err != REC_OK) {
-		fprintf(stderr, "kiln: demo %s refused: %s%s%s\n", e->d->name,
-		    msg ? msg : "", fe.n ? fe.v[0].field ? fe.v[0].field :
-		    "" : "", fe.n ? fe.v[0].msg : "");
+		fprintf(stderr, "kiln: demo %s refused: %s %s %s\n",
+		    e->d->name, msg ? msg : "",
+		    fe.n && fe.v[0].field ? fe.v[0].field : "",
+		    fe.n ? fe.v[0].msg : "");
 		return -1;
 	}
 	*id = rec.id;
