@@ -382,7 +382,9 @@ audit_history(struct kiln_req *r, const struct entity *e, long long id)
 
 	if ((st = db_stmt(r->app->db, "SELECT " AUDIT_COLS " FROM audit a"
 	    " LEFT JOIN audit_changes c ON c.audit_id = a.id"
-	    " WHERE a.entity = ?1 AND a.record_id = ?2"
+	    " WHERE a.entity = ?1 AND a.record_id = ?2 AND a.id >"
+	    " coalesce((SELECT max(id) FROM audit WHERE entity = ?1"
+	    " AND record_id = ?2 AND action = 'delete'), 0)"
 	    " ORDER BY a.id DESC, c.rowid LIMIT 2000")) == NULL)
 		return;
 	sqlite3_bind_text(st, 1, e->d->name, -1, SQLITE_STATIC);

@@ -164,6 +164,57 @@ csrf_ok(struct kiln_req *r)
 	    sodium_memcmp(t, r->csrf, strlen(t)) == 0;
 }
 
+/*
+ * A new session for user u: random token (only its hash stored), its
+ * own CSRF token, the cookie.  Sets r->csrf.  0, or -1 when the
+ * database refused.
+ */
+static int
+session_create(struct kiln_req *r, const struct user *u)
+{
+	char		 tok[64], csrf[64];
+	unsigned char	 h[32];
+	sqlite3_stmt	*st;
+	long long	 now = time(NULL);
+	int		 rc;
+
+	user_secret_new(SESSION_BYTES, tok, sizeof(tok));
+	user_secret_new(SESSION_BYTES, csrf, sizeof(csrf));
+	user_secret_hash(tok, h);
+	if ((st = db_stmt(r->app->db, "INSERT INTO sessions (user_id, hash,"
+	    " csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, u->id);
+	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	db_bind_text(st, 3, csrf);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(r->app->db, rc, "session") != DB_OK)
+		return -1;
+	r->csrf = arena_strdup(r->arena, csrf);
+	set_cookie(r, tok, -1);
+	sodium_memzero(tok, sizeof(tok));
+	return 0;
+}
+
+/*
+ * Single sign-on: REMOTE_USER as the web server set it.  Only with
+ * trust_remote_user, and only when the server also says how it
+ * authenticated (AUTH_TYPE): nginx's stock fastcgi_params pass the
+ * user name of any Basic header unchecked, without AUTH_TYPE.
+ */
+static int
+sso_user(struct kiln_req *r, struct user *u)
+{
+	const char	*ru = req_env(r, "REMOTE_USER");
+
+	if (!r->app->conf.trust_remote_user || *ru == '\0' ||
+	    *req_env(r, "AUTH_TYPE") == '\0')
+		return -1;
+	return user_by_login(r->app->db, r->arena, ru, u);
+}
+
 static int
 unauthenticated(struct kiln_req *r)
 {
@@ -178,7 +229,7 @@ unauthenticated(struct kiln_req *r)
 int
 auth_request(struct kiln_req *r)
 {
-	struct user	*u;
+	struct user	*u, other;
 	const char	*h, *tok;
 	int		 state;
 
@@ -193,14 +244,20 @@ auth_request(struct kiln_req *r)
 		}
 		return unauthenticated(r), 1;
 	}
-	/* Set by the web server itself (SSO); clients send HTTP_*. */
-	if (r->app->conf.trust_remote_user &&
-	    *(h = req_env(r, "REMOTE_USER")) != '\0' &&
-	    user_by_login(r->app->db, r->arena, h, u) == 0) {
-		r->user = u;
-		return 0;
-	}
-	if ((tok = cookie(r, AUTH_COOKIE)) == NULL ||
+	if (sso_user(r, u) == 0) {
+		/*
+		 * A browser resends the server's credentials on any request,
+		 * a forged cross-site one too: SSO users get a session, and so
+		 * a CSRF token, like everyone else.
+		 */
+		if ((tok = cookie(r, AUTH_COOKIE)) == NULL ||
+		    session_user(r, tok, &other) == -1 || other.id != u->id) {
+			r->csrf = NULL;
+			if (session_create(r, u) == -1)
+				return page_error(r, 503, "busy",
+				    _("Try again."), NULL), 1;
+		}
+	} else if ((tok = cookie(r, AUTH_COOKIE)) == NULL ||
 	    session_user(r, tok, u) == -1)
 		return unauthenticated(r), 1;
 	r->user = u;
@@ -264,13 +321,9 @@ login(struct kiln_req *r)
 {
 	struct user	 u;
 	const char	*login, *pw, *ip;
-	char		 tok[64], csrf[64];
 	long		 wait;
 	int		 ok;
-	unsigned char	 h[32];
-	sqlite3_stmt	*st;
 	long long	 now = time(NULL);
-	int		 rc;
 
 	if (req_read_body(r) != 0)
 		return 0;
@@ -305,25 +358,11 @@ login(struct kiln_req *r)
 		return login_page(r, 401, _("Wrong login or password."),
 		    login);
 	}
-	user_secret_new(SESSION_BYTES, tok, sizeof(tok));
-	user_secret_new(SESSION_BYTES, csrf, sizeof(csrf));
-	user_secret_hash(tok, h);
-	if ((st = db_stmt(r->app->db, "INSERT INTO sessions (user_id, hash,"
-	    " csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL)
-		return page_error(r, 500, "internal", _("Internal error."),
-		    NULL);
-	sqlite3_bind_int64(st, 1, u.id);
-	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
-	db_bind_text(st, 3, csrf);
-	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st);
-	db_done(st);
-	if (db_result(r->app->db, rc, "session") != DB_OK)
+	if (session_create(r, &u) == -1)
 		return page_error(r, 503, "busy", _("Try again."), NULL);
 	log_info("login %s", u.login);
 	r->user = &u;
 	(void)audit_event(r, "login", "", 0, "");
-	set_cookie(r, tok, -1);
 	return out_redirect(r, req_url(r, "/"));
 }
 

@@ -108,8 +108,10 @@ parse(struct kiln_req *r)
 	    strcmp(req_env(r, "REQUEST_SCHEME"), "https") == 0;
 	sn = req_env(r, "SCRIPT_NAME");
 	pi = req_env(r, "PATH_INFO");
+	/* Line breaks in a path (%0D%0A) have no business in a link. */
 	if (strlen(sn) > HTTP_MAX_PATH || strlen(pi) > HTTP_MAX_PATH ||
-	    !form_text_ok(sn, strlen(sn)) || !form_text_ok(pi, strlen(pi)))
+	    !form_text_ok(sn, strlen(sn)) || !form_text_ok(pi, strlen(pi)) ||
+	    strpbrk(sn, "\r\n\t") != NULL || strpbrk(pi, "\r\n\t") != NULL)
 		return page_error(r, 400, "bad_request", _("Bad path."), NULL),
 		    -1;
 	/* Links are root-relative under the prefix: "/crm" + "/customers". */

@@ -81,7 +81,13 @@ struct kiln_entity {
 	const struct kiln_child	*children;	/* {NULL} terminated */
 };
 
-/* Schema change number `version` of a plugin; run once, in order. */
+/*
+ * Schema change number `version` of a plugin; run once, in order.  An
+ * entity's table is named as its plural and has the columns
+ *	id INTEGER PRIMARY KEY AUTOINCREMENT (never reused),
+ *	version INTEGER NOT NULL DEFAULT 1, created_at, updated_at TEXT,
+ * then one column per field, NOT NULL for sortable ones.
+ */
 struct kiln_migration {
 	int		 version;
 	const char	*sql;

@@ -123,6 +123,8 @@ static const struct kiln_entity *const entities[] = {
 };
 
 /*
+ * AUTOINCREMENT: an id is never given to a second record, so an ERP's
+ * reference and a record's audit history never point at a newcomer.
  * Sortable columns are NOT NULL so keyset paging can compare
  * (column, id) row values.  The FTS5 trigram index serves substring
  * search (Chinese names included) at millions of rows.
@@ -130,7 +132,7 @@ static const struct kiln_entity *const entities[] = {
 static const struct kiln_migration migrations[] = {
 	{ 1,
 	"CREATE TABLE customers ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" version INTEGER NOT NULL DEFAULT 1,"
 	" created_at TEXT NOT NULL,"
 	" updated_at TEXT NOT NULL,"
@@ -171,7 +173,7 @@ static const struct kiln_migration migrations[] = {
 	" INSERT INTO customers_fts(rowid, name, code, city)"
 	" VALUES (new.id, new.name, new.code, new.city); END;"
 	"CREATE TABLE contacts ("
-	" id INTEGER PRIMARY KEY,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" version INTEGER NOT NULL DEFAULT 1,"
 	" created_at TEXT NOT NULL,"
 	" updated_at TEXT NOT NULL,"

@@ -871,6 +871,64 @@ rule_changes_audited(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void
+single_sign_on(void **state)
+{
+	const char	*sso[] = { "REMOTE_USER", "li.wei", "AUTH_TYPE",
+	    "Basic", NULL, NULL, NULL, NULL, NULL };
+	char		 b[256], cookie[160];
+
+	(void)state;
+	/* Off by default. */
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, sso), 303);
+	app.conf.trust_remote_user = 1;
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, sso), 200);
+	assert_non_null(header("Set-Cookie", b, sizeof(b)));
+	snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(b, ";"), b);
+	/* Without AUTH_TYPE the name is nobody's word (nginx's $remote_user). */
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL,
+	    (const char *[]){ "REMOTE_USER", "li.wei", NULL }), 303);
+	/* A forged cross-site POST rides on the credentials: refused. */
+	sso[4] = "HTTP_SEC_FETCH_SITE";
+	sso[5] = "cross-site";
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=SSO+Forged+Co", sso),
+	    403);
+	/* Same site, but no token: still refused. */
+	sso[4] = "HTTP_COOKIE";
+	sso[5] = cookie;
+	assert_int_equal(req("POST", "/customers", NULL,
+	    "application/x-www-form-urlencoded", "name=SSO+Forged+Co", sso),
+	    403);
+	assert_int_equal(scalar("SELECT count(*) FROM customers WHERE name ="
+	    " 'SSO Forged Co'"), 0);
+	app.conf.trust_remote_user = 0;
+}
+
+static void
+paths_and_ids(void **state)
+{
+	char		 loc[128], path[128];
+	long long	 first, second;
+
+	(void)state;
+	assert_int_equal(req("GET", "/customers\r\nSet-Cookie: evil=1", NULL,
+	    NULL, NULL, bearer), 400);
+	assert_false(has("evil"));
+	/* Ids are never reused: a newcomer cannot inherit a history. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Gone Soon Ltd</name></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	first = atoll(strrchr(path, '/') + 1);
+	assert_int_equal(api("DELETE", path, NULL, NULL), 204);
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Newcomer Ltd</name></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	second = atoll(strrchr(loc, '/') + 1);
+	assert_true(second > first);
+}
+
 int
 main(void)
 {
@@ -889,6 +947,8 @@ main(void)
 		cmocka_unit_test(token_page),
 		cmocka_unit_test(admin_users),
 		cmocka_unit_test(rule_changes_audited),
+		cmocka_unit_test(single_sign_on),
+		cmocka_unit_test(paths_and_ids),
 	};
 
 	xmlInitParser();
