@@ -13,49 +13,45 @@
 #include "req.h"
 #include "value.h"
 
-struct rule {
-	const char	*role;
-	enum acl_scope	 read;
-	enum acl_scope	 write;
+/* The default, for entities with an owner field. Unlisted: nothing. */
+static const struct kiln_access owned[] = {
+	{ "admin", KILN_ALL, KILN_ALL },
+	{ "manager", KILN_TEAM, KILN_TEAM },
+	{ "sales", KILN_OWN, KILN_OWN },
+	{ "finance", KILN_ALL, KILN_NONE },
+	{ "service", KILN_ALL, KILN_NONE },
+	{ "office", KILN_ALL, KILN_NONE },
+	{ NULL, KILN_NONE, KILN_NONE }
 };
 
-/* Roles not listed here get nothing. */
-static const struct rule rules[] = {
-	{ "admin", ACL_ALL, ACL_ALL },
-	{ "manager", ACL_TEAM, ACL_TEAM },
-	{ "sales", ACL_OWN, ACL_OWN },
-	{ "finance", ACL_ALL, ACL_NONE },
-	{ "service", ACL_ALL, ACL_NONE },
-	{ "office", ACL_ALL, ACL_NONE },
+/* Without an owner field and without a table: the administrator's. */
+static const struct kiln_access unowned[] = {
+	{ "admin", KILN_ALL, KILN_ALL },
+	{ NULL, KILN_NONE, KILN_NONE }
 };
-
-static const struct rule *
-rule_of(const struct kiln_req *r)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (strcmp(rules[i].role, r->user->role) == 0)
-			return &rules[i];
-	return NULL;
-}
 
 /*
- * Commands (r->user NULL) act for the system.  Without an owner field
- * only an administrator may touch an entity.
+ * Commands (r->user NULL) act for the system.  OWN and TEAM need an
+ * owner field; an entity that declares them without one gets nothing.
  */
 static enum acl_scope
 scope(const struct kiln_req *r, const struct entity *e, int write)
 {
-	const struct rule	*ru;
+	const struct kiln_access	*a;
+	enum kiln_scope			 s;
 
 	if (r->user == NULL)
 		return ACL_ALL;
-	if ((ru = rule_of(r)) == NULL)
-		return ACL_NONE;
-	if (e->owner < 0)
-		return strcmp(ru->role, "admin") == 0 ? ACL_ALL : ACL_NONE;
-	return write ? ru->write : ru->read;
+	a = e->d->access ? e->d->access : e->owner >= 0 ? owned : unowned;
+	for (; a->role != NULL; a++) {
+		if (strcmp(a->role, r->user->role) != 0)
+			continue;
+		s = write ? a->write : a->read;
+		if (e->owner < 0 && (s == KILN_OWN || s == KILN_TEAM))
+			return ACL_NONE;
+		return (enum acl_scope)s;
+	}
+	return ACL_NONE;
 }
 
 enum acl_scope

@@ -10,7 +10,8 @@
  *
  * "Own" and "team's" go by the entity's owner field (KILN_F_OWNER) and
  * the owner's team; an entity without an owner field is the
- * administrator's alone.  Someone else's record is simply not there:
+ * administrator's alone.  An entity may declare its own table
+ * (kiln_entity.access): catalogue data that everyone reads, say.  Someone else's record is simply not there:
  * 404 in detail, absent from lists, searches and exports.  A record one
  * may read but not change gets 403.
  */
@@ -24,7 +25,15 @@ struct record;
 
 #include <sqlite3.h>
 
-enum acl_scope { ACL_NONE = 0, ACL_OWN, ACL_TEAM, ACL_ALL };
+#include "kiln-plugin.h"
+
+/* The plugin ABI's scopes, under the core's names. */
+enum acl_scope {
+	ACL_NONE = KILN_NONE,
+	ACL_OWN = KILN_OWN,
+	ACL_TEAM = KILN_TEAM,
+	ACL_ALL = KILN_ALL
+};
 
 enum acl_scope	 acl_read(const struct kiln_req *, const struct entity *);
 enum acl_scope	 acl_write(const struct kiln_req *, const struct entity *);

@@ -299,7 +299,7 @@ create(struct kiln_req *r, const struct entity *e)
 	if ((de = db_begin(r->app->db)) != DB_OK)
 		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
-	    (err = record_insert(r, e, &rec)) != REC_OK)
+	    (err = record_insert(r, e, &rec, &fe)) != REC_OK)
 		goto out;
 	if (audit_record(r, "create", e, NULL, &rec) == -1) {
 		err = REC_ERROR;
@@ -364,7 +364,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		    " to that owner."));
 	}
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
-	    (err = record_update(r, e, &rec, expected)) != REC_OK)
+	    (err = record_update(r, e, &rec, expected, &fe)) != REC_OK)
 		goto out;
 	if (audit_record(r, "update", e, &old, &rec) == -1) {
 		err = REC_ERROR;

@@ -107,6 +107,44 @@ static const char *const en_title[] = {
 	"Head of Procurement", "Accounts Payable"
 };
 
+/* The catalogue: a maker of hydraulic and drive components. */
+static const struct {
+	const char	*sku;
+	const char	*name;
+	const char	*category;
+	const char	*price;
+	const char	*lead;
+} products[] = {
+	{ "HV-4WE6-24", "液压换向阀 4WE6 24V", "Hydraulic valves", "1280.00", "21" },
+	{ "HV-4WE10-24", "液压换向阀 4WE10 24V", "Hydraulic valves", "1960.00", "28" },
+	{ "HV-DBW10", "先导式溢流阀 DBW10", "Hydraulic valves", "1540.00", "21" },
+	{ "HV-ZDR6", "叠加式减压阀 ZDR6", "Hydraulic valves", "860.00", "14" },
+	{ "HP-A10V28", "Axial piston pump A10V28", "Hydraulic pumps", "9800.00", "45" },
+	{ "HP-PV2R1", "叶片泵 PV2R1-19", "Hydraulic pumps", "2350.00", "30" },
+	{ "HP-GP25", "Gear pump GP-25", "Hydraulic pumps", "640.00", "10" },
+	{ "HC-63-200", "液压缸 63/45-200", "Cylinders", "1120.00", "20" },
+	{ "HC-80-400", "Hydraulic cylinder 80/56-400", "Cylinders", "1890.00", "25" },
+	{ "BR-6204-2RS", "深沟球轴承 6204-2RS", "Bearings", "18.50", "3" },
+	{ "BR-6308-ZZ", "Deep groove ball bearing 6308-ZZ", "Bearings", "46.00", "3" },
+	{ "BR-22212", "调心滚子轴承 22212 E", "Bearings", "310.00", "7" },
+	{ "BR-30208", "Tapered roller bearing 30208", "Bearings", "62.00", "5" },
+	{ "GM-R37-0.75", "斜齿轮减速电机 R37 0.75kW", "Gear motors", "3400.00", "35" },
+	{ "GM-K67-4", "Bevel gear motor K67 4kW", "Gear motors", "8900.00", "42" },
+	{ "GM-F47-1.5", "平行轴减速电机 F47 1.5kW", "Gear motors", "4650.00", "35" },
+	{ "CS-HT250-B", "灰铸铁泵体 HT250", "Castings", "720.00", "40" },
+	{ "CS-QT500-H", "Ductile iron housing QT500-7", "Castings", "1340.00", "45" },
+	{ "SL-OR-50x3", "O形圈 50x3 NBR (100只)", "Seals", "45.00", "2" },
+	{ "SL-TC-40-62", "Rotary shaft seal TC 40x62x8", "Seals", "9.80", "2" },
+	{ "FS-M12x50-88", "外六角螺栓 M12x50 8.8级 (100只)", "Fasteners", "68.00", "2" },
+	{ "FS-M16-NUT", "Hex nut M16 class 8 (100 pcs)", "Fasteners", "52.00", "2" },
+	{ "CU-PLC-S7", "控制单元 PLC S7 兼容", "Control units", "5600.00", "30" },
+	{ "CU-HMI-7", "HMI touch panel 7 inch", "Control units", "2980.00", "21" },
+	{ "PU-HPU-5.5", "液压站 5.5kW 标准型", "Power units", "23800.00", "60" },
+	{ "PU-HPU-11", "Hydraulic power unit 11 kW", "Power units", "41200.00", "75" },
+	{ "SV-INSTALL", "现场安装调试 (人天)", "Services", "1800.00", "7" },
+	{ "SV-TRAIN", "Operator training (day)", "Services", "2400.00", "14" },
+};
+
 /* Segment, sales mode, the longest terms it may have, credit range. */
 static const struct {
 	const char	*segment;
@@ -209,7 +247,7 @@ save(struct kiln_req *r, const struct entity *e, struct kvlist *in,
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, in, &fe)) == REC_OK &&
 	    (err = record_check(r, e, &rec, &fe, &msg)) == REC_OK)
-		err = record_insert(r, e, &rec);
+		err = record_insert(r, e, &rec, &fe);
 	if (err != REC_OK) {
 		fprintf(stderr, "kiln: demo %s refused: %s %s %s\n",
 		    e->d->name, msg ? msg : "",
@@ -291,6 +329,46 @@ add_customer(struct kiln_req *r, const struct entity *cust,
 	return 0;
 }
 
+static long long
+product_count(struct app *app)
+{
+	sqlite3_stmt	*st;
+	long long	 n = 0;
+
+	if (entity_by_name(app, "product") == NULL ||
+	    (st = db_stmt(app->db, "SELECT count(*) FROM products")) == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	db_done(st);
+	return n;
+}
+
+/* The catalogue, once: products already there are left alone. */
+static int
+add_products(struct kiln_req *r)
+{
+	const struct entity	*e;
+	struct kvlist		 in;
+	long long		 id;
+	size_t			 i;
+
+	if ((e = entity_by_name(r->app, "product")) == NULL)
+		return 0;	/* the products plugin is not installed */
+	for (i = 0; i < N(products); i++) {
+		memset(&in, 0, sizeof(in));
+		put(r, &in, "sku", products[i].sku);
+		put(r, &in, "name", products[i].name);
+		put(r, &in, "category", products[i].category);
+		put(r, &in, "unit_price", products[i].price);
+		put(r, &in, "lead_time_days", products[i].lead);
+		if (save(r, e, &in, &id) == -1)
+			return -1;
+	}
+	printf("%zu products added\n", N(products));
+	return 0;
+}
+
 int
 demo_fill(struct app *app, int customers, const char *password)
 {
@@ -312,6 +390,10 @@ demo_fill(struct app *app, int customers, const char *password)
 		goto out;
 	if (cli_req(&r, app, NULL) == -1)
 		goto out;
+	if (product_count(app) == 0 && add_products(&r) == -1) {
+		cli_req_free(&r);
+		goto out;
+	}
 	for (i = 0; i < customers; i++) {
 		if (add_customer(&r, cust, cont, sellers[rnd((uint32_t)nsellers)],
 		    i) == -1)

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#define KILN_ABI_VERSION	1
+#define KILN_ABI_VERSION	2	/* 2: kiln_entity.access */
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -61,6 +61,25 @@ struct kiln_field {
 	const char		*def;	/* default as text, or NULL */
 };
 
+/*
+ * Who may read and change an entity's records, per role.  Without a
+ * table the core's default applies: owner-based (admin all, manager
+ * the team's, sales their own, finance/service/office read).  Roles
+ * not listed get nothing.
+ */
+enum kiln_scope {
+	KILN_NONE = 0,
+	KILN_OWN,	/* records whose owner field is the user */
+	KILN_TEAM,	/* ... or a user of the same team */
+	KILN_ALL
+};
+
+struct kiln_access {
+	const char	*role;
+	enum kiln_scope	 read;
+	enum kiln_scope	 write;
+};
+
 /* Records of another entity shown on this one's page. */
 struct kiln_child {
 	const char	*entity;	/* e.g. "contact" */
@@ -79,6 +98,7 @@ struct kiln_entity {
 	const char		*fts;		/* FTS5 table over search fields */
 	const char *const	*rules;		/* rule files run on save */
 	const struct kiln_child	*children;	/* {NULL} terminated */
+	const struct kiln_access *access;	/* {NULL} terminated, or NULL */
 };
 
 /*

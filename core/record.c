@@ -445,8 +445,28 @@ bind_fields(const struct entity *e, sqlite3_stmt *st,
 	}
 }
 
+/*
+ * A unique index refused the value of a field: say which, as a field
+ * message.  SQLite names it "UNIQUE constraint failed: table.column".
+ */
 static enum rec_err
-step_result(struct kiln_req *r, int rc, const char *what)
+duplicate(struct kiln_req *r, const struct entity *e, struct ferrs *fe)
+{
+	const char	*msg = sqlite3_errmsg(db_handle(r->app->db));
+	const char	*dot;
+	int		 i;
+
+	if ((sqlite3_extended_errcode(db_handle(r->app->db)) !=
+	    SQLITE_CONSTRAINT_UNIQUE) || (dot = strrchr(msg, '.')) == NULL ||
+	    (i = entity_field(e, dot + 1)) < 0)
+		return REC_CONFLICT;
+	ferr_add(fe, e->d->fields[i].name, _("is taken by another record"));
+	return REC_INVALID;
+}
+
+static enum rec_err
+step_result(struct kiln_req *r, const struct entity *e, struct ferrs *fe,
+    int rc, const char *what)
 {
 	switch (db_result(r->app->db, rc, what)) {
 	case DB_OK:
@@ -454,7 +474,7 @@ step_result(struct kiln_req *r, int rc, const char *what)
 	case DB_BUSY:
 		return REC_BUSY;
 	case DB_CONSTRAINT:
-		return REC_CONFLICT;
+		return fe != NULL ? duplicate(r, e, fe) : REC_CONFLICT;
 	default:
 		return REC_ERROR;
 	}
@@ -462,7 +482,7 @@ step_result(struct kiln_req *r, int rc, const char *what)
 
 enum rec_err
 record_insert(struct kiln_req *r, const struct entity *e,
-    struct record *rec)
+    struct record *rec, struct ferrs *fe)
 {
 	sqlite3_stmt	*st;
 	char		 now[24];
@@ -476,7 +496,7 @@ record_insert(struct kiln_req *r, const struct entity *e,
 	bind_fields(e, st, rec);
 	rc = sqlite3_step(st);
 	db_done(st);
-	if ((err = step_result(r, rc, "insert")) != REC_OK)
+	if ((err = step_result(r, e, fe, rc, "insert")) != REC_OK)
 		return err;
 	rec->id = sqlite3_last_insert_rowid(db_handle(r->app->db));
 	rec->version = 1;
@@ -503,7 +523,7 @@ why_unchanged(struct kiln_req *r, const struct entity *e, long long id)
 
 enum rec_err
 record_update(struct kiln_req *r, const struct entity *e,
-    struct record *rec, long long expected)
+    struct record *rec, long long expected, struct ferrs *fe)
 {
 	sqlite3_stmt	*st;
 	char		 now[24];
@@ -519,7 +539,7 @@ record_update(struct kiln_req *r, const struct entity *e,
 	bind_fields(e, st, rec);
 	rc = sqlite3_step(st);
 	db_done(st);
-	if ((err = step_result(r, rc, "update")) != REC_OK)
+	if ((err = step_result(r, e, fe, rc, "update")) != REC_OK)
 		return err;
 	if (sqlite3_changes(db_handle(r->app->db)) == 0)
 		return why_unchanged(r, e, rec->id);
@@ -553,7 +573,7 @@ record_delete(struct kiln_req *r, const struct entity *e, long long id,
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	db_done(st);
-	if ((err = step_result(r, rc, "delete")) != REC_OK)
+	if ((err = step_result(r, e, NULL, rc, "delete")) != REC_OK)
 		return err;
 	return sqlite3_changes(db_handle(r->app->db)) ? REC_OK :
 	    REC_NOTFOUND;

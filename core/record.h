@@ -47,11 +47,12 @@ enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 /* Look up the display text of references given only by id. */
 void		 record_labels(struct kiln_req *, const struct entity *,
 		    struct record *);
+/* A value a unique index refuses becomes a message in ferrs. */
 enum rec_err	 record_insert(struct kiln_req *, const struct entity *,
-		    struct record *);
+		    struct record *, struct ferrs *);
 /* Update where version still is expected; bumps rec->version. */
 enum rec_err	 record_update(struct kiln_req *, const struct entity *,
-		    struct record *, long long expected);
+		    struct record *, long long expected, struct ferrs *);
 enum rec_err	 record_delete(struct kiln_req *, const struct entity *,
 		    long long id, long long expected);
 void		 ferr_add(struct ferrs *, const char *, const char *);

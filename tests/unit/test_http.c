@@ -501,7 +501,7 @@ sessions_and_csrf(void **state)
 static const char *
 user_with_token(const char *login, const char *role, const char *team)
 {
-	static char	 hdrs[8][160];
+	static char	 hdrs[16][160];
 	static int	 n;
 	char		 tok[128];
 
@@ -509,7 +509,7 @@ user_with_token(const char *login, const char *role, const char *team)
 	    "correct horse battery"), 0);
 	assert_int_equal(user_token_new(app.db, login, "t", tok, sizeof(tok)),
 	    0);
-	assert_true(n < 8);
+	assert_true(n < 16);
 	snprintf(hdrs[n], sizeof(hdrs[n]), "Bearer %s", tok);
 	return hdrs[n++];
 }
@@ -929,6 +929,45 @@ paths_and_ids(void **state)
 	assert_true(second > first);
 }
 
+static void
+products(void **state)
+{
+	const char	*office, *env[] = { NULL, NULL, "HTTP_ACCEPT",
+	    "application/xml", NULL };
+
+	(void)state;
+	office = user_with_token("back.office", "office", "");
+	env[0] = "HTTP_AUTHORIZATION";
+	env[1] = office;
+	/* The back office keeps the catalogue... */
+	assert_int_equal(req("POST", "/products", NULL, "application/xml",
+	    "<product><sku>HV-2100</sku><name>液压换向阀 4WE6</name>"
+	    "<category>Hydraulic valves</category><unit_price>1280.00"
+	    "</unit_price><lead_time_days>21</lead_time_days></product>",
+	    env), 201);
+	assert_true(has("<unit_price currency=\"CNY\">1280.00</unit_price>"));
+	assert_true(has("<active>true</active>"));
+	/* ...a SKU is unique, said at the field... */
+	assert_int_equal(req("POST", "/products", NULL, "application/xml",
+	    "<product><sku>HV-2100</sku><name>Copy</name></product>", env),
+	    422);
+	assert_true(has("<field name=\"sku\">"));
+	assert_int_equal(req("POST", "/products", NULL, "application/xml",
+	    "<product><sku>BR-6204</sku><name>Deep groove ball bearing 6204"
+	    "</name><lead_time_days>3651</lead_time_days></product>", env),
+	    422);
+	assert_true(has("<field name=\"lead_time_days\">"));
+	/* ...and every role reads it, sales without changing it. */
+	assert_int_equal(api("GET", "/products.xml", "q=4WE6", NULL), 200);
+	assert_true(has("<sku>HV-2100</sku>"));
+	assert_int_equal(api("POST", "/products", NULL,
+	    "<product><sku>X-1</sku><name>Sales Product</name></product>"),
+	    403);
+	assert_int_equal(api("GET", "/products.xml", "category=Hydraulic+valves"
+	    "&sort=-unit_price", NULL), 200);
+	assert_true(has("HV-2100"));
+}
+
 int
 main(void)
 {
@@ -949,6 +988,7 @@ main(void)
 		cmocka_unit_test(rule_changes_audited),
 		cmocka_unit_test(single_sign_on),
 		cmocka_unit_test(paths_and_ids),
+		cmocka_unit_test(products),
 	};
 
 	xmlInitParser();
