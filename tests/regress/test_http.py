@@ -326,6 +326,7 @@ def xml_problems(resp):
                    resp.header("Content-Type"))
     schema = {"customer": "customer.rng", "customers": "customers.rng",
               "contact": "contact.rng", "contacts": "contacts.rng",
+              "product": "product.rng", "products": "products.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1227,6 +1228,16 @@ def t_contacts(o):
         expect_error(k, 404, "not_found")
     else:
         expect(k, 200)
+
+
+@test("products: sales read the catalogue, cannot change it; schema", "xml")
+def t_products(o):
+    r = expect(o.api.get("/products.xml"), 200)
+    check(r.xml().tag == "products", "%s: root <%s>" % (r.req(), r.xml().tag))
+    r = o.api.post("/products", "<product><sku>%s</sku><name>Sales-made"
+                   "</name></product>" % uniq("SKU"), ctype=XML_CT,
+                   accept=XML_CT)
+    expect_error(r, 403, "forbidden")
 
 
 # -- HTML session
