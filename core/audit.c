@@ -63,9 +63,11 @@ static long long
 insert_req(struct kiln_req *r, const char *action, const char *entity,
     long long record, const char *detail)
 {
+	/* A request without a transport is a command's (demo-data). */
 	return insert(r->app->db, r->user ? r->user->id : 0,
-	    r->user ? r->user->login : "", req_env(r, "REMOTE_ADDR"), action,
-	    entity, record, detail);
+	    r->user ? r->user->login : r->io == NULL ? "cli" : "",
+	    r->io ? req_env(r, "REMOTE_ADDR") : "", action, entity, record,
+	    detail);
 }
 
 static int
@@ -399,6 +401,12 @@ audit_history(struct kiln_req *r, const struct entity *e, long long id)
 	html_rows(r, st, &last, &n);
 	out_close(r);
 	out_close(r);
+	if (n == 0) {
+		out_open(r, "p");
+		out_attr(r, "class", "empty");
+		out_text(r, _("No changes recorded."));
+		out_close(r);
+	}
 	out_close(r);
 	db_done(st);
 }

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "audit.h"
 #include "cli.h"
 #include "db.h"
 #include "entity.h"
@@ -246,8 +247,10 @@ save(struct kiln_req *r, const struct entity *e, struct kvlist *in,
 
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, in, &fe)) == REC_OK &&
-	    (err = record_check(r, e, &rec, &fe, &msg)) == REC_OK)
-		err = record_insert(r, e, &rec, &fe);
+	    (err = record_check(r, e, &rec, &fe, &msg)) == REC_OK &&
+	    (err = record_insert(r, e, &rec, &fe)) == REC_OK &&
+	    audit_record(r, "create", e, NULL, &rec) == -1)
+		err = REC_ERROR;
 	if (err != REC_OK) {
 		fprintf(stderr, "kiln: demo %s refused: %s %s %s\n",
 		    e->d->name, msg ? msg : "",

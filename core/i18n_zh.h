@@ -78,6 +78,7 @@ static const struct msg zh_catalogue[] = {
 	{ "New user", "新用户" },
 	{ "Next page", "下一页" },
 	{ "No Content", "无内容" },
+	{ "No changes recorded.", "暂无变更记录。" },
 	{ "No such page.", "页面不存在。" },
 	{ "No such record.", "记录不存在。" },
 	{ "No such token.", "令牌不存在。" },
