@@ -24,6 +24,7 @@ struct conf {
 	const char	*listen;	/* kiln serve */
 	int		 workers;
 	int		 max_requests;	/* recycle a worker after this many */
+	int		 request_timeout; /* seconds; kill a worker stuck longer */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
 	int		 session_idle;	/* seconds */
 	int		 session_max;	/* seconds */

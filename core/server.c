@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -36,6 +37,14 @@
 static volatile sig_atomic_t	 stop;		/* finish and exit */
 static volatile sig_atomic_t	 busy;		/* inside a request */
 static volatile sig_atomic_t	 reload;	/* supervisor: SIGHUP seen */
+/*
+ * Shared with the workers: when each one's current request began
+ * (CLOCK_MONOTONIC seconds; 0 idle).  The supervisor kills a worker
+ * stuck in one request past request_timeout: the Lua hook cannot
+ * interrupt a library call such as a pathological pattern match.
+ */
+static volatile long long	*started;
+static int			 slot = -1;	/* this worker's index */
 static sigset_t			 oldmask;	/* supervisor's mask before blocking */
 
 /* FastCGI transport. */
@@ -101,25 +110,13 @@ on_term(int sig)
 	stop = 1;
 }
 
-static void
-on_hup(int sig)
+static long long
+mono_seconds(void)
 {
-	(void)sig;
-	reload = 1;
-}
+	struct timespec	 ts;
 
-/* Only there to interrupt sigsuspend. */
-static void
-on_chld(int sig)
-{
-	(void)sig;
-}
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stop = 1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
 }
 
 static void
@@ -170,8 +167,12 @@ worker(const struct conf *conf, int sock, int max_requests)
 			break;
 		}
 		busy = 1;
+		if (started != NULL && slot >= 0)
+			started[slot] = mono_seconds();
 		http_serve(&app, &io, a);
 		FCGX_Finish_r(&req);
+		if (started != NULL && slot >= 0)
+			started[slot] = 0;
 		busy = 0;
 		n++;
 	}
@@ -182,7 +183,7 @@ worker(const struct conf *conf, int sock, int max_requests)
 }
 
 static pid_t
-spawn(const struct conf *conf, int sock)
+spawn(const struct conf *conf, int sock, int i)
 {
 	pid_t	 pid;
 	int	 max;
@@ -191,15 +192,49 @@ spawn(const struct conf *conf, int sock)
 	max = conf->max_requests;
 	if (max > 0)
 		max += (int)randombytes_uniform((uint32_t)max / 10 + 1);
+	if (started != NULL)
+		started[i] = 0;
 	if ((pid = fork()) == -1) {
 		log_err("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		slot = i;
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		_exit(worker(conf, sock, max));
 	}
 	return pid;
+}
+
+/* Kill workers whose one request has run past the limit. */
+static void
+watchdog(const struct conf *conf, pid_t *pids, int n)
+{
+	long long	 now = mono_seconds(), t;
+	int		 i;
+
+	if (started == NULL || conf->request_timeout <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		t = started[i];
+		if (pids[i] <= 0 || t == 0 || now - t <= conf->request_timeout)
+			continue;
+		log_err("worker %ld has spent %lld s on one request"
+		    " (request_timeout %d): killing it", (long)pids[i], now - t,
+		    conf->request_timeout);
+		kill(pids[i], SIGKILL);
+		started[i] = 0;
+	}
+}
+
+/* Act on a signal taken with sigtimedwait. */
+static void
+took(int sig)
+{
+	if (sig == SIGTERM || sig == SIGINT)
+		stop = 1;
+	else if (sig == SIGHUP)
+		reload = 1;
 }
 
 static void
@@ -232,8 +267,9 @@ server_serve(const struct conf *conf)
 		return 1;
 	}
 	/*
-	 * Signals stay blocked except inside sigsuspend, so none can slip
-	 * in between a check and the wait.
+	 * Signals stay blocked and are taken with sigtimedwait, so none
+	 * can slip in between a check and the wait, and the watchdog
+	 * looks at the workers every second.
 	 */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -241,13 +277,15 @@ server_serve(const struct conf *conf)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &oldmask);
-	catch(SIGTERM, on_stop, 0);
-	catch(SIGINT, on_stop, 0);
-	catch(SIGHUP, on_hup, 0);
-	catch(SIGCHLD, on_chld, 0);
 	signal(SIGPIPE, SIG_IGN);
+	started = mmap(NULL, WORKERS_MAX * sizeof(*started),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (started == MAP_FAILED) {
+		log_warn("no shared memory: the request watchdog is off");
+		started = NULL;
+	}
 	for (i = 0; i < n; i++)
-		pids[i] = spawn(conf, sock);
+		pids[i] = spawn(conf, sock, i);
 	log_info("serving on %s with %d workers", conf->listen, n);
 	while (!stop) {
 		if (reload) {
@@ -264,11 +302,13 @@ server_serve(const struct conf *conf)
 					log_warn("worker %ld killed by signal"
 					    " %d; restarting", (long)pid,
 					    WTERMSIG(status));
-				pids[i] = stop ? 0 : spawn(conf, sock);
+				pids[i] = stop ? 0 : spawn(conf, sock, i);
 			}
 		}
 		if (!stop && !reload)
-			sigsuspend(&oldmask);
+			took(sigtimedwait(&block, NULL,
+			    &(struct timespec){ 1, 0 }));
+		watchdog(conf, pids, n);
 	}
 	log_info("stopping: letting workers finish their requests");
 	signal_all(pids, n, SIGTERM);
