@@ -84,7 +84,6 @@ user_row(struct kiln_req *r, sqlite3_stmt *st)
 	out_attr(r, "type", "password");
 	out_attr(r, "autocomplete", "new-password");
 	out_attr(r, "aria-label", _("New password"));
-	out_attr(r, "minlength", "8");
 	out_void(r);
 	page_button(r, _("Reset password"), NULL);
 	out_close(r);

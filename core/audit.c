@@ -299,7 +299,7 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 	const char		*field;
 
 	*n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	do {	/* the caller stepped onto the first row */
 		id = sqlite3_column_int64(st, 0);
 		if (id != prev) {
 			if (prev != 0) {
@@ -352,7 +352,7 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 		    (const char *)sqlite3_column_text(st, 10)));
 		out_close(r);
 		out_close(r);
-	}
+	} while (sqlite3_step(st) == SQLITE_ROW);
 	if (prev != 0) {
 		out_close(r);
 		out_close(r);
@@ -375,12 +375,38 @@ table_head(struct kiln_req *r)
 	page_thead(r, audit_cols, sizeof(audit_cols) / sizeof(audit_cols[0]));
 }
 
+/*
+ * The rows of st as a table, or a line saying there are none (an
+ * empty table is no use to anyone).  *last: see html_rows.
+ */
+static void
+audit_table(struct kiln_req *r, sqlite3_stmt *st, const char *none,
+    long long *last)
+{
+	int	 n;
+
+	*last = 0;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		out_open(r, "p");
+		out_attr(r, "class", "empty");
+		out_text(r, none);
+		out_close(r);
+		return;
+	}
+	out_open(r, "table");
+	out_attr(r, "class", "list audit");
+	table_head(r);
+	out_open(r, "tbody");
+	html_rows(r, st, last, &n);
+	out_close(r);
+	out_close(r);
+}
+
 void
 audit_history(struct kiln_req *r, const struct entity *e, long long id)
 {
 	sqlite3_stmt	*st;
 	long long	 last;
-	int		 n;
 
 	if ((st = db_stmt(r->app->db, "SELECT " AUDIT_COLS " FROM audit a"
 	    " LEFT JOIN audit_changes c ON c.audit_id = a.id"
@@ -394,19 +420,7 @@ audit_history(struct kiln_req *r, const struct entity *e, long long id)
 	out_open(r, "section");
 	out_attr(r, "class", "history");
 	out_elem(r, "h2", _("History"));
-	out_open(r, "table");
-	out_attr(r, "class", "list");
-	table_head(r);
-	out_open(r, "tbody");
-	html_rows(r, st, &last, &n);
-	out_close(r);
-	out_close(r);
-	if (n == 0) {
-		out_open(r, "p");
-		out_attr(r, "class", "empty");
-		out_text(r, _("No changes recorded."));
-		out_close(r);
-	}
+	audit_table(r, st, _("No changes recorded."), &last);
 	out_close(r);
 	db_done(st);
 }
@@ -455,7 +469,7 @@ audit_page(struct kiln_req *r)
 	const char	*v;
 	long long	 x, before = 0, last;
 	size_t		 i;
-	int		 nb = 0, n, idx[8];
+	int		 nb = 0, idx[8];
 
 	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
 		return page_error(r, 403, "forbidden",
@@ -504,14 +518,8 @@ audit_page(struct kiln_req *r)
 	}
 	out_elem(r, "h1", _("Audit trail"));
 	filter_form(r);
-	out_open(r, "table");
-	out_attr(r, "class", "list audit");
-	table_head(r);
-	out_open(r, "tbody");
-	html_rows(r, st, &last, &n);
+	audit_table(r, st, _("Nothing found."), &last);
 	db_done(st);
-	out_close(r);
-	out_close(r);
 	if (last > 0) {
 		abuf_init(&next, r->arena);
 		abuf_add(&next, req_url(r, "/audit?"));
