@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acl.h"
 #include "app.h"
 #include "db.h"
 #include "arena.h"
@@ -142,13 +143,18 @@ select_options(struct kiln_req *r, const struct kiln_field *f,
 	}
 }
 
-/* Users are few: a reference to one is picked from a list. */
+/*
+ * Users are few: a reference to one is picked from a list.  For the
+ * owner field the list holds only the owners one may give a record to
+ * (oneself; one's team; anyone), and the record's present owner.
+ */
 static void
 user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
-    const char *val)
+    const char *val, enum acl_scope scope)
 {
 	sqlite3_stmt	*st;
 	const char	*uid;
+	long long	 cur = 0;
 
 	out_open(r, "select");
 	out_attr(r, "id", id);
@@ -158,7 +164,18 @@ user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
 	out_text(r, "\u2014");
 	out_close(r);
 	st = db_stmt(r->app->db, "SELECT id, login, name FROM users"
-	    " WHERE active = 1 ORDER BY login LIMIT 1000");
+	    " WHERE active = 1 AND (?1 OR id = ?2 OR id = ?3 OR"
+	    " (?5 AND team = ?4 AND team <> '')) ORDER BY login LIMIT 1000");
+	if (st != NULL) {
+		if (val != NULL)
+			(void)value_int_parse(val, &cur);
+		sqlite3_bind_int(st, 1, scope == ACL_ALL);
+		sqlite3_bind_int(st, 5, scope == ACL_TEAM);
+		sqlite3_bind_int64(st, 2, r->user ? r->user->id : 0);
+		sqlite3_bind_int64(st, 3, cur);
+		sqlite3_bind_text(st, 4, r->user && r->user->team ?
+		    r->user->team : "", -1, SQLITE_STATIC);
+	}
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 		uid = (const char *)sqlite3_column_text(st, 0);
 		out_open(r, "option");
@@ -174,11 +191,12 @@ user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
 }
 
 static void
-widget(struct kiln_req *r, const struct kiln_field *f, const char *id,
-    const char *val)
+widget(struct kiln_req *r, const struct entity *e,
+    const struct kiln_field *f, const char *id, const char *val)
 {
 	if (f->type == KILN_REF && strcmp(f->ref, "user") == 0) {
-		user_select(r, f, id, val);
+		user_select(r, f, id, val, (f->flags & KILN_F_OWNER) ?
+		    acl_write(r, e) : ACL_ALL);
 		return;
 	}
 	if (f->type == KILN_ENUM || f->type == KILN_BOOL) {
@@ -255,7 +273,7 @@ view_form_fields(struct kiln_req *r, const struct entity *e,
 		if (f->flags & KILN_F_REQUIRED)
 			out_text(r, " *");
 		out_close(r);
-		widget(r, f, id, val);
+		widget(r, e, f, id, val);
 		if (f->type == KILN_REF && rec->label[i] != NULL &&
 		    strcmp(f->ref, "user") != 0) {
 			out_open(r, "span");

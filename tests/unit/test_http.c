@@ -581,6 +581,17 @@ record_access(void **state)
 	assert_int_equal(as(zhang, "POST", "/customers", NULL,
 	    "<customer><name>Finance Co</name></customer>"), 403);
 	assert_int_equal(as(zhang, "DELETE", path, NULL, NULL), 403);
+	/* A salesperson's owner list holds only themselves. */
+	assert_int_equal(req("GET", "/customers/new", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", zhou, NULL }), 200);
+	assert_true(has("(zhou.tao)</option>"));
+	assert_false(has("(li.wei)</option>"));
+	/* A manager's, their team. */
+	assert_int_equal(req("GET", "/customers/new", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", wang, NULL }), 200);
+	assert_true(has("(zhou.tao)</option>"));
+	assert_true(has("(li.wei)</option>"));
+	assert_false(has("(john.smith)</option>"));
 	/* Nothing of the above changed the record. */
 	assert_int_equal(as(wang, "GET", path, NULL, NULL), 200);
 	assert_true(has("version=\"2\""));
