@@ -228,6 +228,7 @@ static const struct msg zh_catalogue[] = {
 	{ "unknown error", "未知错误" },
 	{ "update", "修改" },
 	{ "updated", "更新于" },
+	{ "updated_since must be a date or a UTC time like 2026-12-31T09:30:00Z", "updated_since 须为日期或 UTC 时间，如 2026-12-31T09:30:00Z" },
 	{ "version must be a positive number", "版本号必须是正数" },
 	{ "yes", "是" },
 };

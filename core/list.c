@@ -284,6 +284,19 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		}
 		abuf_addf(&qy->sql, " AND t.\"%s\" = ?%d", f->name, n);
 	}
+	/* What changed since an ERP's last poll (an ISO 8601 UTC time). */
+	if ((v = req_query(r, "updated_since")) != NULL && *v != '\0') {
+		if (!value_datetime_ok(v) && !value_date_ok(v)) {
+			*msg = _("updated_since must be a date or a UTC time like"
+			    " 2026-12-31T09:30:00Z");
+			return -1;
+		}
+		if ((n = bind_add(qy, 0, 0, v)) < 0) {
+			*msg = _("too many filters");
+			return -1;
+		}
+		abuf_addf(&qy->sql, " AND t.updated_at >= ?%d", n);
+	}
 	if ((qy->q = req_query(r, "q")) != NULL && *qy->q != '\0') {
 		if (value_utf8_len(qy->q) > 200) {
 			*msg = _("search text too long");

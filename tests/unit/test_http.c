@@ -387,6 +387,15 @@ lists(void **state)
 	    "sort=name%3BDROP+TABLE+customers", NULL), 400);
 	assert_int_equal(api("GET", "/customers.xml", "sort=notes", NULL), 400);
 	assert_int_equal(api("GET", "/customers.xml", "limit=501", NULL), 400);
+	/* updated_since: what changed since a poll; a bad time is 400. */
+	assert_int_equal(api("GET", "/customers.xml",
+	    "updated_since=2000-01-01T00:00:00Z&limit=500", NULL), 200);
+	assert_true(has("Baltic Drives"));
+	assert_int_equal(api("GET", "/customers.xml",
+	    "updated_since=2999-01-01", NULL), 200);
+	assert_false(has("<customer "));
+	assert_int_equal(api("GET", "/customers.xml",
+	    "updated_since=yesterday", NULL), 400);
 	assert_int_equal(api("GET", "/customers.xml", "limit=0", NULL), 400);
 	assert_int_equal(api("GET", "/customers.xml", "after=%21%21", NULL),
 	    400);
