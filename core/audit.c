@@ -27,6 +27,8 @@
 #include "view.h"
 
 #define AUDIT_PAGE	100
+#define CHANGES_DEFAULT	100
+#define CHANGES_MAX	1000
 
 /* One row of audit; returns its id, or -1. */
 static long long
@@ -539,4 +541,121 @@ audit_page(struct kiln_req *r)
 		out_close(r);
 	}
 	return page_end(r);
+}
+
+struct change {
+	long long	 seq;
+	long long	 id;
+	const char	*at;
+	const char	*by;
+	const char	*action;
+	const struct entity *e;
+};
+
+/* One <change> with the names of the fields it touched. */
+static void
+change_xml(struct kiln_req *r, const struct change *c)
+{
+	sqlite3_stmt	*fs;
+
+	out_open(r, "change");
+	out_attrf(r, "seq", "%lld", c->seq);
+	out_attr(r, "at", c->at);
+	out_attr(r, "action", c->action);
+	out_attr(r, "entity", c->e->d->name);
+	out_attrf(r, "id", "%lld", c->id);
+	out_attr(r, "href", view_record_url(r, c->e, c->id));
+	out_attr(r, "by", c->by);
+	if ((fs = db_stmt(r->app->db, "SELECT field FROM audit_changes"
+	    " WHERE audit_id = ?1 ORDER BY rowid")) != NULL) {
+		sqlite3_bind_int64(fs, 1, c->seq);
+		while (sqlite3_step(fs) == SQLITE_ROW) {
+			out_open(r, "field");
+			out_attr(r, "name",
+			    (const char *)sqlite3_column_text(fs, 0));
+			out_void(r);
+		}
+		db_done(fs);
+	}
+	out_close(r);
+}
+
+int
+audit_changes(struct kiln_req *r)
+{
+	struct abuf	 sql;
+	sqlite3_stmt	*st;
+	struct change	*v;
+	const char	*p;
+	long long	 since = 0, limit = CHANGES_DEFAULT, last;
+	size_t		 i;
+	long long	 n = 0;
+	int		 any = 0, more = 0;
+
+	r->fmt = FMT_XML;	/* a feed for programs */
+	if (r->method != M_GET && r->method != M_HEAD)
+		return page_error(r, 405, "bad_request",
+		    _("That method is not allowed here."), NULL);
+	if (((p = req_query(r, "since")) != NULL && *p != '\0' &&
+	    (value_int_parse(p, &since) != 0 || since < 0)) ||
+	    ((p = req_query(r, "limit")) != NULL && *p != '\0' &&
+	    (value_int_parse(p, &limit) != 0 || limit < 1 ||
+	    limit > CHANGES_MAX)))
+		return page_error(r, 400, "bad_request", _("since must be a"
+		    " sequence number, limit from 1 to 1000"), NULL);
+	/*
+	 * Only entities the user reads in full: a feed that skipped some
+	 * records of a kind would look complete and not be.
+	 */
+	abuf_init(&sql, r->arena);
+	abuf_add(&sql, "SELECT id, at, login, action, record_id, entity"
+	    " FROM audit WHERE id > ?1 AND action IN ('create', 'update',"
+	    " 'delete', 'status') AND entity IN (''");
+	for (i = 0; i < r->app->nentities; i++) {
+		if (acl_read(r, &r->app->entities[i]) != ACL_ALL)
+			continue;
+		/* A checked identifier from the entity table, not data. */
+		abuf_addf(&sql, ", '%s'", r->app->entities[i].d->name);
+		any = 1;
+	}
+	abuf_addf(&sql, ") ORDER BY id LIMIT %lld", limit + 1);
+	if (!any)
+		return page_error(r, 403, "forbidden", _("The changes feed is"
+		    " for users who read every record of a kind."), NULL);
+	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL ||
+	    (v = arena_calloc(r->arena, (size_t)limit, sizeof(*v))) == NULL)
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	sqlite3_bind_int64(st, 1, since);
+	last = since;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			more = 1;	/* one row past the page */
+			break;
+		}
+		v[n].seq = sqlite3_column_int64(st, 0);
+		v[n].at = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 1));
+		v[n].by = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 2));
+		v[n].action = arena_strdup(r->arena,
+		    (const char *)sqlite3_column_text(st, 3));
+		v[n].id = sqlite3_column_int64(st, 4);
+		v[n].e = entity_by_name(r->app,
+		    (const char *)sqlite3_column_text(st, 5));
+		last = v[n].seq;
+		n++;
+	}
+	db_done(st);
+	if (out_xml_begin(r, 200, "changes") == -1)
+		return -1;
+	/* Poll again with since=last: no event is missed or seen twice. */
+	out_attrf(r, "last", "%lld", last);
+	if (more)
+		out_attr(r, "next", req_url(r, "/changes.xml?since=%lld"
+		    "&limit=%lld", last, limit));
+	for (i = 0; i < (size_t)n; i++)
+		if (v[i].e != NULL)
+			change_xml(r, &v[i]);
+	return out_finish(r);
 }

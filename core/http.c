@@ -165,6 +165,10 @@ route(struct kiln_req *r)
 		audit_page(r);
 		return;
 	}
+	if (strcmp(r->path, "/changes") == 0) {
+		audit_changes(r);
+		return;
+	}
 	if (tokens_route(r) == 0 || admin_route(r) == 0)
 		return;
 	if (plugin_route(r) == 0)

@@ -137,6 +137,7 @@ static const struct msg zh_catalogue[] = {
 	    "业务规则未加载，请查看日志。" },
 	{ "The change conflicts with other records.",
 	    "此修改与其他记录冲突。" },
+	{ "The changes feed is for users who read every record of a kind.", "变更流仅供可读取某类全部记录的用户使用。" },
 	{ "The database is busy; try again.", "数据库繁忙，请重试。" },
 	{ "The form was stale or came from another site; reload the page and "
 	    "try again.",
@@ -219,6 +220,7 @@ static const struct msg zh_catalogue[] = {
 	{ "revoked", "已吊销" },
 	{ "rules", "规则变更" },
 	{ "search text too long", "搜索内容过长" },
+	{ "since must be a sequence number, limit from 1 to 1000", "since 须为序号，limit 为 1 至 1000" },
 	{ "text must be valid UTF-8 without control characters",
 	    "文本必须是有效的 UTF-8，且不含控制字符" },
 	{ "the XML body is not well-formed", "XML 正文格式不正确" },

@@ -327,6 +327,7 @@ def xml_problems(resp):
     schema = {"customer": "customer.rng", "customers": "customers.rng",
               "contact": "contact.rng", "contacts": "contacts.rng",
               "product": "product.rng", "products": "products.rng",
+              "changes": "changes.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1238,6 +1239,17 @@ def t_products(o):
                    "</name></product>" % uniq("SKU"), ctype=XML_CT,
                    accept=XML_CT)
     expect_error(r, 403, "forbidden")
+
+
+@test("changes feed: valid, and polling from last gives nothing twice", "xml")
+def t_changes(o):
+    r = expect(o.api.get("/changes.xml"), 200)
+    root = r.xml()
+    check(root.tag == "changes" and root.get("last") is not None,
+          "%s: root <%s> last=%r" % (r.req(), root.tag, root.get("last")))
+    r = expect(o.api.get("/changes.xml?since=%s" % root.get("last")), 200)
+    check(len(r.xml()) == 0 or r.xml().get("next"),
+          "%s: events seen again after last" % r.req())
 
 
 # -- HTML session

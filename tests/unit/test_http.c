@@ -988,6 +988,73 @@ products(void **state)
 	assert_true(has("HV-2100"));
 }
 
+/* The value of attribute name in the response, copied into buf. */
+static const char *
+attr(const char *name, char *buf, size_t sz)
+{
+	char		 key[64];
+	const char	*p;
+
+	snprintf(key, sizeof(key), " %s=\"", name);
+	if ((p = strstr(resp, key)) == NULL)
+		return NULL;
+	p += strlen(key);
+	snprintf(buf, sz, "%.*s", (int)strcspn(p, "\""), p);
+	return buf;
+}
+
+static void
+changes_feed(void **state)
+{
+	const char	*root, *env[] = { "HTTP_AUTHORIZATION", NULL, NULL };
+	char		 last[32], q[96], loc[128], path[128], xml[160];
+	int		 i;
+
+	(void)state;
+	root = user_with_token("erp.sync", "admin", "");
+	env[1] = root;
+	assert_int_equal(req("GET", "/changes.xml", NULL, NULL, NULL, env),
+	    200);
+	assert_true(has("<changes last=\""));
+	assert_true(has("action=\"create\" entity=\"customer\""));
+	/* Page through everything; remember where it ended. */
+	snprintf(q, sizeof(q), "limit=1000");
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(req("GET", "/changes.xml", q, NULL, NULL, env),
+		    200);
+		assert_non_null(attr("last", last, sizeof(last)));
+		if (strstr(resp, " next=\"") == NULL)
+			break;
+		snprintf(q, sizeof(q), "since=%s&limit=1000", last);
+	}
+	/* Polling again from there: nothing new, the same cursor. */
+	snprintf(q, sizeof(q), "since=%s", last);
+	assert_int_equal(req("GET", "/changes.xml", q, NULL, NULL, env), 200);
+	assert_false(has("<change "));
+	/* Two changes happen; the next poll sees each exactly once. */
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Feed Test Ltd</name></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	snprintf(xml, sizeof(xml), "<customer version=\"1\"><city>Xiamen"
+	    "</city></customer>");
+	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_int_equal(req("GET", "/changes.xml", q, NULL, NULL, env), 200);
+	assert_true(has("action=\"create\" entity=\"customer\""));
+	assert_true(has("action=\"update\" entity=\"customer\""));
+	assert_true(has("<field name=\"city\"/>"));
+	snprintf(q, sizeof(q), "since=%s&limit=1", last);
+	assert_int_equal(req("GET", "/changes.xml", q, NULL, NULL, env), 200);
+	assert_true(has(" next=\""));
+	assert_true(has("action=\"create\""));
+	assert_false(has("action=\"update\""));
+	/* A salesperson reads no kind in full but products: only those. */
+	assert_int_equal(api("GET", "/changes.xml", NULL, NULL), 200);
+	assert_false(has("entity=\"customer\""));
+	assert_int_equal(req("GET", "/changes.xml", "since=-1", NULL, NULL,
+	    env), 400);
+}
+
 int
 main(void)
 {
@@ -1009,6 +1076,7 @@ main(void)
 		cmocka_unit_test(single_sign_on),
 		cmocka_unit_test(paths_and_ids),
 		cmocka_unit_test(products),
+		cmocka_unit_test(changes_feed),
 	};
 
 	xmlInitParser();
