@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#define KILN_ABI_VERSION	2	/* 2: kiln_entity.access */
+#define KILN_ABI_VERSION	3	/* 2: kiln_entity.access; 3: record routes, SQL */
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -116,13 +116,20 @@ struct kiln_migration {
 struct kiln_req;
 struct kiln_services;
 
-/* A plugin's own page or action, under the mount prefix. */
+/*
+ * A plugin's own page or action, under the mount prefix.  A path
+ * segment "#" stands for a record id (digits): "/orders/#/submit";
+ * the handler gets it from route_id().
+ */
 struct kiln_route {
 	const char	*method;	/* "GET", "POST" */
-	const char	*path;		/* exact path, e.g. "/reports/funnel" */
+	const char	*path;		/* e.g. "/reports/funnel" */
 	int		(*handler)(struct kiln_req *,
 			    const struct kiln_services *);
 };
+
+/* A prepared statement of the plugin's own SQL text. */
+struct kiln_stmt;
 
 enum kiln_log { KILN_LOG_ERR = 0, KILN_LOG_WARN, KILN_LOG_INFO };
 
@@ -144,6 +151,33 @@ struct kiln_services {
 	int		 (*end)(struct kiln_req *);
 	int		 (*error)(struct kiln_req *, int status,
 			    const char *code, const char *message);
+	/* ABI 3. */
+	long long	 (*route_id)(struct kiln_req *);
+	long long	 (*user_id)(struct kiln_req *);
+	const char	*(*user_login)(struct kiln_req *);
+	const char	*(*user_role)(struct kiln_req *);
+	const char	*(*user_team)(struct kiln_req *);
+	/*
+	 * SQL from the plugin's own const tables; every value bound.
+	 * step: 1 a row, 0 done, -1 error (logged).  col_text is valid
+	 * until the next step.  done resets the statement for reuse.
+	 */
+	struct kiln_stmt *(*sql)(struct kiln_req *, const char *sql);
+	void		 (*bind_int)(struct kiln_stmt *, int, long long);
+	void		 (*bind_text)(struct kiln_stmt *, int, const char *);
+	int		 (*step)(struct kiln_stmt *);
+	long long	 (*col_int)(struct kiln_stmt *, int);
+	const char	*(*col_text)(struct kiln_stmt *, int);
+	void		 (*done)(struct kiln_stmt *);
+	/* BEGIN IMMEDIATE; 0, or -1 (busy: answer 503). */
+	int		 (*begin_write)(struct kiln_req *);
+	int		 (*commit)(struct kiln_req *);
+	void		 (*rollback)(struct kiln_req *);
+	int		 (*audit)(struct kiln_req *, const char *action,
+			    const char *entity, long long id,
+			    const char *detail);
+	/* 303 to a path under the mount prefix ("/orders/42"). */
+	int		 (*redirect)(struct kiln_req *, const char *path);
 };
 
 struct kiln_plugin {

@@ -12,12 +12,15 @@
 
 #include "kiln-plugin.h"
 #include "app.h"
+#include "audit.h"
+#include "db.h"
 #include "arena.h"
 #include "log.h"
 #include "out.h"
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
+#include "value.h"
 
 #define PLUGIN_MAX	64
 
@@ -64,6 +67,121 @@ svc_error(struct kiln_req *r, int status, const char *code,
 	return page_error(r, status, code, msg, NULL);
 }
 
+static long long
+svc_route_id(struct kiln_req *r)
+{
+	return r->route_id;
+}
+
+static long long
+svc_user_id(struct kiln_req *r)
+{
+	return r->user ? r->user->id : 0;
+}
+
+static const char *
+svc_user_login(struct kiln_req *r)
+{
+	return r->user ? r->user->login : "";
+}
+
+static const char *
+svc_user_role(struct kiln_req *r)
+{
+	return r->user ? r->user->role : "";
+}
+
+static const char *
+svc_user_team(struct kiln_req *r)
+{
+	return r->user && r->user->team ? r->user->team : "";
+}
+
+/* The host's cached statement, lent as an opaque handle. */
+static struct kiln_stmt *
+svc_sql(struct kiln_req *r, const char *sql)
+{
+	return (struct kiln_stmt *)db_stmt(r->app->db, sql);
+}
+
+static void
+svc_bind_int(struct kiln_stmt *st, int i, long long v)
+{
+	sqlite3_bind_int64((sqlite3_stmt *)st, i, v);
+}
+
+static void
+svc_bind_text(struct kiln_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text((sqlite3_stmt *)st, i, v ? v : "", -1,
+	    SQLITE_TRANSIENT);
+}
+
+static int
+svc_step(struct kiln_stmt *st)
+{
+	int	 rc = sqlite3_step((sqlite3_stmt *)st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("plugin SQL: %s", sqlite3_errmsg(sqlite3_db_handle(
+	    (sqlite3_stmt *)st)));
+	return -1;
+}
+
+static long long
+svc_col_int(struct kiln_stmt *st, int i)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)st, i);
+}
+
+static const char *
+svc_col_text(struct kiln_stmt *st, int i)
+{
+	const unsigned char	*s = sqlite3_column_text((sqlite3_stmt *)st, i);
+
+	return s ? (const char *)s : "";
+}
+
+static void
+svc_done(struct kiln_stmt *st)
+{
+	db_done((sqlite3_stmt *)st);
+}
+
+static int
+svc_begin_write(struct kiln_req *r)
+{
+	return db_begin(r->app->db) == DB_OK ? 0 : -1;
+}
+
+static int
+svc_commit(struct kiln_req *r)
+{
+	return db_commit(r->app->db) == DB_OK ? 0 : -1;
+}
+
+static void
+svc_rollback(struct kiln_req *r)
+{
+	db_rollback(r->app->db);
+}
+
+static int
+svc_audit(struct kiln_req *r, const char *action, const char *entity,
+    long long id, const char *detail)
+{
+	return audit_event(r, action, entity, id, detail);
+}
+
+static int
+svc_redirect(struct kiln_req *r, const char *path)
+{
+	return out_redirect(r, req_url(r, "%s", path));
+}
+
 static const struct kiln_services services = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -76,6 +194,23 @@ static const struct kiln_services services = {
 	.close = out_close,
 	.end = out_finish,
 	.error = svc_error,
+	.route_id = svc_route_id,
+	.user_id = svc_user_id,
+	.user_login = svc_user_login,
+	.user_role = svc_user_role,
+	.user_team = svc_user_team,
+	.sql = svc_sql,
+	.bind_int = svc_bind_int,
+	.bind_text = svc_bind_text,
+	.step = svc_step,
+	.col_int = svc_col_int,
+	.col_text = svc_col_text,
+	.done = svc_done,
+	.begin_write = svc_begin_write,
+	.commit = svc_commit,
+	.rollback = svc_rollback,
+	.audit = svc_audit,
+	.redirect = svc_redirect,
 };
 
 static int
@@ -153,17 +288,34 @@ fail:
 	return -1;
 }
 
+static int	 load_dir(struct app *, const char *);
+
+/* dirs: one directory, or several separated by ':' (PATH-like). */
 int
-plugin_load_all(struct app *app, const char *dir)
+plugin_load_all(struct app *app, const char *dirs)
+{
+	char	*copy, *dir, *save = NULL;
+	int	 rc = 0;
+
+	app->plugins = arena_calloc(app->perm, PLUGIN_MAX,
+	    sizeof(*app->plugins));
+	if (app->plugins == NULL ||
+	    (copy = arena_strdup(app->perm, dirs)) == NULL)
+		return -1;
+	for (dir = strtok_r(copy, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save))
+		if (load_dir(app, dir) == -1)
+			rc = -1;
+	return rc;
+}
+
+static int
+load_dir(struct app *app, const char *dir)
 {
 	struct dirent			**ents = NULL;
 	char				 path[4096];
 	int				 n, i;
 
-	app->plugins = arena_calloc(app->perm, PLUGIN_MAX,
-	    sizeof(*app->plugins));
-	if (app->plugins == NULL)
-		return -1;
 	/* Sorted, so every worker loads the same plugins in one order. */
 	if ((n = scandir(dir, &ents, is_so, alphasort)) < 0) {
 		log_err("plugin directory %s: cannot read it", dir);
@@ -193,6 +345,36 @@ plugin_unload_all(struct app *app)
 	app->nplugins = 0;
 }
 
+/*
+ * Does path match pattern, where a "#" segment stands for a record id
+ * (digits, no leading zero)?  Sets *id when it does.
+ */
+static int
+route_match(const char *pattern, const char *path, long long *id)
+{
+	char		 num[24];
+	size_t		 n;
+
+	while (*pattern && *path) {
+		if (pattern[0] == '#' && (pattern[1] == '/' ||
+		    pattern[1] == '\0')) {
+			n = strspn(path, "0123456789");
+			if (n == 0 || n >= sizeof(num) || path[0] == '0')
+				return 0;
+			memcpy(num, path, n);
+			num[n] = '\0';
+			if (value_int_parse(num, id) != 0)
+				return 0;
+			path += n;
+			pattern++;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
 int
 plugin_route(struct kiln_req *r)
 {
@@ -208,8 +390,8 @@ plugin_route(struct kiln_req *r)
 	for (i = 0; i < r->app->nplugins; i++) {
 		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
 		    rt++) {
-			if (strcmp(rt->path, r->path) != 0 ||
-			    strcmp(rt->method, m) != 0)
+			if (strcmp(rt->method, m) != 0 ||
+			    !route_match(rt->path, r->path, &r->route_id))
 				continue;
 			if (r->method != M_GET && r->method != M_HEAD &&
 			    req_read_body(r) != 0)

@@ -8,8 +8,11 @@
 struct app;
 struct kiln_req;
 
-/* Load every *.so in dir; a bad plugin is logged and skipped. */
-int	 plugin_load_all(struct app *, const char *dir);
+/*
+ * Load every *.so in dirs (one directory, or several separated by ':');
+ * a bad plugin is logged and skipped.
+ */
+int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);

@@ -51,6 +51,7 @@ struct kiln_req {
 	struct kvlist	 body;		/* form fields or XML children */
 	int		 has_body;
 	const char	*body_root;	/* root element of an XML body */
+	long long	 route_id;	/* the "#" of a plugin route */
 	size_t		 body_read;	/* bytes of the body consumed */
 	const struct user *user;
 	const char	*csrf;		/* session's CSRF token, if a session */

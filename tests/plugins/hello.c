@@ -2,6 +2,8 @@
  * hello.c - a test-only plugin: a page of its own at /hello through
  * the services table, proving the ABI end to end.
  */
+#include <stdio.h>
+
 #include "kiln-plugin.h"
 
 static const struct kiln_services *host;
@@ -20,6 +22,52 @@ hello_page(struct kiln_req *r, const struct kiln_services *sv)
 	return sv->end(r);
 }
 
+/*
+ * GET /hello/#: the login of user #, read with the host's SQL service.
+ * A record route, SQL with a bound value, a 404 of the host's shape.
+ */
+static int
+hello_user(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	int			 rc;
+
+	if ((st = sv->sql(r, "SELECT login FROM users WHERE id = ?1")) ==
+	    NULL)
+		return sv->error(r, 500, "internal", "no statement");
+	sv->bind_int(st, 1, sv->route_id(r));
+	if ((rc = sv->step(st)) != 1) {
+		sv->done(st);
+		return sv->error(r, 404, "not_found", "No such user.");
+	}
+	sv->begin(r, 200, "hello", "Hello");
+	sv->open(r, "p");
+	sv->attr(r, "class", "hello-user");
+	sv->text(r, sv->col_text(st, 0));
+	sv->close(r);
+	sv->done(st);
+	return sv->end(r);
+}
+
+/* POST /hello/#/wave: a write in the host's transaction, audited. */
+static int
+hello_wave(struct kiln_req *r, const struct kiln_services *sv)
+{
+	char	 path[64];
+
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy", "Try again.");
+	if (sv->audit(r, "wave", "hello", sv->route_id(r),
+	    sv->user_login(r)) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", "audit failed");
+	}
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy", "Try again.");
+	snprintf(path, sizeof(path), "/hello/%lld", sv->route_id(r));
+	return sv->redirect(r, path);
+}
+
 static int
 hello_init(const struct kiln_services *sv)
 {
@@ -31,6 +79,8 @@ hello_init(const struct kiln_services *sv)
 
 static const struct kiln_route routes[] = {
 	{ "GET", "/hello", hello_page },
+	{ "GET", "/hello/#", hello_user },
+	{ "POST", "/hello/#/wave", hello_wave },
 	{ NULL, NULL, NULL }
 };
 

@@ -161,6 +161,8 @@ setup(void **state)
 	struct conf	 conf;
 	const char	*lua = getenv("KILN_LUA_DIR");
 	const char	*plugins = getenv("KILN_BUILD_PLUGINS");
+	const char	*extra = getenv("KILN_TEST_PLUGINS");
+	static char	 dirs[1024];
 
 	(void)state;
 	log_set_quiet(1);
@@ -169,7 +171,10 @@ setup(void **state)
 	snprintf(dbpath, sizeof(dbpath), "%s/kiln.db", dir);
 	conf_defaults(&conf);
 	conf.db = dbpath;
-	conf.plugins = plugins ? plugins : "plugins/.libs";
+	/* The real plugins and the test ones (hello: record routes, SQL). */
+	snprintf(dirs, sizeof(dirs), "%s:%s", plugins ? plugins :
+	    "plugins/.libs", extra ? extra : "tests/plugins/.libs");
+	conf.plugins = dirs;
 	conf.rules = lua ? lua : "lua";
 	assert_int_equal(app_open(&app, &conf, APP_CREATE | APP_RULES), 0);
 	assert_int_equal(app_migrate(&app), 0);
@@ -1055,6 +1060,29 @@ changes_feed(void **state)
 	    env), 400);
 }
 
+static void
+plugin_routes(void **state)
+{
+	(void)state;
+	assert_int_equal(req("GET", "/hello", "who=%3Cb%3E", NULL, NULL,
+	    bearer), 200);
+	assert_true(has("Hello, &lt;b&gt;"));
+	assert_int_equal(req("GET", "/hello/1", NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<p class=\"hello-user\">li.wei</p>"));
+	assert_int_equal(req("GET", "/hello/999999", NULL, NULL, NULL, bearer),
+	    404);
+	assert_int_equal(req("GET", "/hello/01", NULL, NULL, NULL, bearer),
+	    404);
+	assert_int_equal(req("GET", "/hello/1x", NULL, NULL, NULL, bearer),
+	    404);
+	assert_int_equal(req("POST", "/hello/1/wave", NULL,
+	    "application/x-www-form-urlencoded", "", bearer), 303);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'wave' AND record_id = 1 AND login = 'li.wei'"), 1);
+	/* The plugin's routes are behind the same authentication. */
+	assert_int_equal(req("GET", "/hello/1", NULL, NULL, NULL, NULL), 303);
+}
+
 int
 main(void)
 {
@@ -1077,6 +1105,7 @@ main(void)
 		cmocka_unit_test(paths_and_ids),
 		cmocka_unit_test(products),
 		cmocka_unit_test(changes_feed),
+		cmocka_unit_test(plugin_routes),
 	};
 
 	xmlInitParser();

@@ -1,6 +1,6 @@
 /*
- * dupname.c - a test-only plugin that takes the name of the hello
- * plugin: the second one loaded must be refused.
+ * twin.c - a test-only plugin that takes the name of the hello
+ * plugin: loaded after it (names sort), it must be refused.
  */
 #include "kiln-plugin.h"
 
