@@ -240,6 +240,10 @@ invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
 	int		 status;
 
 	status = rec_status(err, &code, &msg);
+	/* A conflict a trigger explained: its words are the message. */
+	if (err == REC_CONFLICT && detail == NULL && fe->n &&
+	    fe->v[0].field == NULL)
+		return page_error(r, status, code, fe->v[0].msg, NULL);
 	if (r->fmt == FMT_HTML && (err == REC_INVALID || err == REC_RULE)) {
 		struct ferrs	 all = *fe;
 
@@ -255,6 +259,11 @@ static int
 written(struct kiln_req *r, const struct entity *e,
     const struct record *rec, int created)
 {
+	struct record	 fresh;
+
+	/* The database may have filled in fields (numbers, totals). */
+	if (record_load(r, e, rec->id, &fresh) == REC_OK)
+		rec = &fresh;
 	if (r->fmt == FMT_XML) {
 		if (created)
 			out_header(r, "Location", view_record_url(r, e,
@@ -387,6 +396,7 @@ static int
 delete(struct kiln_req *r, const struct entity *e, long long id)
 {
 	struct record	 rec;
+	struct ferrs	 fe = { .n = 0 };
 	enum rec_err	 err;
 	enum db_err	 de;
 	long long	 expected = 0;
@@ -400,12 +410,13 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 	    !acl_may_write(r, e, &rec))
 		err = REC_FORBIDDEN;
 	if (err == REC_OK)
-		err = record_delete(r, e, id, expected);
+		err = record_delete(r, e, id, expected, &fe);
 	if (err == REC_OK && audit_record(r, "delete", e, &rec, NULL) == -1)
 		err = REC_ERROR;
 	if (err != REC_OK) {
 		db_rollback(r->app->db);
-		return fail(r, err, NULL);
+		return fail(r, err, fe.n && fe.v[0].field == NULL ?
+		    fe.v[0].msg : NULL);
 	}
 	if ((de = db_commit(r->app->db)) != DB_OK)
 		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);

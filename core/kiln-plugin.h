@@ -99,7 +99,11 @@ struct kiln_entity {
 	const char *const	*rules;		/* rule files run on save */
 	const struct kiln_child	*children;	/* {NULL} terminated */
 	const struct kiln_access *access;	/* {NULL} terminated, or NULL */
+	unsigned		 flags;		/* KILN_E_* */
 };
+
+/* Reached from its parent's page (order lines), not the menu. */
+#define KILN_E_NOT_IN_MENU	0x0001
 
 /*
  * Schema change number `version` of a plugin; run once, in order.  An

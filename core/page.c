@@ -80,6 +80,8 @@ nav(struct kiln_req *r)
 	out_close(r);
 	out_open(r, "ul");
 	for (i = 0; i < r->app->nentities; i++) {
+		if (r->app->entities[i].d->flags & KILN_E_NOT_IN_MENU)
+			continue;
 		out_open(r, "li");
 		page_link(r, req_url(r, "/%s", r->app->entities[i].d->plural),
 		    _(r->app->entities[i].d->label_plural));

@@ -114,8 +114,7 @@ record_defaults(struct kiln_req *r, const struct entity *e,
 		f = &e->d->fields[i];
 		if (f->def != NULL)
 			rec->val[i] = f->def;
-		else if (!entity_is_numeric(f) && f->type != KILN_DATE &&
-		    f->type != KILN_DATETIME)
+		else if (!entity_is_numeric(f))
 			rec->val[i] = "";
 		if ((f->flags & KILN_F_OWNER) && r->user != NULL) {
 			rec->val[i] = arena_printf(r->arena, "%lld",
@@ -152,7 +151,7 @@ in_options(const char *const *o, const char *s)
 /*
  * One field's input to its canonical text form.  Returns NULL and
  * sets *msg when the input is not acceptable.  Empty input becomes
- * the default, "" for texts, or NULL.
+ * the default, "" for texts and dates, or NULL for numbers.
  */
 static const char *
 parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
@@ -169,8 +168,8 @@ parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
 	if (*s == '\0') {
 		if (f->def != NULL)
 			return f->def;
-		if (entity_is_numeric(f) || f->type == KILN_DATE ||
-		    f->type == KILN_DATETIME)
+		/* Empty numbers are NULL; empty text and dates are "". */
+		if (entity_is_numeric(f))
 			return NULL;
 		return "";
 	}
@@ -446,8 +445,9 @@ bind_fields(const struct entity *e, sqlite3_stmt *st,
 }
 
 /*
- * A unique index refused the value of a field: say which, as a field
- * message.  SQLite names it "UNIQUE constraint failed: table.column".
+ * A constraint refused the write.  A unique index: say which field, as
+ * a field message (SQLite names it "UNIQUE constraint failed:
+ * table.column").  A trigger's RAISE: its message, for the record.
  */
 static enum rec_err
 duplicate(struct kiln_req *r, const struct entity *e, struct ferrs *fe)
@@ -456,6 +456,12 @@ duplicate(struct kiln_req *r, const struct entity *e, struct ferrs *fe)
 	const char	*dot;
 	int		 i;
 
+	/* A plugin's trigger said why, in words meant for people. */
+	if (sqlite3_extended_errcode(db_handle(r->app->db)) ==
+	    SQLITE_CONSTRAINT_TRIGGER) {
+		ferr_add(fe, NULL, _(arena_strdup(r->arena, msg)));
+		return REC_CONFLICT;
+	}
 	if ((sqlite3_extended_errcode(db_handle(r->app->db)) !=
 	    SQLITE_CONSTRAINT_UNIQUE) || (dot = strrchr(msg, '.')) == NULL ||
 	    (i = entity_field(e, dot + 1)) < 0)
@@ -550,7 +556,7 @@ record_update(struct kiln_req *r, const struct entity *e,
 
 enum rec_err
 record_delete(struct kiln_req *r, const struct entity *e, long long id,
-    long long expected)
+    long long expected, struct ferrs *fe)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -573,7 +579,7 @@ record_delete(struct kiln_req *r, const struct entity *e, long long id,
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	db_done(st);
-	if ((err = step_result(r, e, NULL, rc, "delete")) != REC_OK)
+	if ((err = step_result(r, e, fe, rc, "delete")) != REC_OK)
 		return err;
 	return sqlite3_changes(db_handle(r->app->db)) ? REC_OK :
 	    REC_NOTFOUND;

@@ -54,7 +54,7 @@ enum rec_err	 record_insert(struct kiln_req *, const struct entity *,
 enum rec_err	 record_update(struct kiln_req *, const struct entity *,
 		    struct record *, long long expected, struct ferrs *);
 enum rec_err	 record_delete(struct kiln_req *, const struct entity *,
-		    long long id, long long expected);
+		    long long id, long long expected, struct ferrs *);
 void		 ferr_add(struct ferrs *, const char *, const char *);
 /* Run one rule hook on a record; fills verdict. */
 int		 record_rule(struct kiln_req *, const struct entity *,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1083,6 +1084,132 @@ plugin_routes(void **state)
 	assert_int_equal(req("GET", "/hello/1", NULL, NULL, NULL, NULL), 303);
 }
 
+/* POST an XML document as li.wei; the new record's id, or -1. */
+static long long
+create_xml(const char *path, const char *xml)
+{
+	char	 loc[128];
+
+	if (api("POST", path, NULL, xml) != 201 ||
+	    header("Location", loc, sizeof(loc)) == NULL)
+		return -1;
+	return atoll(strrchr(loc, '/') + 1);
+}
+
+static void
+orders(void **state)
+{
+	const char	*office, *zhou;
+	char		 xml[512], path[64], num[3][32], year[8], want[64];
+	long long	 cust, prod, o[3], expect_total = 0, line;
+	time_t		 t = time(NULL);
+	int		 i;
+
+	(void)state;
+	strftime(year, sizeof(year), "%Y", gmtime(&t));
+	office = user_with_token("order.desk", "office", "");
+	zhou = NULL;
+	/* A customer of li.wei's with net60 terms, and a product. */
+	cust = create_xml("/customers", "<customer><name>Order Test GmbH"
+	    "</name><segment>channel_partner</segment><payment_terms>net60"
+	    "</payment_terms><credit_limit>100000.00</credit_limit>"
+	    "<email>buy@example.com</email></customer>");
+	assert_true(cust > 0);
+	assert_int_equal(req("POST", "/products", NULL, "application/xml",
+	    "<product><sku>OT-1</sku><name>Order test part</name>"
+	    "<unit_price>12.34</unit_price></product>",
+	    (const char *[]){ "HTTP_AUTHORIZATION", office, "HTTP_ACCEPT",
+	    "application/xml", NULL }), 201);
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	/* Numbers: SO-YEAR-NNNNNN, consecutive, terms from the customer. */
+	for (i = 0; i < 3; i++) {
+		snprintf(xml, sizeof(xml), "<order><customer>%lld</customer>"
+		    "<requested_date>2026-12-20</requested_date></order>", cust);
+		assert_true((o[i] = create_xml("/orders", xml)) > 0);
+		assert_true(has("<payment_terms>net60</payment_terms>"));
+		assert_true(has("<status>draft</status>"));
+		snprintf(num[i], sizeof(num[i]), "%.*s", 14,
+		    strstr(resp, "<number>") + 8);
+	}
+	snprintf(want, sizeof(want), "SO-%s-", year);
+	assert_int_equal(strncmp(num[0], want, 8), 0);
+	assert_int_equal(atoi(num[1] + 8), atoi(num[0] + 8) + 1);
+	assert_int_equal(atoi(num[2] + 8), atoi(num[1] + 8) + 1);
+	/* A refused order takes no number. */
+	assert_int_equal(api("POST", "/orders", NULL,
+	    "<order><customer>999999</customer></order>"), 422);
+	snprintf(xml, sizeof(xml), "<order><customer>%lld</customer></order>",
+	    cust);
+	assert_true(create_xml("/orders", xml) > 0);
+	assert_int_equal(atoi(strstr(resp, "<number>") + 8 + 8),
+	    atoi(num[2] + 8) + 1);
+	/* Lines: the product's price by default, discounts, exact sums. */
+	for (i = 0; i < 300; i++) {
+		int	 q = 1 + i % 7, d = i % 13;
+		long long p = 1234 + i % 5;	/* minor units */
+
+		if (i % 5) {
+			/* an explicit price */
+			snprintf(xml, sizeof(xml), "<order_line><order>%lld"
+			    "</order><product>%lld</product><quantity>%d"
+			    "</quantity><unit_price>%lld.%02lld</unit_price>"
+			    "<discount_pct>%d</discount_pct></order_line>",
+			    o[0], prod, q, p / 100, p % 100, d);
+		} else {
+			p = 1234;	/* the product's */
+			snprintf(xml, sizeof(xml), "<order_line><order>%lld"
+			    "</order><product>%lld</product><quantity>%d"
+			    "</quantity><discount_pct>%d</discount_pct>"
+			    "</order_line>", o[0], prod, q, d);
+		}
+		assert_true(create_xml("/order_lines", xml) > 0);
+		expect_total += ((long long)q * p * (100 - d) + 50) / 100;
+	}
+	snprintf(path, sizeof(path), "/orders/%lld.xml", o[0]);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	snprintf(want, sizeof(want), "<total currency=\"CNY\">%lld.%02lld"
+	    "</total>", expect_total / 100, expect_total % 100);
+	assert_true(has(want));
+	assert_int_equal(scalar("SELECT sum(line_total) FROM order_lines"),
+	    expect_total);
+	/* Only drafts change: lines, terms, deletion. */
+	snprintf(xml, sizeof(xml), "UPDATE orders SET status = 'approved'"
+	    " WHERE id = %lld", o[1]);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), xml, NULL, NULL,
+	    NULL), SQLITE_OK);
+	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
+	    "%lld</product></order_line>", o[1], prod);
+	assert_int_equal(api("POST", "/order_lines", NULL, xml), 409);
+	assert_true(has("only a draft order can be changed"));
+	snprintf(path, sizeof(path), "/orders/%lld", o[1]);
+	assert_int_equal(api("PATCH", path, NULL, "<order version=\"1\">"
+	    "<requested_date>2027-01-01</requested_date></order>"), 409);
+	assert_int_equal(api("DELETE", path, NULL, NULL), 409);
+	assert_true(has("cancel it instead"));
+	/* Another salesperson neither sees it nor adds to it. */
+	zhou = user_with_token("zhou.order", "sales", "east");
+	assert_int_equal(as(zhou, "GET", path, NULL, NULL), 404);
+	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
+	    "%lld</product></order_line>", o[0], prod);
+	assert_int_equal(as(zhou, "POST", "/order_lines", NULL, xml), 422);
+	/* A line's change moves its order's version. */
+	snprintf(path, sizeof(path), "/orders/%lld.xml", o[2]);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("version=\"1\""));
+	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
+	    "%lld</product></order_line>", o[2], prod);
+	assert_true((line = create_xml("/order_lines", xml)) > 0);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("version=\"2\""));
+	assert_true(has("<total currency=\"CNY\">12.34</total>"));
+	snprintf(xml, sizeof(xml), "/order_lines/%lld", line);
+	assert_int_equal(api("PATCH", xml, NULL, "<order_line version=\"1\">"
+	    "<quantity>2</quantity></order_line>"), 200);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("version=\"3\""));
+	assert_true(has("<total currency=\"CNY\">24.68</total>"));
+}
+
 int
 main(void)
 {
@@ -1106,6 +1233,7 @@ main(void)
 		cmocka_unit_test(products),
 		cmocka_unit_test(changes_feed),
 		cmocka_unit_test(plugin_routes),
+		cmocka_unit_test(orders),
 	};
 
 	xmlInitParser();

@@ -1,0 +1,250 @@
+/*
+ * orders.c - sales orders and their lines.
+ *
+ * What a draft order is and how its money adds up is declared here and
+ * kept by the database itself, so no path around this code (an import,
+ * the ERP, a second worker) can break it:
+ *  - numbers SO-YYYY-NNNNNN come from a per-year counter bumped in the
+ *    inserting transaction: unique, and without gaps, since a rolled
+ *    back insert rolls the counter back too;
+ *  - payment terms default to the customer's, a line's unit price to
+ *    the product's, a line's owner is its order's;
+ *  - line totals and the order total are integers in minor units:
+ *    quantity x unit price x (100 - discount %) / 100, rounded half up;
+ *  - lines and the order's terms, dates and customer change only while
+ *    the order is a draft (triggers refuse it otherwise).
+ * Submitting, evaluation by the Lua rules, approval and tracking come
+ * as routes of this plugin (issue 4).
+ */
+#include "kiln-plugin.h"
+
+static const char *const terms[] = {
+	"prepaid", "net15", "net30", "net60", "net90", NULL
+};
+
+static const char *const statuses[] = {
+	"draft", "submitted", "on_hold", "approved", "rejected",
+	"in_production", "shipped", "delivered", "invoiced", "paid",
+	"cancelled", NULL
+};
+
+static const struct kiln_field order_fields[] = {
+	{ .name = "number", .type = KILN_TEXT, .label = "Number",
+	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SEARCH |
+	  KILN_F_SORT },
+	{ .name = "customer", .type = KILN_REF, .ref = "customer",
+	  .label = "Customer", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER },
+	{ .name = "payment_terms", .type = KILN_ENUM, .options = terms,
+	  .label = "Payment terms", .flags = KILN_F_FILTER },
+	{ .name = "requested_date", .type = KILN_DATE,
+	  .label = "Requested date", .flags = KILN_F_LIST | KILN_F_SORT },
+	{ .name = "promised_date", .type = KILN_DATE, .label = "Promised date",
+	  .flags = KILN_F_SORT },
+	{ .name = "status", .type = KILN_ENUM, .options = statuses,
+	  .label = "Status", .def = "draft", .flags = KILN_F_COMPUTED |
+	  KILN_F_LIST | KILN_F_FILTER | KILN_F_SORT },
+	{ .name = "total", .type = KILN_MONEY, .label = "Total", .def = "0",
+	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SORT },
+	{ .name = "invoiced_amount", .type = KILN_MONEY,
+	  .label = "Invoiced amount", .def = "0", .flags = KILN_F_COMPUTED },
+	{ .name = "paid_amount", .type = KILN_MONEY, .label = "Paid amount",
+	  .def = "0", .flags = KILN_F_COMPUTED },
+	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped",
+	  .flags = KILN_F_COMPUTED },
+	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced",
+	  .flags = KILN_F_COMPUTED },
+	{ .name = "due_date", .type = KILN_DATE, .label = "Payment due",
+	  .flags = KILN_F_COMPUTED },
+	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
+	  .flags = KILN_F_LONG },
+	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
+	  .flags = KILN_F_LIST | KILN_F_FILTER | KILN_F_OWNER },
+};
+
+static const struct kiln_child order_children[] = {
+	{ .entity = "order_line", .field = "order" },
+	{ NULL, NULL }
+};
+
+static const struct kiln_entity order = {
+	.name = "order",
+	.plural = "orders",
+	.label = "Order",
+	.label_plural = "Orders",
+	.fields = order_fields,
+	.nfields = sizeof(order_fields) / sizeof(order_fields[0]),
+	.title = "number",
+	.sort = "number",
+	.fts = NULL,
+	.rules = NULL,
+	.children = order_children,
+	.access = NULL,		/* owner-based, as customers */
+};
+
+static const struct kiln_field line_fields[] = {
+	{ .name = "order", .type = KILN_REF, .ref = "order",
+	  .label = "Order", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER },
+	{ .name = "product", .type = KILN_REF, .ref = "product",
+	  .label = "Product", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER },
+	{ .name = "quantity", .type = KILN_INT, .label = "Quantity",
+	  .min = 1, .max = 10000000, .def = "1",
+	  .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SORT },
+	/* Empty: the product's price, filled in by the database. */
+	{ .name = "unit_price", .type = KILN_MONEY, .label = "Unit price",
+	  .min = 0, .max = 100000000000LL, .flags = KILN_F_LIST },
+	{ .name = "discount_pct", .type = KILN_INT, .label = "Discount %",
+	  .min = 0, .max = 100, .def = "0", .flags = KILN_F_LIST },
+	{ .name = "line_total", .type = KILN_MONEY, .label = "Line total",
+	  .def = "0", .flags = KILN_F_COMPUTED | KILN_F_LIST },
+	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
+	  .flags = KILN_F_COMPUTED | KILN_F_OWNER },
+};
+
+static const struct kiln_child no_children[] = { { NULL, NULL } };
+
+static const struct kiln_entity line = {
+	.name = "order_line",
+	.plural = "order_lines",
+	.label = "Order line",
+	.label_plural = "Order lines",
+	.fields = line_fields,
+	.nfields = sizeof(line_fields) / sizeof(line_fields[0]),
+	.title = "product",
+	.sort = "quantity",
+	.fts = NULL,
+	.rules = NULL,
+	.children = no_children,
+	.access = NULL,
+	.flags = KILN_E_NOT_IN_MENU,
+};
+
+static const struct kiln_entity *const entities[] = { &order, &line, NULL };
+
+#define LINE_TOTAL(q, p, d) \
+	"((" q ") * (" p ") * (100 - (" d ")) + 50) / 100"
+
+/* A line's change is a change of its order: version and time move. */
+#define ORDER_CHANGED "version = version + 1," \
+	" updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static const struct kiln_migration migrations[] = {
+	{ 1,
+	"CREATE TABLE orders ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL,"
+	" number TEXT NOT NULL DEFAULT '',"
+	" customer INTEGER NOT NULL REFERENCES customers(id),"
+	" payment_terms TEXT NOT NULL DEFAULT '',"
+	" requested_date TEXT NOT NULL DEFAULT '',"
+	" promised_date TEXT NOT NULL DEFAULT '',"
+	" status TEXT NOT NULL DEFAULT 'draft',"
+	" total INTEGER NOT NULL DEFAULT 0,"
+	" invoiced_amount INTEGER NOT NULL DEFAULT 0,"
+	" paid_amount INTEGER NOT NULL DEFAULT 0,"
+	" shipped_date TEXT,"
+	" invoiced_date TEXT,"
+	" due_date TEXT,"
+	" notes TEXT NOT NULL DEFAULT '',"
+	" owner INTEGER REFERENCES users(id));"
+	"CREATE INDEX orders_number ON orders(number, id);"
+	"CREATE INDEX orders_customer ON orders(customer, status);"
+	"CREATE INDEX orders_status ON orders(status, id);"
+	"CREATE INDEX orders_total ON orders(total, id);"
+	"CREATE INDEX orders_requested ON orders(requested_date, id);"
+	"CREATE INDEX orders_promised ON orders(promised_date, id);"
+	"CREATE INDEX orders_owner ON orders(owner);"
+	"CREATE TABLE order_numbers ("
+	" year TEXT PRIMARY KEY,"
+	" last INTEGER NOT NULL);"
+	/* The number, and the customer's terms when none were given. */
+	"CREATE TRIGGER orders_ai AFTER INSERT ON orders BEGIN"
+	" INSERT INTO order_numbers (year, last)"
+	"  VALUES (strftime('%Y', 'now'), 1)"
+	"  ON CONFLICT (year) DO UPDATE SET last = last + 1;"
+	" UPDATE orders SET number = printf('SO-%s-%06d',"
+	"  strftime('%Y', 'now'), (SELECT last FROM order_numbers"
+	"  WHERE year = strftime('%Y', 'now'))),"
+	"  payment_terms = CASE WHEN new.payment_terms = ''"
+	"   THEN (SELECT payment_terms FROM customers"
+	"   WHERE id = new.customer) ELSE new.payment_terms END"
+	"  WHERE id = new.id; END;"
+	"CREATE TRIGGER orders_draft_only BEFORE UPDATE OF customer,"
+	" payment_terms, requested_date ON orders"
+	" WHEN old.status <> 'draft' BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
+	"CREATE TRIGGER orders_delete_draft BEFORE DELETE ON orders"
+	" WHEN old.status <> 'draft' BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be deleted;"
+	" cancel it instead'); END;"
+	"CREATE TABLE order_lines ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL,"
+	" \"order\" INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+	" product INTEGER NOT NULL REFERENCES products(id),"
+	" quantity INTEGER NOT NULL DEFAULT 1,"
+	" unit_price INTEGER,"
+	" discount_pct INTEGER NOT NULL DEFAULT 0,"
+	" line_total INTEGER NOT NULL DEFAULT 0,"
+	" owner INTEGER REFERENCES users(id));"
+	"CREATE INDEX order_lines_order ON order_lines(\"order\", id);"
+	"CREATE INDEX order_lines_quantity ON order_lines(quantity, id);"
+	/* Lines change only on drafts. */
+	"CREATE TRIGGER order_lines_bi BEFORE INSERT ON order_lines"
+	" WHEN (SELECT status FROM orders WHERE id = new.\"order\")"
+	" <> 'draft' BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
+	"CREATE TRIGGER order_lines_bu BEFORE UPDATE ON order_lines"
+	" WHEN (SELECT status FROM orders WHERE id = old.\"order\")"
+	" <> 'draft' BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
+	"CREATE TRIGGER order_lines_bd BEFORE DELETE ON order_lines"
+	" WHEN (SELECT status FROM orders WHERE id = old.\"order\")"
+	" NOT IN ('draft') AND (SELECT count(*) FROM orders"
+	" WHERE id = old.\"order\") > 0 BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
+	/* Price, owner and totals, kept by the database. */
+	"CREATE TRIGGER order_lines_ai AFTER INSERT ON order_lines BEGIN"
+	" UPDATE order_lines SET"
+	"  unit_price = coalesce(new.unit_price, (SELECT unit_price"
+	"   FROM products WHERE id = new.product)),"
+	"  owner = (SELECT owner FROM orders WHERE id = new.\"order\")"
+	"  WHERE id = new.id;"
+	" UPDATE order_lines SET line_total = " LINE_TOTAL("quantity",
+	"unit_price", "discount_pct") " WHERE id = new.id;"
+	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
+	"  FROM order_lines WHERE \"order\" = new.\"order\"),"
+	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
+	/* Not for the insert trigger's own filling-in of the price. */
+	"CREATE TRIGGER order_lines_au AFTER UPDATE OF quantity, unit_price,"
+	" discount_pct, product ON order_lines"
+	" WHEN old.unit_price IS NOT NULL BEGIN"
+	" UPDATE order_lines SET"
+	"  unit_price = coalesce(new.unit_price, (SELECT unit_price"
+	"   FROM products WHERE id = new.product))"
+	"  WHERE id = new.id AND new.unit_price IS NULL;"
+	" UPDATE order_lines SET line_total = " LINE_TOTAL("quantity",
+	"unit_price", "discount_pct") " WHERE id = new.id;"
+	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
+	"  FROM order_lines WHERE \"order\" = new.\"order\"),"
+	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
+	"CREATE TRIGGER order_lines_ad AFTER DELETE ON order_lines BEGIN"
+	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
+	"  FROM order_lines WHERE \"order\" = old.\"order\"),"
+	"  " ORDER_CHANGED " WHERE id = old.\"order\"; END;"
+	},
+	{ 0, NULL }
+};
+
+const struct kiln_plugin kiln_plugin = {
+	KILN_PLUGIN_HEAD("orders"),
+	.description = "Sales orders and their lines",
+	.entities = entities,
+	.migrations = migrations,
+};
