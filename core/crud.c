@@ -21,6 +21,7 @@
 #include "log.h"
 #include "out.h"
 #include "page.h"
+#include "plugin.h"
 #include "record.h"
 #include "req.h"
 #include "value.h"
@@ -142,6 +143,8 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_close(r);
 	if (list_children(r, e, id) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
+	if (e->d->page != NULL)
+		e->d->page(r, plugin_services(), id);
 	audit_history(r, e, id);
 	if (!writable)
 		return page_end(r);

@@ -86,6 +86,31 @@ struct kiln_child {
 	const char	*field;		/* its ref field pointing here */
 };
 
+/* A value handed to a rule: a field of a record or of its context. */
+enum kiln_kv_type { KILN_KV_NIL = 0, KILN_KV_STR, KILN_KV_INT, KILN_KV_BOOL };
+
+struct kiln_kv {
+	const char		*key;
+	enum kiln_kv_type	 type;
+	const char		*s;
+	long long		 i;
+};
+
+enum kiln_result {
+	KILN_PASS = 0, KILN_WARN, KILN_HOLD, KILN_REJECT,
+	KILN_RULE_ERROR		/* the rule failed; message names it */
+};
+
+struct kiln_verdict {
+	enum kiln_result	 result;
+	char			 rule[64];
+	char			 message[512];
+	char			 field[64];
+};
+
+struct kiln_req;
+struct kiln_services;
+
 struct kiln_entity {
 	const char		*name;		/* "customer": XML element */
 	const char		*plural;	/* "customers": URL, table */
@@ -100,6 +125,9 @@ struct kiln_entity {
 	const struct kiln_child	*children;	/* {NULL} terminated */
 	const struct kiln_access *access;	/* {NULL} terminated, or NULL */
 	unsigned		 flags;		/* KILN_E_* */
+	/* More on a record's page, after its fields (may be NULL). */
+	void			(*page)(struct kiln_req *,
+				    const struct kiln_services *, long long id);
 };
 
 /* Reached from its parent's page (order lines), not the menu. */
@@ -117,8 +145,6 @@ struct kiln_migration {
 	const char	*sql;
 };
 
-struct kiln_req;
-struct kiln_services;
 
 /*
  * A plugin's own page or action, under the mount prefix.  A path
@@ -182,6 +208,25 @@ struct kiln_services {
 			    const char *detail);
 	/* 303 to a path under the mount prefix ("/orders/42"). */
 	int		 (*redirect)(struct kiln_req *, const char *path);
+	/*
+	 * What the user may do with record id of an entity: -1 not
+	 * there for them (404), 0 read only (403), 1 change it.
+	 */
+	int		 (*access)(struct kiln_req *, const char *entity,
+			    long long id);
+	/* Run hook kind of rule file name (lua/NAME.lua); never fails hard. */
+	void		 (*rule)(struct kiln_req *, const char *name,
+			    const char *kind, const struct kiln_kv *rec,
+			    size_t nrec, const struct kiln_kv *ctx, size_t nctx,
+			    struct kiln_verdict *);
+	/* A form's hidden CSRF field, inside an open <form>. */
+	void		 (*csrf)(struct kiln_req *);
+	/* Root-relative URL of a path under the prefix, in the request. */
+	const char	*(*url)(struct kiln_req *, const char *path);
+	/* Is the request for XML (an API client) rather than HTML? */
+	int		 (*wants_xml)(struct kiln_req *);
+	/* A user-visible string in the request's language (gettext's _). */
+	const char	*(*tr)(const char *);
 };
 
 struct kiln_plugin {

@@ -11,10 +11,15 @@
 #include <string.h>
 
 #include "kiln-plugin.h"
+#include "acl.h"
 #include "app.h"
 #include "audit.h"
 #include "db.h"
+#include "entity.h"
+#include "record.h"
+#include "rules.h"
 #include "arena.h"
+#include "i18n.h"
 #include "log.h"
 #include "out.h"
 #include "page.h"
@@ -182,6 +187,64 @@ svc_redirect(struct kiln_req *r, const char *path)
 	return out_redirect(r, req_url(r, "%s", path));
 }
 
+static int
+svc_access(struct kiln_req *r, const char *name, long long id)
+{
+	const struct entity	*e = entity_by_name(r->app, name);
+	struct record		 rec;
+
+	if (e == NULL || record_load(r, e, id, &rec) != REC_OK)
+		return -1;
+	return acl_may_write(r, e, &rec) ? 1 : 0;
+}
+
+static void
+svc_rule(struct kiln_req *r, const char *name, const char *kind,
+    const struct kiln_kv *rec, size_t nrec, const struct kiln_kv *ctx,
+    size_t nctx, struct kiln_verdict *out)
+{
+	struct rules_kv		*a, *b;
+	struct rules_verdict	 v;
+	size_t			 i;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->rule, sizeof(out->rule), "%s", name);
+	a = arena_calloc(r->arena, nrec + 1, sizeof(*a));
+	b = arena_calloc(r->arena, nctx + 1, sizeof(*b));
+	if (a == NULL || b == NULL || r->app->rules == NULL) {
+		out->result = KILN_RULE_ERROR;
+		snprintf(out->message, sizeof(out->message),
+		    "rule %s could not run: the rules are not loaded", name);
+		return;
+	}
+	/* The ABI's kv is the sandbox's, field for field. */
+	_Static_assert((int)KILN_KV_BOOL == (int)RULES_BOOL &&
+	    (int)KILN_RULE_ERROR == (int)RULES_ERROR, "kiln_kv drifted");
+	for (i = 0; i < nrec; i++)
+		a[i] = (struct rules_kv){ rec[i].key,
+		    (enum rules_vtype)rec[i].type, rec[i].s, rec[i].i };
+	for (i = 0; i < nctx; i++)
+		b[i] = (struct rules_kv){ ctx[i].key,
+		    (enum rules_vtype)ctx[i].type, ctx[i].s, ctx[i].i };
+	rules_run(r->app->rules, name, kind, a, nrec, b, nctx, &v);
+	out->result = (enum kiln_result)v.result;
+	memcpy(out->rule, v.rule, sizeof(out->rule));
+	memcpy(out->message, v.message, sizeof(out->message));
+	memcpy(out->field, v.field, sizeof(out->field));
+}
+
+static const char *
+svc_url(struct kiln_req *r, const char *path)
+{
+	return req_url(r, "%s", path);
+}
+
+static int
+svc_wants_xml(struct kiln_req *r)
+{
+	return r->fmt == FMT_XML;
+}
+
 static const struct kiln_services services = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -211,7 +274,19 @@ static const struct kiln_services services = {
 	.rollback = svc_rollback,
 	.audit = svc_audit,
 	.redirect = svc_redirect,
+	.access = svc_access,
+	.rule = svc_rule,
+	.csrf = page_csrf,
+	.url = svc_url,
+	.wants_xml = svc_wants_xml,
+	.tr = i18n_tr,
 };
+
+const struct kiln_services *
+plugin_services(void)
+{
+	return &services;
+}
 
 static int
 name_ok(const char *s)

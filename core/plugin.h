@@ -14,6 +14,8 @@ struct kiln_req;
  */
 int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
+/* The table lent to plugins (for entity page hooks called by the core). */
+const struct kiln_services *plugin_services(void);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

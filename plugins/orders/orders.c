@@ -16,7 +16,7 @@
  * Submitting, evaluation by the Lua rules, approval and tracking come
  * as routes of this plugin (issue 4).
  */
-#include "kiln-plugin.h"
+#include "orders.h"
 
 static const char *const terms[] = {
 	"prepaid", "net15", "net30", "net60", "net90", NULL
@@ -80,6 +80,7 @@ static const struct kiln_entity order = {
 	.rules = NULL,
 	.children = order_children,
 	.access = NULL,		/* owner-based, as customers */
+	.page = orders_page,
 };
 
 static const struct kiln_field line_fields[] = {
@@ -239,7 +240,31 @@ static const struct kiln_migration migrations[] = {
 	"  FROM order_lines WHERE \"order\" = old.\"order\"),"
 	"  " ORDER_CHANGED " WHERE id = old.\"order\"; END;"
 	},
+	{ 2,
+	/* What each rule said at the last submission, and every status. */
+	"CREATE TABLE order_verdicts ("
+	" id INTEGER PRIMARY KEY,"
+	" \"order\" INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+	" rule TEXT NOT NULL,"
+	" result TEXT NOT NULL,"
+	" message TEXT NOT NULL DEFAULT '',"
+	" at TEXT NOT NULL);"
+	"CREATE INDEX order_verdicts_order ON order_verdicts(\"order\", id);"
+	"CREATE TABLE order_history ("
+	" id INTEGER PRIMARY KEY,"
+	" \"order\" INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+	" status TEXT NOT NULL,"
+	" by_login TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX order_history_order ON order_history(\"order\", id);"
+	},
 	{ 0, NULL }
+};
+
+static const struct kiln_route routes[] = {
+	{ "POST", "/orders/#/submit", orders_submit },
+	{ NULL, NULL, NULL }
 };
 
 const struct kiln_plugin kiln_plugin = {
@@ -247,4 +272,5 @@ const struct kiln_plugin kiln_plugin = {
 	.description = "Sales orders and their lines",
 	.entities = entities,
 	.migrations = migrations,
+	.routes = routes,
 };

@@ -1208,6 +1208,97 @@ orders(void **state)
 	assert_int_equal(api("GET", path, NULL, NULL), 200);
 	assert_true(has("version=\"3\""));
 	assert_true(has("<total currency=\"CNY\">24.68</total>"));
+
+	/* Submission: all five rules pass, the order is approved. */
+	snprintf(path, sizeof(path), "/orders/%lld/submit", o[0]);
+	assert_int_equal(api("POST", path, NULL, ""), 200);
+	assert_true(has("<submission order="));
+	assert_true(has("status=\"approved\""));
+	assert_true(has("<verdict rule=\"credit\" result=\"pass\""));
+	assert_true(has("<verdict rule=\"payment_terms\" result=\"pass\""));
+	assert_int_equal(api("POST", path, NULL, ""), 409);
+	snprintf(xml, sizeof(xml), "SELECT count(*) FROM order_history WHERE"
+	    " \"order\" = %lld AND status = 'approved' AND by_login ="
+	    " 'li.wei'", o[0]);
+	assert_int_equal(scalar(xml), 1);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action ="
+	    " 'status' AND entity = 'order' AND detail = 'approved'") >= 1);
+	/* The page shows the verdicts. */
+	snprintf(path, sizeof(path), "/orders/%lld", o[0]);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<section class=\"verdicts\">"));
+	/* An order without lines is not submitted. */
+	snprintf(path, sizeof(path), "/orders/%lld/submit", o[2] + 1);
+	assert_int_equal(api("POST", path, NULL, ""), 422);
+	/* Another salesperson cannot submit li.wei's order. */
+	snprintf(path, sizeof(path), "/orders/%lld/submit", o[2]);
+	assert_int_equal(as(zhou, "POST", path, NULL, ""), 404);
+}
+
+/* An order of quantity q at discount d of product prod; its id. */
+static long long
+order_with(long long cust, long long prod, long q, int d, const char *date)
+{
+	char		 xml[256];
+	long long	 o;
+
+	snprintf(xml, sizeof(xml), "<order><customer>%lld</customer>"
+	    "<requested_date>%s</requested_date></order>", cust, date);
+	if ((o = create_xml("/orders", xml)) < 0)
+		return -1;
+	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
+	    "%lld</product><quantity>%ld</quantity><discount_pct>%d"
+	    "</discount_pct></order_line>", o, prod, q, d);
+	return create_xml("/order_lines", xml) > 0 ? o : -1;
+}
+
+static int
+submit(long long o)
+{
+	char	 path[64];
+
+	snprintf(path, sizeof(path), "/orders/%lld/submit", o);
+	return api("POST", path, NULL, "");
+}
+
+static void
+order_rules(void **state)
+{
+	long long	 cust, prod, slow;
+
+	(void)state;
+	cust = scalar("SELECT id FROM customers WHERE name ="
+	    " 'Order Test GmbH'");
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "INSERT INTO"
+	    " products (created_at, updated_at, sku, name, unit_price,"
+	    " lead_time_days) VALUES ('x', 'x', 'OT-SLOW', 'Slow part', 100,"
+	    " 60)", NULL, NULL, NULL), SQLITE_OK);
+	slow = scalar("SELECT id FROM products WHERE sku = 'OT-SLOW'");
+	/* discount: above 15 % a manager approves, above 40 % never. */
+	assert_int_equal(submit(order_with(cust, prod, 1, 20, "2027-06-01")),
+	    200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("<verdict rule=\"discount\" result=\"hold\""));
+	assert_int_equal(submit(order_with(cust, prod, 1, 41, "2027-06-01")),
+	    200);
+	assert_true(has("status=\"rejected\""));
+	assert_true(has("<verdict rule=\"discount\" result=\"reject\""));
+	/* credit: exposure past the limit holds, and says by how much. */
+	assert_int_equal(submit(order_with(cust, prod, 1000000, 0,
+	    "2027-06-01")), 200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("credit limit exceeded: exposure"));
+	assert_true(has("over limit 100000.00"));
+	/* delivery: earlier than the lead time allows is a warning only. */
+	assert_int_equal(submit(order_with(cust, slow, 1, 0, "2026-01-02")),
+	    200);
+	assert_true(has("<verdict rule=\"delivery\" result=\"warn\""));
+	assert_true(has("earliest feasible date"));
+	/* The held credit order counts in the exposure of the next one. */
+	assert_int_equal(submit(order_with(cust, prod, 10, 0, "2027-06-01")),
+	    200);
+	assert_true(has("<verdict rule=\"credit\" result=\"hold\""));
 }
 
 int
@@ -1234,6 +1325,7 @@ main(void)
 		cmocka_unit_test(changes_feed),
 		cmocka_unit_test(plugin_routes),
 		cmocka_unit_test(orders),
+		cmocka_unit_test(order_rules),
 	};
 
 	xmlInitParser();

@@ -1,0 +1,32 @@
+-- credit.lua - an order may not take the customer past its credit.
+--
+-- exposure = unpaid invoiced amounts + the totals of open orders
+-- (submitted, on hold, approved, in production, shipped, delivered)
+-- + this order; the host computes it in the transaction that changes
+-- the order's status, so two orders submitted at once cannot both slip
+-- under the limit.  Money is in minor units (fen, cents).
+--
+-- order:  prepaid orders need no credit; a credit limit of 0 means no
+--         credit at all; exposure above the limit puts the order on hold.
+
+local M = {}
+
+function M.order(o, ctx)
+	if o.payment_terms == "prepaid" then
+		return "pass"
+	end
+	local limit = ctx.credit_limit or 0
+	if limit == 0 then
+		return "hold", string.format("no credit: the customer's credit "
+		    .. "limit is 0 and the order asks for %s terms",
+		    tostring(o.payment_terms))
+	end
+	if ctx.exposure > limit then
+		return "hold", string.format("credit limit exceeded: exposure "
+		    .. "%s over limit %s", kiln.money(ctx.exposure),
+		    kiln.money(limit))
+	end
+	return "pass"
+end
+
+return M

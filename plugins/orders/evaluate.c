@@ -1,0 +1,371 @@
+/*
+ * evaluate.c - POST /orders/#/submit: every order rule in lua/ judges
+ * the order, its customer and the customer's history; the verdicts are
+ * stored and decide the status (any reject: rejected; else any hold:
+ * on_hold; else approved).  All of it in one BEGIN IMMEDIATE
+ * transaction, so the exposure a rule sees is the exposure committed:
+ * two orders submitted at once cannot both slip under a credit limit.
+ * A rule that fails leaves the order a draft, with the rule's message.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "orders.h"
+
+/* User-visible text goes through the host's catalogue. */
+#define _(s)	sv->tr(s)
+
+static const char *const order_rules[] = {
+	"credit", "overdue", "discount", "delivery", "payment_terms", NULL
+};
+
+static const char *const result_names[] = {
+	"pass", "warn", "hold", "reject", "error"
+};
+
+#define NRULES	(sizeof(order_rules) / sizeof(order_rules[0]) - 1)
+
+/* What the rules are given: the order, and around it. */
+struct facts {
+	char		 status[32];
+	char		 terms[16];
+	char		 requested[16];
+	char		 segment[32];
+	char		 today[16];
+	long long	 total;
+	long long	 customer;
+	long long	 credit_limit;
+	long long	 exposure;
+	long long	 overdue_days;
+	long long	 overdue_amount;
+	long long	 lines;
+	long long	 max_discount;
+	long long	 max_lead;
+};
+
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+/* One row of one statement: 1 read, 0 none, -1 error. */
+static int
+one(const struct kiln_services *sv, struct kiln_stmt *st)
+{
+	return st == NULL ? -1 : sv->step(st);
+}
+
+static int
+gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    struct facts *f)
+{
+	struct kiln_stmt	*st;
+	int			 rc;
+
+	memset(f, 0, sizeof(*f));
+	st = sv->sql(r, "SELECT o.status, o.total, o.payment_terms,"
+	    " o.requested_date, o.customer, c.segment, c.credit_limit,"
+	    " date('now') FROM orders o JOIN customers c"
+	    " ON c.id = o.customer WHERE o.id = ?1");
+	if (st == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if ((rc = one(sv, st)) == 1) {
+		copy(f->status, sizeof(f->status), sv->col_text(st, 0));
+		f->total = sv->col_int(st, 1);
+		copy(f->terms, sizeof(f->terms), sv->col_text(st, 2));
+		copy(f->requested, sizeof(f->requested), sv->col_text(st, 3));
+		f->customer = sv->col_int(st, 4);
+		copy(f->segment, sizeof(f->segment), sv->col_text(st, 5));
+		f->credit_limit = sv->col_int(st, 6);
+		copy(f->today, sizeof(f->today), sv->col_text(st, 7));
+	}
+	sv->done(st);
+	if (rc != 1)
+		return -1;
+	/* The lines: how many, the largest discount, the longest lead time. */
+	if ((st = sv->sql(r, "SELECT count(*), coalesce(max(l.discount_pct),"
+	    " 0), coalesce(max(p.lead_time_days), 0) FROM order_lines l"
+	    " JOIN products p ON p.id = l.product WHERE l.\"order\" = ?1"))
+	    == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if ((rc = one(sv, st)) == 1) {
+		f->lines = sv->col_int(st, 0);
+		f->max_discount = sv->col_int(st, 1);
+		f->max_lead = sv->col_int(st, 2);
+	}
+	sv->done(st);
+	if (rc != 1)
+		return -1;
+	/* Exposure: unpaid invoices and open orders, then this one. */
+	if ((st = sv->sql(r, "SELECT coalesce(sum(CASE WHEN status IN"
+	    " ('submitted', 'on_hold', 'approved', 'in_production', 'shipped',"
+	    " 'delivered') THEN total WHEN status = 'invoiced' THEN"
+	    " invoiced_amount - paid_amount ELSE 0 END), 0) FROM orders"
+	    " WHERE customer = ?1 AND id <> ?2")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, f->customer);
+	sv->bind_int(st, 2, id);
+	if ((rc = one(sv, st)) == 1)
+		f->exposure = sv->col_int(st, 0) + f->total;
+	sv->done(st);
+	if (rc != 1)
+		return -1;
+	/* Invoices past due and still unpaid. */
+	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday('now') -"
+	    " julianday(due_date) AS INTEGER)), 0), coalesce(sum("
+	    "invoiced_amount - paid_amount), 0) FROM orders WHERE customer ="
+	    " ?1 AND status = 'invoiced' AND due_date <> ''"
+	    " AND due_date < date('now')")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, f->customer);
+	if ((rc = one(sv, st)) == 1) {
+		f->overdue_days = sv->col_int(st, 0);
+		f->overdue_amount = sv->col_int(st, 1);
+	}
+	sv->done(st);
+	return rc == 1 ? 0 : -1;
+}
+
+#define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }
+#define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
+
+/* Judge the order with every rule; 0, or -1 when a rule failed (*bad). */
+static int
+judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct facts *f, struct kiln_verdict *v, size_t *bad)
+{
+	const struct kiln_kv	 rec[] = {
+		KV_I("id", id), KV_I("total", f->total),
+		KV_S("payment_terms", f->terms),
+		KV_S("requested_date", f->requested),
+		KV_S("status", f->status), KV_I("customer", f->customer),
+	};
+	const struct kiln_kv	 ctx[] = {
+		KV_S("today", f->today), KV_S("user", sv->user_login(r)),
+		KV_S("role", sv->user_role(r)),
+		KV_S("customer_segment", f->segment),
+		KV_I("credit_limit", f->credit_limit),
+		KV_I("exposure", f->exposure),
+		KV_I("overdue_days", f->overdue_days),
+		KV_I("overdue_amount", f->overdue_amount),
+		KV_I("lines", f->lines),
+		KV_I("max_discount_pct", f->max_discount),
+		KV_I("max_lead_time_days", f->max_lead),
+	};
+	size_t			 i;
+
+	for (i = 0; i < NRULES; i++) {
+		sv->rule(r, order_rules[i], "order", rec,
+		    sizeof(rec) / sizeof(rec[0]), ctx,
+		    sizeof(ctx) / sizeof(ctx[0]), &v[i]);
+		if (v[i].result == KILN_RULE_ERROR) {
+			*bad = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *
+outcome(const struct kiln_verdict *v)
+{
+	size_t	 i;
+	int	 hold = 0;
+
+	for (i = 0; i < NRULES; i++) {
+		if (v[i].result == KILN_REJECT)
+			return "rejected";
+		hold |= v[i].result == KILN_HOLD;
+	}
+	return hold ? "on_hold" : "approved";
+}
+
+/* Verdicts, status, history and audit: the writes of a submission. */
+static int
+record(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct kiln_verdict *v, const char *status)
+{
+	struct kiln_stmt	*st;
+	size_t			 i;
+	int			 rc;
+
+	if ((st = sv->sql(r, "DELETE FROM order_verdicts WHERE \"order\" ="
+	    " ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	rc = sv->step(st);
+	sv->done(st);
+	for (i = 0; rc == 0 && i < NRULES; i++) {
+		if ((st = sv->sql(r, "INSERT INTO order_verdicts (\"order\","
+		    " rule, result, message, at) VALUES (?1, ?2, ?3, ?4,"
+		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) == NULL)
+			return -1;
+		sv->bind_int(st, 1, id);
+		sv->bind_text(st, 2, order_rules[i]);
+		sv->bind_text(st, 3, result_names[v[i].result]);
+		sv->bind_text(st, 4, v[i].message);
+		rc = sv->step(st);
+		sv->done(st);
+	}
+	if (rc != 0 || (st = sv->sql(r, "UPDATE orders SET status = ?2,"
+	    " version = version + 1, updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
+	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), '')")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	sv->bind_text(st, 3, sv->user_login(r));
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
+	return sv->audit(r, "status", "order", id, status);
+}
+
+static int
+answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct kiln_verdict *v, const char *status)
+{
+	char	 path[64], num[24];
+	size_t	 i;
+
+	if (!sv->wants_xml(r)) {
+		snprintf(path, sizeof(path), "/orders/%lld", id);
+		return sv->redirect(r, path);
+	}
+	sv->begin(r, 200, "submission", "Submission");
+	snprintf(num, sizeof(num), "%lld", id);
+	sv->attr(r, "order", num);
+	sv->attr(r, "status", status);
+	for (i = 0; i < NRULES; i++) {
+		sv->open(r, "verdict");
+		sv->attr(r, "rule", order_rules[i]);
+		sv->attr(r, "result", result_names[v[i].result]);
+		sv->text(r, v[i].message);
+		sv->close(r);
+	}
+	return sv->end(r);
+}
+
+int
+orders_submit(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_verdict	 v[NRULES];
+	struct facts		 f;
+	const char		*status;
+	long long		 id = sv->route_id(r);
+	size_t			 bad = 0;
+	int			 acc;
+
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if ((acc = sv->access(r, "order", id)) != 1) {
+		sv->rollback(r);
+		if (acc < 0)
+			return sv->error(r, 404, "not_found",
+			    _("No such record."));
+		return sv->error(r, 403, "forbidden",
+		    _("You may not change this record."));
+	}
+	if (gather(r, sv, id, &f) == -1) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (strcmp(f.status, "draft") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict",
+		    _("only a draft order can be submitted"));
+	}
+	if (f.lines == 0) {
+		sv->rollback(r);
+		return sv->error(r, 422, "invalid",
+		    _("an order needs at least one line"));
+	}
+	/* A failed rule decides nothing: the order stays a draft. */
+	if (judge(r, sv, id, &f, v, &bad) == -1) {
+		sv->rollback(r);
+		return sv->error(r, 409, "rule", v[bad].message);
+	}
+	status = outcome(v);
+	if (record(r, sv, id, v, status) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	return answer(r, sv, id, v, status);
+}
+
+/* The order's page: submit button, verdicts, status history. */
+void
+orders_page(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	char			 path[64];
+	int			 draft = 0, any;
+
+	if ((st = sv->sql(r, "SELECT status = 'draft' FROM orders"
+	    " WHERE id = ?1")) != NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1)
+			draft = (int)sv->col_int(st, 0);
+		sv->done(st);
+	}
+	if (draft && sv->access(r, "order", id) == 1) {
+		snprintf(path, sizeof(path), "/orders/%lld/submit", id);
+		sv->open(r, "form");
+		sv->attr(r, "method", "post");
+		sv->attr(r, "class", "submit");
+		sv->attr(r, "action", sv->url(r, path));
+		sv->csrf(r);
+		sv->open(r, "button");
+		sv->attr(r, "type", "submit");
+		sv->text(r, _("Submit for evaluation"));
+		sv->close(r);
+		sv->close(r);
+	}
+	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
+	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	for (any = 0; sv->step(st) == 1; any = 1) {
+		if (!any) {
+			sv->open(r, "section");
+			sv->attr(r, "class", "verdicts");
+			sv->open(r, "h2");
+			sv->text(r, _("Evaluation"));
+			sv->close(r);
+			sv->open(r, "ul");
+		}
+		sv->open(r, "li");
+		sv->attr(r, "class", sv->col_text(st, 1));
+		sv->open(r, "b");
+		sv->text(r, sv->col_text(st, 0));
+		sv->close(r);
+		sv->text(r, ": ");
+		sv->text(r, sv->col_text(st, 1));
+		if (*sv->col_text(st, 2) != '\0') {
+			sv->text(r, " \u2014 ");
+			sv->text(r, sv->col_text(st, 2));
+		}
+		sv->close(r);
+	}
+	sv->done(st);
+	if (any) {
+		sv->close(r);
+		sv->close(r);
+	}
+}

@@ -1,0 +1,15 @@
+/*
+ * orders.h - the parts of the orders plugin that are code, not
+ * declaration: submitting an order through the rules, and what the
+ * order's page shows beyond its fields.
+ */
+#ifndef KILN_ORDERS_H
+#define KILN_ORDERS_H
+
+#include "kiln-plugin.h"
+
+int	 orders_submit(struct kiln_req *, const struct kiln_services *);
+void	 orders_page(struct kiln_req *, const struct kiln_services *,
+	    long long id);
+
+#endif
