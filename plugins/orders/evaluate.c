@@ -25,6 +25,9 @@ static const char *const result_names[] = {
 
 #define NRULES	(sizeof(order_rules) / sizeof(order_rules[0]) - 1)
 
+static int	 set_status(struct kiln_req *, const struct kiln_services *,
+		    long long, const char *, const char *);
+
 /* What the rules are given: the order, and around it. */
 struct facts {
 	char		 status[32];
@@ -210,26 +213,9 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		rc = sv->step(st);
 		sv->done(st);
 	}
-	if (rc != 0 || (st = sv->sql(r, "UPDATE orders SET status = ?2,"
-	    " version = version + 1, updated_at ="
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, status);
-	rc = sv->step(st);
-	sv->done(st);
-	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
-	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), '')")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, status);
-	sv->bind_text(st, 3, sv->user_login(r));
-	rc = sv->step(st);
-	sv->done(st);
 	if (rc != 0)
 		return -1;
-	return sv->audit(r, "status", "order", id, status);
+	return set_status(r, sv, id, status, "");
 }
 
 static int
@@ -308,34 +294,167 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 	return answer(r, sv, id, v, status);
 }
 
+/* Set a status with its history row and audit entry. */
+static int
+set_status(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *status, const char *reason)
+{
+	struct kiln_stmt	*st;
+	char			 detail[600];
+	int			 rc;
+
+	if ((st = sv->sql(r, "UPDATE orders SET status = ?2,"
+	    " version = version + 1, updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
+	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	sv->bind_text(st, 3, sv->user_login(r));
+	sv->bind_text(st, 4, reason);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
+	snprintf(detail, sizeof(detail), "%s%s%s", status, *reason ? ": " :
+	    "", reason);
+	return sv->audit(r, "status", "order", id, detail);
+}
+
+/*
+ * POST /orders/#/approve and /reject with a reason: decide a held
+ * order.  A manager decides their team's orders, finance any order.
+ */
+static int
+decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
+{
+	struct kiln_stmt	*st;
+	const char		*reason = sv->param(r, "reason");
+	const char		*role = sv->user_role(r);
+	long long		 id = sv->route_id(r);
+	char			 status[32] = "", path[64];
+	int			 acc, allowed;
+
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
+		return sv->error(r, 422, "invalid",
+		    _("Give the reason for the decision (at most 500 bytes)."));
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	acc = sv->access(r, "order", id);
+	allowed = (strcmp(role, "manager") == 0 && acc == 1) ||
+	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0;
+	if (acc < 0 || !allowed) {
+		sv->rollback(r);
+		if (acc < 0)
+			return sv->error(r, 404, "not_found",
+			    _("No such record."));
+		return sv->error(r, 403, "forbidden", _("Only a manager of"
+		    " the team or finance decides a held order."));
+	}
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
+	    NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1)
+			copy(status, sizeof(status), sv->col_text(st, 0));
+		sv->done(st);
+	}
+	if (strcmp(status, "on_hold") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict",
+		    _("only an order on hold can be approved or rejected"));
+	}
+	if (set_status(r, sv, id, to, reason) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if (sv->wants_xml(r)) {
+		sv->begin(r, 200, "decision", "Decision");
+		snprintf(path, sizeof(path), "%lld", id);
+		sv->attr(r, "order", path);
+		sv->attr(r, "status", to);
+		sv->text(r, reason);
+		return sv->end(r);
+	}
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	return sv->redirect(r, path);
+}
+
+int
+orders_approve(struct kiln_req *r, const struct kiln_services *sv)
+{
+	return decide(r, sv, "approved");
+}
+
+int
+orders_reject(struct kiln_req *r, const struct kiln_services *sv)
+{
+	return decide(r, sv, "rejected");
+}
+
+/* A small form posting to /orders/ID/ACTION, with a reason field. */
+static void
+action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *action, const char *label, int reason)
+{
+	char	 path[64];
+
+	snprintf(path, sizeof(path), "/orders/%lld/%s", id, action);
+	sv->open(r, "form");
+	sv->attr(r, "method", "post");
+	sv->attr(r, "class", "inline");
+	sv->attr(r, "action", sv->url(r, path));
+	sv->csrf(r);
+	if (reason) {
+		sv->open(r, "input");
+		sv->attr(r, "name", "reason");
+		sv->attr(r, "required", "required");
+		sv->attr(r, "aria-label", _("Reason"));
+		sv->attr(r, "placeholder", _("Reason"));
+		sv->close(r);
+	}
+	sv->open(r, "button");
+	sv->attr(r, "type", "submit");
+	sv->text(r, label);
+	sv->close(r);
+	sv->close(r);
+}
+
 /* The order's page: submit button, verdicts, status history. */
 void
 orders_page(struct kiln_req *r, const struct kiln_services *sv,
     long long id)
 {
 	struct kiln_stmt	*st;
-	char			 path[64];
-	int			 draft = 0, any;
+	const char		*role;
+	char			 status[32] = "";
+	int			 any;
 
-	if ((st = sv->sql(r, "SELECT status = 'draft' FROM orders"
-	    " WHERE id = ?1")) != NULL) {
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
+	    NULL) {
 		sv->bind_int(st, 1, id);
 		if (sv->step(st) == 1)
-			draft = (int)sv->col_int(st, 0);
+			copy(status, sizeof(status), sv->col_text(st, 0));
 		sv->done(st);
 	}
-	if (draft && sv->access(r, "order", id) == 1) {
-		snprintf(path, sizeof(path), "/orders/%lld/submit", id);
-		sv->open(r, "form");
-		sv->attr(r, "method", "post");
-		sv->attr(r, "class", "submit");
-		sv->attr(r, "action", sv->url(r, path));
-		sv->csrf(r);
-		sv->open(r, "button");
-		sv->attr(r, "type", "submit");
-		sv->text(r, _("Submit for evaluation"));
-		sv->close(r);
-		sv->close(r);
+	role = sv->user_role(r);
+	if (strcmp(status, "draft") == 0 && sv->access(r, "order", id) == 1)
+		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
+	if (strcmp(status, "on_hold") == 0 && (strcmp(role, "finance") == 0 ||
+	    strcmp(role, "admin") == 0 || (strcmp(role, "manager") == 0 &&
+	    sv->access(r, "order", id) == 1))) {
+		action_form(r, sv, id, "approve", _("Approve"), 1);
+		action_form(r, sv, id, "reject", _("Reject"), 1);
 	}
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
 	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)

@@ -264,6 +264,8 @@ static const struct kiln_migration migrations[] = {
 
 static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/submit", orders_submit },
+	{ "POST", "/orders/#/approve", orders_approve },
+	{ "POST", "/orders/#/reject", orders_reject },
 	{ NULL, NULL, NULL }
 };
 

@@ -9,6 +9,8 @@
 #include "kiln-plugin.h"
 
 int	 orders_submit(struct kiln_req *, const struct kiln_services *);
+int	 orders_approve(struct kiln_req *, const struct kiln_services *);
+int	 orders_reject(struct kiln_req *, const struct kiln_services *);
 void	 orders_page(struct kiln_req *, const struct kiln_services *,
 	    long long id);
 

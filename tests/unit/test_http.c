@@ -1264,7 +1264,9 @@ submit(long long o)
 static void
 order_rules(void **state)
 {
-	long long	 cust, prod, slow;
+	const char	*fin, *mgr, *other;
+	char		 path[64], sql[256];
+	long long	 cust, prod, slow, held;
 
 	(void)state;
 	cust = scalar("SELECT id FROM customers WHERE name ="
@@ -1296,9 +1298,50 @@ order_rules(void **state)
 	assert_true(has("<verdict rule=\"delivery\" result=\"warn\""));
 	assert_true(has("earliest feasible date"));
 	/* The held credit order counts in the exposure of the next one. */
-	assert_int_equal(submit(order_with(cust, prod, 10, 0, "2027-06-01")),
-	    200);
+	assert_int_equal(submit(held = order_with(cust, prod, 10, 0,
+	    "2027-06-01")), 200);
 	assert_true(has("<verdict rule=\"credit\" result=\"hold\""));
+
+	/* Deciding a held order: managers of the team and finance only. */
+	fin = user_with_token("fin.desk", "finance", "");
+	mgr = user_with_token("east.boss", "manager", "east");
+	other = user_with_token("south.boss", "manager", "south");
+	snprintf(path, sizeof(path), "/orders/%lld/approve", held);
+	assert_int_equal(api("POST", path, NULL, ""), 422);	/* no reason */
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "reason=my+own", bearer_xml),
+	    403);						/* sales */
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "reason=not+mine",
+	    (const char *[]){ "HTTP_AUTHORIZATION", other, "HTTP_ACCEPT",
+	    "application/xml", NULL }), 404);			/* other team */
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "reason=paid+in+advance",
+	    (const char *[]){ "HTTP_AUTHORIZATION", fin, "HTTP_ACCEPT",
+	    "application/xml", NULL }), 200);
+	assert_true(has("status=\"approved\""));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM order_history WHERE"
+	    " \"order\" = %lld AND status = 'approved' AND by_login ="
+	    " 'fin.desk' AND reason = 'paid in advance'", held);
+	assert_int_equal(scalar(sql), 1);
+	assert_true(scalar("SELECT count(*) FROM audit WHERE action = 'status'"
+	    " AND login = 'fin.desk' AND detail = 'approved: paid in advance'")
+	    == 1);
+	/* Decided once: a second decision is a conflict. */
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "reason=again",
+	    (const char *[]){ "HTTP_AUTHORIZATION", fin, "HTTP_ACCEPT",
+	    "application/xml", NULL }), 409);
+	/* The team's manager rejects another held one. */
+	assert_int_equal(submit(held = order_with(cust, prod, 1, 30,
+	    "2027-06-01")), 200);
+	assert_true(has("status=\"on_hold\""));
+	snprintf(path, sizeof(path), "/orders/%lld/reject", held);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "reason=margin+too+thin",
+	    (const char *[]){ "HTTP_AUTHORIZATION", mgr, "HTTP_ACCEPT",
+	    "application/xml", NULL }), 200);
+	assert_true(has("status=\"rejected\""));
 }
 
 int
