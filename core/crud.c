@@ -24,6 +24,7 @@
 #include "plugin.h"
 #include "record.h"
 #include "req.h"
+#include "rules.h"
 #include "value.h"
 #include "view.h"
 
@@ -327,6 +328,23 @@ out:
 	return invalid(r, e, &rec, &fe, err, detail);
 }
 
+/* The plugin's own say about an update, inside its transaction. */
+static int
+changed(struct kiln_req *r, const struct entity *e,
+    const struct record *before, const struct record *after)
+{
+	struct rules_kv	*b, *a;
+	size_t		 n, m;
+
+	if ((b = record_kv(r, e, before, &n)) == NULL ||
+	    (a = record_kv(r, e, after, &m)) == NULL || n != m)
+		return -1;
+	/* struct kiln_kv and struct rules_kv agree (checked in plugin.c). */
+	return e->d->changed(r, plugin_services(), after->id,
+	    (const struct kiln_kv *)(void *)b,
+	    (const struct kiln_kv *)(void *)a, n);
+}
+
 static int
 update(struct kiln_req *r, const struct entity *e, long long id)
 {
@@ -378,6 +396,10 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_update(r, e, &rec, expected, &fe)) != REC_OK)
 		goto out;
+	if (e->d->changed != NULL && changed(r, e, &old, &rec) != 0) {
+		err = REC_ERROR;
+		goto out;
+	}
 	if (audit_record(r, "update", e, &old, &rec) == -1) {
 		err = REC_ERROR;
 		goto out;

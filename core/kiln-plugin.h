@@ -125,6 +125,15 @@ struct kiln_entity {
 	const struct kiln_child	*children;	/* {NULL} terminated */
 	const struct kiln_access *access;	/* {NULL} terminated, or NULL */
 	unsigned		 flags;		/* KILN_E_* */
+	/*
+	 * Called in the transaction of an update, after the row changed,
+	 * with the record before and after as name/value pairs (the same
+	 * n of each); non-zero undoes the update (500).  May be NULL.
+	 */
+	int			(*changed)(struct kiln_req *,
+				    const struct kiln_services *, long long id,
+				    const struct kiln_kv *before,
+				    const struct kiln_kv *after, size_t n);
 	/* More on a record's page, after its fields (may be NULL). */
 	void			(*page)(struct kiln_req *,
 				    const struct kiln_services *, long long id);

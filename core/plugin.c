@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,7 +220,11 @@ svc_rule(struct kiln_req *r, const char *name, const char *kind,
 	}
 	/* The ABI's kv is the sandbox's, field for field. */
 	_Static_assert((int)KILN_KV_BOOL == (int)RULES_BOOL &&
-	    (int)KILN_RULE_ERROR == (int)RULES_ERROR, "kiln_kv drifted");
+	    (int)KILN_RULE_ERROR == (int)RULES_ERROR &&
+	    sizeof(struct kiln_kv) == sizeof(struct rules_kv) &&
+	    offsetof(struct kiln_kv, i) == offsetof(struct rules_kv, i) &&
+	    offsetof(struct kiln_kv, s) == offsetof(struct rules_kv, s),
+	    "kiln_kv drifted from rules_kv");
 	for (i = 0; i < nrec; i++)
 		a[i] = (struct rules_kv){ rec[i].key,
 		    (enum rules_vtype)rec[i].type, rec[i].s, rec[i].i };

@@ -322,18 +322,17 @@ record_labels(struct kiln_req *r, const struct entity *e,
 			rec->label[i] = NULL;
 }
 
-int
-record_rule(struct kiln_req *r, const struct entity *e,
-    const struct record *rec, const char *rule, struct rules_verdict *v)
+struct rules_kv *
+record_kv(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, size_t *np)
 {
 	const struct kiln_field	*f;
-	struct rules_kv		*kv, ctx[4];
-	char			 today[24];
-	size_t			 i, n = e->d->nfields, nctx = 0;
+	struct rules_kv		*kv;
+	size_t			 i, n = e->d->nfields;
 	long long		 x;
 
 	if ((kv = arena_calloc(r->arena, n + 1, sizeof(*kv))) == NULL)
-		return -1;
+		return NULL;
 	for (i = 0; i < n; i++) {
 		f = &e->d->fields[i];
 		kv[i].key = f->name;
@@ -352,6 +351,20 @@ record_rule(struct kiln_req *r, const struct entity *e,
 	kv[n].key = "id";
 	kv[n].type = rec->id ? RULES_INT : RULES_NIL;
 	kv[n].i = rec->id;
+	*np = n + 1;
+	return kv;
+}
+
+int
+record_rule(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, const char *rule, struct rules_verdict *v)
+{
+	struct rules_kv		*kv, ctx[4];
+	char			 today[24];
+	size_t			 n, nctx = 0;
+
+	if ((kv = record_kv(r, e, rec, &n)) == NULL)
+		return -1;
 	value_now(today);
 	today[10] = '\0';
 	ctx[nctx++] = (struct rules_kv){ .key = "today", .type = RULES_STR,
@@ -362,7 +375,7 @@ record_rule(struct kiln_req *r, const struct entity *e,
 		ctx[nctx++] = (struct rules_kv){ .key = "role",
 		    .type = RULES_STR, .s = r->user->role };
 	}
-	return rules_run(r->app->rules, rule, e->d->name, kv, n + 1, ctx,
+	return rules_run(r->app->rules, rule, e->d->name, kv, n, ctx,
 	    nctx, v);
 }
 

@@ -14,6 +14,7 @@
 
 struct kiln_req;
 struct kvlist;
+struct rules_kv;
 struct rules_verdict;
 
 enum rec_err {
@@ -56,6 +57,9 @@ enum rec_err	 record_update(struct kiln_req *, const struct entity *,
 enum rec_err	 record_delete(struct kiln_req *, const struct entity *,
 		    long long id, long long expected, struct ferrs *);
 void		 ferr_add(struct ferrs *, const char *, const char *);
+/* A record as name/value pairs (fields, then "id"); *n of them. */
+struct rules_kv	*record_kv(struct kiln_req *, const struct entity *,
+		    const struct record *, size_t *n);
 /* Run one rule hook on a record; fills verdict. */
 int		 record_rule(struct kiln_req *, const struct entity *,
 		    const struct record *, const char *rule,

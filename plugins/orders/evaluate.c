@@ -303,6 +303,16 @@ set_status(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	char			 detail[600];
 	int			 rc;
 
+	/* The database lets this code, not a PATCH, make the change. */
+	if ((st = sv->sql(r, "INSERT INTO order_grants (\"order\", status)"
+	    " VALUES (?1, ?2)")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
 	if ((st = sv->sql(r, "UPDATE orders SET status = ?2,"
 	    " version = version + 1, updated_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
@@ -311,6 +321,12 @@ set_status(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->bind_text(st, 2, status);
 	rc = sv->step(st);
 	sv->done(st);
+	if (rc == 0 && (st = sv->sql(r, "DELETE FROM order_grants"
+	    " WHERE \"order\" = ?1")) != NULL) {
+		sv->bind_int(st, 1, id);
+		rc = sv->step(st);
+		sv->done(st);
+	}
 	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
 	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
@@ -400,6 +416,34 @@ int
 orders_reject(struct kiln_req *r, const struct kiln_services *sv)
 {
 	return decide(r, sv, "rejected");
+}
+
+/* A tracking step by PATCH: into the history, with who and when. */
+int
+orders_changed(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, const struct kiln_kv *before, const struct kiln_kv *after,
+    size_t n)
+{
+	struct kiln_stmt	*st;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(after[i].key, "status") == 0)
+			break;
+	if (i == n || before[i].s == NULL || after[i].s == NULL ||
+	    strcmp(before[i].s, after[i].s) == 0)
+		return 0;
+	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", status,"
+	    " by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), '')")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, after[i].s);
+	sv->bind_text(st, 3, sv->user_login(r));
+	rc = sv->step(st);
+	sv->done(st);
+	return rc == 0 ? 0 : -1;
 }
 
 /* A small form posting to /orders/ID/ACTION, with a reason field. */

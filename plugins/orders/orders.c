@@ -41,19 +41,24 @@ static const struct kiln_field order_fields[] = {
 	  .label = "Requested date", .flags = KILN_F_LIST | KILN_F_SORT },
 	{ .name = "promised_date", .type = KILN_DATE, .label = "Promised date",
 	  .flags = KILN_F_SORT },
+	/*
+	 * Settable, but the database allows a PATCH only the tracking steps
+	 * (approved, in production, shipped, delivered, invoiced, paid;
+	 * cancelled); the rest goes through submit, approve and reject.
+	 */
 	{ .name = "status", .type = KILN_ENUM, .options = statuses,
-	  .label = "Status", .def = "draft", .flags = KILN_F_COMPUTED |
-	  KILN_F_LIST | KILN_F_FILTER | KILN_F_SORT },
+	  .label = "Status", .def = "draft", .flags = KILN_F_LIST |
+	  KILN_F_FILTER | KILN_F_SORT },
 	{ .name = "total", .type = KILN_MONEY, .label = "Total", .def = "0",
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SORT },
 	{ .name = "invoiced_amount", .type = KILN_MONEY,
-	  .label = "Invoiced amount", .def = "0", .flags = KILN_F_COMPUTED },
+	  .label = "Invoiced amount", .min = 0, .max = 100000000000000LL,
+	  .def = "0" },
 	{ .name = "paid_amount", .type = KILN_MONEY, .label = "Paid amount",
-	  .def = "0", .flags = KILN_F_COMPUTED },
-	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped",
-	  .flags = KILN_F_COMPUTED },
-	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced",
-	  .flags = KILN_F_COMPUTED },
+	  .min = 0, .max = 100000000000000LL, .def = "0" },
+	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped" },
+	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced" },
+	{ .name = "paid_date", .type = KILN_DATE, .label = "Paid" },
 	{ .name = "due_date", .type = KILN_DATE, .label = "Payment due",
 	  .flags = KILN_F_COMPUTED },
 	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
@@ -80,6 +85,7 @@ static const struct kiln_entity order = {
 	.rules = NULL,
 	.children = order_children,
 	.access = NULL,		/* owner-based, as customers */
+	.changed = orders_changed,
 	.page = orders_page,
 };
 
@@ -174,9 +180,12 @@ static const struct kiln_migration migrations[] = {
 	"   THEN (SELECT payment_terms FROM customers"
 	"   WHERE id = new.customer) ELSE new.payment_terms END"
 	"  WHERE id = new.id; END;"
+	/* The core sets every column on update: compare, not just name. */
 	"CREATE TRIGGER orders_draft_only BEFORE UPDATE OF customer,"
 	" payment_terms, requested_date ON orders"
-	" WHEN old.status <> 'draft' BEGIN"
+	" WHEN old.status <> 'draft' AND (new.customer IS NOT old.customer"
+	" OR new.payment_terms IS NOT old.payment_terms"
+	" OR new.requested_date IS NOT old.requested_date) BEGIN"
 	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
 	"CREATE TRIGGER orders_delete_draft BEFORE DELETE ON orders"
 	" WHEN old.status <> 'draft' BEGIN"
@@ -258,6 +267,53 @@ static const struct kiln_migration migrations[] = {
 	" at TEXT NOT NULL,"
 	" reason TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX order_history_order ON order_history(\"order\", id);"
+	},
+	{ 3,
+	"ALTER TABLE orders ADD COLUMN paid_date TEXT;"
+	/*
+	 * Status changes the C code makes (submit, approve, reject) carry
+	 * a grant row for their transaction; any other change of status
+	 * (a PATCH from the back office or the ERP) must be a tracking
+	 * step, with its data.
+	 */
+	"CREATE TABLE order_grants ("
+	" \"order\" INTEGER NOT NULL,"
+	" status TEXT NOT NULL);"
+	"CREATE TRIGGER orders_new_draft BEFORE INSERT ON orders"
+	" WHEN new.status <> 'draft' BEGIN"
+	" SELECT RAISE(ABORT, 'a new order is a draft'); END;"
+	"CREATE TRIGGER orders_status BEFORE UPDATE OF status ON orders"
+	" WHEN new.status <> old.status AND NOT EXISTS (SELECT 1 FROM"
+	" order_grants WHERE \"order\" = new.id AND status = new.status)"
+	" AND NOT ((old.status = 'approved' AND new.status = 'in_production')"
+	" OR (old.status IN ('approved', 'in_production')"
+	"  AND new.status = 'shipped')"
+	" OR (old.status = 'shipped' AND new.status = 'delivered')"
+	" OR (old.status IN ('shipped', 'delivered')"
+	"  AND new.status = 'invoiced')"
+	" OR (old.status = 'invoiced' AND new.status = 'paid')"
+	" OR (old.status IN ('draft', 'on_hold', 'approved', 'in_production')"
+	"  AND new.status = 'cancelled')) BEGIN"
+	" SELECT RAISE(ABORT, 'that status change is not allowed: an order"
+	" goes approved, in_production, shipped, delivered, invoiced, paid,"
+	" or is cancelled before it ships'); END;"
+	"CREATE TRIGGER orders_status_data BEFORE UPDATE OF status ON orders"
+	" WHEN new.status <> old.status AND ("
+	" (new.status = 'shipped' AND coalesce(new.shipped_date, '') = '')"
+	" OR (new.status = 'invoiced' AND (new.invoiced_amount <= 0"
+	"  OR coalesce(new.invoiced_date, '') = ''))"
+	" OR (new.status = 'paid' AND (new.paid_amount <= 0"
+	"  OR coalesce(new.paid_date, '') = ''))) BEGIN"
+	" SELECT RAISE(ABORT, 'shipped needs shipped_date; invoiced needs"
+	" invoiced_amount and invoiced_date; paid needs paid_amount and"
+	" paid_date'); END;"
+	/* Once invoiced, payment is due after the order's terms. */
+	"CREATE TRIGGER orders_due AFTER UPDATE OF status ON orders"
+	" WHEN new.status = 'invoiced' AND old.status <> 'invoiced' BEGIN"
+	" UPDATE orders SET due_date = date(new.invoiced_date, '+' ||"
+	"  CASE new.payment_terms WHEN 'net15' THEN 15 WHEN 'net30' THEN 30"
+	"  WHEN 'net60' THEN 60 WHEN 'net90' THEN 90 ELSE 0 END || ' days')"
+	"  WHERE id = new.id; END;"
 	},
 	{ 0, NULL }
 };

@@ -1173,16 +1173,23 @@ orders(void **state)
 	assert_int_equal(scalar("SELECT sum(line_total) FROM order_lines"),
 	    expect_total);
 	/* Only drafts change: lines, terms, deletion. */
+	/* Not even the database takes a status a PATCH could not give. */
 	snprintf(xml, sizeof(xml), "UPDATE orders SET status = 'approved'"
 	    " WHERE id = %lld", o[1]);
-	assert_int_equal(sqlite3_exec(db_handle(app.db), xml, NULL, NULL,
+	assert_int_not_equal(sqlite3_exec(db_handle(app.db), xml, NULL, NULL,
 	    NULL), SQLITE_OK);
+	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
+	    "%lld</product></order_line>", o[1], prod);
+	assert_true(create_xml("/order_lines", xml) > 0);
+	snprintf(path, sizeof(path), "/orders/%lld/submit", o[1]);
+	assert_int_equal(api("POST", path, NULL, ""), 200);
+	assert_true(has("status=\"approved\""));
 	snprintf(xml, sizeof(xml), "<order_line><order>%lld</order><product>"
 	    "%lld</product></order_line>", o[1], prod);
 	assert_int_equal(api("POST", "/order_lines", NULL, xml), 409);
 	assert_true(has("only a draft order can be changed"));
 	snprintf(path, sizeof(path), "/orders/%lld", o[1]);
-	assert_int_equal(api("PATCH", path, NULL, "<order version=\"1\">"
+	assert_int_equal(api("PATCH", path, NULL, "<order version=\"3\">"
 	    "<requested_date>2027-01-01</requested_date></order>"), 409);
 	assert_int_equal(api("DELETE", path, NULL, NULL), 409);
 	assert_true(has("cancel it instead"));
@@ -1344,6 +1351,83 @@ order_rules(void **state)
 	assert_true(has("status=\"rejected\""));
 }
 
+/* PATCH an order as the user behind auth; returns the status. */
+static int
+track(const char *who, long long o, long long *version, const char *body)
+{
+	char		 path[64], xml[512], v[24];
+	const char	*p;
+	int		 st;
+
+	snprintf(path, sizeof(path), "/orders/%lld", o);
+	snprintf(xml, sizeof(xml), "<order version=\"%lld\">%s</order>",
+	    *version, body);
+	st = req("PATCH", path, NULL, "application/xml", xml, (const char *[]){
+	    "HTTP_AUTHORIZATION", who, "HTTP_ACCEPT", "application/xml",
+	    NULL });
+	/* The record's version, not the XML declaration's. */
+	if (st == 200 && (p = strstr(resp, "<order ")) != NULL &&
+	    (p = strstr(p, " version=\"")) != NULL) {
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + 10, "\""),
+		    p + 10);
+		*version = atoll(v);
+	}
+	return st;
+}
+
+static void
+order_tracking(void **state)
+{
+	const char	*desk;
+	char		 sql[256];
+	long long	 cust, prod, o, v = 0;
+
+	(void)state;
+	desk = user_with_token("ship.desk", "admin", "");
+	cust = create_xml("/customers", "<customer><name>Tracking Co</name>"
+	    "<segment>key_account</segment><payment_terms>net60"
+	    "</payment_terms><credit_limit>1000000.00</credit_limit>"
+	    "<email>t@example.com</email></customer>");
+	assert_true(cust > 0);
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	/* A draft cannot be PATCHed into approval. */
+	o = order_with(cust, prod, 1, 0, "2027-06-01");
+	v = 2;
+	assert_int_equal(track(desk, o, &v, "<status>approved</status>"), 409);
+	assert_true(has("status change is not allowed"));
+	assert_int_equal(submit(o), 200);
+	assert_true(has("status=\"approved\""));
+	v = 3;
+	/* The steps, each with its data; a skipped step is refused. */
+	assert_int_equal(track(desk, o, &v, "<status>paid</status>"), 409);
+	assert_int_equal(track(desk, o, &v,
+	    "<status>in_production</status>"), 200);
+	assert_int_equal(track(desk, o, &v, "<status>shipped</status>"), 409);
+	assert_true(has("shipped needs shipped_date"));
+	assert_int_equal(track(desk, o, &v, "<status>shipped</status>"
+	    "<shipped_date>2026-11-20</shipped_date>"), 200);
+	assert_int_equal(track(desk, o, &v, "<status>delivered</status>"),
+	    200);
+	assert_int_equal(track(desk, o, &v, "<status>invoiced</status>"
+	    "<invoiced_amount>12.34</invoiced_amount>"
+	    "<invoiced_date>2026-11-21</invoiced_date>"), 200);
+	/* net60: due 60 days after the invoice. */
+	assert_true(has("<due_date>2027-01-20</due_date>"));
+	assert_int_equal(track(desk, o, &v, "<status>cancelled</status>"),
+	    409);
+	assert_int_equal(track(desk, o, &v, "<status>paid</status>"
+	    "<paid_amount>12.34</paid_amount><paid_date>2026-12-01</paid_date>"),
+	    200);
+	/* Every step is in the history, with who made it. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM order_history WHERE"
+	    " \"order\" = %lld AND by_login = 'ship.desk'", o);
+	assert_int_equal(scalar(sql), 5);
+	/* A stale version changes nothing. */
+	v = 1;
+	assert_int_equal(track(desk, o, &v, "<notes>late</notes>"), 409);
+	assert_true(has("code=\"stale\""));
+}
+
 int
 main(void)
 {
@@ -1369,6 +1453,7 @@ main(void)
 		cmocka_unit_test(plugin_routes),
 		cmocka_unit_test(orders),
 		cmocka_unit_test(order_rules),
+		cmocka_unit_test(order_tracking),
 	};
 
 	xmlInitParser();
