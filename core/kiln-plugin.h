@@ -134,6 +134,9 @@ struct kiln_entity {
 				    const struct kiln_services *, long long id,
 				    const struct kiln_kv *before,
 				    const struct kiln_kv *after, size_t n);
+	/* More in a record's XML, before it closes (may be NULL). */
+	void			(*xml)(struct kiln_req *,
+				    const struct kiln_services *, long long id);
 	/* More on a record's page, after its fields (may be NULL). */
 	void			(*page)(struct kiln_req *,
 				    const struct kiln_services *, long long id);
@@ -236,6 +239,9 @@ struct kiln_services {
 	int		 (*wants_xml)(struct kiln_req *);
 	/* A user-visible string in the request's language (gettext's _). */
 	const char	*(*tr)(const char *);
+	/* Minor units as "1234.50", and the currency they are in. */
+	const char	*(*money)(struct kiln_req *, long long);
+	const char	*(*currency)(struct kiln_req *);
 };
 
 struct kiln_plugin {

@@ -250,6 +250,20 @@ svc_wants_xml(struct kiln_req *r)
 	return r->fmt == FMT_XML;
 }
 
+static const char *
+svc_money(struct kiln_req *r, long long v)
+{
+	char	 buf[MONEY_BUFSZ];
+
+	return arena_strdup(r->arena, value_money_format(v, buf));
+}
+
+static const char *
+svc_currency(struct kiln_req *r)
+{
+	return r->app->conf.currency;
+}
+
 static const struct kiln_services services = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -285,6 +299,8 @@ static const struct kiln_services services = {
 	.url = svc_url,
 	.wants_xml = svc_wants_xml,
 	.tr = i18n_tr,
+	.money = svc_money,
+	.currency = svc_currency,
 };
 
 const struct kiln_services *

@@ -13,6 +13,7 @@
 #include "entity.h"
 #include "i18n.h"
 #include "out.h"
+#include "plugin.h"
 #include "req.h"
 #include "value.h"
 #include "view.h"
@@ -104,6 +105,8 @@ view_xml_record(struct kiln_req *r, const struct entity *e,
 	}
 	out_elem(r, "created_at", rec->created_at);
 	out_elem(r, "updated_at", rec->updated_at);
+	if (e->d->xml != NULL)
+		e->d->xml(r, plugin_services(), rec->id);
 	out_close(r);
 }
 

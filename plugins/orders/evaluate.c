@@ -446,6 +446,85 @@ orders_changed(struct kiln_req *r, const struct kiln_services *sv,
 	return rc == 0 ? 0 : -1;
 }
 
+static void
+money_elem(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, long long v)
+{
+	sv->open(r, name);
+	sv->attr(r, "currency", sv->currency(r));
+	sv->text(r, sv->money(r, v));
+	sv->close(r);
+}
+
+/*
+ * The order document's lines, evaluation and history, as the ERP
+ * reads them (api.md, "An order in XML").
+ */
+void
+orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	char			 num[24];
+
+	if ((st = sv->sql(r, "SELECT l.id, l.product, p.name, l.quantity,"
+	    " l.unit_price, l.discount_pct, l.line_total FROM order_lines l"
+	    " JOIN products p ON p.id = l.product WHERE l.\"order\" = ?1"
+	    " ORDER BY l.id")) != NULL) {
+		sv->bind_int(st, 1, id);
+		sv->open(r, "lines");
+		while (sv->step(st) == 1) {
+			sv->open(r, "line");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
+			sv->attr(r, "id", num);
+			sv->open(r, "product");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 1));
+			sv->attr(r, "id", num);
+			sv->text(r, sv->col_text(st, 2));
+			sv->close(r);
+			sv->open(r, "quantity");
+			sv->text(r, sv->col_text(st, 3));
+			sv->close(r);
+			money_elem(r, sv, "unit_price", sv->col_int(st, 4));
+			sv->open(r, "discount_pct");
+			sv->text(r, sv->col_text(st, 5));
+			sv->close(r);
+			money_elem(r, sv, "line_total", sv->col_int(st, 6));
+			sv->close(r);
+		}
+		sv->close(r);
+		sv->done(st);
+	}
+	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
+	    " WHERE \"order\" = ?1 ORDER BY id")) != NULL) {
+		sv->bind_int(st, 1, id);
+		sv->open(r, "evaluation");
+		while (sv->step(st) == 1) {
+			sv->open(r, "verdict");
+			sv->attr(r, "rule", sv->col_text(st, 0));
+			sv->attr(r, "result", sv->col_text(st, 1));
+			sv->text(r, sv->col_text(st, 2));
+			sv->close(r);
+		}
+		sv->close(r);
+		sv->done(st);
+	}
+	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
+	    " order_history WHERE \"order\" = ?1 ORDER BY id")) != NULL) {
+		sv->bind_int(st, 1, id);
+		sv->open(r, "history");
+		while (sv->step(st) == 1) {
+			sv->open(r, "event");
+			sv->attr(r, "status", sv->col_text(st, 0));
+			sv->attr(r, "by", sv->col_text(st, 1));
+			sv->attr(r, "at", sv->col_text(st, 2));
+			sv->text(r, sv->col_text(st, 3));
+			sv->close(r);
+		}
+		sv->close(r);
+		sv->done(st);
+	}
+}
+
 /* A small form posting to /orders/ID/ACTION, with a reason field. */
 static void
 action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,

@@ -328,6 +328,7 @@ def xml_problems(resp):
               "contact": "contact.rng", "contacts": "contacts.rng",
               "product": "product.rng", "products": "products.rng",
               "changes": "changes.rng",
+              "order": "order.rng", "orders": "orders.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1250,6 +1251,60 @@ def t_changes(o):
     r = expect(o.api.get("/changes.xml?since=%s" % root.get("last")), 200)
     check(len(r.xml()) == 0 or r.xml().get("next"),
           "%s: events seen again after last" % r.req())
+
+
+@test("orders: 20 submits at once never approve past the credit limit",
+      "faults")
+def t_orders_concurrent(o):
+    import sqlite3
+    sku = uniq("SKU").replace(" ", "-")
+    con = sqlite3.connect(o.db, timeout=10)
+    with con:
+        # 1000.00 a piece, no lead time: only credit decides.
+        con.execute("INSERT INTO products (created_at, updated_at, sku, name,"
+                    " unit_price, lead_time_days) VALUES ('x', 'x', ?, ?,"
+                    " 100000, 0)", (sku, sku))
+    pid = con.execute("SELECT id FROM products WHERE sku = ?",
+                      (sku,)).fetchone()[0]
+    con.close()
+    # The limit covers five orders of 1000.00, not six.
+    cid, _ = create(o.api, valid_customer(credit_limit="5500.00"))
+    orders = []
+    for _ in range(20):
+        r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
+                              '<requested_date>2031-01-01</requested_date>'
+                              '</order>' % cid, ctype=XML_CT, accept=XML_CT),
+                   201)
+        oid = int(r.xml().get("id"))
+        expect(o.api.post("/order_lines", '<order_line><order id="%d"/>'
+                          '<product id="%d"/><quantity>1</quantity>'
+                          '</order_line>' % (oid, pid), ctype=XML_CT,
+                          accept=XML_CT), 201)
+        orders.append(oid)
+    results = {}
+
+    def submit(oid):
+        c = Client(o.base, o.timeout, token=o.token)
+        r = c.request("POST", "/orders/%d/submit" % oid, body=b"",
+                      ctype="application/x-www-form-urlencoded",
+                      accept=XML_CT)
+        results[oid] = (r.status, r.xml().get("status")
+                        if r.status == 200 else None)
+
+    threads = [threading.Thread(target=submit, args=(oid,))
+               for oid in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = [v[1] for v in results.values()]
+    check(len(results) == 20 and all(v[0] == 200 for v in results.values()),
+          "not every submit answered 200: %s" % sorted(results.values(),
+                                                       key=str))
+    approved = statuses.count("approved")
+    check(approved == 5 and statuses.count("on_hold") == 15,
+          "want 5 approved (5000.00 within 5500.00) and 15 on hold, got %s"
+          % {s: statuses.count(s) for s in set(statuses)})
 
 
 # -- HTML session
