@@ -329,6 +329,9 @@ def xml_problems(resp):
               "product": "product.rng", "products": "products.rng",
               "changes": "changes.rng",
               "order": "order.rng", "orders": "orders.rng",
+              "order_line": "order_line.rng",
+              "order_lines": "order_lines.rng",
+              "submission": "submission.rng", "decision": "submission.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
