@@ -262,6 +262,44 @@ save(struct kiln_req *r, const struct entity *e, struct kvlist *in,
 	return 0;
 }
 
+static long long	 product_count(struct app *);
+
+/* A draft order of one to three lines for customer id, now and then. */
+static int
+add_order(struct kiln_req *r, long long customer, long long owner)
+{
+	const struct entity	*o, *l;
+	struct kvlist		 in;
+	long long		 id, lid, nprod;
+	int			 k, n;
+
+	if ((o = entity_by_name(r->app, "order")) == NULL ||
+	    (l = entity_by_name(r->app, "order_line")) == NULL ||
+	    (nprod = product_count(r->app)) == 0)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	put(r, &in, "customer", arena_printf(r->arena, "%lld", customer));
+	put(r, &in, "owner", arena_printf(r->arena, "%lld", owner));
+	put(r, &in, "requested_date", arena_printf(r->arena, "2027-%02u-%02u",
+	    1 + rnd(12), 1 + rnd(28)));
+	if (save(r, o, &in, &id) == -1)
+		return -1;
+	n = 1 + (int)rnd(3);
+	for (k = 0; k < n; k++) {
+		memset(&in, 0, sizeof(in));
+		put(r, &in, "order", arena_printf(r->arena, "%lld", id));
+		put(r, &in, "product", arena_printf(r->arena, "%lld",
+		    1 + (long long)rnd((uint32_t)nprod)));
+		put(r, &in, "quantity", arena_printf(r->arena, "%u",
+		    1 + rnd(50)));
+		put(r, &in, "discount_pct", arena_printf(r->arena, "%u",
+		    rnd(4) == 0 ? 5 * rnd(4) : 0));
+		if (save(r, l, &in, &lid) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 add_customer(struct kiln_req *r, const struct entity *cust,
     const struct entity *cont, long long owner, int i)
@@ -309,6 +347,8 @@ add_customer(struct kiln_req *r, const struct entity *cust,
 	put(r, &in, "credit_limit", arena_printf(r->arena, "%ld", credit));
 	put(r, &in, "payment_terms", segments[s].terms[rnd(3)]);
 	if (save(r, cust, &in, &id) == -1)
+		return -1;
+	if (s != 4 && rnd(3) == 0 && add_order(r, id, owner) == -1)
 		return -1;
 	n = 1 + (int)rnd(3);
 	for (k = 0; k < n; k++) {
