@@ -172,6 +172,65 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return 0;
 }
 
+/*
+ * The customer's credit_status after an order of theirs changed: the
+ * credit_status rule's "credit" hook on its limit, exposure and overdue
+ * days.  Best effort: a failing rule leaves the old status and says so
+ * in the log, it does not undo the order's change.
+ */
+void
+orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
+    long long customer)
+{
+	struct kiln_stmt	*st;
+	struct kiln_verdict	 v;
+	long long		 limit = 0, exposure = 0, overdue = 0;
+	const char		*status;
+
+	if ((st = sv->sql(r, "SELECT c.credit_limit, (SELECT coalesce(sum("
+	    "CASE WHEN o.status IN ('submitted', 'on_hold', 'approved',"
+	    " 'in_production', 'shipped', 'delivered') THEN o.total"
+	    " WHEN o.status = 'invoiced' THEN o.invoiced_amount -"
+	    " o.paid_amount ELSE 0 END), 0) FROM orders o WHERE o.customer ="
+	    " c.id), (SELECT coalesce(max(CAST(julianday('now') -"
+	    " julianday(o.due_date) AS INTEGER)), 0) FROM orders o"
+	    " WHERE o.customer = c.id AND o.status = 'invoiced' AND"
+	    " o.due_date <> '' AND o.due_date < date('now'))"
+	    " FROM customers c WHERE c.id = ?1")) == NULL)
+		return;
+	sv->bind_int(st, 1, customer);
+	if (sv->step(st) == 1) {
+		limit = sv->col_int(st, 0);
+		exposure = sv->col_int(st, 1);
+		overdue = sv->col_int(st, 2);
+	}
+	sv->done(st);
+	{
+		const struct kiln_kv	 rec[] = {
+			KV_I("id", customer), KV_I("credit_limit", limit),
+		};
+		const struct kiln_kv	 ctx[] = {
+			KV_I("exposure", exposure),
+			KV_I("overdue_days", overdue),
+		};
+
+		sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
+	}
+	if (v.result == KILN_RULE_ERROR) {
+		sv->log(KILN_LOG_WARN, "%s", v.message);
+		return;
+	}
+	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
+	    "watch" : "hold";
+	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
+	    " WHERE id = ?1 AND credit_status <> ?2")) == NULL)
+		return;
+	sv->bind_int(st, 1, customer);
+	sv->bind_text(st, 2, status);
+	(void)sv->step(st);
+	sv->done(st);
+}
+
 static const char *
 outcome(const struct kiln_verdict *v)
 {
@@ -288,10 +347,30 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
+	orders_credit_status(r, sv, f.customer);
 	if (sv->commit(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
 	return answer(r, sv, id, v, status);
+}
+
+/* Recompute the credit status of the customer of order id. */
+static void
+credit_of_order(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	long long		 customer = 0;
+
+	if ((st = sv->sql(r, "SELECT customer FROM orders WHERE id = ?1")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		customer = sv->col_int(st, 0);
+	sv->done(st);
+	if (customer > 0)
+		orders_credit_status(r, sv, customer);
 }
 
 /* Set a status with its history row and audit entry. */
@@ -391,6 +470,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
+	credit_of_order(r, sv, id);
 	if (sv->commit(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
@@ -443,7 +523,10 @@ orders_changed(struct kiln_req *r, const struct kiln_services *sv,
 	sv->bind_text(st, 3, sv->user_login(r));
 	rc = sv->step(st);
 	sv->done(st);
-	return rc == 0 ? 0 : -1;
+	if (rc != 0)
+		return -1;
+	credit_of_order(r, sv, id);
+	return 0;
 }
 
 static void

@@ -13,6 +13,8 @@ int	 orders_approve(struct kiln_req *, const struct kiln_services *);
 int	 orders_reject(struct kiln_req *, const struct kiln_services *);
 int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
+void	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
+	    long long customer);
 void	 orders_xml(struct kiln_req *, const struct kiln_services *,
 	    long long id);
 void	 orders_page(struct kiln_req *, const struct kiln_services *,

@@ -1299,6 +1299,10 @@ order_rules(void **state)
 	assert_true(has("status=\"on_hold\""));
 	assert_true(has("credit limit exceeded: exposure"));
 	assert_true(has("over limit 100000.00"));
+	/* ...and the customer's credit status says so (credit_status.lua). */
+	snprintf(sql, sizeof(sql), "SELECT credit_status = 'hold' FROM"
+	    " customers WHERE id = %lld", cust);
+	assert_int_equal(scalar(sql), 1);
 	/* delivery: earlier than the lead time allows is a warning only. */
 	assert_int_equal(submit(order_with(cust, slow, 1, 0, "2026-01-02")),
 	    200);
@@ -1418,6 +1422,10 @@ order_tracking(void **state)
 	assert_int_equal(track(desk, o, &v, "<status>paid</status>"
 	    "<paid_amount>12.34</paid_amount><paid_date>2026-12-01</paid_date>"),
 	    200);
+	/* Paid within a large limit: the customer stands ok. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM customers"
+	    " WHERE id = %lld AND credit_status = 'ok'", cust);
+	assert_int_equal(scalar(sql), 1);
 	/* Every step is in the history, with who made it. */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM order_history WHERE"
 	    " \"order\" = %lld AND by_login = 'ship.desk'", o);
