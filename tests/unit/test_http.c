@@ -1144,7 +1144,7 @@ orders(void **state)
 	assert_int_equal(atoi(strstr(resp, "<number>") + 8 + 8),
 	    atoi(num[2] + 8) + 1);
 	/* Lines: the product's price by default, discounts, exact sums. */
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 2000; i++) {
 		int	 q = 1 + i % 7, d = i % 13;
 		long long p = 1234 + i % 5;	/* minor units */
 
