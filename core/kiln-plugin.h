@@ -134,6 +134,14 @@ struct kiln_entity {
 				    const struct kiln_services *, long long id,
 				    const struct kiln_kv *before,
 				    const struct kiln_kv *after, size_t n);
+	/*
+	 * What a rule about record id needs to know beyond the record
+	 * (an order's exposure, say): up to max pairs into out, returns
+	 * how many.  Used by `kiln rules test` and the rule pages.
+	 */
+	size_t			(*context)(struct kiln_req *,
+				    const struct kiln_services *, long long id,
+				    struct kiln_kv *out, size_t max);
 	/* More in a record's XML, before it closes (may be NULL). */
 	void			(*xml)(struct kiln_req *,
 				    const struct kiln_services *, long long id);

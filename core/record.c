@@ -14,6 +14,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "log.h"
+#include "plugin.h"
 #include "record.h"
 #include "req.h"
 #include "rules.h"
@@ -359,16 +360,22 @@ int
 record_rule(struct kiln_req *r, const struct entity *e,
     const struct record *rec, const char *rule, struct rules_verdict *v)
 {
-	struct rules_kv		*kv, ctx[4];
+	struct rules_kv		*kv, ctx[32];
 	char			 today[24];
 	size_t			 n, nctx = 0;
 
 	if ((kv = record_kv(r, e, rec, &n)) == NULL)
 		return -1;
+	/* The plugin's facts first: they carry today as it sees it. */
+	if (e->d->context != NULL && rec->id > 0)
+		nctx = e->d->context(r, plugin_services(), rec->id,
+		    (struct kiln_kv *)(void *)ctx, sizeof(ctx) /
+		    sizeof(ctx[0]) - 3);
 	value_now(today);
 	today[10] = '\0';
-	ctx[nctx++] = (struct rules_kv){ .key = "today", .type = RULES_STR,
-	    .s = today };
+	if (nctx == 0)
+		ctx[nctx++] = (struct rules_kv){ .key = "today",
+		    .type = RULES_STR, .s = today };
 	if (r->user != NULL) {
 		ctx[nctx++] = (struct rules_kv){ .key = "user",
 		    .type = RULES_STR, .s = r->user->login };

@@ -135,6 +135,29 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 #define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }
 #define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
 
+/* The facts of judge(), as a rule's context, for `kiln rules test`. */
+size_t
+orders_context(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, struct kiln_kv *out, size_t max)
+{
+	struct facts	*f = sv->alloc(r, sizeof(*f));
+	size_t		 n = 0;
+
+	if (f == NULL || max < 10 || gather(r, sv, id, f) == -1)
+		return 0;
+	out[n++] = (struct kiln_kv)KV_S("today", f->today);
+	out[n++] = (struct kiln_kv)KV_S("customer_segment", f->segment);
+	out[n++] = (struct kiln_kv)KV_I("credit_limit", f->credit_limit);
+	/* As if submitted now: this order counts in the exposure. */
+	out[n++] = (struct kiln_kv)KV_I("exposure", f->exposure);
+	out[n++] = (struct kiln_kv)KV_I("overdue_days", f->overdue_days);
+	out[n++] = (struct kiln_kv)KV_I("overdue_amount", f->overdue_amount);
+	out[n++] = (struct kiln_kv)KV_I("lines", f->lines);
+	out[n++] = (struct kiln_kv)KV_I("max_discount_pct", f->max_discount);
+	out[n++] = (struct kiln_kv)KV_I("max_lead_time_days", f->max_lead);
+	return n;
+}
+
 /* Judge the order with every rule; 0, or -1 when a rule failed (*bad). */
 static int
 judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
