@@ -146,6 +146,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 		log_warn("children of %s %lld not shown", e->d->name, id);
 	if (e->d->page != NULL)
 		e->d->page(r, plugin_services(), id);
+	plugin_sections(r, e->d->name, id);
 	audit_history(r, e, id);
 	if (!writable)
 		return page_end(r);

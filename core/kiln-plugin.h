@@ -252,6 +252,16 @@ struct kiln_services {
 	const char	*(*currency)(struct kiln_req *);
 };
 
+/*
+ * A plugin's part of another plugin's record page: orders show a
+ * customer's credit and orders on the customer's page.
+ */
+struct kiln_section {
+	const char	*entity;	/* e.g. "customer" */
+	void		(*page)(struct kiln_req *,
+			    const struct kiln_services *, long long id);
+};
+
 struct kiln_plugin {
 	unsigned			 abi;		/* KILN_ABI_VERSION */
 	const char			*signature;	/* KILN_SIGNATURE */
@@ -262,6 +272,7 @@ struct kiln_plugin {
 	const struct kiln_entity *const	*entities;	/* NULL terminated */
 	const struct kiln_migration	*migrations;	/* {0} terminated */
 	const struct kiln_route		*routes;	/* {NULL} terminated */
+	const struct kiln_section	*sections;	/* {NULL} terminated */
 };
 
 /* Fill the fixed head of a descriptor. */

@@ -303,6 +303,19 @@ static const struct kiln_services services = {
 	.currency = svc_currency,
 };
 
+void
+plugin_sections(struct kiln_req *r, const char *entity, long long id)
+{
+	const struct kiln_section	*s;
+	size_t				 i;
+
+	for (i = 0; i < r->app->nplugins; i++)
+		for (s = r->app->plugins[i].desc->sections; s && s->entity;
+		    s++)
+			if (strcmp(s->entity, entity) == 0)
+				s->page(r, &services, id);
+}
+
 const struct kiln_services *
 plugin_services(void)
 {

@@ -16,6 +16,8 @@ int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
 /* The table lent to plugins (for entity page hooks called by the core). */
 const struct kiln_services *plugin_services(void);
+/* Every plugin's sections for a record page of entity. */
+void	 plugin_sections(struct kiln_req *, const char *entity, long long);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

@@ -659,6 +659,69 @@ action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->close(r);
 }
 
+/*
+ * The order's life on its page: promised against actual dates, what is
+ * late, and every status with who and when.
+ */
+static void
+timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	int			 late_delivery = 0, late_payment = 0;
+
+	if ((st = sv->sql(r, "SELECT promised_date <> '' AND promised_date <"
+	    " date('now') AND status IN ('approved', 'in_production',"
+	    " 'shipped'), coalesce(due_date, '') <> '' AND due_date <"
+	    " date('now') AND status = 'invoiced' FROM orders WHERE id = ?1"))
+	    != NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1) {
+			late_delivery = (int)sv->col_int(st, 0);
+			late_payment = (int)sv->col_int(st, 1);
+		}
+		sv->done(st);
+	}
+	if (late_delivery || late_payment) {
+		sv->open(r, "p");
+		sv->attr(r, "class", "late");
+		sv->attr(r, "role", "alert");
+		sv->text(r, late_delivery ? _("Late: the promised date has"
+		    " passed and the order is not delivered.") : _("Late: the"
+		    " payment is past due."));
+		sv->close(r);
+	}
+	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
+	    " order_history WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, "section");
+	sv->attr(r, "class", "timeline");
+	sv->open(r, "h2");
+	sv->text(r, _("Timeline"));
+	sv->close(r);
+	sv->open(r, "ol");
+	while (sv->step(st) == 1) {
+		sv->open(r, "li");
+		sv->open(r, "time");
+		sv->text(r, sv->col_text(st, 2));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->open(r, "b");
+		sv->text(r, sv->tr(sv->col_text(st, 0)));
+		sv->close(r);
+		sv->text(r, " \u2014 ");
+		sv->text(r, sv->col_text(st, 1));
+		if (*sv->col_text(st, 3) != '\0') {
+			sv->text(r, ": ");
+			sv->text(r, sv->col_text(st, 3));
+		}
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+	sv->done(st);
+}
+
 /* The order's page: submit button, verdicts, status history. */
 void
 orders_page(struct kiln_req *r, const struct kiln_services *sv,
@@ -716,4 +779,86 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 		sv->close(r);
 		sv->close(r);
 	}
+	timeline(r, sv, id);
+}
+
+/* On a customer's page: its credit standing and its latest orders. */
+void
+orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	char			 path[64];
+
+	if ((st = sv->sql(r, "SELECT c.credit_limit, c.credit_status,"
+	    " (SELECT coalesce(sum(CASE WHEN o.status IN ('submitted',"
+	    " 'on_hold', 'approved', 'in_production', 'shipped', 'delivered')"
+	    " THEN o.total WHEN o.status = 'invoiced' THEN o.invoiced_amount"
+	    " - o.paid_amount ELSE 0 END), 0) FROM orders o WHERE o.customer"
+	    " = c.id), (SELECT coalesce(sum(o.invoiced_amount -"
+	    " o.paid_amount), 0) FROM orders o WHERE o.customer = c.id AND"
+	    " o.status = 'invoiced' AND o.due_date <> '' AND o.due_date <"
+	    " date('now')) FROM customers c WHERE c.id = ?1")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1) {
+		sv->open(r, "section");
+		sv->attr(r, "class", "credit");
+		sv->open(r, "h2");
+		sv->text(r, _("Credit"));
+		sv->close(r);
+		sv->open(r, "dl");
+		sv->attr(r, "class", "record");
+		sv->open(r, "dt");
+		sv->text(r, _("Credit status"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->attr(r, "class", sv->col_text(st, 1));
+		sv->text(r, sv->tr(sv->col_text(st, 1)));
+		sv->close(r);
+		sv->open(r, "dt");
+		sv->text(r, _("Exposure"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->text(r, sv->money(r, sv->col_int(st, 2)));
+		sv->text(r, " / ");
+		sv->text(r, sv->money(r, sv->col_int(st, 0)));
+		sv->close(r);
+		sv->open(r, "dt");
+		sv->text(r, _("Overdue"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->text(r, sv->money(r, sv->col_int(st, 3)));
+		sv->close(r);
+		sv->close(r);
+		sv->close(r);
+	}
+	sv->done(st);
+	if ((st = sv->sql(r, "SELECT id, number, status, total, updated_at"
+	    " FROM orders WHERE customer = ?1 ORDER BY id DESC LIMIT 20")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, "section");
+	sv->attr(r, "class", "orders");
+	sv->open(r, "h2");
+	sv->text(r, _("Orders"));
+	sv->close(r);
+	sv->open(r, "ul");
+	while (sv->step(st) == 1) {
+		sv->open(r, "li");
+		snprintf(path, sizeof(path), "/orders/%lld", sv->col_int(st, 0));
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, sv->col_text(st, 1));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->text(r, sv->tr(sv->col_text(st, 2)));
+		sv->text(r, " ");
+		sv->text(r, sv->money(r, sv->col_int(st, 3)));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+	sv->done(st);
 }

@@ -327,10 +327,16 @@ static const struct kiln_route routes[] = {
 	{ NULL, NULL, NULL }
 };
 
+static const struct kiln_section sections[] = {
+	{ "customer", orders_customer_page },
+	{ NULL, NULL }
+};
+
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("orders"),
 	.description = "Sales orders and their lines",
 	.entities = entities,
 	.migrations = migrations,
 	.routes = routes,
+	.sections = sections,
 };

@@ -17,6 +17,8 @@ void	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
 	    long long customer);
 size_t	 orders_context(struct kiln_req *, const struct kiln_services *,
 	    long long, struct kiln_kv *, size_t);
+void	 orders_customer_page(struct kiln_req *,
+	    const struct kiln_services *, long long);
 void	 orders_xml(struct kiln_req *, const struct kiln_services *,
 	    long long id);
 void	 orders_page(struct kiln_req *, const struct kiln_services *,

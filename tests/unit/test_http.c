@@ -1303,6 +1303,13 @@ order_rules(void **state)
 	snprintf(sql, sizeof(sql), "SELECT credit_status = 'hold' FROM"
 	    " customers WHERE id = %lld", cust);
 	assert_int_equal(scalar(sql), 1);
+	/* The customer's page shows its credit and its orders. */
+	snprintf(path, sizeof(path), "/customers/%lld", cust);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<section class=\"credit\">"));
+	assert_true(has("<dd class=\"hold\">"));
+	assert_true(has("<section class=\"orders\">"));
+	assert_true(has(">SO-"));
 	/* delivery: earlier than the lead time allows is a warning only. */
 	assert_int_equal(submit(order_with(cust, slow, 1, 0, "2026-01-02")),
 	    200);
