@@ -344,11 +344,15 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 		out_text(r, field);
 		out_close(r);
 		out_text(r, ": ");
-		out_open(r, "del");
-		out_text(r, shown(r, e, field,
-		    (const char *)sqlite3_column_text(st, 9)));
-		out_close(r);
-		out_text(r, " \u2192 ");
+		/* A create has no old value to strike out. */
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL &&
+		    sqlite3_column_bytes(st, 9) > 0) {
+			out_open(r, "del");
+			out_text(r, shown(r, e, field,
+			    (const char *)sqlite3_column_text(st, 9)));
+			out_close(r);
+			out_text(r, " \u2192 ");
+		}
 		out_open(r, "ins");
 		out_text(r, shown(r, e, field,
 		    (const char *)sqlite3_column_text(st, 10)));
