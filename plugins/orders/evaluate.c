@@ -631,6 +631,62 @@ orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	}
 }
 
+/*
+ * POST /orders/#/reopen: a held or rejected order back to draft, to be
+ * changed and submitted again.  Nothing gets around a hold this way:
+ * the only way out of draft is another evaluation.
+ */
+int
+orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	long long		 id = sv->route_id(r);
+	char			 status[32] = "", path[64];
+	int			 acc;
+
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if ((acc = sv->access(r, "order", id)) != 1) {
+		sv->rollback(r);
+		if (acc < 0)
+			return sv->error(r, 404, "not_found",
+			    _("No such record."));
+		return sv->error(r, 403, "forbidden",
+		    _("You may not change this record."));
+	}
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
+	    NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1)
+			copy(status, sizeof(status), sv->col_text(st, 0));
+		sv->done(st);
+	}
+	if (strcmp(status, "on_hold") != 0 && strcmp(status, "rejected") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict",
+		    _("only an order on hold or rejected can be reopened"));
+	}
+	if (set_status(r, sv, id, "draft", "reopened") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	credit_of_order(r, sv, id);
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	if (sv->wants_xml(r)) {
+		sv->begin(r, 200, "decision", "Decision");
+		snprintf(status, sizeof(status), "%lld", id);
+		sv->attr(r, "order", status);
+		sv->attr(r, "status", "draft");
+		sv->text(r, "reopened");
+		return sv->end(r);
+	}
+	return sv->redirect(r, path);
+}
+
 /* A small form posting to /orders/ID/ACTION, with a reason field. */
 static void
 action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
@@ -748,6 +804,9 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 		action_form(r, sv, id, "approve", _("Approve"), 1);
 		action_form(r, sv, id, "reject", _("Reject"), 1);
 	}
+	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
+	    0) && sv->access(r, "order", id) == 1)
+		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
 	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)
 		return;

@@ -324,6 +324,7 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/submit", orders_submit },
 	{ "POST", "/orders/#/approve", orders_approve },
 	{ "POST", "/orders/#/reject", orders_reject },
+	{ "POST", "/orders/#/reopen", orders_reopen },
 	{ NULL, NULL, NULL }
 };
 

@@ -1360,6 +1360,17 @@ order_rules(void **state)
 	    (const char *[]){ "HTTP_AUTHORIZATION", mgr, "HTTP_ACCEPT",
 	    "application/xml", NULL }), 200);
 	assert_true(has("status=\"rejected\""));
+	/* Reopened, changed and submitted again: judged again. */
+	snprintf(path, sizeof(path), "/orders/%lld/reopen", held);
+	assert_int_equal(api("POST", path, NULL, ""), 200);
+	assert_true(has("status=\"draft\""));
+	assert_int_equal(api("POST", path, NULL, ""), 409);
+	snprintf(sql, sizeof(sql), "UPDATE order_lines SET discount_pct = 5"
+	    " WHERE \"order\" = %lld", held);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(submit(held), 200);
+	assert_true(has("<verdict rule=\"discount\" result=\"pass\""));
 }
 
 /* PATCH an order as the user behind auth; returns the status. */
