@@ -325,27 +325,54 @@ answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return sv->end(r);
 }
 
+/*
+ * Open the write transaction on an order the user may change and read
+ * its status.  0, or -1 once an error has been answered (and the
+ * transaction rolled back).
+ */
+static int
+begin_order(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    char *status, size_t n)
+{
+	struct kiln_stmt	*st;
+	int			 acc;
+
+	if (sv->begin_write(r) != 0) {
+		sv->error(r, 503, "busy", _("The database is busy; try again."));
+		return -1;
+	}
+	if ((acc = sv->access(r, "order", id)) != 1) {
+		sv->rollback(r);
+		if (acc < 0)
+			sv->error(r, 404, "not_found", _("No such record."));
+		else
+			sv->error(r, 403, "forbidden",
+			    _("You may not change this record."));
+		return -1;
+	}
+	*status = '\0';
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
+	    NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1)
+			copy(status, n, sv->col_text(st, 0));
+		sv->done(st);
+	}
+	return 0;
+}
+
 int
 orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_verdict	 v[NRULES];
 	struct facts		 f;
 	const char		*status;
+	char			 now[32];
 	long long		 id = sv->route_id(r);
 	size_t			 bad = 0;
-	int			 acc;
 
-	if (sv->begin_write(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
-	if ((acc = sv->access(r, "order", id)) != 1) {
-		sv->rollback(r);
-		if (acc < 0)
-			return sv->error(r, 404, "not_found",
-			    _("No such record."));
-		return sv->error(r, 403, "forbidden",
-		    _("You may not change this record."));
-	}
+	if (begin_order(r, sv, id, now, sizeof(now)) == -1)
+		return 0;
 	if (gather(r, sv, id, &f) == -1) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
@@ -639,29 +666,11 @@ orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 int
 orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 {
-	struct kiln_stmt	*st;
 	long long		 id = sv->route_id(r);
-	char			 status[32] = "", path[64];
-	int			 acc;
+	char			 status[32], path[64];
 
-	if (sv->begin_write(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
-	if ((acc = sv->access(r, "order", id)) != 1) {
-		sv->rollback(r);
-		if (acc < 0)
-			return sv->error(r, 404, "not_found",
-			    _("No such record."));
-		return sv->error(r, 403, "forbidden",
-		    _("You may not change this record."));
-	}
-	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
-	    NULL) {
-		sv->bind_int(st, 1, id);
-		if (sv->step(st) == 1)
-			copy(status, sizeof(status), sv->col_text(st, 0));
-		sv->done(st);
-	}
+	if (begin_order(r, sv, id, status, sizeof(status)) == -1)
+		return 0;
 	if (strcmp(status, "on_hold") != 0 && strcmp(status, "rejected") != 0) {
 		sv->rollback(r);
 		return sv->error(r, 409, "conflict",
