@@ -103,16 +103,14 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	if (rc != 1)
 		return -1;
 	/* Exposure: unpaid invoices and open orders, then this one. */
-	if ((st = sv->sql(r, "SELECT coalesce(sum(CASE WHEN status IN"
-	    " ('submitted', 'on_hold', 'approved', 'in_production', 'shipped',"
-	    " 'delivered') THEN total WHEN status = 'invoiced' THEN"
-	    " invoiced_amount - paid_amount ELSE 0 END), 0) FROM orders"
-	    " WHERE customer = ?1 AND id <> ?2")) == NULL)
+	/* A draft owes nothing yet: the kept sum plus this order. */
+	if ((st = sv->sql(r, "SELECT coalesce((SELECT amount FROM"
+	    " order_exposure WHERE customer = ?1), 0)")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, f->customer);
-	sv->bind_int(st, 2, id);
 	if ((rc = one(sv, st)) == 1)
-		f->exposure = sv->col_int(st, 0) + f->total;
+		f->exposure = sv->col_int(st, 0) +
+		    (strcmp(f->status, "draft") == 0 ? f->total : 0);
 	sv->done(st);
 	if (rc != 1)
 		return -1;
@@ -210,12 +208,8 @@ orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
 	long long		 limit = 0, exposure = 0, overdue = 0;
 	const char		*status;
 
-	if ((st = sv->sql(r, "SELECT c.credit_limit, (SELECT coalesce(sum("
-	    "CASE WHEN o.status IN ('submitted', 'on_hold', 'approved',"
-	    " 'in_production', 'shipped', 'delivered') THEN o.total"
-	    " WHEN o.status = 'invoiced' THEN o.invoiced_amount -"
-	    " o.paid_amount ELSE 0 END), 0) FROM orders o WHERE o.customer ="
-	    " c.id), (SELECT coalesce(max(CAST(julianday('now') -"
+	if ((st = sv->sql(r, "SELECT c.credit_limit, coalesce((SELECT amount"
+	    " FROM order_exposure WHERE customer = c.id), 0), (SELECT coalesce(max(CAST(julianday('now') -"
 	    " julianday(o.due_date) AS INTEGER)), 0) FROM orders o"
 	    " WHERE o.customer = c.id AND o.status = 'invoiced' AND"
 	    " o.due_date <> '' AND o.due_date < date('now'))"
@@ -859,11 +853,8 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 	char			 path[64];
 
 	if ((st = sv->sql(r, "SELECT c.credit_limit, c.credit_status,"
-	    " (SELECT coalesce(sum(CASE WHEN o.status IN ('submitted',"
-	    " 'on_hold', 'approved', 'in_production', 'shipped', 'delivered')"
-	    " THEN o.total WHEN o.status = 'invoiced' THEN o.invoiced_amount"
-	    " - o.paid_amount ELSE 0 END), 0) FROM orders o WHERE o.customer"
-	    " = c.id), (SELECT coalesce(sum(o.invoiced_amount -"
+	    " coalesce((SELECT amount FROM order_exposure WHERE customer ="
+	    " c.id), 0), (SELECT coalesce(sum(o.invoiced_amount -"
 	    " o.paid_amount), 0) FROM orders o WHERE o.customer = c.id AND"
 	    " o.status = 'invoiced' AND o.due_date <> '' AND o.due_date <"
 	    " date('now')) FROM customers c WHERE c.id = ?1")) == NULL)

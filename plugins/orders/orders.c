@@ -135,6 +135,12 @@ static const struct kiln_entity *const entities[] = { &order, &line, NULL };
 #define LINE_TOTAL(q, p, d) \
 	"((" q ") * (" p ") * (100 - (" d ")) + 50) / 100"
 
+/* What an order owes its customer's credit: open total, unpaid invoice. */
+#define EXPOSURE(o) "CASE WHEN " o "status IN ('submitted', 'on_hold'," \
+	" 'approved', 'in_production', 'shipped', 'delivered') THEN " o "total" \
+	" WHEN " o "status = 'invoiced' THEN " o "invoiced_amount - " o \
+	"paid_amount ELSE 0 END"
+
 /* A line's change is a change of its order: version and time move. */
 #define ORDER_CHANGED "version = version + 1," \
 	" updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -316,6 +322,39 @@ static const struct kiln_migration migrations[] = {
 	"  CASE new.payment_terms WHEN 'net15' THEN 15 WHEN 'net30' THEN 30"
 	"  WHEN 'net60' THEN 60 WHEN 'net90' THEN 90 ELSE 0 END || ' days')"
 	"  WHERE id = new.id; END;"
+	},
+	{ 4,
+	/*
+	 * Each customer's exposure, kept by the database as orders change:
+	 * what an order owes while open (its total) or invoiced and unpaid
+	 * (invoiced - paid).  A submission reads one row instead of summing
+	 * a customer's thousands of orders.
+	 */
+	"CREATE TABLE order_exposure ("
+	" customer INTEGER PRIMARY KEY REFERENCES customers(id)"
+	"  ON DELETE CASCADE,"
+	" amount INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO order_exposure (customer, amount)"
+	" SELECT customer, sum(" EXPOSURE("") ") FROM orders GROUP BY customer;"
+	"CREATE TRIGGER orders_exposure_ai AFTER INSERT ON orders BEGIN"
+	" INSERT INTO order_exposure (customer, amount)"
+	"  VALUES (new.customer, " EXPOSURE("new.") ")"
+	"  ON CONFLICT (customer) DO UPDATE SET amount = amount + excluded.amount;"
+	" END;"
+	"CREATE TRIGGER orders_exposure_au AFTER UPDATE OF customer, status,"
+	" total, invoiced_amount, paid_amount ON orders BEGIN"
+	" UPDATE order_exposure SET amount = amount - (" EXPOSURE("old.") ")"
+	"  WHERE customer = old.customer;"
+	" INSERT INTO order_exposure (customer, amount)"
+	"  VALUES (new.customer, " EXPOSURE("new.") ")"
+	"  ON CONFLICT (customer) DO UPDATE SET amount = amount + excluded.amount;"
+	" END;"
+	"CREATE TRIGGER orders_exposure_ad AFTER DELETE ON orders BEGIN"
+	" UPDATE order_exposure SET amount = amount - (" EXPOSURE("old.") ")"
+	"  WHERE customer = old.customer; END;"
+	/* Overdue invoices are found in the index, not the table. */
+	"CREATE INDEX orders_invoiced ON orders(customer, status, due_date,"
+	" invoiced_amount, paid_amount);"
 	},
 	{ 0, NULL }
 };
