@@ -921,3 +921,131 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 	sv->close(r);
 	sv->done(st);
 }
+
+/*
+ * GET /orders/#/rules: what each order rule would decide for this
+ * order now, without changing anything: for administrators trying a
+ * rule file before they rely on it (the CLI has `kiln rules test`).
+ */
+int
+orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_verdict	 v[NRULES];
+	struct facts		 f;
+	long long		 id = sv->route_id(r);
+	char			 num[24];
+	size_t			 i, bad = 0;
+
+	if (strcmp(sv->user_role(r), "admin") != 0)
+		return sv->error(r, 403, "forbidden",
+		    _("Only administrators try the rules."));
+	if (sv->access(r, "order", id) < 0 || gather(r, sv, id, &f) == -1)
+		return sv->error(r, 404, "not_found", _("No such record."));
+	/* A failing rule stops the others; show what ran and the failure. */
+	memset(v, 0, sizeof(v));
+	if (judge(r, sv, id, &f, v, &bad) == -1)
+		for (i = bad + 1; i < NRULES; i++)
+			v[i].result = KILN_PASS;
+	else
+		bad = NRULES;
+	sv->begin(r, 200, "dry_run", _("Rules on this order"));
+	snprintf(num, sizeof(num), "%lld", id);
+	if (sv->wants_xml(r))
+		sv->attr(r, "order", num);
+	else {
+		sv->open(r, "h1");
+		sv->text(r, _("Rules on this order"));
+		sv->close(r);
+		sv->open(r, "p");
+		sv->text(r, _("What each rule would decide now; nothing is"
+		    " changed."));
+		sv->close(r);
+		sv->open(r, "ul");
+	}
+	for (i = 0; i < NRULES && i <= bad; i++) {
+		sv->open(r, sv->wants_xml(r) ? "verdict" : "li");
+		if (sv->wants_xml(r)) {
+			sv->attr(r, "rule", order_rules[i]);
+			sv->attr(r, "result", result_names[v[i].result]);
+		} else {
+			sv->attr(r, "class", result_names[v[i].result]);
+			sv->open(r, "b");
+			sv->text(r, order_rules[i]);
+			sv->close(r);
+			sv->text(r, ": ");
+			sv->text(r, result_names[v[i].result]);
+			if (v[i].message[0])
+				sv->text(r, " \u2014 ");
+		}
+		sv->text(r, v[i].message);
+		sv->close(r);
+	}
+	return sv->end(r);
+}
+
+/*
+ * GET /orders/late: orders past their promised date and not yet
+ * delivered, and invoices past due and unpaid, among those the user
+ * may see.
+ */
+int
+orders_late(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	char			 path[64], num[24];
+	int			 any = 0;
+
+	if ((st = sv->sql(r, "SELECT id, number, status, promised_date,"
+	    " due_date FROM orders WHERE ((promised_date <> '' AND"
+	    " promised_date < date('now') AND status IN ('approved',"
+	    " 'in_production', 'shipped')) OR (coalesce(due_date, '') <> ''"
+	    " AND due_date < date('now') AND status = 'invoiced'))"
+	    " ORDER BY coalesce(nullif(promised_date, ''), due_date), id"
+	    " LIMIT 500")) == NULL)
+		return sv->error(r, 500, "internal", _("Internal error."));
+	sv->begin(r, 200, "late", _("Late orders"));
+	if (!sv->wants_xml(r)) {
+		sv->open(r, "h1");
+		sv->text(r, _("Late orders"));
+		sv->close(r);
+		sv->open(r, "ul");
+	}
+	while (sv->step(st) == 1) {
+		/* Only what this user may read. */
+		if (sv->access(r, "order", sv->col_int(st, 0)) < 0)
+			continue;
+		any = 1;
+		snprintf(path, sizeof(path), "/orders/%lld",
+		    sv->col_int(st, 0));
+		if (sv->wants_xml(r)) {
+			sv->open(r, "order");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
+			sv->attr(r, "id", num);
+			sv->attr(r, "href", sv->url(r, path));
+			sv->attr(r, "status", sv->col_text(st, 2));
+			sv->attr(r, "promised_date", sv->col_text(st, 3));
+			sv->attr(r, "due_date", sv->col_text(st, 4));
+			sv->text(r, sv->col_text(st, 1));
+			sv->close(r);
+			continue;
+		}
+		sv->open(r, "li");
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, sv->col_text(st, 1));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->text(r, sv->tr(sv->col_text(st, 2)));
+		sv->text(r, " ");
+		sv->text(r, *sv->col_text(st, 3) ? sv->col_text(st, 3) :
+		    sv->col_text(st, 4));
+		sv->close(r);
+	}
+	sv->done(st);
+	if (!sv->wants_xml(r) && !any) {
+		sv->open(r, "li");
+		sv->text(r, _("Nothing is late."));
+		sv->close(r);
+	}
+	return sv->end(r);
+}

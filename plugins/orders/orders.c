@@ -364,6 +364,8 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/approve", orders_approve },
 	{ "POST", "/orders/#/reject", orders_reject },
 	{ "POST", "/orders/#/reopen", orders_reopen },
+	{ "GET", "/orders/#/rules", orders_dry_run },
+	{ "GET", "/orders/late", orders_late },
 	{ NULL, NULL, NULL }
 };
 

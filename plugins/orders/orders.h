@@ -12,6 +12,8 @@ int	 orders_submit(struct kiln_req *, const struct kiln_services *);
 int	 orders_approve(struct kiln_req *, const struct kiln_services *);
 int	 orders_reject(struct kiln_req *, const struct kiln_services *);
 int	 orders_reopen(struct kiln_req *, const struct kiln_services *);
+int	 orders_dry_run(struct kiln_req *, const struct kiln_services *);
+int	 orders_late(struct kiln_req *, const struct kiln_services *);
 int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
 void	 orders_credit_status(struct kiln_req *, const struct kiln_services *,

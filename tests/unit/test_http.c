@@ -1424,6 +1424,19 @@ order_tracking(void **state)
 	assert_int_equal(track(desk, o, &v, "<status>paid</status>"), 409);
 	assert_int_equal(track(desk, o, &v,
 	    "<status>in_production</status>"), 200);
+	/* Promised for a day gone by: the order is late. */
+	assert_int_equal(track(desk, o, &v, "<promised_date>2026-01-05"
+	    "</promised_date>"), 200);
+	assert_int_equal(req("GET", "/orders/late.xml", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	snprintf(sql, sizeof(sql), "<order id=\"%lld\"", o);
+	assert_true(has(sql));
+	/* What the rules would say now, for an administrator only. */
+	snprintf(sql, sizeof(sql), "/orders/%lld/rules.xml", o);
+	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	assert_true(has("<verdict rule=\"credit\" result=\"pass\""));
+	assert_int_equal(api("GET", sql, NULL, NULL), 403);
 	assert_int_equal(track(desk, o, &v, "<status>shipped</status>"), 409);
 	assert_true(has("shipped needs shipped_date"));
 	assert_int_equal(track(desk, o, &v, "<status>shipped</status>"
