@@ -27,6 +27,7 @@
 #include "rules.h"
 #include "value.h"
 #include "view.h"
+#include "xmlin.h"
 
 /* Status and code of a record error, for page_error. */
 static int
@@ -297,6 +298,7 @@ version_param(struct kiln_req *r, long long *v)
 static int
 create(struct kiln_req *r, const struct entity *e)
 {
+	char		 cerr[512];
 	struct record	 rec;
 	struct ferrs	 fe = { .n = 0 };
 	enum rec_err	 err;
@@ -317,6 +319,13 @@ create(struct kiln_req *r, const struct entity *e)
 		goto out;
 	if (audit_record(r, "create", e, NULL, &rec) == -1) {
 		err = REC_ERROR;
+		goto out;
+	}
+	/* What came with the record (an order's lines), same transaction. */
+	if (e->d->created != NULL && e->d->created(r, plugin_services(),
+	    rec.id, cerr, sizeof(cerr)) != 0) {
+		ferr_add(&fe, NULL, arena_strdup(r->arena, cerr));
+		err = REC_INVALID;
 		goto out;
 	}
 	if ((de = db_commit(r->app->db)) != DB_OK) {
@@ -493,6 +502,12 @@ crud_route(struct kiln_req *r, const char *path)
 	    r->method == M_PATCH || r->method == M_DELETE;
 	if (body && req_read_body(r) != 0)
 		return 0;	/* answered already */
+	/* Lists in a document go only where a plugin takes them. */
+	if (r->sets != NULL && r->sets->n > 0 && (slash != NULL ||
+	    r->method != M_POST || e->d->created == NULL))
+		return page_error(r, 400, "bad_request", arena_printf(r->arena,
+		    _("A <%s> list is not taken here."), r->sets->v[0].name),
+		    NULL), 0;
 	/* <contact> posted to /customers is a mistake, not a customer. */
 	if (r->body_root != NULL && strcmp(r->body_root, e->d->name) != 0)
 		return page_error(r, 400, "bad_request", arena_printf(r->arena,

@@ -3,6 +3,7 @@
  * (byte order, as strcmp): tests/unit/test_i18n checks it.
  */
 static const struct msg zh_catalogue[] = {
+	{ "A <%s> list is not taken here.", "此处不接受 <%s> 列表。" },
 	{ "A business rule failed.", "未通过业务规则检查。" },
 	{ "A field was given more than once.", "同一字段提交了多次。" },
 	{ "A login is 2 to 64 of a-z 0-9 . _ - @.", "登录名须为 2 至 64 个字符，仅限 a-z 0-9 . _ - @。" },

@@ -142,6 +142,14 @@ struct kiln_entity {
 	size_t			(*context)(struct kiln_req *,
 				    const struct kiln_services *, long long id,
 				    struct kiln_kv *out, size_t max);
+	/*
+	 * Called in the transaction of a create, after the row is in:
+	 * the place to store what came with it (an order's lines).  0, or
+	 * -1 with a message in err: the create is undone (422).
+	 */
+	int			(*created)(struct kiln_req *,
+				    const struct kiln_services *, long long id,
+				    char *err, size_t errsz);
 	/* More in a record's XML, before it closes (may be NULL). */
 	void			(*xml)(struct kiln_req *,
 				    const struct kiln_services *, long long id);
@@ -247,6 +255,22 @@ struct kiln_services {
 	int		 (*wants_xml)(struct kiln_req *);
 	/* A user-visible string in the request's language (gettext's _). */
 	const char	*(*tr)(const char *);
+	/*
+	 * Lists that came in an XML body: <lines><line>..</line></lines>
+	 * is list "lines"; items() says how many, item() gives a field of
+	 * item i (a reference <product id="3"/> gives "3"), or NULL.
+	 */
+	size_t		 (*items)(struct kiln_req *, const char *list);
+	const char	*(*item)(struct kiln_req *, const char *list, size_t i,
+			    const char *field);
+	/*
+	 * Create a record of another entity in the current transaction,
+	 * through the host's validation, access, rules and audit.  0 and
+	 * *id, or -1 with "field: message" in err.
+	 */
+	int		 (*create)(struct kiln_req *, const char *entity,
+			    const struct kiln_kv *fields, size_t n,
+			    long long *id, char *err, size_t errsz);
 	/* Minor units as "1234.50", and the currency they are in. */
 	const char	*(*money)(struct kiln_req *, long long);
 	const char	*(*currency)(struct kiln_req *);

@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "db.h"
 #include "entity.h"
+#include "form.h"
 #include "record.h"
 #include "rules.h"
 #include "arena.h"
@@ -27,6 +28,7 @@
 #include "plugin.h"
 #include "req.h"
 #include "value.h"
+#include "xmlin.h"
 
 #define PLUGIN_MAX	64
 
@@ -264,6 +266,81 @@ svc_currency(struct kiln_req *r)
 	return r->app->conf.currency;
 }
 
+static const struct xmlset *
+find_set(struct kiln_req *r, const char *list)
+{
+	size_t	 i;
+
+	for (i = 0; r->sets != NULL && i < r->sets->n; i++)
+		if (strcmp(r->sets->v[i].name, list) == 0)
+			return &r->sets->v[i];
+	return NULL;
+}
+
+static size_t
+svc_items(struct kiln_req *r, const char *list)
+{
+	const struct xmlset	*s = find_set(r, list);
+
+	return s ? s->n : 0;
+}
+
+static const char *
+svc_item(struct kiln_req *r, const char *list, size_t i, const char *field)
+{
+	const struct xmlset	*s = find_set(r, list);
+
+	if (s == NULL || i >= s->n)
+		return NULL;
+	return form_get(&s->items[i], field);
+}
+
+static int
+svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
+    size_t n, long long *id, char *err, size_t errsz)
+{
+	const struct entity	*e = entity_by_name(r->app, name);
+	struct kvlist		 in = { NULL, 0, 0 };
+	struct record		 rec;
+	struct ferrs		 fe = { .n = 0 };
+	const char		*msg = NULL;
+	enum rec_err		 rc;
+	size_t			 i;
+
+	*err = '\0';
+	if (e == NULL) {
+		snprintf(err, errsz, "no record type %s", name);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (kv[i].type == KILN_KV_STR && kv[i].s != NULL)
+			form_add(r->arena, &in, kv[i].key, kv[i].s);
+		else if (kv[i].type == KILN_KV_INT)
+			form_add(r->arena, &in, kv[i].key, arena_printf(
+			    r->arena, "%lld", kv[i].i));
+	record_defaults(r, e, &rec);
+	if ((rc = record_apply(r, e, &rec, &in, &fe)) == REC_OK &&
+	    !acl_may_write(r, e, &rec))
+		rc = REC_FORBIDDEN;
+	if (rc == REC_OK &&
+	    (rc = record_check(r, e, &rec, &fe, &msg)) == REC_OK &&
+	    (rc = record_insert(r, e, &rec, &fe)) == REC_OK &&
+	    audit_record(r, "create", e, NULL, &rec) != 0)
+		rc = REC_ERROR;
+	if (rc == REC_OK) {
+		*id = rec.id;
+		return 0;
+	}
+	if (fe.n)
+		snprintf(err, errsz, "%s%s%s", fe.v[0].field ?
+		    fe.v[0].field : "", fe.v[0].field ? ": " : "",
+		    fe.v[0].msg);
+	else
+		snprintf(err, errsz, "%s", msg ? msg : rc == REC_FORBIDDEN ?
+		    "not allowed" : "could not be stored");
+	return -1;
+}
+
 static const struct kiln_services services = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -299,6 +376,9 @@ static const struct kiln_services services = {
 	.url = svc_url,
 	.wants_xml = svc_wants_xml,
 	.tr = i18n_tr,
+	.items = svc_items,
+	.item = svc_item,
+	.create = svc_create,
 	.money = svc_money,
 	.currency = svc_currency,
 };

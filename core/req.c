@@ -222,7 +222,11 @@ req_read_body(struct kiln_req *r)
 		}
 		return 0;
 	}
-	xe = xmlin_parse(r->arena, buf, got, &r->body, &root);
+	if ((r->sets = arena_calloc(r->arena, 1, sizeof(*r->sets))) == NULL) {
+		page_error(r, 500, "internal", _("out of memory"), NULL);
+		return -1;
+	}
+	xe = xmlin_parse(r->arena, buf, got, &r->body, &root, r->sets);
 	r->body_root = root;
 	if (xe != XMLIN_OK) {
 		page_error(r, xe == XMLIN_DOCTYPE ? 415 : 400,

@@ -12,6 +12,7 @@
 
 struct app;
 struct arena;
+struct xmlsets;
 
 /* The transport: a FastCGI stream pair or CGI's stdin/stdout/environ. */
 struct io {
@@ -51,6 +52,7 @@ struct kiln_req {
 	struct kvlist	 body;		/* form fields or XML children */
 	int		 has_body;
 	const char	*body_root;	/* root element of an XML body */
+	struct xmlsets	*sets;		/* its lists (an order's lines) */
 	long long	 route_id;	/* the "#" of a plugin route */
 	size_t		 body_read;	/* bytes of the body consumed */
 	const struct user *user;

@@ -50,17 +50,85 @@ add(struct arena *a, struct kvlist *l, const xmlChar *k, const xmlChar *v)
 	return XMLIN_OK;
 }
 
-enum xmlin_err
-xmlin_parse(struct arena *a, const char *s, size_t n, struct kvlist *l,
-    const char **root)
+/* Has the element element children (a list like <lines>)? */
+static int
+has_elements(xmlNodePtr n)
 {
-	xmlDocPtr	 doc;
-	xmlNodePtr	 top, c;
+	xmlNodePtr	 c;
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return 1;
+	return 0;
+}
+
+/*
+ * An element's attributes and simple children as pairs: <x id="7"/>
+ * is a reference by id.  Children that are lists go to sets, when
+ * there are sets to fill, one level deep.
+ */
+static enum xmlin_err
+fields(struct arena *a, xmlDocPtr doc, xmlNodePtr el, struct kvlist *l,
+    struct xmlsets *sets)
+{
+	xmlNodePtr	 c, item;
 	xmlAttrPtr	 at;
 	xmlChar		*v;
+	struct xmlset	*set;
+	enum xmlin_err	 e = XMLIN_OK;
+
+	for (at = el->properties; at != NULL && e == XMLIN_OK; at = at->next) {
+		v = xmlNodeListGetString(doc, at->children, 1);
+		e = add(a, l, at->name, v);
+		xmlFree(v);
+	}
+	for (c = el->children; c != NULL && e == XMLIN_OK; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (has_elements(c)) {
+			if (sets == NULL || sets->n == XMLIN_MAX_SETS)
+				return XMLIN_TOO_MANY;
+			set = &sets->v[sets->n++];
+			set->name = arena_strdup(a, (const char *)c->name);
+			set->n = 0;
+			for (item = c->children; item != NULL && e == XMLIN_OK;
+			    item = item->next) {
+				if (item->type != XML_ELEMENT_NODE)
+					continue;
+				if (set->n == XMLIN_MAX_ITEMS)
+					return XMLIN_TOO_MANY;
+				memset(&set->items[set->n], 0,
+				    sizeof(set->items[0]));
+				e = fields(a, doc, item, &set->items[set->n++],
+				    NULL);
+			}
+			continue;
+		}
+		if ((v = xmlGetProp(c, BAD_CAST "id")) != NULL &&
+		    c->children == NULL) {
+			e = add(a, l, c->name, v);
+			xmlFree(v);
+			continue;
+		}
+		xmlFree(v);
+		v = xmlNodeGetContent(c);
+		e = add(a, l, c->name, v);
+		xmlFree(v);
+	}
+	return e;
+}
+
+enum xmlin_err
+xmlin_parse(struct arena *a, const char *s, size_t n, struct kvlist *l,
+    const char **root, struct xmlsets *sets)
+{
+	xmlDocPtr	 doc;
+	xmlNodePtr	 top;
 	enum xmlin_err	 e = XMLIN_OK;
 
 	*root = NULL;
+	if (sets != NULL)
+		sets->n = 0;
 	if (n > INT32_MAX)
 		return XMLIN_MALFORMED;
 	/* Refused before parsing: no entity is ever declared, let alone expanded. */
@@ -81,27 +149,7 @@ xmlin_parse(struct arena *a, const char *s, size_t n, struct kvlist *l,
 		goto out;
 	}
 	*root = arena_strdup(a, (const char *)top->name);
-	for (at = top->properties; at != NULL && e == XMLIN_OK;
-	    at = at->next) {
-		v = xmlNodeListGetString(doc, at->children, 1);
-		e = add(a, l, at->name, v);
-		xmlFree(v);
-	}
-	for (c = top->children; c != NULL && e == XMLIN_OK; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		/* <owner id="7"/>: a reference by id. */
-		if ((v = xmlGetProp(c, BAD_CAST "id")) != NULL &&
-		    c->children == NULL) {
-			e = add(a, l, c->name, v);
-			xmlFree(v);
-			continue;
-		}
-		xmlFree(v);
-		v = xmlNodeGetContent(c);
-		e = add(a, l, c->name, v);
-		xmlFree(v);
-	}
+	e = fields(a, doc, top, l, sets);
 out:
 	xmlFreeDoc(doc);
 	return e;

@@ -1049,3 +1049,38 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	return sv->end(r);
 }
+
+/*
+ * An order sent with its lines (api.md: <lines><line><product id="3"/>
+ * <quantity>5</quantity>...</line></lines>): each line is created
+ * through the host, in the order's transaction; one bad line undoes
+ * the order.
+ */
+int
+orders_created(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, char *err, size_t errsz)
+{
+	static const char *const keys[] = {
+		"product", "quantity", "unit_price", "discount_pct"
+	};
+	struct kiln_kv	 kv[5];
+	char		 why[400];
+	long long	 lid;
+	size_t		 i, k, n, nkv;
+
+	n = sv->items(r, "lines");
+	for (i = 0; i < n; i++) {
+		kv[0] = (struct kiln_kv)KV_I("order", id);
+		nkv = 1;
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (sv->item(r, "lines", i, keys[k]) != NULL)
+				kv[nkv++] = (struct kiln_kv)KV_S(keys[k],
+				    sv->item(r, "lines", i, keys[k]));
+		if (sv->create(r, "order_line", kv, nkv, &lid, why,
+		    sizeof(why)) != 0) {
+			snprintf(err, errsz, "line %zu: %s", i + 1, why);
+			return -1;
+		}
+	}
+	return 0;
+}

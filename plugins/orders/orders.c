@@ -86,6 +86,7 @@ static const struct kiln_entity order = {
 	.children = order_children,
 	.access = NULL,		/* owner-based, as customers */
 	.changed = orders_changed,
+	.created = orders_created,
 	.context = orders_context,
 	.xml = orders_xml,
 	.page = orders_page,

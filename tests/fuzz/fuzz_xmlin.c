@@ -23,7 +23,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (a == NULL)
 		return 0;
-	if (xmlin_parse(a, (const char *)data, size, &l, &root) == XMLIN_OK)
+	static struct xmlsets	 sets;
+
+	if (xmlin_parse(a, (const char *)data, size, &l, &root, &sets) ==
+	    XMLIN_OK)
 		for (i = 0; i < l.n; i++)
 			if (!form_text_ok(l.v[i].val, strlen(l.v[i].val)))
 				__builtin_trap();

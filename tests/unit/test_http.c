@@ -1398,6 +1398,40 @@ track(const char *who, long long o, long long *version, const char *body)
 }
 
 static void
+order_document(void **state)
+{
+	char		 xml[1024];
+	long long	 cust, prod, before;
+
+	(void)state;
+	cust = scalar("SELECT id FROM customers WHERE name = 'Tracking Co'");
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	/* api.md's order, as sent: the lines come with it. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/>"
+	    "<payment_terms>net30</payment_terms><requested_date>2027-12-20"
+	    "</requested_date><lines><line><product id=\"%lld\"/><quantity>5"
+	    "</quantity><unit_price>1000.00</unit_price><discount_pct>0"
+	    "</discount_pct></line><line><product id=\"%lld\"/><quantity>2"
+	    "</quantity></line></lines></order>", cust, prod, prod);
+	assert_int_equal(api("POST", "/orders", NULL, xml), 201);
+	assert_true(has("<total currency=\"CNY\">5024.68</total>"));
+	assert_true(has("<line id=\""));
+	assert_true(has("<payment_terms>net30</payment_terms>"));
+	/* One bad line undoes the whole order. */
+	before = scalar("SELECT count(*) FROM orders");
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/><lines>"
+	    "<line><product id=\"%lld\"/><quantity>1</quantity></line>"
+	    "<line><product id=\"999999\"/><quantity>1</quantity></line>"
+	    "</lines></order>", cust, prod);
+	assert_int_equal(api("POST", "/orders", NULL, xml), 422);
+	assert_true(has("line 2: product"));
+	assert_int_equal(scalar("SELECT count(*) FROM orders"), before);
+	/* A list where none is taken is refused, not dropped. */
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>L"
+	    "</name><lines><line><x>1</x></line></lines></customer>"), 400);
+}
+
+static void
 order_tracking(void **state)
 {
 	const char	*desk;
@@ -1493,6 +1527,7 @@ main(void)
 		cmocka_unit_test(orders),
 		cmocka_unit_test(order_rules),
 		cmocka_unit_test(order_tracking),
+		cmocka_unit_test(order_document),
 	};
 
 	xmlInitParser();

@@ -21,7 +21,7 @@ static enum xmlin_err
 parse(const char *s, struct kvlist *l, const char **root)
 {
 	memset(l, 0, sizeof(*l));
-	return xmlin_parse(A, s, strlen(s), l, root);
+	return xmlin_parse(A, s, strlen(s), l, root, NULL);
 }
 
 static void
@@ -81,12 +81,40 @@ hostile(void **state)
 	free(deep);
 }
 
+static void
+lists(void **state)
+{
+	static struct xmlsets	 sets;
+	struct kvlist		 l;
+	const char		*root, *doc = "<order><customer id=\"7\"/>"
+	    "<lines><line><product id=\"3\"/><quantity>5</quantity></line>"
+	    "<line><product id=\"4\"/></line></lines></order>";
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(xmlin_parse(A, doc, strlen(doc), &l, &root, &sets),
+	    XMLIN_OK);
+	assert_string_equal(form_get(&l, "customer"), "7");
+	assert_null(form_get(&l, "lines"));
+	assert_int_equal(sets.n, 1);
+	assert_string_equal(sets.v[0].name, "lines");
+	assert_int_equal(sets.v[0].n, 2);
+	assert_string_equal(form_get(&sets.v[0].items[0], "product"), "3");
+	assert_string_equal(form_get(&sets.v[0].items[0], "quantity"), "5");
+	assert_string_equal(form_get(&sets.v[0].items[1], "product"), "4");
+	/* Without room for lists, a list is refused, never flattened. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(xmlin_parse(A, doc, strlen(doc), &l, &root, NULL),
+	    XMLIN_TOO_MANY);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record),
 		cmocka_unit_test(hostile),
+		cmocka_unit_test(lists),
 	};
 	int	 rc;
 
