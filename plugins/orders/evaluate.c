@@ -781,6 +781,29 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	sv->done(st);
 }
 
+/* Where to go from an order: late orders, and the rules' dry run. */
+static void
+links(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	char	 path[64];
+
+	sv->open(r, "p");
+	sv->attr(r, "class", "links");
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, "/orders/late"));
+	sv->text(r, _("Late orders"));
+	sv->close(r);
+	if (strcmp(sv->user_role(r), "admin") == 0) {
+		snprintf(path, sizeof(path), "/orders/%lld/rules", id);
+		sv->text(r, " \u00b7 ");
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, _("Rules on this order"));
+		sv->close(r);
+	}
+	sv->close(r);
+}
+
 /* The order's page: submit button, verdicts, status history. */
 void
 orders_page(struct kiln_req *r, const struct kiln_services *sv,
@@ -810,6 +833,7 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
 	    0) && sv->access(r, "order", id) == 1)
 		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
+	links(r, sv, id);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
 	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)
 		return;
