@@ -108,7 +108,8 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_open(r, "div");
 	out_attr(r, "class", "title");
 	out_elem(r, "h1", title);
-	if ((writable = acl_may_write(r, e, &rec))) {
+	writable = acl_may_write(r, e, &rec);
+	if (writable) {
 		out_open(r, "a");
 		out_attr(r, "class", "button");
 		out_attr(r, "href", req_url(r, "/%s/%lld/edit", e->d->plural,
@@ -143,7 +144,11 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_elem(r, "dd", arena_printf(r->arena, "%lld (%s %s)", rec.version,
 	    _("updated"), rec.updated_at));
 	out_close(r);
-	if (list_children(r, e, id) == -1)
+	/* Past a draft, say, no more lines and no deleting. */
+	if (writable && e->d->editable != NULL &&
+	    !e->d->editable(r, plugin_services(), id))
+		writable = 0;
+	if (list_children(r, e, id, writable) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
 	if (e->d->page != NULL)
 		e->d->page(r, plugin_services(), id);

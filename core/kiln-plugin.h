@@ -150,6 +150,14 @@ struct kiln_entity {
 	int			(*created)(struct kiln_req *,
 				    const struct kiln_services *, long long id,
 				    char *err, size_t errsz);
+	/*
+	 * Whether record id may still be deleted and given new children
+	 * (an order's lines only while it is a draft); the page offers
+	 * neither otherwise.  The database still has the last word.  May
+	 * be NULL (always).
+	 */
+	int			(*editable)(struct kiln_req *,
+				    const struct kiln_services *, long long id);
 	/* More in a record's XML, before it closes (may be NULL). */
 	void			(*xml)(struct kiln_req *,
 				    const struct kiln_services *, long long id);

@@ -673,7 +673,7 @@ list_handle(struct kiln_req *r, const struct entity *e)
 
 int
 list_children(struct kiln_req *r, const struct entity *parent,
-    long long id)
+    long long id, int writable)
 {
 	const struct kiln_child		*c;
 	const struct entity		*e;
@@ -698,7 +698,7 @@ list_children(struct kiln_req *r, const struct entity *parent,
 		out_open(r, "div");
 		out_attr(r, "class", "title");
 		out_elem(r, "h2", _(e->d->label_plural));
-		if (acl_write(r, e) != ACL_NONE) {
+		if (writable && acl_write(r, e) != ACL_NONE) {
 			out_open(r, "a");
 			out_attr(r, "class", "button");
 			out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",

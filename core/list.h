@@ -14,7 +14,11 @@ struct entity;
 #define LIST_CSV_MAX	100000
 
 int	 list_handle(struct kiln_req *, const struct entity *);
-/* Children of a record (contacts of a customer) on its page. */
-int	 list_children(struct kiln_req *, const struct entity *, long long);
+/*
+ * Children of a record (contacts of a customer) on its page; a "New"
+ * button only when the parent can be changed (writable).
+ */
+int	 list_children(struct kiln_req *, const struct entity *, long long,
+	    int writable);
 
 #endif

@@ -1108,3 +1108,21 @@ orders_created(struct kiln_req *r, const struct kiln_services *sv,
 	}
 	return 0;
 }
+
+/* Only a draft is changed through its page. */
+int
+orders_editable(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	int			 draft = 0;
+
+	if ((st = sv->sql(r, "SELECT status = 'draft' FROM orders"
+	    " WHERE id = ?1")) == NULL)
+		return 0;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		draft = (int)sv->col_int(st, 0);
+	sv->done(st);
+	return draft;
+}

@@ -87,6 +87,7 @@ static const struct kiln_entity order = {
 	.access = NULL,		/* owner-based, as customers */
 	.changed = orders_changed,
 	.created = orders_created,
+	.editable = orders_editable,
 	.context = orders_context,
 	.xml = orders_xml,
 	.page = orders_page,

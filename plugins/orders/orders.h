@@ -18,6 +18,8 @@ int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
 void	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
 	    long long customer);
+int	 orders_editable(struct kiln_req *, const struct kiln_services *,
+	    long long);
 int	 orders_created(struct kiln_req *, const struct kiln_services *,
 	    long long, char *, size_t);
 size_t	 orders_context(struct kiln_req *, const struct kiln_services *,

@@ -1453,6 +1453,13 @@ order_tracking(void **state)
 	assert_true(has("status change is not allowed"));
 	assert_int_equal(submit(o), 200);
 	assert_true(has("status=\"approved\""));
+	/* Its page: editable for tracking, but no new lines, no deleting. */
+	snprintf(sql, sizeof(sql), "/orders/%lld", o);
+	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	assert_true(has("/edit\">"));
+	assert_false(has("/order_lines/new"));
+	assert_false(has("class=\"delete\""));
 	v = 3;
 	/* The steps, each with its data; a skipped step is refused. */
 	assert_int_equal(track(desk, o, &v, "<status>paid</status>"), 409);
