@@ -59,6 +59,23 @@ one(const struct kiln_services *sv, struct kiln_stmt *st)
 	return st == NULL ? -1 : sv->step(st);
 }
 
+/* The order's status into status ("" when there is no such order). */
+static void
+order_status(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    char *status, size_t n)
+{
+	struct kiln_stmt	*st;
+
+	*status = '\0';
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		copy(status, n, sv->col_text(st, 0));
+	sv->done(st);
+}
+
 static int
 gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
     struct facts *f)
@@ -328,7 +345,6 @@ static int
 begin_order(struct kiln_req *r, const struct kiln_services *sv, long long id,
     char *status, size_t n)
 {
-	struct kiln_stmt	*st;
 	int			 acc;
 
 	if (sv->begin_write(r) != 0) {
@@ -344,14 +360,7 @@ begin_order(struct kiln_req *r, const struct kiln_services *sv, long long id,
 			    _("You may not change this record."));
 		return -1;
 	}
-	*status = '\0';
-	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
-	    NULL) {
-		sv->bind_int(st, 1, id);
-		if (sv->step(st) == 1)
-			copy(status, n, sv->col_text(st, 0));
-		sv->done(st);
-	}
+	order_status(r, sv, id, status, n);
 	return 0;
 }
 
@@ -474,7 +483,6 @@ set_status(struct kiln_req *r, const struct kiln_services *sv, long long id,
 static int
 decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 {
-	struct kiln_stmt	*st;
 	const char		*reason = sv->param(r, "reason");
 	const char		*role = sv->user_role(r);
 	long long		 id = sv->route_id(r);
@@ -498,13 +506,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		return sv->error(r, 403, "forbidden", _("Only a manager of"
 		    " the team or finance decides a held order."));
 	}
-	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
-	    NULL) {
-		sv->bind_int(st, 1, id);
-		if (sv->step(st) == 1)
-			copy(status, sizeof(status), sv->col_text(st, 0));
-		sv->done(st);
-	}
+	order_status(r, sv, id, status, sizeof(status));
 	if (strcmp(status, "on_hold") != 0) {
 		sv->rollback(r);
 		return sv->error(r, 409, "conflict",
@@ -584,6 +586,51 @@ money_elem(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /*
+ * An order's verdicts and history in XML: one element per row, the
+ * leading columns as attributes, the last column as text.
+ */
+struct rows_decl {
+	const char	*sql;
+	const char	*list;
+	const char	*item;
+	const char	*attrs[4];	/* NULL-terminated */
+};
+
+static const struct rows_decl verdict_rows = {
+	"SELECT rule, result, message FROM order_verdicts"
+	" WHERE \"order\" = ?1 ORDER BY id",
+	"evaluation", "verdict", { "rule", "result", NULL }
+};
+
+static const struct rows_decl history_rows = {
+	"SELECT status, by_login, at, reason FROM order_history"
+	" WHERE \"order\" = ?1 ORDER BY id",
+	"history", "event", { "status", "by", "at", NULL }
+};
+
+static void
+rows_xml(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct rows_decl *d)
+{
+	struct kiln_stmt	*st;
+	int			 i;
+
+	if ((st = sv->sql(r, d->sql)) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, d->list);
+	while (sv->step(st) == 1) {
+		sv->open(r, d->item);
+		for (i = 0; d->attrs[i] != NULL; i++)
+			sv->attr(r, d->attrs[i], sv->col_text(st, i));
+		sv->text(r, sv->col_text(st, i));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->done(st);
+}
+
+/*
  * The order document's lines, evaluation and history, as the ERP
  * reads them (api.md, "An order in XML").
  */
@@ -621,35 +668,8 @@ orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		sv->close(r);
 		sv->done(st);
 	}
-	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
-	    " WHERE \"order\" = ?1 ORDER BY id")) != NULL) {
-		sv->bind_int(st, 1, id);
-		sv->open(r, "evaluation");
-		while (sv->step(st) == 1) {
-			sv->open(r, "verdict");
-			sv->attr(r, "rule", sv->col_text(st, 0));
-			sv->attr(r, "result", sv->col_text(st, 1));
-			sv->text(r, sv->col_text(st, 2));
-			sv->close(r);
-		}
-		sv->close(r);
-		sv->done(st);
-	}
-	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
-	    " order_history WHERE \"order\" = ?1 ORDER BY id")) != NULL) {
-		sv->bind_int(st, 1, id);
-		sv->open(r, "history");
-		while (sv->step(st) == 1) {
-			sv->open(r, "event");
-			sv->attr(r, "status", sv->col_text(st, 0));
-			sv->attr(r, "by", sv->col_text(st, 1));
-			sv->attr(r, "at", sv->col_text(st, 2));
-			sv->text(r, sv->col_text(st, 3));
-			sv->close(r);
-		}
-		sv->close(r);
-		sv->done(st);
-	}
+	rows_xml(r, sv, id, &verdict_rows);
+	rows_xml(r, sv, id, &history_rows);
 }
 
 /*
@@ -814,13 +834,7 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	char			 status[32] = "";
 	int			 any;
 
-	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) !=
-	    NULL) {
-		sv->bind_int(st, 1, id);
-		if (sv->step(st) == 1)
-			copy(status, sizeof(status), sv->col_text(st, 0));
-		sv->done(st);
-	}
+	order_status(r, sv, id, status, sizeof(status));
 	role = sv->user_role(r);
 	if (strcmp(status, "draft") == 0 && sv->access(r, "order", id) == 1)
 		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
@@ -1114,15 +1128,8 @@ int
 orders_editable(struct kiln_req *r, const struct kiln_services *sv,
     long long id)
 {
-	struct kiln_stmt	*st;
-	int			 draft = 0;
+	char			 status[32];
 
-	if ((st = sv->sql(r, "SELECT status = 'draft' FROM orders"
-	    " WHERE id = ?1")) == NULL)
-		return 0;
-	sv->bind_int(st, 1, id);
-	if (sv->step(st) == 1)
-		draft = (int)sv->col_int(st, 0);
-	sv->done(st);
-	return draft;
+	order_status(r, sv, id, status, sizeof(status));
+	return strcmp(status, "draft") == 0;
 }

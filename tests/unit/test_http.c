@@ -1350,6 +1350,12 @@ order_rules(void **state)
 	    "application/x-www-form-urlencoded", "reason=again",
 	    (const char *[]){ "HTTP_AUTHORIZATION", fin, "HTTP_ACCEPT",
 	    "application/xml", NULL }), 409);
+	/* The order document carries the decision in its history. */
+	snprintf(path, sizeof(path), "/orders/%lld", held);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<event status=\"on_hold\" by=\"li.wei\""));
+	assert_true(has("<event status=\"approved\" by=\"fin.desk\" at=\""));
+	assert_true(has("\">paid in advance</event>"));
 	/* The team's manager rejects another held one. */
 	assert_int_equal(submit(held = order_with(cust, prod, 1, 30,
 	    "2027-06-01")), 200);
