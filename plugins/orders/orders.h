@@ -1,17 +1,33 @@
 /*
  * orders.h - the parts of the orders plugin that are code, not
- * declaration: submitting an order through the rules, and what the
- * order's page shows beyond its fields.
+ * declaration: evaluate.c (submitting through the rules), status.c
+ * (every other status change, copies, tracking) and view.c (the order
+ * document, pages and lists).
  */
 #ifndef KILN_ORDERS_H
 #define KILN_ORDERS_H
 
 #include "kiln-plugin.h"
 
+/* User-visible text goes through the host's catalogue. */
+#define _(s)	sv->tr(s)
+
+/* Name/value pairs for rules and the host's create(). */
+#define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }
+#define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
+
+void	 orders_status(struct kiln_req *, const struct kiln_services *,
+	    long long, char *, size_t);
+int	 orders_begin(struct kiln_req *, const struct kiln_services *,
+	    long long, char *, size_t);
+int	 orders_set_status(struct kiln_req *, const struct kiln_services *,
+	    long long, const char *, const char *);
+
 int	 orders_submit(struct kiln_req *, const struct kiln_services *);
 int	 orders_approve(struct kiln_req *, const struct kiln_services *);
 int	 orders_reject(struct kiln_req *, const struct kiln_services *);
 int	 orders_reopen(struct kiln_req *, const struct kiln_services *);
+int	 orders_copy(struct kiln_req *, const struct kiln_services *);
 int	 orders_dry_run(struct kiln_req *, const struct kiln_services *);
 int	 orders_late(struct kiln_req *, const struct kiln_services *);
 int	 orders_changed(struct kiln_req *, const struct kiln_services *,

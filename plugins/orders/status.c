@@ -1,0 +1,307 @@
+/*
+ * status.c - an order's status outside the rules' verdict: every change
+ * with its history row and audit entry, decisions on held orders,
+ * reopening and copying (both lead back through evaluation), tracking
+ * steps made by PATCH, and the lines that come with a new order.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "orders.h"
+
+/* The order's status into status ("" when there is no such order). */
+void
+orders_status(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, char *status, size_t n)
+{
+	struct kiln_stmt	*st;
+
+	*status = '\0';
+	if ((st = sv->sql(r, "SELECT status FROM orders WHERE id = ?1")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		snprintf(status, n, "%s", sv->col_text(st, 0));
+	sv->done(st);
+}
+
+/*
+ * Open the write transaction on an order the user may change and read
+ * its status.  0, or -1 once an error has been answered (and the
+ * transaction rolled back).
+ */
+int
+orders_begin(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, char *status, size_t n)
+{
+	int			 acc;
+
+	if (sv->begin_write(r) != 0) {
+		sv->error(r, 503, "busy", _("The database is busy; try again."));
+		return -1;
+	}
+	if ((acc = sv->access(r, "order", id)) != 1) {
+		sv->rollback(r);
+		if (acc < 0)
+			sv->error(r, 404, "not_found", _("No such record."));
+		else
+			sv->error(r, 403, "forbidden",
+			    _("You may not change this record."));
+		return -1;
+	}
+	orders_status(r, sv, id, status, n);
+	return 0;
+}
+
+/* Recompute the credit status of the customer of order id. */
+static void
+credit_of_order(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	long long		 customer = 0;
+
+	if ((st = sv->sql(r, "SELECT customer FROM orders WHERE id = ?1")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		customer = sv->col_int(st, 0);
+	sv->done(st);
+	if (customer > 0)
+		orders_credit_status(r, sv, customer);
+}
+
+/* Set a status with its history row and audit entry. */
+int
+orders_set_status(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, const char *status, const char *reason)
+{
+	struct kiln_stmt	*st;
+	char			 detail[600];
+	int			 rc;
+
+	/* The database lets this code, not a PATCH, make the change. */
+	if ((st = sv->sql(r, "INSERT INTO order_grants (\"order\", status)"
+	    " VALUES (?1, ?2)")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
+	if ((st = sv->sql(r, "UPDATE orders SET status = ?2,"
+	    " version = version + 1, updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc == 0 && (st = sv->sql(r, "DELETE FROM order_grants"
+	    " WHERE \"order\" = ?1")) != NULL) {
+		sv->bind_int(st, 1, id);
+		rc = sv->step(st);
+		sv->done(st);
+	}
+	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
+	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, status);
+	sv->bind_text(st, 3, sv->user_login(r));
+	sv->bind_text(st, 4, reason);
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
+	snprintf(detail, sizeof(detail), "%s%s%s", status, *reason ? ": " :
+	    "", reason);
+	return sv->audit(r, "status", "order", id, detail);
+}
+
+/*
+ * POST /orders/#/approve and /reject with a reason: decide a held
+ * order.  A manager decides their team's orders, finance any order.
+ */
+static int
+decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
+{
+	const char		*reason = sv->param(r, "reason");
+	const char		*role = sv->user_role(r);
+	long long		 id = sv->route_id(r);
+	char			 status[32] = "", path[64];
+	int			 acc, allowed;
+
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
+		return sv->error(r, 422, "invalid",
+		    _("Give the reason for the decision (at most 500 bytes)."));
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	acc = sv->access(r, "order", id);
+	allowed = (strcmp(role, "manager") == 0 && acc == 1) ||
+	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0;
+	if (acc < 0 || !allowed) {
+		sv->rollback(r);
+		if (acc < 0)
+			return sv->error(r, 404, "not_found",
+			    _("No such record."));
+		return sv->error(r, 403, "forbidden", _("Only a manager of"
+		    " the team or finance decides a held order."));
+	}
+	orders_status(r, sv, id, status, sizeof(status));
+	if (strcmp(status, "on_hold") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict",
+		    _("only an order on hold can be approved or rejected"));
+	}
+	if (orders_set_status(r, sv, id, to, reason) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	credit_of_order(r, sv, id);
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if (sv->wants_xml(r)) {
+		sv->begin(r, 200, "decision", "Decision");
+		snprintf(path, sizeof(path), "%lld", id);
+		sv->attr(r, "order", path);
+		sv->attr(r, "status", to);
+		sv->text(r, reason);
+		return sv->end(r);
+	}
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	return sv->redirect(r, path);
+}
+
+int
+orders_approve(struct kiln_req *r, const struct kiln_services *sv)
+{
+	return decide(r, sv, "approved");
+}
+
+int
+orders_reject(struct kiln_req *r, const struct kiln_services *sv)
+{
+	return decide(r, sv, "rejected");
+}
+
+/*
+ * POST /orders/#/reopen: a held or rejected order back to draft, to be
+ * changed and submitted again.  Nothing gets around a hold this way:
+ * the only way out of draft is another evaluation.
+ */
+int
+orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
+{
+	long long		 id = sv->route_id(r);
+	char			 status[32], path[64];
+
+	if (orders_begin(r, sv, id, status, sizeof(status)) == -1)
+		return 0;
+	if (strcmp(status, "on_hold") != 0 && strcmp(status, "rejected") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict",
+		    _("only an order on hold or rejected can be reopened"));
+	}
+	if (orders_set_status(r, sv, id, "draft", "reopened") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	credit_of_order(r, sv, id);
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	if (sv->wants_xml(r)) {
+		sv->begin(r, 200, "decision", "Decision");
+		snprintf(status, sizeof(status), "%lld", id);
+		sv->attr(r, "order", status);
+		sv->attr(r, "status", "draft");
+		sv->text(r, "reopened");
+		return sv->end(r);
+	}
+	return sv->redirect(r, path);
+}
+
+/* A tracking step by PATCH: into the history, with who and when. */
+int
+orders_changed(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, const struct kiln_kv *before, const struct kiln_kv *after,
+    size_t n)
+{
+	struct kiln_stmt	*st;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(after[i].key, "status") == 0)
+			break;
+	if (i == n || before[i].s == NULL || after[i].s == NULL ||
+	    strcmp(before[i].s, after[i].s) == 0)
+		return 0;
+	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", status,"
+	    " by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), '')")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, after[i].s);
+	sv->bind_text(st, 3, sv->user_login(r));
+	rc = sv->step(st);
+	sv->done(st);
+	if (rc != 0)
+		return -1;
+	credit_of_order(r, sv, id);
+	return 0;
+}
+
+/*
+ * An order sent with its lines (api.md: <lines><line><product id="3"/>
+ * <quantity>5</quantity>...</line></lines>): each line is created
+ * through the host, in the order's transaction; one bad line undoes
+ * the order.
+ */
+int
+orders_created(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, char *err, size_t errsz)
+{
+	static const char *const keys[] = {
+		"product", "quantity", "unit_price", "discount_pct"
+	};
+	struct kiln_kv	 kv[5];
+	char		 why[400];
+	long long	 lid;
+	size_t		 i, k, n, nkv;
+
+	n = sv->items(r, "lines");
+	for (i = 0; i < n; i++) {
+		kv[0] = (struct kiln_kv)KV_I("order", id);
+		nkv = 1;
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (sv->item(r, "lines", i, keys[k]) != NULL)
+				kv[nkv++] = (struct kiln_kv)KV_S(keys[k],
+				    sv->item(r, "lines", i, keys[k]));
+		if (sv->create(r, "order_line", kv, nkv, &lid, why,
+		    sizeof(why)) != 0) {
+			snprintf(err, errsz, "line %zu: %s", i + 1, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Only a draft is changed through its page. */
+int
+orders_editable(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	char			 status[32];
+
+	orders_status(r, sv, id, status, sizeof(status));
+	return strcmp(status, "draft") == 0;
+}

@@ -1,0 +1,424 @@
+/*
+ * view.c - what people and programs see of orders: the order document
+ * for the ERP (lines, evaluation, history), the order's page (actions,
+ * verdicts, timeline, lateness), a customer's credit and orders on the
+ * customer's page, and the list of late orders.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "orders.h"
+
+static void
+money_elem(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, long long v)
+{
+	sv->open(r, name);
+	sv->attr(r, "currency", sv->currency(r));
+	sv->text(r, sv->money(r, v));
+	sv->close(r);
+}
+
+/*
+ * An order's verdicts and history in XML: one element per row, the
+ * leading columns as attributes, the last column as text.
+ */
+struct rows_decl {
+	const char	*sql;
+	const char	*list;
+	const char	*item;
+	const char	*attrs[4];	/* NULL-terminated */
+};
+
+static const struct rows_decl verdict_rows = {
+	"SELECT rule, result, message FROM order_verdicts"
+	" WHERE \"order\" = ?1 ORDER BY id",
+	"evaluation", "verdict", { "rule", "result", NULL }
+};
+
+static const struct rows_decl history_rows = {
+	"SELECT status, by_login, at, reason FROM order_history"
+	" WHERE \"order\" = ?1 ORDER BY id",
+	"history", "event", { "status", "by", "at", NULL }
+};
+
+static void
+rows_xml(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct rows_decl *d)
+{
+	struct kiln_stmt	*st;
+	int			 i;
+
+	if ((st = sv->sql(r, d->sql)) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, d->list);
+	while (sv->step(st) == 1) {
+		sv->open(r, d->item);
+		for (i = 0; d->attrs[i] != NULL; i++)
+			sv->attr(r, d->attrs[i], sv->col_text(st, i));
+		sv->text(r, sv->col_text(st, i));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->done(st);
+}
+
+/*
+ * The order document's lines, evaluation and history, as the ERP
+ * reads them (api.md, "An order in XML").
+ */
+void
+orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	char			 num[24];
+
+	if ((st = sv->sql(r, "SELECT l.id, l.product, p.name, l.quantity,"
+	    " l.unit_price, l.discount_pct, l.line_total FROM order_lines l"
+	    " JOIN products p ON p.id = l.product WHERE l.\"order\" = ?1"
+	    " ORDER BY l.id")) != NULL) {
+		sv->bind_int(st, 1, id);
+		sv->open(r, "lines");
+		while (sv->step(st) == 1) {
+			sv->open(r, "line");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
+			sv->attr(r, "id", num);
+			sv->open(r, "product");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 1));
+			sv->attr(r, "id", num);
+			sv->text(r, sv->col_text(st, 2));
+			sv->close(r);
+			sv->open(r, "quantity");
+			sv->text(r, sv->col_text(st, 3));
+			sv->close(r);
+			money_elem(r, sv, "unit_price", sv->col_int(st, 4));
+			sv->open(r, "discount_pct");
+			sv->text(r, sv->col_text(st, 5));
+			sv->close(r);
+			money_elem(r, sv, "line_total", sv->col_int(st, 6));
+			sv->close(r);
+		}
+		sv->close(r);
+		sv->done(st);
+	}
+	rows_xml(r, sv, id, &verdict_rows);
+	rows_xml(r, sv, id, &history_rows);
+}
+
+/* A small form posting to /orders/ID/ACTION, with a reason field. */
+static void
+action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *action, const char *label, int reason)
+{
+	char	 path[64];
+
+	snprintf(path, sizeof(path), "/orders/%lld/%s", id, action);
+	sv->open(r, "form");
+	sv->attr(r, "method", "post");
+	sv->attr(r, "class", "inline");
+	sv->attr(r, "action", sv->url(r, path));
+	sv->csrf(r);
+	if (reason) {
+		sv->open(r, "input");
+		sv->attr(r, "name", "reason");
+		sv->attr(r, "required", "required");
+		sv->attr(r, "aria-label", _("Reason"));
+		sv->attr(r, "placeholder", _("Reason"));
+		sv->close(r);
+	}
+	sv->open(r, "button");
+	sv->attr(r, "type", "submit");
+	sv->text(r, label);
+	sv->close(r);
+	sv->close(r);
+}
+
+/*
+ * The order's life on its page: promised against actual dates, what is
+ * late, and every status with who and when.
+ */
+static void
+timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	int			 late_delivery = 0, late_payment = 0;
+
+	if ((st = sv->sql(r, "SELECT promised_date <> '' AND promised_date <"
+	    " date('now') AND status IN ('approved', 'in_production',"
+	    " 'shipped'), coalesce(due_date, '') <> '' AND due_date <"
+	    " date('now') AND status = 'invoiced' FROM orders WHERE id = ?1"))
+	    != NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1) {
+			late_delivery = (int)sv->col_int(st, 0);
+			late_payment = (int)sv->col_int(st, 1);
+		}
+		sv->done(st);
+	}
+	if (late_delivery || late_payment) {
+		sv->open(r, "p");
+		sv->attr(r, "class", "late");
+		sv->attr(r, "role", "alert");
+		sv->text(r, late_delivery ? _("Late: the promised date has"
+		    " passed and the order is not delivered.") : _("Late: the"
+		    " payment is past due."));
+		sv->close(r);
+	}
+	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
+	    " order_history WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, "section");
+	sv->attr(r, "class", "timeline");
+	sv->open(r, "h2");
+	sv->text(r, _("Timeline"));
+	sv->close(r);
+	sv->open(r, "ol");
+	while (sv->step(st) == 1) {
+		sv->open(r, "li");
+		sv->open(r, "time");
+		sv->text(r, sv->col_text(st, 2));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->open(r, "b");
+		sv->text(r, sv->tr(sv->col_text(st, 0)));
+		sv->close(r);
+		sv->text(r, " \u2014 ");
+		sv->text(r, sv->col_text(st, 1));
+		if (*sv->col_text(st, 3) != '\0') {
+			sv->text(r, ": ");
+			sv->text(r, sv->col_text(st, 3));
+		}
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+	sv->done(st);
+}
+
+/* Where to go from an order: late orders, and the rules' dry run. */
+static void
+links(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	char	 path[64];
+
+	sv->open(r, "p");
+	sv->attr(r, "class", "links");
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, "/orders/late"));
+	sv->text(r, _("Late orders"));
+	sv->close(r);
+	if (strcmp(sv->user_role(r), "admin") == 0) {
+		snprintf(path, sizeof(path), "/orders/%lld/rules", id);
+		sv->text(r, " \u00b7 ");
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, _("Rules on this order"));
+		sv->close(r);
+	}
+	sv->close(r);
+}
+
+/* The order's page: submit button, verdicts, status history. */
+void
+orders_page(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	const char		*role;
+	char			 status[32] = "";
+	int			 any;
+
+	orders_status(r, sv, id, status, sizeof(status));
+	role = sv->user_role(r);
+	if (strcmp(status, "draft") == 0 && sv->access(r, "order", id) == 1)
+		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
+	if (strcmp(status, "on_hold") == 0 && (strcmp(role, "finance") == 0 ||
+	    strcmp(role, "admin") == 0 || (strcmp(role, "manager") == 0 &&
+	    sv->access(r, "order", id) == 1))) {
+		action_form(r, sv, id, "approve", _("Approve"), 1);
+		action_form(r, sv, id, "reject", _("Reject"), 1);
+	}
+	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
+	    0) && sv->access(r, "order", id) == 1)
+		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
+	links(r, sv, id);
+	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
+	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	for (any = 0; sv->step(st) == 1; any = 1) {
+		if (!any) {
+			sv->open(r, "section");
+			sv->attr(r, "class", "verdicts");
+			sv->open(r, "h2");
+			sv->text(r, _("Evaluation"));
+			sv->close(r);
+			sv->open(r, "ul");
+		}
+		sv->open(r, "li");
+		sv->attr(r, "class", sv->col_text(st, 1));
+		sv->open(r, "b");
+		sv->text(r, sv->col_text(st, 0));
+		sv->close(r);
+		sv->text(r, ": ");
+		sv->text(r, sv->col_text(st, 1));
+		if (*sv->col_text(st, 2) != '\0') {
+			sv->text(r, " \u2014 ");
+			sv->text(r, sv->col_text(st, 2));
+		}
+		sv->close(r);
+	}
+	sv->done(st);
+	if (any) {
+		sv->close(r);
+		sv->close(r);
+	}
+	timeline(r, sv, id);
+}
+
+/* On a customer's page: its credit standing and its latest orders. */
+void
+orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	char			 path[64];
+
+	if ((st = sv->sql(r, "SELECT c.credit_limit, c.credit_status,"
+	    " coalesce((SELECT amount FROM order_exposure WHERE customer ="
+	    " c.id), 0), (SELECT coalesce(sum(o.invoiced_amount -"
+	    " o.paid_amount), 0) FROM orders o WHERE o.customer = c.id AND"
+	    " o.status = 'invoiced' AND o.due_date <> '' AND o.due_date <"
+	    " date('now')) FROM customers c WHERE c.id = ?1")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1) {
+		sv->open(r, "section");
+		sv->attr(r, "class", "credit");
+		sv->open(r, "h2");
+		sv->text(r, _("Credit"));
+		sv->close(r);
+		sv->open(r, "dl");
+		sv->attr(r, "class", "record");
+		sv->open(r, "dt");
+		sv->text(r, _("Credit status"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->attr(r, "class", sv->col_text(st, 1));
+		sv->text(r, sv->tr(sv->col_text(st, 1)));
+		sv->close(r);
+		sv->open(r, "dt");
+		sv->text(r, _("Exposure"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->text(r, sv->money(r, sv->col_int(st, 2)));
+		sv->text(r, " / ");
+		sv->text(r, sv->money(r, sv->col_int(st, 0)));
+		sv->close(r);
+		sv->open(r, "dt");
+		sv->text(r, _("Overdue"));
+		sv->close(r);
+		sv->open(r, "dd");
+		sv->text(r, sv->money(r, sv->col_int(st, 3)));
+		sv->close(r);
+		sv->close(r);
+		sv->close(r);
+	}
+	sv->done(st);
+	if ((st = sv->sql(r, "SELECT id, number, status, total, updated_at"
+	    " FROM orders WHERE customer = ?1 ORDER BY id DESC LIMIT 20")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, "section");
+	sv->attr(r, "class", "orders");
+	sv->open(r, "h2");
+	sv->text(r, _("Orders"));
+	sv->close(r);
+	sv->open(r, "ul");
+	while (sv->step(st) == 1) {
+		sv->open(r, "li");
+		snprintf(path, sizeof(path), "/orders/%lld", sv->col_int(st, 0));
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, sv->col_text(st, 1));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->text(r, sv->tr(sv->col_text(st, 2)));
+		sv->text(r, " ");
+		sv->text(r, sv->money(r, sv->col_int(st, 3)));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+	sv->done(st);
+}
+
+/*
+ * GET /orders/late: orders past their promised date and not yet
+ * delivered, and invoices past due and unpaid, among those the user
+ * may see.
+ */
+int
+orders_late(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	char			 path[64], num[24];
+	int			 any = 0;
+
+	if ((st = sv->sql(r, "SELECT id, number, status, promised_date,"
+	    " due_date FROM orders WHERE ((promised_date <> '' AND"
+	    " promised_date < date('now') AND status IN ('approved',"
+	    " 'in_production', 'shipped')) OR (coalesce(due_date, '') <> ''"
+	    " AND due_date < date('now') AND status = 'invoiced'))"
+	    " ORDER BY coalesce(nullif(promised_date, ''), due_date), id"
+	    " LIMIT 500")) == NULL)
+		return sv->error(r, 500, "internal", _("Internal error."));
+	sv->begin(r, 200, "late", _("Late orders"));
+	if (!sv->wants_xml(r)) {
+		sv->open(r, "h1");
+		sv->text(r, _("Late orders"));
+		sv->close(r);
+		sv->open(r, "ul");
+	}
+	while (sv->step(st) == 1) {
+		/* Only what this user may read. */
+		if (sv->access(r, "order", sv->col_int(st, 0)) < 0)
+			continue;
+		any = 1;
+		snprintf(path, sizeof(path), "/orders/%lld",
+		    sv->col_int(st, 0));
+		if (sv->wants_xml(r)) {
+			sv->open(r, "order");
+			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
+			sv->attr(r, "id", num);
+			sv->attr(r, "href", sv->url(r, path));
+			sv->attr(r, "status", sv->col_text(st, 2));
+			sv->attr(r, "promised_date", sv->col_text(st, 3));
+			sv->attr(r, "due_date", sv->col_text(st, 4));
+			sv->text(r, sv->col_text(st, 1));
+			sv->close(r);
+			continue;
+		}
+		sv->open(r, "li");
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, sv->col_text(st, 1));
+		sv->close(r);
+		sv->text(r, " ");
+		sv->text(r, sv->tr(sv->col_text(st, 2)));
+		sv->text(r, " ");
+		sv->text(r, *sv->col_text(st, 3) ? sv->col_text(st, 3) :
+		    sv->col_text(st, 4));
+		sv->close(r);
+	}
+	sv->done(st);
+	if (!sv->wants_xml(r) && !any) {
+		sv->open(r, "li");
+		sv->text(r, _("Nothing is late."));
+		sv->close(r);
+	}
+	return sv->end(r);
+}
