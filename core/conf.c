@@ -40,6 +40,7 @@ static const struct ckey keys[] = {
 	{ "workers", C_INT, O(workers), 1, 64 },
 	{ "max_requests", C_INT, O(max_requests), 0, 100000000 },
 	{ "request_timeout", C_INT, O(request_timeout), 0, 3600 },
+	{ "jobs_interval", C_INT, O(jobs_interval), 0, 86400 * 7 },
 	{ "max_body", C_SIZE, O(max_body), 1024, 1024LL * 1024 * 1024 },
 	{ "session_idle", C_INT, O(session_idle), 60, 86400 * 30 },
 	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
@@ -72,6 +73,7 @@ conf_defaults(struct conf *c)
 	c->workers = 2;
 	c->max_requests = 10000;
 	c->request_timeout = 60;
+	c->jobs_interval = 3600;
 	c->max_body = 1024 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;

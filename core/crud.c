@@ -266,25 +266,25 @@ invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
 }
 
 /* After a successful write: 201/200 XML, or 303 to the record. */
-static int
-written(struct kiln_req *r, const struct entity *e,
-    const struct record *rec, int created)
+int
+crud_show(struct kiln_req *r, const struct entity *e, long long id,
+    int created)
 {
-	struct record	 fresh;
+	struct record	 rec;
 
-	/* The database may have filled in fields (numbers, totals). */
-	if (record_load(r, e, rec->id, &fresh) == REC_OK)
-		rec = &fresh;
 	if (r->fmt == FMT_XML) {
+		/* As stored: the database may have filled in fields. */
+		if (record_load(r, e, id, &rec) != REC_OK)
+			return page_error(r, 500, "internal",
+			    _("Internal error."), NULL);
 		if (created)
-			out_header(r, "Location", view_record_url(r, e,
-			    rec->id));
+			out_header(r, "Location", view_record_url(r, e, id));
 		if (out_xml_begin(r, created ? 201 : 200, NULL) == -1)
 			return -1;
-		view_xml_record(r, e, rec);
+		view_xml_record(r, e, &rec);
 		return out_finish(r);
 	}
-	return out_redirect(r, view_record_url(r, e, rec->id));
+	return out_redirect(r, view_record_url(r, e, id));
 }
 
 static int
@@ -337,27 +337,36 @@ create(struct kiln_req *r, const struct entity *e)
 		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
 		goto out;
 	}
-	return written(r, e, &rec, 1);
+	return crud_show(r, e, rec.id, 1);
 out:
 	db_rollback(r->app->db);
 	return invalid(r, e, &rec, &fe, err, detail);
 }
 
-/* The plugin's own say about an update, inside its transaction. */
+/*
+ * The plugins' say about an update, inside its transaction: the
+ * entity's own hook, then other plugins' watches.
+ */
 static int
 changed(struct kiln_req *r, const struct entity *e,
     const struct record *before, const struct record *after)
 {
-	struct rules_kv	*b, *a;
-	size_t		 n, m;
+	const struct kiln_kv	*bk, *ak;
+	struct rules_kv		*b, *a;
+	size_t			 n, m;
 
+	if (e->d->changed == NULL && !plugin_watched(r->app, e->d->name))
+		return 0;
 	if ((b = record_kv(r, e, before, &n)) == NULL ||
 	    (a = record_kv(r, e, after, &m)) == NULL || n != m)
 		return -1;
 	/* struct kiln_kv and struct rules_kv agree (checked in plugin.c). */
-	return e->d->changed(r, plugin_services(), after->id,
-	    (const struct kiln_kv *)(void *)b,
-	    (const struct kiln_kv *)(void *)a, n);
+	bk = (const struct kiln_kv *)(void *)b;
+	ak = (const struct kiln_kv *)(void *)a;
+	if (e->d->changed != NULL && e->d->changed(r, plugin_services(),
+	    after->id, bk, ak, n) != 0)
+		return -1;
+	return plugin_watches(r, e->d->name, after->id, bk, ak, n);
 }
 
 static int
@@ -411,7 +420,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_update(r, e, &rec, expected, &fe)) != REC_OK)
 		goto out;
-	if (e->d->changed != NULL && changed(r, e, &old, &rec) != 0) {
+	if (changed(r, e, &old, &rec) != 0) {
 		err = REC_ERROR;
 		goto out;
 	}
@@ -423,7 +432,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
 		goto out;
 	}
-	return written(r, e, &rec, 0);
+	return crud_show(r, e, rec.id, 0);
 out:
 	db_rollback(r->app->db);
 	if (err == REC_STALE)

@@ -16,7 +16,8 @@
 
 #include <stddef.h>
 
-#define KILN_ABI_VERSION	3	/* 2: kiln_entity.access; 3: record routes, SQL */
+/* 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches */
+#define KILN_ABI_VERSION	4
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -282,6 +283,14 @@ struct kiln_services {
 	/* Minor units as "1234.50", and the currency they are in. */
 	const char	*(*money)(struct kiln_req *, long long);
 	const char	*(*currency)(struct kiln_req *);
+	/* ABI 4. */
+	/*
+	 * Answer with record id as the host answers a write: in XML the
+	 * record's document (201 and Location when created, else 200),
+	 * in HTML a 303 to its page.  After the commit.
+	 */
+	int		 (*show)(struct kiln_req *, const char *entity,
+			    long long id, int created);
 };
 
 /*
@@ -292,6 +301,32 @@ struct kiln_section {
 	const char	*entity;	/* e.g. "customer" */
 	void		(*page)(struct kiln_req *,
 			    const struct kiln_services *, long long id);
+};
+
+/*
+ * Work that falls due with time rather than with a request (a
+ * customer's credit standing as invoices become overdue).  Run by
+ * `kiln jobs` (for cron) and every jobs_interval seconds by `kiln
+ * serve`, with the rights of the command line; run() opens and
+ * commits its own transactions, small ones, so users are not held up.
+ * 0, or -1 (logged by the job).
+ */
+struct kiln_job {
+	const char	*name;
+	int		(*run)(struct kiln_req *, const struct kiln_services *);
+};
+
+/*
+ * A plugin's hook on updates of another plugin's records (orders
+ * recompute a customer's credit standing when its limit changes), as
+ * kiln_entity.changed: in the update's transaction, non-zero undoes it.
+ */
+struct kiln_watch {
+	const char	*entity;
+	int		(*changed)(struct kiln_req *,
+			    const struct kiln_services *, long long id,
+			    const struct kiln_kv *before,
+			    const struct kiln_kv *after, size_t n);
 };
 
 struct kiln_plugin {
@@ -305,6 +340,8 @@ struct kiln_plugin {
 	const struct kiln_migration	*migrations;	/* {0} terminated */
 	const struct kiln_route		*routes;	/* {NULL} terminated */
 	const struct kiln_section	*sections;	/* {NULL} terminated */
+	const struct kiln_job		*jobs;		/* {NULL} terminated */
+	const struct kiln_watch		*watches;	/* {NULL} terminated */
 };
 
 /* Fill the fixed head of a descriptor. */

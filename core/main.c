@@ -19,6 +19,7 @@
 #include "db.h"
 #include "entity.h"
 #include "log.h"
+#include "plugin.h"
 #include "record.h"
 #include "req.h"
 #include "rules.h"
@@ -55,6 +56,7 @@ usage(void)
 	    "  backup OUT                    consistent online copy\n"
 	    "  check                         integrity check\n"
 	    "  rules test RULE --on TYPE:ID  dry-run a rule on a record\n"
+	    "  jobs [NAME]                   run the plugins' periodic jobs\n"
 	    "  demo-data [--customers N]     fill with sample data\n"
 	    "With no command under a web server, answers FastCGI or CGI.\n"
 	    "See kiln(1).\n", stderr);
@@ -328,6 +330,21 @@ out:
 	return rc;
 }
 
+/* kiln jobs [NAME]: what kiln serve runs every jobs_interval, for cron. */
+static int
+cmd_jobs(struct conf *conf, const char *only)
+{
+	struct app	 app;
+	int		 rc;
+
+	if (app_open(&app, conf, APP_RULES) == -1)
+		return 1;
+	if ((rc = plugin_jobs(&app, only)) == -1)
+		fprintf(stderr, "kiln: no job %s\n", only);
+	app_close(&app);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 cmd_demo(struct conf *conf, struct opts *o)
 {
@@ -388,7 +405,8 @@ main(int argc, char **argv)
 		conf.workers = o.workers;
 	if (o.max_requests >= 0)
 		conf.max_requests = o.max_requests;
-	if (strcmp(pos[0], "serve") != 0)
+	/* A job says what it did in an info line. */
+	if (strcmp(pos[0], "serve") != 0 && strcmp(pos[0], "jobs") != 0)
 		log_set_quiet(1);
 	if (strcmp(pos[0], "init") == 0)
 		rc = cmd_init(&conf);
@@ -403,6 +421,8 @@ main(int argc, char **argv)
 	else if (strcmp(pos[0], "rules") == 0 && npos == 3 &&
 	    strcmp(pos[1], "test") == 0)
 		rc = cmd_rules_test(&conf, pos[2], o.on);
+	else if (strcmp(pos[0], "jobs") == 0 && npos <= 2)
+		rc = cmd_jobs(&conf, npos == 2 ? pos[1] : NULL);
 	else if (strcmp(pos[0], "demo-data") == 0)
 		rc = cmd_demo(&conf, &o);
 	else

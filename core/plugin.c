@@ -15,6 +15,8 @@
 #include "acl.h"
 #include "app.h"
 #include "audit.h"
+#include "cli.h"
+#include "crud.h"
 #include "db.h"
 #include "entity.h"
 #include "form.h"
@@ -201,39 +203,37 @@ svc_access(struct kiln_req *r, const char *name, long long id)
 	return acl_may_write(r, e, &rec) ? 1 : 0;
 }
 
+/* The ABI's kv is the sandbox's, field for field: passed as it is. */
+_Static_assert((int)KILN_KV_STR == (int)RULES_STR &&
+    (int)KILN_KV_INT == (int)RULES_INT &&
+    (int)KILN_KV_BOOL == (int)RULES_BOOL &&
+    (int)KILN_RULE_ERROR == (int)RULES_ERROR &&
+    sizeof(struct kiln_kv) == sizeof(struct rules_kv) &&
+    offsetof(struct kiln_kv, key) == offsetof(struct rules_kv, key) &&
+    offsetof(struct kiln_kv, type) == offsetof(struct rules_kv, type) &&
+    offsetof(struct kiln_kv, i) == offsetof(struct rules_kv, i) &&
+    offsetof(struct kiln_kv, s) == offsetof(struct rules_kv, s),
+    "kiln_kv drifted from rules_kv");
+
 static void
 svc_rule(struct kiln_req *r, const char *name, const char *kind,
     const struct kiln_kv *rec, size_t nrec, const struct kiln_kv *ctx,
     size_t nctx, struct kiln_verdict *out)
 {
-	struct rules_kv		*a, *b;
 	struct rules_verdict	 v;
-	size_t			 i;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->rule, sizeof(out->rule), "%s", name);
-	a = arena_calloc(r->arena, nrec + 1, sizeof(*a));
-	b = arena_calloc(r->arena, nctx + 1, sizeof(*b));
-	if (a == NULL || b == NULL || r->app->rules == NULL) {
+	if (r->app->rules == NULL) {
 		out->result = KILN_RULE_ERROR;
 		snprintf(out->message, sizeof(out->message),
 		    "rule %s could not run: the rules are not loaded", name);
 		return;
 	}
-	/* The ABI's kv is the sandbox's, field for field. */
-	_Static_assert((int)KILN_KV_BOOL == (int)RULES_BOOL &&
-	    (int)KILN_RULE_ERROR == (int)RULES_ERROR &&
-	    sizeof(struct kiln_kv) == sizeof(struct rules_kv) &&
-	    offsetof(struct kiln_kv, i) == offsetof(struct rules_kv, i) &&
-	    offsetof(struct kiln_kv, s) == offsetof(struct rules_kv, s),
-	    "kiln_kv drifted from rules_kv");
-	for (i = 0; i < nrec; i++)
-		a[i] = (struct rules_kv){ rec[i].key,
-		    (enum rules_vtype)rec[i].type, rec[i].s, rec[i].i };
-	for (i = 0; i < nctx; i++)
-		b[i] = (struct rules_kv){ ctx[i].key,
-		    (enum rules_vtype)ctx[i].type, ctx[i].s, ctx[i].i };
-	rules_run(r->app->rules, name, kind, a, nrec, b, nctx, &v);
+	/* No copy: a job may run thousands of rules on one arena. */
+	rules_run(r->app->rules, name, kind,
+	    (const struct rules_kv *)(const void *)rec, nrec,
+	    (const struct rules_kv *)(const void *)ctx, nctx, &v);
 	out->result = (enum kiln_result)v.result;
 	memcpy(out->rule, v.rule, sizeof(out->rule));
 	memcpy(out->message, v.message, sizeof(out->message));
@@ -341,6 +341,17 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 	return -1;
 }
 
+static int
+svc_show(struct kiln_req *r, const char *name, long long id, int created)
+{
+	const struct entity	*e = entity_by_name(r->app, name);
+
+	if (e == NULL)
+		return page_error(r, 500, "internal", _("Internal error."),
+		    NULL);
+	return crud_show(r, e, id, created);
+}
+
 static const struct kiln_services services = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -381,6 +392,7 @@ static const struct kiln_services services = {
 	.create = svc_create,
 	.money = svc_money,
 	.currency = svc_currency,
+	.show = svc_show,
 };
 
 void
@@ -394,6 +406,63 @@ plugin_sections(struct kiln_req *r, const char *entity, long long id)
 		    s++)
 			if (strcmp(s->entity, entity) == 0)
 				s->page(r, &services, id);
+}
+
+int
+plugin_watched(const struct app *app, const char *entity)
+{
+	const struct kiln_watch	*w;
+	size_t			 i;
+
+	for (i = 0; i < app->nplugins; i++)
+		for (w = app->plugins[i].desc->watches; w && w->entity; w++)
+			if (strcmp(w->entity, entity) == 0)
+				return 1;
+	return 0;
+}
+
+int
+plugin_watches(struct kiln_req *r, const char *entity, long long id,
+    const struct kiln_kv *before, const struct kiln_kv *after, size_t n)
+{
+	const struct kiln_watch	*w;
+	size_t			 i;
+
+	for (i = 0; i < r->app->nplugins; i++)
+		for (w = r->app->plugins[i].desc->watches; w && w->entity;
+		    w++)
+			if (strcmp(w->entity, entity) == 0 &&
+			    w->changed(r, &services, id, before, after, n) != 0)
+				return -1;
+	return 0;
+}
+
+int
+plugin_jobs(struct app *app, const char *only)
+{
+	const struct kiln_job	*j;
+	struct kiln_req		 r;
+	size_t			 i;
+	int			 failed = 0, ran = 0;
+
+	for (i = 0; i < app->nplugins; i++)
+		for (j = app->plugins[i].desc->jobs; j && j->name; j++) {
+			if (only != NULL && strcmp(only, j->name) != 0)
+				continue;
+			ran++;
+			/* A fresh arena per job: a long one frees as it goes. */
+			if (cli_req(&r, app, NULL) == -1) {
+				failed++;
+				continue;
+			}
+			if (j->run(&r, &services) != 0) {
+				log_err("job %s (plugin %s) failed", j->name,
+				    app->plugins[i].desc->name);
+				failed++;
+			}
+			cli_req_free(&r);
+		}
+	return only != NULL && ran == 0 ? -1 : failed;
 }
 
 const struct kiln_services *

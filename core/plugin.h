@@ -5,7 +5,10 @@
 #ifndef KILN_PLUGIN_LOADER_H
 #define KILN_PLUGIN_LOADER_H
 
+#include <stddef.h>
+
 struct app;
+struct kiln_kv;
 struct kiln_req;
 
 /*
@@ -18,6 +21,18 @@ void	 plugin_unload_all(struct app *);
 const struct kiln_services *plugin_services(void);
 /* Every plugin's sections for a record page of entity. */
 void	 plugin_sections(struct kiln_req *, const char *entity, long long);
+/* Whether any plugin watches updates of entity. */
+int	 plugin_watched(const struct app *, const char *entity);
+/* Every plugin's watch on an update of entity; non-zero undoes it. */
+int	 plugin_watches(struct kiln_req *, const char *entity, long long id,
+	    const struct kiln_kv *before, const struct kiln_kv *after,
+	    size_t n);
+/*
+ * Run every plugin's jobs (or only the one named, when only is not
+ * NULL) with the rights of the command line.  How many failed, or -1
+ * when only names no job.
+ */
+int	 plugin_jobs(struct app *, const char *only);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

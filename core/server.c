@@ -28,6 +28,7 @@
 #include "audit.h"
 #include "http.h"
 #include "log.h"
+#include "plugin.h"
 #include "req.h"
 #include "rules.h"
 #include "server.h"
@@ -206,6 +207,33 @@ spawn(const struct conf *conf, int sock, int i)
 	return pid;
 }
 
+/*
+ * The plugins' jobs (credit standing as invoices fall due, ...) in a
+ * child of their own, as `kiln jobs` would run them: the supervisor
+ * itself never opens the database.  The pid, or 0.
+ */
+static pid_t
+spawn_jobs(const struct conf *conf, int sock)
+{
+	struct app	 app;
+	pid_t		 pid;
+	int		 rc;
+
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		return 0;
+	}
+	if (pid > 0)
+		return pid;
+	close(sock);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	if (app_open(&app, conf, APP_RULES) == -1)
+		_exit(1);
+	rc = plugin_jobs(&app, NULL);
+	app_close(&app);
+	_exit(rc == 0 ? 0 : 1);
+}
+
 /* Kill workers whose one request has run past the limit. */
 static void
 watchdog(const struct conf *conf, pid_t *pids, int n)
@@ -250,9 +278,10 @@ signal_all(pid_t *pids, int n, int sig)
 int
 server_serve(const struct conf *conf)
 {
-	pid_t		 pids[WORKERS_MAX], pid;
+	pid_t		 pids[WORKERS_MAX], pid, jobs = 0;
 	int		 sock, i, n = conf->workers, status, alive;
 	time_t		 deadline;
+	long long	 next_jobs;
 	sigset_t	 block;
 
 	if (n < 1 || n > WORKERS_MAX)
@@ -287,6 +316,8 @@ server_serve(const struct conf *conf)
 	for (i = 0; i < n; i++)
 		pids[i] = spawn(conf, sock, i);
 	log_info("serving on %s with %d workers", conf->listen, n);
+	/* A restart does not run the jobs: the first run is due later. */
+	next_jobs = mono_seconds() + conf->jobs_interval;
 	while (!stop) {
 		if (reload) {
 			reload = 0;
@@ -295,6 +326,13 @@ server_serve(const struct conf *conf)
 		}
 		/* Reap the dead and replace them at once. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid == jobs) {
+				jobs = 0;
+				if (!WIFEXITED(status) ||
+				    WEXITSTATUS(status) != 0)
+					log_warn("the jobs run failed");
+				continue;
+			}
 			for (i = 0; i < n; i++) {
 				if (pids[i] != pid)
 					continue;
@@ -309,22 +347,34 @@ server_serve(const struct conf *conf)
 			took(sigtimedwait(&block, NULL,
 			    &(struct timespec){ 1, 0 }));
 		watchdog(conf, pids, n);
+		if (!stop && jobs == 0 && conf->jobs_interval > 0 &&
+		    mono_seconds() >= next_jobs) {
+			jobs = spawn_jobs(conf, sock);
+			next_jobs = mono_seconds() + conf->jobs_interval;
+		}
 	}
 	log_info("stopping: letting workers finish their requests");
 	signal_all(pids, n, SIGTERM);
+	/* A job's open transaction just rolls back; the next run redoes it. */
+	if (jobs > 0)
+		kill(jobs, SIGTERM);
 	deadline = time(NULL) + 30;
 	for (;;) {
-		alive = 0;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			jobs = pid == jobs ? 0 : jobs;
 			for (i = 0; i < n; i++)
 				if (pids[i] == pid)
 					pids[i] = 0;
+		}
+		alive = jobs > 0;
 		for (i = 0; i < n; i++)
 			alive += pids[i] > 0;
 		if (alive == 0)
 			break;
 		if (time(NULL) > deadline) {
 			signal_all(pids, n, SIGKILL);
+			if (jobs > 0)
+				kill(jobs, SIGKILL);
 			deadline = time(NULL) + 5;
 		}
 		usleep(20000);

@@ -2,8 +2,10 @@
 -- in its record (credit_status): ok, watch or hold.
 --
 -- credit: computed after every order status change of the customer,
---         from its credit limit, exposure (unpaid invoices + open
---         orders) and the most days an invoice is overdue.
+--         a change of its credit limit, and by the credit_status job
+--         (kiln jobs; hourly under kiln serve), from its credit limit,
+--         exposure (unpaid invoices + open orders) and the most days
+--         an invoice is overdue.
 --           hold   an invoice more than 30 days overdue, or exposure
 --                  above the limit (on credit terms)
 --           watch  an invoice overdue at all, or exposure above 80 %

@@ -184,62 +184,6 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return 0;
 }
 
-/*
- * The customer's credit_status after an order of theirs changed: the
- * credit_status rule's "credit" hook on its limit, exposure and overdue
- * days.  Best effort: a failing rule leaves the old status and says so
- * in the log, it does not undo the order's change.
- */
-void
-orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
-    long long customer)
-{
-	struct kiln_stmt	*st;
-	struct kiln_verdict	 v;
-	long long		 limit = 0, exposure = 0, overdue = 0;
-	const char		*status;
-
-	if ((st = sv->sql(r, "SELECT c.credit_limit, coalesce((SELECT amount"
-	    " FROM order_exposure WHERE customer = c.id), 0),"
-	    " (SELECT coalesce(max(CAST(julianday('now') -"
-	    " julianday(o.due_date) AS INTEGER)), 0) FROM orders o"
-	    " WHERE o.customer = c.id AND o.status = 'invoiced' AND"
-	    " o.due_date <> '' AND o.due_date < date('now'))"
-	    " FROM customers c WHERE c.id = ?1")) == NULL)
-		return;
-	sv->bind_int(st, 1, customer);
-	if (sv->step(st) == 1) {
-		limit = sv->col_int(st, 0);
-		exposure = sv->col_int(st, 1);
-		overdue = sv->col_int(st, 2);
-	}
-	sv->done(st);
-	{
-		const struct kiln_kv	 rec[] = {
-			KV_I("id", customer), KV_I("credit_limit", limit),
-		};
-		const struct kiln_kv	 ctx[] = {
-			KV_I("exposure", exposure),
-			KV_I("overdue_days", overdue),
-		};
-
-		sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
-	}
-	if (v.result == KILN_RULE_ERROR) {
-		sv->log(KILN_LOG_WARN, "%s", v.message);
-		return;
-	}
-	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
-	    "watch" : "hold";
-	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
-	    " WHERE id = ?1 AND credit_status <> ?2")) == NULL)
-		return;
-	sv->bind_int(st, 1, customer);
-	sv->bind_text(st, 2, status);
-	(void)sv->step(st);
-	sv->done(st);
-}
-
 static const char *
 outcome(const struct kiln_verdict *v)
 {

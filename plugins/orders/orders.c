@@ -366,6 +366,7 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/approve", orders_approve },
 	{ "POST", "/orders/#/reject", orders_reject },
 	{ "POST", "/orders/#/reopen", orders_reopen },
+	{ "POST", "/orders/#/copy", orders_copy },
 	{ "GET", "/orders/#/rules", orders_dry_run },
 	{ "GET", "/orders/late", orders_late },
 	{ NULL, NULL, NULL }
@@ -376,6 +377,16 @@ static const struct kiln_section sections[] = {
 	{ NULL, NULL }
 };
 
+static const struct kiln_job jobs[] = {
+	{ "credit_status", orders_credit_job },
+	{ NULL, NULL }
+};
+
+static const struct kiln_watch watches[] = {
+	{ "customer", orders_customer_changed },
+	{ NULL, NULL }
+};
+
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("orders"),
 	.description = "Sales orders and their lines",
@@ -383,4 +394,6 @@ const struct kiln_plugin kiln_plugin = {
 	.migrations = migrations,
 	.routes = routes,
 	.sections = sections,
+	.jobs = jobs,
+	.watches = watches,
 };

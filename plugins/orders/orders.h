@@ -1,8 +1,8 @@
 /*
  * orders.h - the parts of the orders plugin that are code, not
  * declaration: evaluate.c (submitting through the rules), status.c
- * (every other status change, copies, tracking) and view.c (the order
- * document, pages and lists).
+ * (every other status change, copies, tracking), credit.c (customers'
+ * credit standing) and view.c (the order document, pages and lists).
  */
 #ifndef KILN_ORDERS_H
 #define KILN_ORDERS_H
@@ -20,6 +20,8 @@ void	 orders_status(struct kiln_req *, const struct kiln_services *,
 	    long long, char *, size_t);
 int	 orders_begin(struct kiln_req *, const struct kiln_services *,
 	    long long, char *, size_t);
+int	 orders_field_changed(const struct kiln_kv *, const struct kiln_kv *,
+	    size_t, const char *);
 int	 orders_set_status(struct kiln_req *, const struct kiln_services *,
 	    long long, const char *, const char *);
 
@@ -32,8 +34,14 @@ int	 orders_dry_run(struct kiln_req *, const struct kiln_services *);
 int	 orders_late(struct kiln_req *, const struct kiln_services *);
 int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
-void	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
+int	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
 	    long long customer);
+void	 orders_credit_of_order(struct kiln_req *,
+	    const struct kiln_services *, long long order);
+int	 orders_credit_job(struct kiln_req *, const struct kiln_services *);
+int	 orders_customer_changed(struct kiln_req *,
+	    const struct kiln_services *, long long, const struct kiln_kv *,
+	    const struct kiln_kv *, size_t);
 int	 orders_editable(struct kiln_req *, const struct kiln_services *,
 	    long long);
 int	 orders_created(struct kiln_req *, const struct kiln_services *,

@@ -54,23 +54,25 @@ orders_begin(struct kiln_req *r, const struct kiln_services *sv,
 	return 0;
 }
 
-/* Recompute the credit status of the customer of order id. */
-static void
-credit_of_order(struct kiln_req *r, const struct kiln_services *sv,
-    long long id)
+/* One event in an order's history: a status, who, when and why. */
+static int
+history(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *status, const char *reason)
 {
 	struct kiln_stmt	*st;
-	long long		 customer = 0;
+	int			 rc;
 
-	if ((st = sv->sql(r, "SELECT customer FROM orders WHERE id = ?1")) ==
-	    NULL)
-		return;
+	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", status,"
+	    " by_login, at, reason) VALUES (?1, ?2, ?3,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
+		return -1;
 	sv->bind_int(st, 1, id);
-	if (sv->step(st) == 1)
-		customer = sv->col_int(st, 0);
+	sv->bind_text(st, 2, status);
+	sv->bind_text(st, 3, sv->user_login(r));
+	sv->bind_text(st, 4, reason);
+	rc = sv->step(st);
 	sv->done(st);
-	if (customer > 0)
-		orders_credit_status(r, sv, customer);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Set a status with its history row and audit entry. */
@@ -106,17 +108,7 @@ orders_set_status(struct kiln_req *r, const struct kiln_services *sv,
 		rc = sv->step(st);
 		sv->done(st);
 	}
-	if (rc != 0 || (st = sv->sql(r, "INSERT INTO order_history"
-	    " (\"order\", status, by_login, at, reason) VALUES (?1, ?2, ?3,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, status);
-	sv->bind_text(st, 3, sv->user_login(r));
-	sv->bind_text(st, 4, reason);
-	rc = sv->step(st);
-	sv->done(st);
-	if (rc != 0)
+	if (rc != 0 || history(r, sv, id, status, reason) != 0)
 		return -1;
 	snprintf(detail, sizeof(detail), "%s%s%s", status, *reason ? ": " :
 	    "", reason);
@@ -163,7 +155,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
-	credit_of_order(r, sv, id);
+	orders_credit_of_order(r, sv, id);
 	if (sv->commit(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
@@ -213,7 +205,7 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
-	credit_of_order(r, sv, id);
+	orders_credit_of_order(r, sv, id);
 	if (sv->commit(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
@@ -229,34 +221,171 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 	return sv->redirect(r, path);
 }
 
+/* What a copy takes of the order and of each line. */
+struct copied {
+	long long	 customer, owner;
+	const char	*terms, *requested, *notes, *number;
+};
+
+struct copied_line {
+	long long	 product, quantity, price, discount;
+};
+
+/* A column's text kept past the statement's next step. */
+static const char *
+keep(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_stmt *st, int col)
+{
+	const char	*s = sv->col_text(st, col);
+	size_t		 n = strlen(s) + 1;
+	char		*d;
+
+	if ((d = sv->alloc(r, n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* The order and its lines, read before anything is written. */
+static int
+copy_read(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    struct copied *o, struct copied_line **lines, size_t *n)
+{
+	struct kiln_stmt	*st;
+	size_t			 max;
+	int			 rc;
+
+	if ((st = sv->sql(r, "SELECT customer, owner, payment_terms,"
+	    " CASE WHEN requested_date >= date('now') THEN requested_date"
+	    " ELSE '' END, notes, number, (SELECT count(*) FROM order_lines"
+	    " WHERE \"order\" = ?1) FROM orders WHERE id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if ((rc = sv->step(st)) == 1) {
+		o->customer = sv->col_int(st, 0);
+		o->owner = sv->col_int(st, 1);
+		o->terms = keep(r, sv, st, 2);
+		o->requested = keep(r, sv, st, 3);
+		o->notes = keep(r, sv, st, 4);
+		o->number = keep(r, sv, st, 5);
+		max = (size_t)sv->col_int(st, 6);
+		*lines = sv->alloc(r, (max + 1) * sizeof(**lines));
+		if (!o->terms || !o->requested || !o->notes || !o->number ||
+		    !*lines)
+			rc = -1;
+	}
+	sv->done(st);
+	if (rc != 1)
+		return -1;
+	if ((st = sv->sql(r, "SELECT product, quantity, unit_price,"
+	    " discount_pct FROM order_lines WHERE \"order\" = ?1"
+	    " ORDER BY id")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	for (*n = 0; *n < max && sv->step(st) == 1; (*n)++)
+		(*lines)[*n] = (struct copied_line){ sv->col_int(st, 0),
+		    sv->col_int(st, 1), sv->col_int(st, 2), sv->col_int(st, 3) };
+	sv->done(st);
+	return 0;
+}
+
+/*
+ * POST /orders/#/copy: a new draft for the same customer with the
+ * order's terms, notes and lines (at the prices agreed on it), and
+ * the requested date unless it has passed.  Any order can be copied,
+ * a held one too: the copy is a draft, judged afresh when submitted.
+ */
+int
+orders_copy(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct copied		 o;
+	struct copied_line	*l = NULL;
+	struct kiln_kv		 kv[5];
+	char			 err[400], why[500];
+	long long		 id = sv->route_id(r), to, lid;
+	size_t			 i, n = 0, nkv;
+
+	if (sv->begin_write(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if (sv->access(r, "order", id) < 0 ||
+	    copy_read(r, sv, id, &o, &l, &n) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 404, "not_found", _("No such record."));
+	}
+	kv[0] = (struct kiln_kv)KV_I("customer", o.customer);
+	kv[1] = (struct kiln_kv)KV_S("payment_terms", o.terms);
+	kv[2] = (struct kiln_kv)KV_S("requested_date", o.requested);
+	kv[3] = (struct kiln_kv)KV_S("notes", o.notes);
+	nkv = 4;
+	if (o.owner > 0)
+		kv[nkv++] = (struct kiln_kv)KV_I("owner", o.owner);
+	/* The host checks that this user may create it, for that owner. */
+	if (sv->create(r, "order", kv, nkv, &to, err, sizeof(err)) != 0) {
+		sv->rollback(r);
+		if (strcmp(err, "not allowed") == 0)
+			return sv->error(r, 403, "forbidden",
+			    _("You may not create orders for this owner."));
+		return sv->error(r, 422, "invalid", err);
+	}
+	for (i = 0; i < n; i++) {
+		kv[0] = (struct kiln_kv)KV_I("order", to);
+		kv[1] = (struct kiln_kv)KV_I("product", l[i].product);
+		kv[2] = (struct kiln_kv)KV_I("quantity", l[i].quantity);
+		kv[3] = (struct kiln_kv)KV_S("unit_price",
+		    sv->money(r, l[i].price));
+		kv[4] = (struct kiln_kv)KV_I("discount_pct", l[i].discount);
+		if (sv->create(r, "order_line", kv, 5, &lid, err,
+		    sizeof(err)) != 0) {
+			/* A product since removed, say. */
+			sv->rollback(r);
+			snprintf(why, sizeof(why), "line %zu: %s", i + 1, err);
+			return sv->error(r, 422, "invalid", why);
+		}
+	}
+	snprintf(why, sizeof(why), "copy of %s", o.number);
+	if (history(r, sv, to, "draft", why) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	return sv->show(r, "order", to, 1);
+}
+
+/* Where field key is in an update's pairs if its value changed, or -1. */
+int
+orders_field_changed(const struct kiln_kv *before, const struct kiln_kv *after,
+    size_t n, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(after[i].key, key) == 0)
+			break;
+	if (i == n)
+		return -1;
+	if (before[i].type != after[i].type)
+		return (int)i;
+	if (after[i].type == KILN_KV_STR)
+		return strcmp(before[i].s, after[i].s) != 0 ? (int)i : -1;
+	return before[i].i != after[i].i ? (int)i : -1;
+}
+
 /* A tracking step by PATCH: into the history, with who and when. */
 int
 orders_changed(struct kiln_req *r, const struct kiln_services *sv,
     long long id, const struct kiln_kv *before, const struct kiln_kv *after,
     size_t n)
 {
-	struct kiln_stmt	*st;
-	size_t			 i;
-	int			 rc;
+	int	 i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(after[i].key, "status") == 0)
-			break;
-	if (i == n || before[i].s == NULL || after[i].s == NULL ||
-	    strcmp(before[i].s, after[i].s) == 0)
+	if ((i = orders_field_changed(before, after, n, "status")) == -1 ||
+	    after[i].type != KILN_KV_STR)
 		return 0;
-	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", status,"
-	    " by_login, at, reason) VALUES (?1, ?2, ?3,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), '')")) == NULL)
+	if (history(r, sv, id, after[i].s, "") != 0)
 		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, after[i].s);
-	sv->bind_text(st, 3, sv->user_login(r));
-	rc = sv->step(st);
-	sv->done(st);
-	if (rc != 0)
-		return -1;
-	credit_of_order(r, sv, id);
+	orders_credit_of_order(r, sv, id);
 	return 0;
 }
 

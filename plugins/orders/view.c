@@ -243,6 +243,9 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
 	    0) && sv->access(r, "order", id) == 1)
 		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
+	/* Anyone who may change the order may start another like it. */
+	if (*status != '\0' && sv->access(r, "order", id) == 1)
+		action_form(r, sv, id, "copy", _("Copy as a new draft"), 0);
 	links(r, sv, id);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
 	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)

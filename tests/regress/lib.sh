@@ -100,7 +100,7 @@ make_tmp() {
 }
 
 # setup_db DIR: a database with an admin and a sales user; prints the
-# sales user's API token into DIR/token.
+# sales user's API token into DIR/token, the admin's into DIR/admin_token.
 setup_db() {
 	local dir=$1 db=$1/kiln.db
 	mkdir -p "$dir"
@@ -119,6 +119,10 @@ setup_db() {
 	    { cat "$dir/init.log"; die "user token failed"; }
 	[ "$(wc -l <"$dir/token")" -eq 1 ] && [ -s "$dir/token" ] ||
 	    die "kiln user token did not print one line: $(cat "$dir/token")"
+	# The ERP's: an administrator reads every order and the feed.
+	"$KILN" --db "$db" user token admin >"$dir/admin_token" \
+	    2>>"$dir/init.log" ||
+	    { cat "$dir/init.log"; die "user token admin failed"; }
 }
 
 # write_conf FILE DB [RULES]

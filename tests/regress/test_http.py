@@ -332,6 +332,7 @@ def xml_problems(resp):
               "order_line": "order_line.rng",
               "order_lines": "order_lines.rng",
               "submission": "submission.rng", "decision": "submission.rng",
+              "dry_run": "submission.rng", "late": "submission.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1308,6 +1309,113 @@ def t_orders_concurrent(o):
     check(approved == 5 and statuses.count("on_hold") == 15,
           "want 5 approved (5000.00 within 5500.00) and 15 on hold, got %s"
           % {s: statuses.count(s) for s in set(statuses)})
+
+
+def feed(api, since):
+    """Every event of the changes feed after SINCE: (events, last)."""
+    events = []
+    while True:
+        r = expect(api.get("/changes.xml?since=%d&limit=1000" % since), 200)
+        root = r.xml()
+        events += [(int(c.get("seq")), c.get("action"), c.get("entity"),
+                    int(c.get("id"))) for c in root]
+        since = int(root.get("last"))
+        if not root.get("next"):
+            return events, since
+
+
+@test("ERP round trip: approved orders out, status updates back, the "
+      "changes feed read twice sees each event once; copy", "xml")
+def t_erp_round_trip(o):
+    sku = uniq("SKU").replace(" ", "-")
+    r = expect(o.erp.post("/products", "<product><sku>%s</sku><name>Gear"
+                          "</name><unit_price>250.50</unit_price>"
+                          "<lead_time_days>3</lead_time_days></product>" %
+                          sku, ctype=XML_CT, accept=XML_CT), 201)
+    pid = int(r.xml().get("id"))
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                          time.gmtime(time.time() - 2))
+    cid, _ = create(o.api, valid_customer(credit_limit="1000000.00"))
+    # An order sent with its lines, as api.md shows it.
+    r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
+                          '<requested_date>2031-01-01</requested_date><lines>'
+                          '<line><product id="%d"/><quantity>4</quantity>'
+                          '</line><line><product id="%d"/><quantity>1'
+                          '</quantity><discount_pct>10</discount_pct></line>'
+                          '</lines></order>' % (cid, pid, pid),
+                          ctype=XML_CT, accept=XML_CT), 201)
+    oid = int(r.xml().get("id"))
+    check(r.xml().findtext("total") == "1227.45",
+          "%s: total %r, want 1227.45 (4 x 250.50 + 250.50 less 10 %%)" %
+          (r.req(), r.xml().findtext("total")))
+    r = expect(o.api.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 200)
+    check(r.xml().get("status") == "approved", "%s: %s" % (r.req(),
+                                                        short(r.body)))
+    _, cursor = feed(o.erp, 0)
+    # The ERP's poll: approved orders changed since its last one.
+    r = expect(o.erp.get("/orders.xml?status=approved&updated_since=%s"
+                         "&limit=500" % since), 200)
+    mine = [x for x in r.xml() if x.get("id") == str(oid)]
+    check(len(mine) == 1, "%s: order %d not exported" % (r.req(), oid))
+    check(len(mine[0].findall("lines/line")) == 2 and
+          len(mine[0].findall("evaluation/verdict")) == 5,
+          "%s: the exported order lacks its lines or verdicts" % r.req())
+    version = int(mine[0].get("version"))
+    # Its status updates, back through the XML API.
+    steps = ["<status>in_production</status>",
+             "<status>shipped</status><shipped_date>2031-01-02"
+             "</shipped_date>",
+             "<status>invoiced</status><invoiced_amount>1227.45"
+             "</invoiced_amount><invoiced_date>2031-01-03</invoiced_date>",
+             "<status>paid</status><paid_amount>1227.45</paid_amount>"
+             "<paid_date>2031-01-20</paid_date>"]
+    for body in steps:
+        r = expect(o.erp.request("PATCH", "/orders/%d" % oid,
+                                 '<order version="%d">%s</order>' %
+                                 (version, body), ctype=XML_CT,
+                                 accept=XML_CT), 200)
+        version = int(r.xml().get("version"))
+    check(r.xml().findtext("status") == "paid", "%s: status %r" %
+          (r.req(), r.xml().findtext("status")))
+    # A step the status machine does not allow changes nothing.
+    r = o.erp.request("PATCH", "/orders/%d" % oid, '<order version="%d">'
+                      '<status>in_production</status></order>' % version,
+                      ctype=XML_CT, accept=XML_CT)
+    expect_error(r, 409, "conflict")
+    r = expect(o.api.get("/orders/%d.xml" % oid), 200)
+    check(int(r.xml().get("version")) == version and
+          r.xml().findtext("status") == "paid",
+          "%s: a refused step changed the order" % r.req())
+    check(len(r.xml().findall("history/event")) == 5,
+          "%s: want 5 events in the history (approved and 4 steps)" %
+          r.req())
+    # The feed after the cursor: the four steps, each once, in order.
+    events, last = feed(o.erp, cursor)
+    ours = [e for e in events if e[2] == "order" and e[3] == oid]
+    seqs = [e[0] for e in events]
+    check(len(ours) == 4 and seqs == sorted(set(seqs)) and
+          all(s > cursor for s in seqs),
+          "changes since %d: want the 4 steps of order %d once each, got "
+          "%s" % (cursor, oid, ours))
+    again, _ = feed(o.erp, last)
+    check(not [e for e in again if e[0] <= last or
+               (e[2] == "order" and e[3] == oid)],
+          "changes since %d repeat events: %s" % (last, again))
+    r = expect(o.erp.get("/orders.xml?status=approved&updated_since=%s"
+                         "&limit=500" % since), 200)
+    check(not [x for x in r.xml() if x.get("id") == str(oid)],
+          "%s: a paid order is still exported as approved" % r.req())
+    # A copy: a new draft with the same lines, to be judged afresh.
+    r = expect(o.api.post("/orders/%d/copy" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 201)
+    check(r.xml().findtext("status") == "draft" and
+          len(r.xml().findall("lines/line")) == 2 and
+          r.xml().findtext("total") == "1227.45" and
+          (r.header("Location") or "").endswith("/orders/%s" %
+                                                 r.xml().get("id")),
+          "%s: the copy is not a draft like the original: %s" %
+          (r.req(), short(r.body)))
 
 
 # -- HTML session
@@ -2513,6 +2621,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--base", required=True)
     ap.add_argument("--token", required=True)
+    ap.add_argument("--admin-token", required=True,
+                    help="an administrator's, the ERP's in the tests")
     ap.add_argument("--login", default="li.wei")
     ap.add_argument("--password", default="password123")
     ap.add_argument("--timeout", type=float, default=10.0)
@@ -2532,6 +2642,7 @@ def main():
 
     o = a
     o.api = Client(a.base, a.timeout, token=a.token)
+    o.erp = Client(a.base, a.timeout, token=a.admin_token)
     o.anon = Client(a.base, a.timeout)
     groups = set(a.only.split(",")) if a.only else None
     if a.faults:

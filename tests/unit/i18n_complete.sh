@@ -4,7 +4,8 @@
 # changes the printf conversions of its msgid.
 #
 # Strings looked for:
-#   - every _("...") literal in core/*.c, adjacent literals joined;
+#   - every _("...") literal in core/*.c and plugins/*/*.c, adjacent
+#     literals joined;
 #   - the messages of form_strerror(), xmlin_strerror() and
 #     out_reason(), which reach the user through _();
 #   - .label / .label_plural of plugins/*/*.c;
@@ -116,7 +117,9 @@ def lineno(src, pos):
     return src.count('\n', 0, pos) + 1
 
 
-for path in sorted(glob.glob(os.path.join(top, 'core', '*.c'))):
+# Plugins spell sv->tr() as _() too (plugins/*/*.h).
+for path in sorted(glob.glob(os.path.join(top, 'core', '*.c')) +
+                   glob.glob(os.path.join(top, 'plugins', '*', '*.c'))):
     src = read(path)
     for m in re.finditer(r'(?<![A-Za-z0-9_])_\(\s*' + LITS + r'\)', src):
         need(decode(m.group(1)), '%s:%d' % (rel(path), lineno(src, m.start())))

@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "http.h"
 #include "log.h"
+#include "plugin.h"
 #include "req.h"
 #include "user.h"
 
@@ -516,7 +517,7 @@ sessions_and_csrf(void **state)
 static const char *
 user_with_token(const char *login, const char *role, const char *team)
 {
-	static char	 hdrs[16][160];
+	static char	 hdrs[32][160];
 	static int	 n;
 	char		 tok[128];
 
@@ -524,7 +525,7 @@ user_with_token(const char *login, const char *role, const char *team)
 	    "correct horse battery"), 0);
 	assert_int_equal(user_token_new(app.db, login, "t", tok, sizeof(tok)),
 	    0);
-	assert_true(n < 16);
+	assert_true(n < 32);
 	snprintf(hdrs[n], sizeof(hdrs[n]), "Bearer %s", tok);
 	return hdrs[n++];
 }
@@ -1514,6 +1515,131 @@ order_tracking(void **state)
 	assert_true(has("code=\"stale\""));
 }
 
+/* Copying: a new draft with the same lines; a held one is judged again. */
+static void
+order_copy(void **state)
+{
+	const char	*fin, *other;
+	char		 path[64], sql[256], loc[128];
+	long long	 cust, prod, held, copy, before;
+
+	(void)state;
+	fin = user_with_token("copy.fin", "finance", "");
+	other = user_with_token("copy.zhou", "sales", "east");
+	cust = scalar("SELECT id FROM customers WHERE name ="
+	    " 'Order Test GmbH'");
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	/* A held order (20 % off) with a second line. */
+	held = order_with(cust, prod, 3, 20, "2027-06-01");
+	snprintf(sql, sizeof(sql), "<order_line><order>%lld</order><product>"
+	    "%lld</product><quantity>7</quantity><unit_price>9.99</unit_price>"
+	    "</order_line>", held, prod);
+	assert_true(create_xml("/order_lines", sql) > 0);
+	assert_int_equal(submit(held), 200);
+	assert_true(has("status=\"on_hold\""));
+	snprintf(path, sizeof(path), "/orders/%lld/copy", held);
+	/* Out of reach: another salesperson's order is not there for them. */
+	assert_int_equal(as(other, "POST", path, NULL, ""), 404);
+	/* Finance reads every order but creates none. */
+	before = scalar("SELECT count(*) FROM orders");
+	assert_int_equal(as(fin, "POST", path, NULL, ""), 403);
+	assert_int_equal(scalar("SELECT count(*) FROM orders"), before);
+	/* The owner copies it: 201, a draft with the same lines and total. */
+	assert_int_equal(api("POST", path, NULL, ""), 201);
+	assert_non_null(header("Location", loc, sizeof(loc)));
+	copy = atoll(strrchr(loc, '/') + 1);
+	assert_true(copy > held);
+	assert_true(has("<status>draft</status>"));
+	assert_true(has("<requested_date>2027-06-01</requested_date>"));
+	assert_true(has("<unit_price currency=\"CNY\">9.99</unit_price>"));
+	assert_true(has("by=\"li.wei\""));
+	assert_true(has(">copy of SO-"));
+	snprintf(sql, sizeof(sql), "SELECT (SELECT total FROM orders WHERE"
+	    " id = %lld) = (SELECT total FROM orders WHERE id = %lld) AND"
+	    " (SELECT count(*) FROM order_lines WHERE \"order\" = %lld) = 2",
+	    held, copy, copy);
+	assert_int_equal(scalar(sql), 1);
+	/* The original is as it was. */
+	snprintf(sql, sizeof(sql), "SELECT status = 'on_hold' FROM orders"
+	    " WHERE id = %lld", held);
+	assert_int_equal(scalar(sql), 1);
+	/* No way around the hold: the copy is judged and held again. */
+	assert_int_equal(submit(copy), 200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("<verdict rule=\"discount\" result=\"hold\""));
+	/* From the page: a copy button, and a 303 to the new draft. */
+	snprintf(path, sizeof(path), "/orders/%lld", held);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_true(has("/copy\">"));
+	snprintf(path, sizeof(path), "/orders/%lld/copy", held);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", "", bearer), 303);
+	snprintf(sql, sizeof(sql), "/crm/orders/%lld", copy + 1);
+	assert_true(has(sql));
+	/* A past requested date is not carried over. */
+	snprintf(sql, sizeof(sql), "UPDATE orders SET requested_date ="
+	    " '2020-01-01' WHERE id = %lld", copy + 1);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	snprintf(path, sizeof(path), "/orders/%lld/copy", copy + 1);
+	assert_int_equal(api("POST", path, NULL, ""), 201);
+	assert_true(has("<requested_date/>") ||
+	    has("<requested_date></requested_date>"));
+	/* No such order. */
+	assert_int_equal(api("POST", "/orders/999999/copy", NULL, ""), 404);
+}
+
+/* Credit standing follows the limit at once, and time through the job. */
+static void
+credit_standing(void **state)
+{
+	char		 sql[256], path[64], xml[256];
+	long long	 cust, prod, o;
+
+	(void)state;
+	cust = create_xml("/customers", "<customer><name>Standing Ltd</name>"
+	    "<segment>key_account</segment><payment_terms>net30"
+	    "</payment_terms><credit_limit>100.00</credit_limit>"
+	    "<email>s@example.com</email></customer>");
+	assert_true(cust > 0);
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	assert_int_equal(submit(o = order_with(cust, prod, 100, 0,
+	    "2027-06-01")), 200);
+	assert_true(has("status=\"on_hold\""));
+	snprintf(sql, sizeof(sql), "SELECT credit_status FROM customers"
+	    " WHERE id = %lld", cust);
+	snprintf(path, sizeof(path), "/customers/%lld", cust);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<credit_status>hold</credit_status>"));
+	/* A raised limit releases the standing in the same update. */
+	snprintf(xml, sizeof(xml), "<customer version=\"1\"><credit_limit>"
+	    "900000.00</credit_limit></customer>");
+	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_true(has("<credit_status>ok</credit_status>"));
+	/* Another field's change leaves it alone (and works). */
+	snprintf(xml, sizeof(xml), "<customer version=\"2\"><city>Ningbo"
+	    "</city></customer>");
+	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_true(has("<credit_status>ok</credit_status>"));
+	/* An invoice falls 40 days overdue with time alone: no event... */
+	snprintf(sql, sizeof(sql), "INSERT INTO order_grants VALUES (%lld,"
+	    " 'invoiced'); UPDATE orders SET status = 'invoiced',"
+	    " invoiced_amount = 500, invoiced_date = date('now', '-70 days')"
+	    " WHERE id = %lld; DELETE FROM order_grants", o, o);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT credit_status = 'ok' FROM"
+	    " customers WHERE id = %lld", cust);
+	assert_int_equal(scalar(sql), 1);
+	/* ...until the credit_status job judges every customer again. */
+	assert_int_equal(plugin_jobs(&app, "credit_status"), 0);
+	snprintf(sql, sizeof(sql), "SELECT credit_status = 'hold' FROM"
+	    " customers WHERE id = %lld", cust);
+	assert_int_equal(scalar(sql), 1);
+	assert_int_equal(plugin_jobs(&app, "no_such_job"), -1);
+	assert_int_equal(plugin_jobs(&app, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -1541,6 +1667,8 @@ main(void)
 		cmocka_unit_test(order_rules),
 		cmocka_unit_test(order_tracking),
 		cmocka_unit_test(order_document),
+		cmocka_unit_test(order_copy),
+		cmocka_unit_test(credit_standing),
 	};
 
 	xmlInitParser();

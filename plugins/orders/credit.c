@@ -1,0 +1,152 @@
+/*
+ * credit.c - a customer's credit standing (credit_status: ok, watch,
+ * hold), judged by lua/credit_status.lua from the credit limit, the
+ * exposure and the days an invoice is overdue.  Judged again whenever
+ * one of the customer's orders changes status, when the customer's
+ * limit changes, and by the credit_status job (as invoices fall due
+ * with time, and after the rule file is edited).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "orders.h"
+
+/*
+ * Judge one customer's credit standing and store it: 1 changed, 0 the
+ * same, -1 the rule failed (logged; the old status stays, and what
+ * changed the order is not undone).
+ */
+int
+orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
+    long long customer)
+{
+	struct kiln_stmt	*st;
+	struct kiln_verdict	 v;
+	long long		 limit = 0, exposure = 0, overdue = 0;
+	const char		*status;
+	int			 rc;
+
+	if ((st = sv->sql(r, "SELECT c.credit_limit, coalesce((SELECT amount"
+	    " FROM order_exposure WHERE customer = c.id), 0),"
+	    " (SELECT coalesce(max(CAST(julianday('now') -"
+	    " julianday(o.due_date) AS INTEGER)), 0) FROM orders o"
+	    " WHERE o.customer = c.id AND o.status = 'invoiced' AND"
+	    " o.due_date <> '' AND o.due_date < date('now'))"
+	    " FROM customers c WHERE c.id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, customer);
+	if ((rc = sv->step(st)) == 1) {
+		limit = sv->col_int(st, 0);
+		exposure = sv->col_int(st, 1);
+		overdue = sv->col_int(st, 2);
+	}
+	sv->done(st);
+	if (rc != 1)
+		return -1;
+	{
+		const struct kiln_kv	 rec[] = {
+			KV_I("id", customer), KV_I("credit_limit", limit),
+		};
+		const struct kiln_kv	 ctx[] = {
+			KV_I("exposure", exposure),
+			KV_I("overdue_days", overdue),
+		};
+
+		sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
+	}
+	if (v.result == KILN_RULE_ERROR) {
+		sv->log(KILN_LOG_WARN, "%s", v.message);
+		return -1;
+	}
+	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
+	    "watch" : "hold";
+	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
+	    " WHERE id = ?1 AND credit_status <> ?2 RETURNING id")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, customer);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	return rc;
+}
+
+/* Recompute the credit status of the customer of order id. */
+void
+orders_credit_of_order(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	long long		 customer = 0;
+
+	if ((st = sv->sql(r, "SELECT customer FROM orders WHERE id = ?1")) ==
+	    NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		customer = sv->col_int(st, 0);
+	sv->done(st);
+	if (customer > 0)
+		orders_credit_status(r, sv, customer);
+}
+
+
+/* A customer's limit changed: its standing may have. */
+int
+orders_customer_changed(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, const struct kiln_kv *before, const struct kiln_kv *after,
+    size_t n)
+{
+	if (orders_field_changed(before, after, n, "credit_limit") != -1)
+		(void)orders_credit_status(r, sv, id);
+	return 0;
+}
+
+/* Customers judged per transaction: a writer waits for one batch only. */
+#define CREDIT_BATCH	200
+
+/*
+ * The credit_status job: every customer judged again, in batches, for
+ * what changes with time alone (an invoice falling overdue) and after
+ * the rule file is edited.
+ */
+int
+orders_credit_job(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	long long		 ids[CREDIT_BATCH], after = 0, seen = 0;
+	long long		 changed = 0, failed = 0;
+	size_t			 i, n;
+	int			 rc;
+
+	do {
+		if (sv->begin_write(r) != 0) {
+			sv->log(KILN_LOG_ERR, "credit_status: the database is"
+			    " busy");
+			return -1;
+		}
+		if ((st = sv->sql(r, "SELECT id FROM customers WHERE id > ?1"
+		    " ORDER BY id LIMIT ?2")) == NULL) {
+			sv->rollback(r);
+			return -1;
+		}
+		sv->bind_int(st, 1, after);
+		sv->bind_int(st, 2, CREDIT_BATCH);
+		for (n = 0; n < CREDIT_BATCH && sv->step(st) == 1; n++)
+			ids[n] = sv->col_int(st, 0);
+		sv->done(st);
+		for (i = 0; i < n; i++) {
+			rc = orders_credit_status(r, sv, ids[i]);
+			changed += rc == 1;
+			failed += rc == -1;
+		}
+		if (sv->commit(r) != 0) {
+			sv->log(KILN_LOG_ERR, "credit_status: commit failed");
+			return -1;
+		}
+		seen += (long long)n;
+		after = n > 0 ? ids[n - 1] : after;
+	} while (n == CREDIT_BATCH);
+	sv->log(KILN_LOG_INFO, "credit_status: %lld customers judged, %lld"
+	    " changed, %lld failed", seen, changed, failed);
+	return failed == 0 ? 0 : -1;
+}
