@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-/* 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches */
+/* 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches, menu */
 #define KILN_ABI_VERSION	4
 
 #define KILN_STR2(x)	#x
@@ -193,6 +193,8 @@ struct kiln_route {
 	const char	*path;		/* e.g. "/reports/funnel" */
 	int		(*handler)(struct kiln_req *,
 			    const struct kiln_services *);
+	/* ABI 4: a GET page with a label is in the navigation. */
+	const char	*label;
 };
 
 /* A prepared statement of the plugin's own SQL text. */

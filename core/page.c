@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "out.h"
 #include "page.h"
+#include "plugin.h"
 #include "req.h"
 
 void
@@ -87,6 +88,7 @@ nav(struct kiln_req *r)
 		    _(r->app->entities[i].d->label_plural));
 		out_close(r);
 	}
+	plugin_menu(r);
 	if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
 		out_open(r, "li");
 		page_link(r, req_url(r, "/admin/users"), _("Users"));

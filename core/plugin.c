@@ -408,6 +408,23 @@ plugin_sections(struct kiln_req *r, const char *entity, long long id)
 				s->page(r, &services, id);
 }
 
+void
+plugin_menu(struct kiln_req *r)
+{
+	const struct kiln_route	*rt;
+	size_t			 i;
+
+	for (i = 0; i < r->app->nplugins; i++)
+		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
+		    rt++) {
+			if (rt->label == NULL || strcmp(rt->method, "GET") != 0)
+				continue;
+			out_open(r, "li");
+			page_link(r, req_url(r, "%s", rt->path), _(rt->label));
+			out_close(r);
+		}
+}
+
 int
 plugin_watched(const struct app *app, const char *entity)
 {

@@ -33,6 +33,8 @@ int	 plugin_watches(struct kiln_req *, const char *entity, long long id,
  * when only names no job.
  */
 int	 plugin_jobs(struct app *, const char *only);
+/* Every plugin's labelled GET routes as items of the navigation list. */
+void	 plugin_menu(struct kiln_req *);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

@@ -362,14 +362,14 @@ static const struct kiln_migration migrations[] = {
 };
 
 static const struct kiln_route routes[] = {
-	{ "POST", "/orders/#/submit", orders_submit },
-	{ "POST", "/orders/#/approve", orders_approve },
-	{ "POST", "/orders/#/reject", orders_reject },
-	{ "POST", "/orders/#/reopen", orders_reopen },
-	{ "POST", "/orders/#/copy", orders_copy },
-	{ "GET", "/orders/#/rules", orders_dry_run },
-	{ "GET", "/orders/late", orders_late },
-	{ NULL, NULL, NULL }
+	{ "POST", "/orders/#/submit", orders_submit, NULL },
+	{ "POST", "/orders/#/approve", orders_approve, NULL },
+	{ "POST", "/orders/#/reject", orders_reject, NULL },
+	{ "POST", "/orders/#/reopen", orders_reopen, NULL },
+	{ "POST", "/orders/#/copy", orders_copy, NULL },
+	{ "GET", "/orders/#/rules", orders_dry_run, NULL },
+	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
+	{ NULL, NULL, NULL, NULL }
 };
 
 static const struct kiln_section sections[] = {

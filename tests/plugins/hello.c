@@ -78,10 +78,10 @@ hello_init(const struct kiln_services *sv)
 }
 
 static const struct kiln_route routes[] = {
-	{ "GET", "/hello", hello_page },
-	{ "GET", "/hello/#", hello_user },
-	{ "POST", "/hello/#/wave", hello_wave },
-	{ NULL, NULL, NULL }
+	{ "GET", "/hello", hello_page, NULL },
+	{ "GET", "/hello/#", hello_user, NULL },
+	{ "POST", "/hello/#/wave", hello_wave, NULL },
+	{ NULL, NULL, NULL, NULL }
 };
 
 const struct kiln_plugin kiln_plugin = {

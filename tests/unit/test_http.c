@@ -1638,6 +1638,10 @@ credit_standing(void **state)
 	assert_int_equal(scalar(sql), 1);
 	assert_int_equal(plugin_jobs(&app, "no_such_job"), -1);
 	assert_int_equal(plugin_jobs(&app, NULL), 0);
+	/* Late orders are in the navigation of every page. */
+	assert_int_equal(req("GET", "/customers", NULL, NULL, NULL, bearer),
+	    200);
+	assert_true(has("<li><a href=\"/crm/orders/late\">Late orders</a>"));
 }
 
 int
