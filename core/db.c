@@ -7,6 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kiln-plugin.h"
 #include "db.h"
@@ -24,6 +30,10 @@ struct db {
 	sqlite3		*h;
 	struct cached	 cache[DB_CACHE];
 	size_t		 ncached;
+	long long	 busy_since;	/* when the current wait began (us) */
+	int		 wal_mark;	/* WAL frames at our last checkpoint */
+	int		 queue;		/* fd of the file, for flock(2); or -1 */
+	int		 queued;	/* we hold it: between begin and end */
 };
 
 static const char *const pragmas =
@@ -31,6 +41,73 @@ static const char *const pragmas =
 	"PRAGMA synchronous=FULL;"
 	"PRAGMA foreign_keys=ON;"
 	"PRAGMA temp_store=MEMORY;";
+
+/* How long a statement waits for another connection's write lock. */
+#define BUSY_TIMEOUT_US		5000000LL
+
+static long long
+now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Wait for the write lock in short naps.  SQLite's own busy handler
+ * sleeps 1, 2, 5, 10 ms ... while a submission holds the lock for a
+ * few hundred microseconds: a second worker would idle most of the
+ * time the lock is free.  Naps of 50 us for the first 10 ms, then of
+ * 1 ms, up to BUSY_TIMEOUT_US.
+ */
+static int
+busy_wait(void *arg, int count)
+{
+	struct db	*db = arg;
+	long long	 waited;
+
+	if (count == 0)
+		db->busy_since = now_us();
+	waited = now_us() - db->busy_since;
+	if (waited >= BUSY_TIMEOUT_US)
+		return 0;
+	usleep(waited < 10000 ? 50 : 1000);
+	return 1;
+}
+
+/* SIGALRM only interrupts a wait in the writers' queue (db_begin). */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* WAL pages written between two checkpoints by one connection. */
+#define WAL_CHECKPOINT_PAGES	1000
+
+/*
+ * Checkpoint once the log has grown by WAL_CHECKPOINT_PAGES since this
+ * connection last did.  SQLite's own rule (the log is longer than 1000
+ * pages) fires after every commit once the log cannot be restarted,
+ * and under steady writes from two workers there is nearly always a
+ * reader inside it: each commit then paid a checkpoint, with an fsync
+ * of the database file.
+ */
+static int
+wal_grown(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	struct db	*db = arg;
+
+	if (frames < db->wal_mark)
+		db->wal_mark = 0;	/* the log was restarted */
+	if (frames - db->wal_mark >= WAL_CHECKPOINT_PAGES) {
+		(void)sqlite3_wal_checkpoint_v2(h, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		db->wal_mark = frames;
+	}
+	return SQLITE_OK;
+}
 
 int
 db_open(const char *path, int create, struct db **out)
@@ -42,6 +119,7 @@ db_open(const char *path, int create, struct db **out)
 	*out = NULL;
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return DB_ERROR;
+	db->queue = -1;
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
@@ -51,11 +129,29 @@ db_open(const char *path, int create, struct db **out)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
 		log_err("database %s: %s", path, err);
 		sqlite3_free(err);
 		goto fail;
+	}
+	/* After the pragmas: journal_mode=WAL installs SQLite's own hook. */
+	sqlite3_wal_hook(db->h, wal_grown, db);
+	/*
+	 * Kiln's writers queue for the write lock in the kernel, where a
+	 * waiter wakes the moment it is free (see db_begin).  flock(2) and
+	 * SQLite's fcntl(2) locks do not interact on Linux; this fd stays
+	 * open until SQLite's is closed, so closing it drops no lock of
+	 * SQLite's.
+	 */
+	db->queue = open(path, O_RDONLY | O_CLOEXEC);
+	if (db->queue != -1) {
+		struct sigaction	 sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;	/* no SA_RESTART: flock ends */
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
 	}
 	*out = db;
 	return DB_OK;
@@ -77,6 +173,8 @@ db_close(struct db *db)
 		free(db->cache[i].sql);
 	}
 	sqlite3_close(db->h);
+	if (db->queue != -1)
+		close(db->queue);
 	free(db);
 }
 
@@ -215,10 +313,39 @@ exec(struct db *db, const char *sql)
 	return db_result(db, rc, sql);
 }
 
+/* Leave the writers' queue. */
+static void
+dequeue(struct db *db)
+{
+	if (db->queued && flock(db->queue, LOCK_UN) == 0)
+		db->queued = 0;
+}
+
 enum db_err
 db_begin(struct db *db)
 {
-	return exec(db, "BEGIN IMMEDIATE");
+	enum db_err	 e;
+
+	/*
+	 * Wait for the other Kiln writers first, blocked in the kernel
+	 * (at most BUSY_TIMEOUT_US, by an interval timer): two workers
+	 * would otherwise poll SQLite's lock in naps.  Other writers (the
+	 * CLI, another program) still meet SQLite's own lock.
+	 */
+	if (db->queue != -1 && !db->queued) {
+		struct itimerval	 t = { { 0, 0 },
+		    { BUSY_TIMEOUT_US / 1000000, 0 } }, off = { { 0, 0 },
+		    { 0, 0 } };
+
+		setitimer(ITIMER_REAL, &t, NULL);
+		db->queued = flock(db->queue, LOCK_EX) == 0;
+		setitimer(ITIMER_REAL, &off, NULL);
+		if (!db->queued)
+			return DB_BUSY;
+	}
+	if ((e = exec(db, "BEGIN IMMEDIATE")) != DB_OK)
+		dequeue(db);
+	return e;
 }
 
 enum db_err
@@ -228,7 +355,14 @@ db_commit(struct db *db)
 
 	if ((e = exec(db, "COMMIT")) != DB_OK)
 		db_rollback(db);
+	dequeue(db);
 	return e;
+}
+
+int
+db_idle(struct db *db)
+{
+	return sqlite3_get_autocommit(db->h) && !db->queued;
 }
 
 void
@@ -236,6 +370,7 @@ db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		(void)exec(db, "ROLLBACK");
+	dequeue(db);
 }
 
 int

@@ -31,9 +31,12 @@ sqlite3		*db_handle(struct db *);
 sqlite3_stmt	*db_stmt(struct db *, const char *sql);
 /* Reset and unbind a statement from db_stmt after use. */
 void		 db_done(sqlite3_stmt *);
-enum db_err	 db_begin(struct db *);	/* BEGIN IMMEDIATE */
+/* BEGIN IMMEDIATE, in line behind Kiln's other writers (flock(2)). */
+enum db_err	 db_begin(struct db *);
 enum db_err	 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* No transaction open, not queued for one (the end of a request). */
+int		 db_idle(struct db *);
 /* Map an sqlite3 result code to db_err, logging real errors. */
 enum db_err	 db_result(struct db *, int rc, const char *what);
 /* Apply owner's numbered migrations not yet applied; idempotent. */

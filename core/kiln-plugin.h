@@ -293,6 +293,16 @@ struct kiln_services {
 	 */
 	int		 (*show)(struct kiln_req *, const char *entity,
 			    long long id, int created);
+	/*
+	 * rule() for n rule files on one record and context, built once
+	 * (read-only: no rule sees another's doing), each with its own
+	 * budget; out[i] is names[i]'s verdict.  Never fails hard.
+	 */
+	void		 (*rules)(struct kiln_req *, const char *const *names,
+			    size_t n, const char *kind,
+			    const struct kiln_kv *rec, size_t nrec,
+			    const struct kiln_kv *ctx, size_t nctx,
+			    struct kiln_verdict *out);
 };
 
 /*

@@ -203,7 +203,7 @@ svc_access(struct kiln_req *r, const char *name, long long id)
 	return acl_may_write(r, e, &rec) ? 1 : 0;
 }
 
-/* The ABI's kv is the sandbox's, field for field: passed as it is. */
+/* The ABI's kv is the sandbox's, member for member: passed as it is. */
 _Static_assert((int)KILN_KV_STR == (int)RULES_STR &&
     (int)KILN_KV_INT == (int)RULES_INT &&
     (int)KILN_KV_BOOL == (int)RULES_BOOL &&
@@ -215,29 +215,50 @@ _Static_assert((int)KILN_KV_STR == (int)RULES_STR &&
     offsetof(struct kiln_kv, s) == offsetof(struct rules_kv, s),
     "kiln_kv drifted from rules_kv");
 
+/* And the verdicts, member for member. */
+_Static_assert((int)KILN_PASS == (int)RULES_PASS &&
+    (int)KILN_REJECT == (int)RULES_REJECT &&
+    sizeof(struct kiln_verdict) == sizeof(struct rules_verdict) &&
+    offsetof(struct kiln_verdict, rule) ==
+    offsetof(struct rules_verdict, rule) &&
+    offsetof(struct kiln_verdict, message) ==
+    offsetof(struct rules_verdict, message) &&
+    offsetof(struct kiln_verdict, field) ==
+    offsetof(struct rules_verdict, field),
+    "kiln_verdict drifted from rules_verdict");
+
+/* No copies: a job may run thousands of rules on one arena. */
+static void
+svc_rules(struct kiln_req *r, const char *const *names, size_t n,
+    const char *kind, const struct kiln_kv *rec, size_t nrec,
+    const struct kiln_kv *ctx, size_t nctx, struct kiln_verdict *out)
+{
+	size_t	 i;
+
+	if (r->app->rules == NULL) {
+		for (i = 0; i < n; i++) {
+			memset(&out[i], 0, sizeof(out[i]));
+			out[i].result = KILN_RULE_ERROR;
+			snprintf(out[i].rule, sizeof(out[i].rule), "%s",
+			    names[i] ? names[i] : "");
+			snprintf(out[i].message, sizeof(out[i].message),
+			    "rule %s could not run: the rules are not loaded",
+			    out[i].rule);
+		}
+		return;
+	}
+	rules_run_each(r->app->rules, names, n, kind,
+	    (const struct rules_kv *)(const void *)rec, nrec,
+	    (const struct rules_kv *)(const void *)ctx, nctx,
+	    (struct rules_verdict *)(void *)out);
+}
+
 static void
 svc_rule(struct kiln_req *r, const char *name, const char *kind,
     const struct kiln_kv *rec, size_t nrec, const struct kiln_kv *ctx,
     size_t nctx, struct kiln_verdict *out)
 {
-	struct rules_verdict	 v;
-
-	memset(out, 0, sizeof(*out));
-	snprintf(out->rule, sizeof(out->rule), "%s", name);
-	if (r->app->rules == NULL) {
-		out->result = KILN_RULE_ERROR;
-		snprintf(out->message, sizeof(out->message),
-		    "rule %s could not run: the rules are not loaded", name);
-		return;
-	}
-	/* No copy: a job may run thousands of rules on one arena. */
-	rules_run(r->app->rules, name, kind,
-	    (const struct rules_kv *)(const void *)rec, nrec,
-	    (const struct rules_kv *)(const void *)ctx, nctx, &v);
-	out->result = (enum kiln_result)v.result;
-	memcpy(out->rule, v.rule, sizeof(out->rule));
-	memcpy(out->message, v.message, sizeof(out->message));
-	memcpy(out->field, v.field, sizeof(out->field));
+	svc_rules(r, &name, 1, kind, rec, nrec, ctx, nctx, out);
 }
 
 static const char *
@@ -393,6 +414,7 @@ static const struct kiln_services services = {
 	.money = svc_money,
 	.currency = svc_currency,
 	.show = svc_show,
+	.rules = svc_rules,
 };
 
 void

@@ -1540,20 +1540,6 @@ take_results(lua_State *L, struct call *c)
 		    luaL_typename(L, -1));
 }
 
-/* Call one hook on a record and context (protected). */
-static int
-call_protected(lua_State *L)
-{
-	struct call	*c = lua_touserdata(L, 1);
-
-	lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
-	push_kv(L, c->rec, c->nrec, "record");
-	push_kv(L, c->ctx, c->nctx, "ctx");
-	lua_call(L, 2, 3);
-	take_results(L, c);
-	return 0;
-}
-
 /* Open the rules in DIR: the worker's engine. */
 struct rules *
 rules_open(const char *dir, const struct rules_limits *limits)
@@ -1640,65 +1626,155 @@ rules_has(struct rules *r, const char *name, const char *kind)
 }
 
 /* Run hook KIND of rule NAME on a record; every failure is a verdict. */
+/*
+ * Push the record and context tables (read-only proxies), once for all
+ * the hooks of a rules_run_each() call: a rule cannot change what the
+ * next one sees.
+ */
+static int
+push_tables(lua_State *L)
+{
+	struct call	*c = lua_touserdata(L, 1);
+
+	push_kv(L, c->rec, c->nrec, "record");
+	push_kv(L, c->ctx, c->nctx, "ctx");
+	return 2;
+}
+
+/* One hook on the tables at 2 and 3. */
+static int
+call_hook(lua_State *L)
+{
+	struct call	*c = lua_touserdata(L, 1);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, 3);
+	lua_call(L, 2, 3);
+	take_results(L, c);
+	return 0;
+}
+
+/* Whether NAME has hook KIND; else the verdict says why not. */
+static struct rule *
+hook_of(struct sandbox *sb, const char *name, const char *kind,
+    struct rules_verdict *out, int *ref)
+{
+	struct rule	*rule;
+	char		 msg[256], shown[64];
+
+	if ((rule = find_rule(sb, name)) == NULL) {
+		snprintf(msg, sizeof(msg), "rule %s: no such rule (no %s.lua "
+		    "loaded)", out->rule, out->rule);
+		verdict_fail(out, msg);
+		return NULL;
+	}
+	if (rule->error != NULL) {
+		verdict_fail(out, rule->error);
+		return NULL;
+	}
+	if ((*ref = find_hook(rule, kind)) == LUA_NOREF) {
+		copy_text(shown, sizeof(shown), kind, strlen(kind));
+		snprintf(msg, sizeof(msg), "rule %s has no '%s' hook",
+		    rule->name, shown);
+		verdict_fail(out, msg);
+		return NULL;
+	}
+	return rule;
+}
+
+int
+rules_run_each(struct rules *r, const char *const *names, size_t n,
+    const char *kind, const struct rules_kv *rec, size_t nrec,
+    const struct rules_kv *ctx, size_t nctx, struct rules_verdict *out)
+{
+	struct sandbox	*sb;
+	struct rule	*rule;
+	struct call	 c;
+	char		 msg[1024], rname[sizeof(out->rule)];
+	size_t		 i;
+	int		 ref = LUA_NOREF, status, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		/* Copied before OUT is cleared: a name may be out[i].rule. */
+		rname[0] = '\0';
+		if (names[i] != NULL)
+			copy_text(rname, sizeof(rname), names[i],
+			    strlen(names[i]));
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].result = RULES_ERROR;
+		memcpy(out[i].rule, rname, sizeof(rname));
+	}
+	if (r == NULL || kind == NULL) {
+		for (i = 0; i < n; i++)
+			verdict_fail(&out[i], "rules: no rule or record kind"
+			    " given");
+		return n ? RULES_ERROR : RULES_PASS;
+	}
+	sb = r->sb;
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
+	c.nrec = rec == NULL ? 0 : nrec;
+	c.ctx = ctx;
+	c.nctx = ctx == NULL ? 0 : nctx;
+	set_today(sb, c.ctx, c.nctx);
+	lua_settop(sb->L, 0);
+	lua_pushcfunction(sb->L, msgh);				/* 1 */
+	lua_pushcfunction(sb->L, push_tables);
+	lua_pushlightuserdata(sb->L, &c);
+	budget_arm(sb);
+	status = lua_pcall(sb->L, 1, 2, 1);			/* 2, 3 */
+	budget_disarm(sb);
+	if (status != LUA_OK || sb->trip != TRIP_NONE) {
+		describe_failure(sb, status, n ? out[0].rule : "rules", 0,
+		    msg, sizeof(msg));
+		for (i = 0; i < n; i++)
+			verdict_fail(&out[i], msg);
+		failed = 1;
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (names[i] == NULL ||
+		    (rule = hook_of(sb, out[i].rule, kind, &out[i], &ref)) ==
+		    NULL) {
+			if (names[i] == NULL)
+				verdict_fail(&out[i], "rules: no rule given");
+			failed = 1;
+			continue;
+		}
+		c.ref = ref;
+		c.name = rule->name;
+		c.out = &out[i];
+		c.bad[0] = '\0';
+		lua_settop(sb->L, 3);
+		lua_pushcfunction(sb->L, call_hook);
+		lua_pushlightuserdata(sb->L, &c);
+		lua_pushvalue(sb->L, 2);
+		lua_pushvalue(sb->L, 3);
+		budget_arm(sb);
+		status = lua_pcall(sb->L, 3, 0, 1);
+		budget_disarm(sb);
+		if (status != LUA_OK || sb->trip != TRIP_NONE) {
+			describe_failure(sb, status, rule->name, 0, msg,
+			    sizeof(msg));
+			verdict_fail(&out[i], msg);
+		} else if (c.bad[0] != '\0')
+			verdict_fail(&out[i], c.bad);
+		failed |= out[i].result == RULES_ERROR;
+	}
+	lua_settop(sb->L, 0);
+	if (failed || sb->mem_used > sb->limits.memory / 2)
+		lua_gc(sb->L, LUA_GCCOLLECT);
+	return failed ? RULES_ERROR : RULES_PASS;
+}
+
 int
 rules_run(struct rules *r, const char *name, const char *kind,
     const struct rules_kv *rec, size_t nrec,
     const struct rules_kv *ctx, size_t nctx,
     struct rules_verdict *out)
 {
-	struct sandbox	*sb;
-	struct rule	*rule;
-	struct call	 c;
-	char		 msg[1024], shown[64], rname[sizeof(out->rule)] = "";
-	int		 ref, status;
-
-	if (name != NULL)	/* before clearing OUT: NAME may be out->rule */
-		copy_text(rname, sizeof(rname), name, strlen(name));
-	memset(out, 0, sizeof(*out));
-	out->result = RULES_ERROR;
-	if (r == NULL || name == NULL || kind == NULL)
-		return verdict_fail(out, "rules: no rule or record kind given");
-	memcpy(out->rule, rname, sizeof(rname));
-	sb = r->sb;
-	if ((rule = find_rule(sb, rname)) == NULL) {
-		snprintf(msg, sizeof(msg), "rule %s: no such rule (no %s.lua "
-		    "loaded)", out->rule, out->rule);
-		return verdict_fail(out, msg);
-	}
-	if (rule->error != NULL)
-		return verdict_fail(out, rule->error);
-	if ((ref = find_hook(rule, kind)) == LUA_NOREF) {
-		copy_text(shown, sizeof(shown), kind, strlen(kind));
-		snprintf(msg, sizeof(msg), "rule %s has no '%s' hook",
-		    rule->name, shown);
-		return verdict_fail(out, msg);
-	}
-
-	memset(&c, 0, sizeof(c));
-	c.ref = ref;
-	c.name = rule->name;
-	c.rec = rec;
-	c.nrec = rec == NULL ? 0 : nrec;
-	c.ctx = ctx;
-	c.nctx = ctx == NULL ? 0 : nctx;
-	c.out = out;
-	set_today(sb, c.ctx, c.nctx);
-	lua_settop(sb->L, 0);
-	lua_pushcfunction(sb->L, msgh);
-	lua_pushcfunction(sb->L, call_protected);
-	lua_pushlightuserdata(sb->L, &c);
-	budget_arm(sb);
-	status = lua_pcall(sb->L, 1, 0, 1);
-	budget_disarm(sb);
-	if (status != LUA_OK || sb->trip != TRIP_NONE) {
-		describe_failure(sb, status, rule->name, 0, msg, sizeof(msg));
-		verdict_fail(out, msg);
-	} else if (c.bad[0] != '\0')
-		verdict_fail(out, c.bad);
-	lua_settop(sb->L, 0);
-	if (out->result == RULES_ERROR ||
-	    sb->mem_used > sb->limits.memory / 2)
-		lua_gc(sb->L, LUA_GCCOLLECT);
+	rules_run_each(r, &name, 1, kind, rec, nrec, ctx, nctx, out);
 	return out->result;
 }
 

@@ -78,6 +78,17 @@ int		 rules_run(struct rules *, const char *name, const char *kind,
 		    const struct rules_kv *rec, size_t nrec,
 		    const struct rules_kv *ctx, size_t nctx,
 		    struct rules_verdict *out);
+/*
+ * Run hook KIND of each of the N rules NAMES on one record and context
+ * (built once: the tables are read-only, no rule sees another's
+ * doing), each with its own budget, into out[0..N-1].  RULES_ERROR if
+ * any failed (the others still ran), else RULES_PASS.
+ */
+int		 rules_run_each(struct rules *, const char *const *names,
+		    size_t n, const char *kind,
+		    const struct rules_kv *rec, size_t nrec,
+		    const struct rules_kv *ctx, size_t nctx,
+		    struct rules_verdict *out);
 const char	*rules_result_name(enum rules_result);
 /*
  * The load error of NAME, if its file failed to load (else NULL); valid

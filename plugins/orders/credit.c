@@ -12,18 +12,50 @@
 #include "orders.h"
 
 /*
- * Judge one customer's credit standing and store it: 1 changed, 0 the
- * same, -1 the rule failed (logged; the old status stays, and what
- * changed the order is not undone).
+ * Judge one customer's credit standing from its facts and store it: 1
+ * changed, 0 the same, -1 the rule failed (logged; the old status
+ * stays, and what changed the order is not undone).
  */
+int
+orders_credit_judge(struct kiln_req *r, const struct kiln_services *sv,
+    long long customer, long long limit, long long exposure,
+    long long overdue)
+{
+	struct kiln_stmt	*st;
+	struct kiln_verdict	 v;
+	const char		*status;
+	int			 rc;
+	const struct kiln_kv	 rec[] = {
+		KV_I("id", customer), KV_I("credit_limit", limit),
+	};
+	const struct kiln_kv	 ctx[] = {
+		KV_I("exposure", exposure), KV_I("overdue_days", overdue),
+	};
+
+	sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
+	if (v.result == KILN_RULE_ERROR) {
+		sv->log(KILN_LOG_WARN, "%s", v.message);
+		return -1;
+	}
+	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
+	    "watch" : "hold";
+	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
+	    " WHERE id = ?1 AND credit_status <> ?2 RETURNING id")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, customer);
+	sv->bind_text(st, 2, status);
+	rc = sv->step(st);
+	sv->done(st);
+	return rc;
+}
+
+/* The same, reading the customer's facts first. */
 int
 orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
     long long customer)
 {
 	struct kiln_stmt	*st;
-	struct kiln_verdict	 v;
 	long long		 limit = 0, exposure = 0, overdue = 0;
-	const char		*status;
 	int			 rc;
 
 	if ((st = sv->sql(r, "SELECT c.credit_limit, coalesce((SELECT amount"
@@ -43,31 +75,7 @@ orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
 	sv->done(st);
 	if (rc != 1)
 		return -1;
-	{
-		const struct kiln_kv	 rec[] = {
-			KV_I("id", customer), KV_I("credit_limit", limit),
-		};
-		const struct kiln_kv	 ctx[] = {
-			KV_I("exposure", exposure),
-			KV_I("overdue_days", overdue),
-		};
-
-		sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
-	}
-	if (v.result == KILN_RULE_ERROR) {
-		sv->log(KILN_LOG_WARN, "%s", v.message);
-		return -1;
-	}
-	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
-	    "watch" : "hold";
-	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
-	    " WHERE id = ?1 AND credit_status <> ?2 RETURNING id")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, customer);
-	sv->bind_text(st, 2, status);
-	rc = sv->step(st);
-	sv->done(st);
-	return rc;
+	return orders_credit_judge(r, sv, customer, limit, exposure, overdue);
 }
 
 /* Recompute the credit status of the customer of order id. */

@@ -147,7 +147,10 @@ orders_context(struct kiln_req *r, const struct kiln_services *sv,
 	return n;
 }
 
-/* Judge the order with every rule; 0, or -1 when a rule failed (*bad). */
+/*
+ * Judge the order with every rule (all run); 0, or -1 when one failed
+ * (*bad: the first).
+ */
 static int
 judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
     const struct facts *f, struct kiln_verdict *v, size_t *bad)
@@ -172,15 +175,14 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	};
 	size_t			 i;
 
-	for (i = 0; i < NRULES; i++) {
-		sv->rule(r, order_rules[i], "order", rec,
-		    sizeof(rec) / sizeof(rec[0]), ctx,
-		    sizeof(ctx) / sizeof(ctx[0]), &v[i]);
+	/* One call: the tables are built once for the five hooks. */
+	sv->rules(r, order_rules, NRULES, "order", rec,
+	    sizeof(rec) / sizeof(rec[0]), ctx, sizeof(ctx) / sizeof(ctx[0]), v);
+	for (i = 0; i < NRULES; i++)
 		if (v[i].result == KILN_RULE_ERROR) {
 			*bad = i;
 			return -1;
 		}
-	}
 	return 0;
 }
 
@@ -205,23 +207,20 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 {
 	struct kiln_stmt	*st;
 	size_t			 i;
-	int			 rc;
+	int			 rc = 0;
 
-	if ((st = sv->sql(r, "DELETE FROM order_verdicts WHERE \"order\" ="
-	    " ?1")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	rc = sv->step(st);
-	sv->done(st);
+	/* Each rule's place holds its latest verdict (order_rules is fixed). */
 	for (i = 0; rc == 0 && i < NRULES; i++) {
-		if ((st = sv->sql(r, "INSERT INTO order_verdicts (\"order\","
-		    " rule, result, message, at) VALUES (?1, ?2, ?3, ?4,"
-		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) == NULL)
+		if ((st = sv->sql(r, "INSERT OR REPLACE INTO order_verdicts"
+		    " (\"order\", pos, rule, result, message, at) VALUES (?1, ?2,"
+		    " ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) ==
+		    NULL)
 			return -1;
 		sv->bind_int(st, 1, id);
-		sv->bind_text(st, 2, order_rules[i]);
-		sv->bind_text(st, 3, result_names[v[i].result]);
-		sv->bind_text(st, 4, v[i].message);
+		sv->bind_int(st, 2, (long long)i + 1);
+		sv->bind_text(st, 3, order_rules[i]);
+		sv->bind_text(st, 4, result_names[v[i].result]);
+		sv->bind_text(st, 5, v[i].message);
 		rc = sv->step(st);
 		sv->done(st);
 	}
@@ -291,7 +290,10 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
-	orders_credit_status(r, sv, f.customer);
+	/* The facts are at hand: a rejected order owes nothing. */
+	(void)orders_credit_judge(r, sv, f.customer, f.credit_limit,
+	    f.exposure - (strcmp(status, "rejected") == 0 ? f.total : 0),
+	    f.overdue_days);
 	if (sv->commit(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
@@ -317,13 +319,8 @@ orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 		    _("Only administrators try the rules."));
 	if (sv->access(r, "order", id) < 0 || gather(r, sv, id, &f) == -1)
 		return sv->error(r, 404, "not_found", _("No such record."));
-	/* A failing rule stops the others; show what ran and the failure. */
-	memset(v, 0, sizeof(v));
-	if (judge(r, sv, id, &f, v, &bad) == -1)
-		for (i = bad + 1; i < NRULES; i++)
-			v[i].result = KILN_PASS;
-	else
-		bad = NRULES;
+	/* Every rule runs: a failing one is shown among the others. */
+	(void)judge(r, sv, id, &f, v, &bad);
 	sv->begin(r, 200, "dry_run", _("Rules on this order"));
 	snprintf(num, sizeof(num), "%lld", id);
 	if (sv->wants_xml(r))
@@ -338,7 +335,7 @@ orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 		sv->open(r, "ul");
 	}
-	for (i = 0; i < NRULES && i <= bad; i++) {
+	for (i = 0; i < NRULES; i++) {
 		sv->open(r, sv->wants_xml(r) ? "verdict" : "li");
 		if (sv->wants_xml(r)) {
 			sv->attr(r, "rule", order_rules[i]);

@@ -36,6 +36,9 @@ int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
 int	 orders_credit_status(struct kiln_req *, const struct kiln_services *,
 	    long long customer);
+int	 orders_credit_judge(struct kiln_req *, const struct kiln_services *,
+	    long long customer, long long limit, long long exposure,
+	    long long overdue_days);
 void	 orders_credit_of_order(struct kiln_req *,
 	    const struct kiln_services *, long long order);
 int	 orders_credit_job(struct kiln_req *, const struct kiln_services *);

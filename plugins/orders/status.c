@@ -62,9 +62,11 @@ history(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	struct kiln_stmt	*st;
 	int			 rc;
 
-	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", status,"
-	    " by_login, at, reason) VALUES (?1, ?2, ?3,"
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) == NULL)
+	if ((st = sv->sql(r, "INSERT INTO order_history (\"order\", seq,"
+	    " status, by_login, at, reason) VALUES (?1, (SELECT"
+	    " coalesce(max(seq), 0) + 1 FROM order_history WHERE \"order\" ="
+	    " ?1), ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)")) ==
+	    NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
 	sv->bind_text(st, 2, status);
@@ -84,30 +86,18 @@ orders_set_status(struct kiln_req *r, const struct kiln_services *sv,
 	char			 detail[600];
 	int			 rc;
 
-	/* The database lets this code, not a PATCH, make the change. */
-	if ((st = sv->sql(r, "INSERT INTO order_grants (\"order\", status)"
-	    " VALUES (?1, ?2)")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, status);
-	rc = sv->step(st);
-	sv->done(st);
-	if (rc != 0)
-		return -1;
+	/*
+	 * Bumping status_seq tells the database this code, not a PATCH,
+	 * makes the change (trigger orders_status).
+	 */
 	if ((st = sv->sql(r, "UPDATE orders SET status = ?2,"
-	    " version = version + 1, updated_at ="
+	    " status_seq = status_seq + 1, version = version + 1, updated_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
 	sv->bind_text(st, 2, status);
 	rc = sv->step(st);
 	sv->done(st);
-	if (rc == 0 && (st = sv->sql(r, "DELETE FROM order_grants"
-	    " WHERE \"order\" = ?1")) != NULL) {
-		sv->bind_int(st, 1, id);
-		rc = sv->step(st);
-		sv->done(st);
-	}
 	if (rc != 0 || history(r, sv, id, status, reason) != 0)
 		return -1;
 	snprintf(detail, sizeof(detail), "%s%s%s", status, *reason ? ": " :

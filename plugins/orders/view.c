@@ -32,13 +32,13 @@ struct rows_decl {
 
 static const struct rows_decl verdict_rows = {
 	"SELECT rule, result, message FROM order_verdicts"
-	" WHERE \"order\" = ?1 ORDER BY id",
+	" WHERE \"order\" = ?1 ORDER BY pos",
 	"evaluation", "verdict", { "rule", "result", NULL }
 };
 
 static const struct rows_decl history_rows = {
 	"SELECT status, by_login, at, reason FROM order_history"
-	" WHERE \"order\" = ?1 ORDER BY id",
+	" WHERE \"order\" = ?1 ORDER BY seq",
 	"history", "event", { "status", "by", "at", NULL }
 };
 
@@ -166,7 +166,7 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		sv->close(r);
 	}
 	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
-	    " order_history WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+	    " order_history WHERE \"order\" = ?1 ORDER BY seq")) == NULL)
 		return;
 	sv->bind_int(st, 1, id);
 	sv->open(r, "section");
@@ -248,7 +248,7 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 		action_form(r, sv, id, "copy", _("Copy as a new draft"), 0);
 	links(r, sv, id);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
-	    " WHERE \"order\" = ?1 ORDER BY id")) == NULL)
+	    " WHERE \"order\" = ?1 ORDER BY pos")) == NULL)
 		return;
 	sv->bind_int(st, 1, id);
 	for (any = 0; sv->step(st) == 1; any = 1) {

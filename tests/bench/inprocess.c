@@ -4,6 +4,9 @@
  * the count.  Built and run by tests/bench/callgrind.
  *
  * usage: inprocess DB PLUGINDIR RULESDIR N [PATH_INFO] [QUERY_STRING]
+ *	    [METHOD]
+ * A %ld in PATH_INFO becomes the request's number, 1 to N: with
+ * "/orders/%ld/submit" and POST, N orders are submitted.
  */
 #include "config.h"
 
@@ -61,7 +64,7 @@ main(int argc, char *argv[])
 	struct app	 app;
 	struct arena	*a;
 	struct io	 io = { NULL, get, rd, wr, 0 };
-	char		 tok[128], auth[160];
+	char		 tok[128], auth[160], path[256];
 	const char	*e[16];
 	long		 i, n;
 
@@ -78,17 +81,25 @@ main(int argc, char *argv[])
 	    user_token_new(app.db, "admin", "bench", tok, sizeof(tok)) == -1)
 		return 1;
 	snprintf(auth, sizeof(auth), "Bearer %s", tok);
-	e[0] = "REQUEST_METHOD"; e[1] = "GET";
+	e[0] = "REQUEST_METHOD"; e[1] = argc > 7 ? argv[7] : "GET";
 	e[2] = "SCRIPT_NAME"; e[3] = "/crm";
-	e[4] = "PATH_INFO"; e[5] = argc > 5 ? argv[5] : "/customers";
+	e[4] = "PATH_INFO"; e[5] = path;
 	e[6] = "QUERY_STRING"; e[7] = argc > 6 ? argv[6] : "";
 	e[8] = "HTTP_AUTHORIZATION"; e[9] = auth;
-	e[10] = NULL;
+	e[10] = "CONTENT_LENGTH"; e[11] = "0";
+	e[12] = "HTTP_ACCEPT"; e[13] = "application/xml";
+	e[14] = NULL;
 	env = e;
 	if ((a = arena_new(64 * 1024)) == NULL)
 		return 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (argc > 5 && strstr(argv[5], "%ld") != NULL)
+			snprintf(path, sizeof(path), argv[5], i + 1);
+		else
+			snprintf(path, sizeof(path), "%s", argc > 5 ? argv[5] :
+			    "/customers");
 		http_serve(&app, &io, a);
+	}
 	printf("%ld requests, %zu bytes each\n", n, n ? total / (size_t)n : 0);
 	arena_free(a);
 	app_close(&app);
