@@ -35,6 +35,7 @@ static struct app	 app;
 static struct arena	*A;
 static char		 dir[] = "/tmp/kiln-test-XXXXXX";
 static char		 dbpath[256];
+static char		 ruledir[256];	/* a copy of lua/ the tests may edit */
 static char		 token[128];
 static char		 auth[160];
 
@@ -165,6 +166,7 @@ setup(void **state)
 	const char	*plugins = getenv("KILN_BUILD_PLUGINS");
 	const char	*extra = getenv("KILN_TEST_PLUGINS");
 	static char	 dirs[1024];
+	char		 cmd[600];
 
 	(void)state;
 	log_set_quiet(1);
@@ -177,7 +179,12 @@ setup(void **state)
 	snprintf(dirs, sizeof(dirs), "%s:%s", plugins ? plugins :
 	    "plugins/.libs", extra ? extra : "tests/plugins/.libs");
 	conf.plugins = dirs;
-	conf.rules = lua ? lua : "lua";
+	/* A copy of the shipped rules: tests edit them as an admin would. */
+	snprintf(ruledir, sizeof(ruledir), "%s/lua", dir);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s'", lua ? lua : "lua",
+	    ruledir);
+	assert_int_equal(system(cmd), 0);
+	conf.rules = ruledir;
 	assert_int_equal(app_open(&app, &conf, APP_CREATE | APP_RULES), 0);
 	assert_int_equal(app_migrate(&app), 0);
 	assert_int_equal(user_add(app.db, "li.wei", "sales", "李伟", "east",
@@ -1643,6 +1650,145 @@ credit_standing(void **state)
 	assert_true(has("<li><a href=\"/crm/orders/late\">Late orders</a>"));
 }
 
+/* Replace rule file NAME.lua in the test's rules directory. */
+static void
+write_rule(const char *name, const char *text)
+{
+	char	 path[512];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s.lua", ruledir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The shipped text of rule NAME, to put back. */
+static char *
+read_rule(const char *name)
+{
+	char	 path[512], *s;
+	FILE	*f;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s.lua", ruledir, name);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(s = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return s;
+}
+
+/*
+ * The default rules' other paths through HTTP (payment terms, credit
+ * without a limit, overdue invoices), and rule files an administrator
+ * edits: a change takes effect without a restart; a loop or a runtime
+ * error leaves the order a draft with a message naming the rule.
+ */
+static void
+order_rule_paths(void **state)
+{
+	char		 xml[512], sql[256], path[64], *shipped;
+	long long	 partner, nocredit, late, prod, o;
+
+	(void)state;
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	partner = create_xml("/customers", "<customer><name>Partner Co"
+	    "</name><segment>channel_partner</segment><payment_terms>net60"
+	    "</payment_terms><credit_limit>900000.00</credit_limit><email>"
+	    "p@example.com</email></customer>");
+	nocredit = create_xml("/customers", "<customer><name>Cash Only Co"
+	    "</name><segment>small_loyal</segment><payment_terms>net30"
+	    "</payment_terms><credit_limit>0.00</credit_limit><email>"
+	    "c@example.com</email></customer>");
+	late = create_xml("/customers", "<customer><name>Slow Payer Co"
+	    "</name><segment>key_account</segment><payment_terms>net30"
+	    "</payment_terms><credit_limit>900000.00</credit_limit><email>"
+	    "s@example.com</email></customer>");
+	assert_true(partner > 0 && nocredit > 0 && late > 0);
+	/* payment_terms: net90 is longer than a channel partner gets. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/>"
+	    "<payment_terms>net90</payment_terms><requested_date>2027-06-01"
+	    "</requested_date><lines><line><product id=\"%lld\"/><quantity>1"
+	    "</quantity></line></lines></order>", partner, prod);
+	assert_true((o = create_xml("/orders", xml)) > 0);
+	assert_int_equal(submit(o), 200);
+	assert_true(has("<verdict rule=\"payment_terms\" result=\"hold\""));
+	assert_true(has("net90"));
+	/* credit: a limit of 0 is no credit, unless paid in advance. */
+	assert_int_equal(submit(order_with(nocredit, prod, 1, 0,
+	    "2027-06-01")), 200);
+	assert_true(has("<verdict rule=\"credit\" result=\"hold\">no"
+	    " credit"));
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/>"
+	    "<payment_terms>prepaid</payment_terms><requested_date>2027-06-01"
+	    "</requested_date><lines><line><product id=\"%lld\"/><quantity>1"
+	    "</quantity></line></lines></order>", nocredit, prod);
+	assert_int_equal(submit(create_xml("/orders", xml)), 200);
+	assert_true(has("<verdict rule=\"credit\" result=\"pass\""));
+	assert_true(has("status=\"approved\""));
+	/* overdue: an invoice 40 days past due holds the next order. */
+	o = order_with(late, prod, 1, 0, "2027-06-01");
+	assert_int_equal(submit(o), 200);
+	assert_true(has("<verdict rule=\"overdue\" result=\"pass\""));
+	snprintf(sql, sizeof(sql), "UPDATE orders SET status = 'invoiced',"
+	    " status_seq = status_seq + 1, invoiced_amount = 100,"
+	    " invoiced_date = date('now', '-70 days') WHERE id = %lld", o);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(submit(order_with(late, prod, 1, 0, "2027-06-01")),
+	    200);
+	assert_true(has("<verdict rule=\"overdue\" result=\"hold\">an"
+	    " invoice is 40 days overdue"));
+
+	/* An administrator tightens discount.lua: no restart needed. */
+	shipped = read_rule("discount");
+	assert_int_equal(submit(order_with(partner, prod, 1, 5,
+	    "2027-06-01")), 200);
+	assert_true(has("<verdict rule=\"discount\" result=\"pass\""));
+	write_rule("discount", "local M = {}\nfunction M.order(o, ctx)\n"
+	    "\tif ctx.max_discount_pct > 2 then\n"
+	    "\t\treturn \"hold\", \"over 2 %, the new policy\"\n"
+	    "\tend\nend\nreturn M\n");
+	assert_int_equal(submit(order_with(partner, prod, 1, 5,
+	    "2027-06-01")), 200);
+	assert_true(has("<verdict rule=\"discount\" result=\"hold\">over 2"
+	    " %, the new policy"));
+	/* A runtime error: the order stays a draft, the message says where. */
+	write_rule("discount", "local M = {}\nfunction M.order(o, ctx)\n"
+	    "\treturn ctx.no_such_table.field\nend\nreturn M\n");
+	o = order_with(partner, prod, 1, 5, "2027-06-01");
+	assert_int_equal(submit(o), 409);
+	assert_true(has("code=\"rule\""));
+	assert_true(has("discount.lua:3"));
+	snprintf(sql, sizeof(sql), "SELECT status = 'draft' AND (SELECT"
+	    " count(*) FROM order_verdicts WHERE \"order\" = %lld) = 0 FROM"
+	    " orders WHERE id = %lld", o, o);
+	assert_int_equal(scalar(sql), 1);
+	/* An endless loop: ended by the budget, the order stays a draft. */
+	write_rule("discount", "local M = {}\nfunction M.order(o, ctx)\n"
+	    "\twhile true do end\nend\nreturn M\n");
+	assert_int_equal(submit(o), 409);
+	assert_true(has("code=\"rule\""));
+	assert_true(has("discount"));
+	assert_int_equal(scalar(sql), 1);
+	/* The dry run shows every rule, the failing one among them. */
+	snprintf(path, sizeof(path), "/orders/%lld/rules.xml", o);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", user_with_token("rules.admin", "admin", ""),
+	    NULL }), 200);
+	assert_true(has("<verdict rule=\"discount\" result=\"error\""));
+	assert_true(has("<verdict rule=\"payment_terms\" result=\"pass\""));
+	/* Put back: the same order goes through. */
+	write_rule("discount", shipped);
+	free(shipped);
+	assert_int_equal(submit(o), 200);
+	assert_true(has("status=\"approved\""));
+}
+
 int
 main(void)
 {
@@ -1672,6 +1818,7 @@ main(void)
 		cmocka_unit_test(order_document),
 		cmocka_unit_test(order_copy),
 		cmocka_unit_test(credit_standing),
+		cmocka_unit_test(order_rule_paths),
 	};
 
 	xmlInitParser();
