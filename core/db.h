@@ -31,7 +31,10 @@ sqlite3		*db_handle(struct db *);
 sqlite3_stmt	*db_stmt(struct db *, const char *sql);
 /* Reset and unbind a statement from db_stmt after use. */
 void		 db_done(sqlite3_stmt *);
-/* BEGIN IMMEDIATE, in line behind Kiln's other writers (flock(2)). */
+/*
+ * BEGIN IMMEDIATE, once Kiln's other writers are done (flock(2) on
+ * DB-queue, at most 5 s; then SQLite's own lock, as long again).
+ */
 enum db_err	 db_begin(struct db *);
 enum db_err	 db_commit(struct db *);
 void		 db_rollback(struct db *);

@@ -217,8 +217,11 @@ _Static_assert((int)KILN_KV_STR == (int)RULES_STR &&
 
 /* And the verdicts, member for member. */
 _Static_assert((int)KILN_PASS == (int)RULES_PASS &&
+    (int)KILN_WARN == (int)RULES_WARN && (int)KILN_HOLD == (int)RULES_HOLD &&
     (int)KILN_REJECT == (int)RULES_REJECT &&
     sizeof(struct kiln_verdict) == sizeof(struct rules_verdict) &&
+    offsetof(struct kiln_verdict, result) ==
+    offsetof(struct rules_verdict, result) &&
     offsetof(struct kiln_verdict, rule) ==
     offsetof(struct rules_verdict, rule) &&
     offsetof(struct kiln_verdict, message) ==
@@ -362,6 +365,7 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 	return -1;
 }
 
+/* A plugin's write answered as the core answers one. */
 static int
 svc_show(struct kiln_req *r, const char *name, long long id, int created)
 {
@@ -430,6 +434,7 @@ plugin_sections(struct kiln_req *r, const char *entity, long long id)
 				s->page(r, &services, id);
 }
 
+/* Labelled GET routes of every plugin, as items of the navigation. */
 void
 plugin_menu(struct kiln_req *r)
 {
@@ -447,6 +452,7 @@ plugin_menu(struct kiln_req *r)
 		}
 }
 
+/* Whether any plugin watches updates of entity (see plugin.h). */
 int
 plugin_watched(const struct app *app, const char *entity)
 {
@@ -460,6 +466,7 @@ plugin_watched(const struct app *app, const char *entity)
 	return 0;
 }
 
+/* Each plugin's watch on an update of entity, in load order. */
 int
 plugin_watches(struct kiln_req *r, const char *entity, long long id,
     const struct kiln_kv *before, const struct kiln_kv *after, size_t n)
@@ -476,6 +483,7 @@ plugin_watches(struct kiln_req *r, const char *entity, long long id,
 	return 0;
 }
 
+/* Every plugin's jobs, or the one named, with the CLI's rights. */
 int
 plugin_jobs(struct app *app, const char *only)
 {
@@ -489,7 +497,7 @@ plugin_jobs(struct app *app, const char *only)
 			if (only != NULL && strcmp(only, j->name) != 0)
 				continue;
 			ran++;
-			/* A fresh arena per job: a long one frees as it goes. */
+			/* Each job has an arena of its own, freed after it. */
 			if (cli_req(&r, app, NULL) == -1) {
 				failed++;
 				continue;
@@ -497,6 +505,13 @@ plugin_jobs(struct app *app, const char *only)
 			if (j->run(&r, &services) != 0) {
 				log_err("job %s (plugin %s) failed", j->name,
 				    app->plugins[i].desc->name);
+				failed++;
+			}
+			/* As after a request: nothing is left open. */
+			if (!db_idle(app->db)) {
+				log_err("job %s left a transaction open",
+				    j->name);
+				db_rollback(app->db);
 				failed++;
 			}
 			cli_req_free(&r);

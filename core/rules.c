@@ -1625,7 +1625,6 @@ rules_has(struct rules *r, const char *name, const char *kind)
 	return find_hook(rule, kind) != LUA_NOREF;
 }
 
-/* Run hook KIND of rule NAME on a record; every failure is a verdict. */
 /*
  * Push the record and context tables (read-only proxies), once for all
  * the hooks of a rules_run_each() call: a rule cannot change what the
@@ -1683,6 +1682,7 @@ hook_of(struct sandbox *sb, const char *name, const char *kind,
 	return rule;
 }
 
+/* See rules.h; every failure is a verdict. */
 int
 rules_run_each(struct rules *r, const char *const *names, size_t n,
     const char *kind, const struct rules_kv *rec, size_t nrec,
@@ -1768,6 +1768,7 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 	return failed ? RULES_ERROR : RULES_PASS;
 }
 
+/* Run hook KIND of rule NAME on a record; every failure is a verdict. */
 int
 rules_run(struct rules *r, const char *name, const char *kind,
     const struct rules_kv *rec, size_t nrec,

@@ -82,7 +82,8 @@ int		 rules_run(struct rules *, const char *name, const char *kind,
  * Run hook KIND of each of the N rules NAMES on one record and context
  * (built once: the tables are read-only, no rule sees another's
  * doing), each with its own budget, into out[0..N-1].  RULES_ERROR if
- * any failed (the others still ran), else RULES_PASS.
+ * any failed (a failing rule does not stop the others; tables that
+ * cannot be built fail them all), else RULES_PASS.
  */
 int		 rules_run_each(struct rules *, const char *const *names,
 		    size_t n, const char *kind,

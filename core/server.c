@@ -281,7 +281,7 @@ server_serve(const struct conf *conf)
 	pid_t		 pids[WORKERS_MAX], pid, jobs = 0;
 	int		 sock, i, n = conf->workers, status, alive;
 	time_t		 deadline;
-	long long	 next_jobs;
+	long long	 next_jobs, jobs_since = 0;
 	sigset_t	 block;
 
 	if (n < 1 || n > WORKERS_MAX)
@@ -350,7 +350,20 @@ server_serve(const struct conf *conf)
 		if (!stop && jobs == 0 && conf->jobs_interval > 0 &&
 		    mono_seconds() >= next_jobs) {
 			jobs = spawn_jobs(conf, sock);
-			next_jobs = mono_seconds() + conf->jobs_interval;
+			jobs_since = mono_seconds();
+			next_jobs = jobs_since + conf->jobs_interval;
+		}
+		/*
+		 * A run still going when the next is due (and longer than
+		 * a request may take) is stuck.
+		 */
+		if (jobs > 0 && mono_seconds() - jobs_since > (long long)(
+		    conf->jobs_interval > conf->request_timeout ?
+		    conf->jobs_interval : conf->request_timeout)) {
+			log_err("the jobs run (pid %ld) is stuck: killing it",
+			    (long)jobs);
+			kill(jobs, SIGKILL);
+			jobs_since = mono_seconds();	/* reaped above */
 		}
 	}
 	log_info("stopping: letting workers finish their requests");

@@ -11,6 +11,37 @@
 
 #include "orders.h"
 
+/* A customer's facts: limit, exposure, most days an invoice is overdue. */
+#define CREDIT_FACTS \
+	" c.credit_limit, coalesce((SELECT amount FROM order_exposure" \
+	" WHERE customer = c.id), 0), (SELECT coalesce(max(CAST(" \
+	"julianday('now') - julianday(o.due_date) AS INTEGER)), 0)" \
+	" FROM orders o WHERE o.customer = c.id AND o.status = 'invoiced'" \
+	" AND o.due_date <> '' AND o.due_date < date('now'))"
+
+/* What credit_status.lua says of these facts; NULL when it failed. */
+static const char *
+verdict(struct kiln_req *r, const struct kiln_services *sv,
+    long long customer, long long limit, long long exposure,
+    long long overdue)
+{
+	struct kiln_verdict	 v;
+	const struct kiln_kv	 rec[] = {
+		KV_I("id", customer), KV_I("credit_limit", limit),
+	};
+	const struct kiln_kv	 ctx[] = {
+		KV_I("exposure", exposure), KV_I("overdue_days", overdue),
+	};
+
+	sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
+	if (v.result == KILN_RULE_ERROR) {
+		sv->log(KILN_LOG_WARN, "%s", v.message);
+		return NULL;
+	}
+	return v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
+	    "watch" : "hold";
+}
+
 /*
  * Judge one customer's credit standing from its facts and store it: 1
  * changed, 0 the same, -1 the rule failed (logged; the old status
@@ -22,23 +53,12 @@ orders_credit_judge(struct kiln_req *r, const struct kiln_services *sv,
     long long overdue)
 {
 	struct kiln_stmt	*st;
-	struct kiln_verdict	 v;
 	const char		*status;
 	int			 rc;
-	const struct kiln_kv	 rec[] = {
-		KV_I("id", customer), KV_I("credit_limit", limit),
-	};
-	const struct kiln_kv	 ctx[] = {
-		KV_I("exposure", exposure), KV_I("overdue_days", overdue),
-	};
 
-	sv->rule(r, "credit_status", "credit", rec, 2, ctx, 2, &v);
-	if (v.result == KILN_RULE_ERROR) {
-		sv->log(KILN_LOG_WARN, "%s", v.message);
+	if ((status = verdict(r, sv, customer, limit, exposure, overdue)) ==
+	    NULL)
 		return -1;
-	}
-	status = v.result == KILN_PASS ? "ok" : v.result == KILN_WARN ?
-	    "watch" : "hold";
 	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
 	    " WHERE id = ?1 AND credit_status <> ?2 RETURNING id")) == NULL)
 		return -1;
@@ -58,13 +78,8 @@ orders_credit_status(struct kiln_req *r, const struct kiln_services *sv,
 	long long		 limit = 0, exposure = 0, overdue = 0;
 	int			 rc;
 
-	if ((st = sv->sql(r, "SELECT c.credit_limit, coalesce((SELECT amount"
-	    " FROM order_exposure WHERE customer = c.id), 0),"
-	    " (SELECT coalesce(max(CAST(julianday('now') -"
-	    " julianday(o.due_date) AS INTEGER)), 0) FROM orders o"
-	    " WHERE o.customer = c.id AND o.status = 'invoiced' AND"
-	    " o.due_date <> '' AND o.due_date < date('now'))"
-	    " FROM customers c WHERE c.id = ?1")) == NULL)
+	if ((st = sv->sql(r, "SELECT" CREDIT_FACTS " FROM customers c"
+	    " WHERE c.id = ?1")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, customer);
 	if ((rc = sv->step(st)) == 1) {
@@ -97,7 +112,6 @@ orders_credit_of_order(struct kiln_req *r, const struct kiln_services *sv,
 		orders_credit_status(r, sv, customer);
 }
 
-
 /* A customer's limit changed: its standing may have. */
 int
 orders_customer_changed(struct kiln_req *r, const struct kiln_services *sv,
@@ -109,50 +123,60 @@ orders_customer_changed(struct kiln_req *r, const struct kiln_services *sv,
 	return 0;
 }
 
-/* Customers judged per transaction: a writer waits for one batch only. */
+/* Customers read per statement. */
 #define CREDIT_BATCH	200
 
 /*
- * The credit_status job: every customer judged again, in batches, for
- * what changes with time alone (an invoice falling overdue) and after
- * the rule file is edited.
+ * The credit_status job: every customer judged again, for what changes
+ * with time alone (an invoice falling overdue) and after the rule file
+ * is edited.  The rule runs outside any write transaction, so neither
+ * the job nor a slow rule holds up users' writes; a customer whose
+ * standing has changed is judged again in a short write transaction,
+ * on its facts as they are then.
  */
 int
 orders_credit_job(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
+	const char		*now;
 	long long		 ids[CREDIT_BATCH], after = 0, seen = 0;
 	long long		 changed = 0, failed = 0;
-	size_t			 i, n;
-	int			 rc;
+	size_t			 i, n, m;
+	int			 rc = 0;
 
 	do {
+		if ((st = sv->sql(r, "SELECT c.id, c.credit_status,"
+		    CREDIT_FACTS " FROM customers c WHERE c.id > ?1"
+		    " ORDER BY c.id LIMIT ?2")) == NULL)
+			return -1;
+		sv->bind_int(st, 1, after);
+		sv->bind_int(st, 2, CREDIT_BATCH);
+		for (n = m = 0; n < CREDIT_BATCH && (rc = sv->step(st)) == 1;
+		    n++) {
+			after = sv->col_int(st, 0);
+			now = verdict(r, sv, after, sv->col_int(st, 2),
+			    sv->col_int(st, 3), sv->col_int(st, 4));
+			failed += now == NULL;
+			if (now != NULL && strcmp(now, sv->col_text(st, 1)) != 0)
+				ids[m++] = after;
+		}
+		sv->done(st);
+		if (rc == -1)
+			return -1;
+		seen += (long long)n;
+		if (m == 0)
+			continue;
 		if (sv->begin_write(r) != 0) {
 			sv->log(KILN_LOG_ERR, "credit_status: the database is"
 			    " busy");
 			return -1;
 		}
-		if ((st = sv->sql(r, "SELECT id FROM customers WHERE id > ?1"
-		    " ORDER BY id LIMIT ?2")) == NULL) {
-			sv->rollback(r);
-			return -1;
-		}
-		sv->bind_int(st, 1, after);
-		sv->bind_int(st, 2, CREDIT_BATCH);
-		for (n = 0; n < CREDIT_BATCH && sv->step(st) == 1; n++)
-			ids[n] = sv->col_int(st, 0);
-		sv->done(st);
-		for (i = 0; i < n; i++) {
-			rc = orders_credit_status(r, sv, ids[i]);
-			changed += rc == 1;
-			failed += rc == -1;
-		}
+		for (i = 0; i < m; i++)
+			changed += orders_credit_status(r, sv, ids[i]) == 1;
 		if (sv->commit(r) != 0) {
 			sv->log(KILN_LOG_ERR, "credit_status: commit failed");
 			return -1;
 		}
-		seen += (long long)n;
-		after = n > 0 ? ids[n - 1] : after;
 	} while (n == CREDIT_BATCH);
 	sv->log(KILN_LOG_INFO, "credit_status: %lld customers judged, %lld"
 	    " changed, %lld failed", seen, changed, failed);

@@ -211,10 +211,12 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 
 	/* Each rule's place holds its latest verdict (order_rules is fixed). */
 	for (i = 0; rc == 0 && i < NRULES; i++) {
-		if ((st = sv->sql(r, "INSERT OR REPLACE INTO order_verdicts"
-		    " (\"order\", pos, rule, result, message, at) VALUES (?1, ?2,"
-		    " ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")) ==
-		    NULL)
+		if ((st = sv->sql(r, "INSERT INTO order_verdicts (\"order\","
+		    " pos, rule, result, message, at) VALUES (?1, ?2, ?3, ?4,"
+		    " ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+		    " ON CONFLICT (\"order\", pos) DO UPDATE SET"
+		    " rule = excluded.rule, result = excluded.result,"
+		    " message = excluded.message, at = excluded.at")) == NULL)
 			return -1;
 		sv->bind_int(st, 1, id);
 		sv->bind_int(st, 2, (long long)i + 1);

@@ -400,7 +400,9 @@ static const struct kiln_migration migrations[] = {
 	" message TEXT NOT NULL DEFAULT '',"
 	" at TEXT NOT NULL,"
 	" PRIMARY KEY (\"order\", pos)) WITHOUT ROWID;"
-	"INSERT INTO order_verdicts SELECT * FROM temp.verdicts_copy;"
+	"INSERT INTO order_verdicts (\"order\", pos, rule, result, message,"
+	" at) SELECT \"order\", pos, rule, result, message, at"
+	" FROM temp.verdicts_copy;"
 	"DROP TABLE temp.verdicts_copy;"
 	"CREATE TEMP TABLE history_copy AS SELECT \"order\", row_number()"
 	" OVER (PARTITION BY \"order\" ORDER BY id) AS seq, status, by_login,"
@@ -414,7 +416,9 @@ static const struct kiln_migration migrations[] = {
 	" at TEXT NOT NULL,"
 	" reason TEXT NOT NULL DEFAULT '',"
 	" PRIMARY KEY (\"order\", seq)) WITHOUT ROWID;"
-	"INSERT INTO order_history SELECT * FROM temp.history_copy;"
+	"INSERT INTO order_history (\"order\", seq, status, by_login, at,"
+	" reason) SELECT \"order\", seq, status, by_login, at, reason"
+	" FROM temp.history_copy;"
 	"DROP TABLE temp.history_copy;"
 	},
 	{ 0, NULL }

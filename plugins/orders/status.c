@@ -271,11 +271,12 @@ copy_read(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	    " ORDER BY id")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
-	for (*n = 0; *n < max && sv->step(st) == 1; (*n)++)
+	for (*n = 0; *n < max && (rc = sv->step(st)) == 1; (*n)++)
 		(*lines)[*n] = (struct copied_line){ sv->col_int(st, 0),
 		    sv->col_int(st, 1), sv->col_int(st, 2), sv->col_int(st, 3) };
 	sv->done(st);
-	return 0;
+	/* All of them, or no copy (the count was read in this transaction). */
+	return *n == max ? 0 : -1;
 }
 
 /*
@@ -297,10 +298,13 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	if (sv->begin_write(r) != 0)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
-	if (sv->access(r, "order", id) < 0 ||
-	    copy_read(r, sv, id, &o, &l, &n) != 0) {
+	if (sv->access(r, "order", id) < 0) {
 		sv->rollback(r);
 		return sv->error(r, 404, "not_found", _("No such record."));
+	}
+	if (copy_read(r, sv, id, &o, &l, &n) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	kv[0] = (struct kiln_kv)KV_I("customer", o.customer);
 	kv[1] = (struct kiln_kv)KV_S("payment_terms", o.terms);

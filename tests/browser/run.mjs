@@ -1,6 +1,7 @@
 // tests/browser/run.mjs - Kiln as a person uses it, in headless
 // Chromium: log in, search, open a customer, create one through the
-// form (with a mistake first), edit it, delete it, log out.  Screenshots
+// form (with a mistake first), edit it, delete it, submit an order and
+// copy it, find the late orders, log out.  Screenshots
 // of each step go to $KILN_SHOTS (default ./shots).
 //
 //   node run.mjs BASE_URL LOGIN PASSWORD
@@ -132,6 +133,31 @@ try {
 		await page.waitForSelector('table.list');
 		await page.goto(`${base}/customers?q=${encodeURIComponent(unique)}`);
 		expect(await page.locator('p.empty').count() === 1, 'still listed');
+	});
+	await check('an order: submit it; its verdicts and timeline show', async () => {
+		await page.goto(`${base}/orders?status=draft`);
+		await page.waitForSelector('table.list');
+		await page.locator('table.list tbody tr td a').first().click();
+		await page.waitForSelector('dl.record');
+		await page.click('form[action$="/submit"] button');
+		await page.waitForSelector('section.verdicts');
+		const verdicts = await page.locator('section.verdicts li').count();
+		expect(verdicts === 5, `${verdicts} verdicts`);
+		expect(await page.locator('section.timeline li').count() >= 1,
+		    'no timeline');
+		await page.screenshot({ path: `${shots}/06-order.png`, fullPage: true });
+	});
+	await check('copy it as a new draft', async () => {
+		const before = page.url();
+		await page.click('form[action$="/copy"] button');
+		await page.waitForSelector('form[action$="/submit"]');
+		expect(page.url() !== before, 'still on the same order');
+	});
+	await check('late orders from the navigation', async () => {
+		await page.click('header nav >> text=Late orders');
+		await page.waitForSelector('h1');
+		expect((await page.locator('h1').textContent()) === 'Late orders',
+		    'not the late orders page');
 	});
 	await check('no script errors on any page', async () => {
 		expect(consoleErrors.length === 0, consoleErrors.join('; '));
