@@ -200,11 +200,13 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	if (!r.started) {
 		log_err("%s: no response was produced", r.path);
 		page_error(&r, 500, "internal", _("Internal error."), NULL);
+		rc = -1;
 	}
 	/* A handler that left a transaction open loses it, not the lock. */
 	if (app->db != NULL && !db_idle(app->db)) {
 		log_err("%s: a transaction was left open", r.path);
 		db_rollback(app->db);
+		rc = -1;
 	}
 	if (io->cgi)
 		req_drain_body(&r);

@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "http.h"
 #include "log.h"
+#include "memio.h"
 #include "plugin.h"
 #include "req.h"
 #include "user.h"
@@ -38,52 +39,6 @@ static char		 dbpath[256];
 static char		 ruledir[256];	/* a copy of lua/ the tests may edit */
 static char		 token[128];
 static char		 auth[160];
-
-/* The transport: environment pairs in, response text out. */
-struct mem {
-	const char	**env;		/* name, value, ..., NULL */
-	const char	 *body;
-	size_t		  blen;
-	size_t		  off;
-	char		 *out;
-	size_t		  outn;
-};
-
-static const char *
-mem_getenv(void *ctx, const char *name)
-{
-	struct mem	*m = ctx;
-	size_t		 i;
-
-	for (i = 0; m->env[i] != NULL; i += 2)
-		if (strcmp(m->env[i], name) == 0)
-			return m->env[i + 1];
-	return NULL;
-}
-
-static long
-mem_read(void *ctx, char *buf, size_t n)
-{
-	struct mem	*m = ctx;
-
-	if (n > m->blen - m->off)
-		n = m->blen - m->off;
-	memcpy(buf, m->body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-mem_write(void *ctx, const char *buf, size_t n)
-{
-	struct mem	*m = ctx;
-
-	m->out = realloc(m->out, m->outn + n + 1);
-	memcpy(m->out + m->outn, buf, n);
-	m->outn += n;
-	m->out[m->outn] = '\0';
-	return 0;
-}
 
 static char	*resp;		/* the last response, headers and body */
 
@@ -97,8 +52,8 @@ req(const char *method, const char *path, const char *query,
 {
 	const char	*env[64];
 	char		 cl[32];
-	struct mem	 m;
-	struct io	 io = { &m, mem_getenv, mem_read, mem_write, 0 };
+	struct memio	 m;
+	struct io	 io;
 	size_t		 n = 0, i;
 
 	env[n++] = "REQUEST_METHOD";	env[n++] = method;
@@ -114,10 +69,7 @@ req(const char *method, const char *path, const char *query,
 	for (i = 0; extra != NULL && extra[i] != NULL; i++)
 		env[n++] = extra[i];
 	env[n] = NULL;
-	memset(&m, 0, sizeof(m));
-	m.env = env;
-	m.body = body ? body : "";
-	m.blen = strlen(m.body);
+	memio_init(&m, &io, env, body, body ? strlen(body) : 0, 1);
 	assert_int_equal(http_serve(&app, &io, A), 0);
 	free(resp);
 	resp = m.out;
