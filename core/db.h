@@ -1,10 +1,11 @@
 /*
  * db.h - the SQLite connection of a worker or a command.
  *
- * Opened after fork.  WAL, busy_timeout, foreign keys, synchronous=FULL
+ * Opened after fork.  WAL, foreign keys, synchronous=FULL
  * (customers, orders and credit are money-bearing; WAL makes FULL cheap).
  * Statements are prepared once per connection and cached by their text;
- * every value is bound, never spliced into SQL.
+ * every value is bound, never spliced into SQL.  Writers wait for each
+ * other in db_begin() (a flock(2) queue), then for SQLite's lock.
  */
 #ifndef KILN_DB_H
 #define KILN_DB_H
