@@ -421,6 +421,21 @@ static const struct kiln_migration migrations[] = {
 	" FROM temp.history_copy;"
 	"DROP TABLE temp.history_copy;"
 	},
+	{ 6,
+	/*
+	 * A discontinued (inactive) product is not sold: no new line, and
+	 * no line changed to it.  Lines already on orders stay as they are.
+	 */
+	"CREATE TRIGGER order_lines_active BEFORE INSERT ON order_lines"
+	" WHEN (SELECT active FROM products WHERE id = new.product) = 0 BEGIN"
+	" SELECT RAISE(ABORT, 'that product is inactive and cannot be"
+	" ordered'); END;"
+	"CREATE TRIGGER order_lines_active_u BEFORE UPDATE OF product"
+	" ON order_lines WHEN new.product IS NOT old.product AND (SELECT"
+	" active FROM products WHERE id = new.product) = 0 BEGIN"
+	" SELECT RAISE(ABORT, 'that product is inactive and cannot be"
+	" ordered'); END;"
+	},
 	{ 0, NULL }
 };
 

@@ -9,6 +9,8 @@
 #   - the messages of form_strerror(), xmlin_strerror() and
 #     out_reason(), which reach the user through _();
 #   - .label / .label_plural of plugins/*/*.c;
+#   - the messages of plugins' triggers (RAISE(ABORT, '...')), which
+#     reach the user through _() too;
 #   - the enum options of plugins/*/*.c (arrays named by .options),
 #     humanised as view_enum_label() does: "key_account" -> "Key account".
 #
@@ -134,6 +136,18 @@ for path in sorted(glob.glob(os.path.join(top, 'core', '*.c')) +
 
 for path in sorted(glob.glob(os.path.join(top, 'plugins', '*', '*.c'))):
     src = read(path)
+    # A trigger's RAISE(ABORT, '...') reaches the user through _(); so
+    # does a message kept in a macro of its own ("'...'").
+    joined = src.replace('\\\n', ' \n')	# macro line continuations
+    for m in re.finditer(LITS, joined):
+        text = decode(m.group(1))
+        msgs = re.findall(r"RAISE\(ABORT,\s*'((?:[^']|'')*)'\)", text)
+        whole = re.fullmatch(r"'((?:[^']|'')*)'", text.strip())
+        if whole and ' ' in whole.group(1):
+            msgs.append(whole.group(1))
+        for s in msgs:
+            need(s.replace("''", "'"), '%s:%d (trigger)' % (rel(path),
+                 lineno(src, m.start())))
     for m in re.finditer(r'\.label(?:_plural)?\s*=\s*' + LITS, src):
         need(decode(m.group(1)), '%s:%d' % (rel(path), lineno(src, m.start())))
     used = set(re.findall(r'\.options\s*=\s*([A-Za-z_]\w*)', src))

@@ -1546,6 +1546,30 @@ order_copy(void **state)
 	    has("<requested_date></requested_date>"));
 	/* No such order. */
 	assert_int_equal(api("POST", "/orders/999999/copy", NULL, ""), 404);
+	/* A discontinued product is not sold: no new line, no copy. */
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "INSERT INTO products"
+	    " (created_at, updated_at, sku, name, unit_price, lead_time_days)"
+	    " VALUES ('x', 'x', 'OT-OLD', 'Old part', 500, 1)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-OLD'");
+	held = order_with(cust, prod, 2, 0, "2027-06-01");
+	assert_true(held > 0);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "UPDATE products SET"
+	    " active = 0 WHERE sku = 'OT-OLD'", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "<order_line><order>%lld</order><product>"
+	    "%lld</product><quantity>1</quantity></order_line>", held, prod);
+	assert_int_equal(api("POST", "/order_lines", NULL, sql), 409);
+	assert_true(has("inactive and cannot be ordered"));
+	before = scalar("SELECT count(*) FROM orders");
+	snprintf(path, sizeof(path), "/orders/%lld/copy", held);
+	assert_int_equal(api("POST", path, NULL, ""), 422);
+	assert_true(has("line 1: "));
+	assert_true(has("inactive and cannot be ordered"));
+	assert_int_equal(scalar("SELECT count(*) FROM orders"), before);
+	/* The line already on the order stays. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM order_lines WHERE"
+	    " \"order\" = %lld", held);
+	assert_int_equal(scalar(sql), 1);
 }
 
 /* Credit standing follows the limit at once, and time through the job. */
