@@ -228,6 +228,7 @@ static const struct msg zh_catalogue[] = {
 	{ "before must be an audit entry id", "before 必须是审计条目编号" },
 	{ "cancelled", "已取消" },
 	{ "cannot sort by that", "无法按此字段排序" },
+	{ "could not be stored", "无法保存" },
 	{ "could not read the list", "无法读取列表" },
 	{ "create", "创建" },
 	{ "delete", "删除" },

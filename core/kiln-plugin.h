@@ -277,7 +277,8 @@ struct kiln_services {
 	/*
 	 * Create a record of another entity in the current transaction,
 	 * through the host's validation, access, rules and audit.  0 and
-	 * *id, or -1 with "field: message" in err.
+	 * *id; -1 with "field: message" in err; -2 (ABI 4) when this user
+	 * may not create it (for that owner).
 	 */
 	int		 (*create)(struct kiln_req *, const char *entity,
 			    const struct kiln_kv *fields, size_t n,

@@ -355,13 +355,18 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 		*id = rec.id;
 		return 0;
 	}
+	if (rc == REC_FORBIDDEN) {
+		snprintf(err, errsz, "%s",
+		    _("You may not create this record for that owner."));
+		return -2;
+	}
 	if (fe.n)
 		snprintf(err, errsz, "%s%s%s", fe.v[0].field ?
 		    fe.v[0].field : "", fe.v[0].field ? ": " : "",
 		    fe.v[0].msg);
 	else
-		snprintf(err, errsz, "%s", msg ? msg : rc == REC_FORBIDDEN ?
-		    "not allowed" : "could not be stored");
+		snprintf(err, errsz, "%s", msg ? msg :
+		    _("could not be stored"));
 	return -1;
 }
 

@@ -294,6 +294,7 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	char			 err[400], why[500];
 	long long		 id = sv->route_id(r), to, lid;
 	size_t			 i, n = 0, nkv;
+	int			 rc;
 
 	if (sv->begin_write(r) != 0)
 		return sv->error(r, 503, "busy",
@@ -314,9 +315,10 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	if (o.owner > 0)
 		kv[nkv++] = (struct kiln_kv)KV_I("owner", o.owner);
 	/* The host checks that this user may create it, for that owner. */
-	if (sv->create(r, "order", kv, nkv, &to, err, sizeof(err)) != 0) {
+	if ((rc = sv->create(r, "order", kv, nkv, &to, err, sizeof(err))) !=
+	    0) {
 		sv->rollback(r);
-		if (strcmp(err, "not allowed") == 0)
+		if (rc == -2)
 			return sv->error(r, 403, "forbidden",
 			    _("You may not create orders for this owner."));
 		return sv->error(r, 422, "invalid", err);
@@ -330,7 +332,7 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 		kv[4] = (struct kiln_kv)KV_I("discount_pct", l[i].discount);
 		if (sv->create(r, "order_line", kv, 5, &lid, err,
 		    sizeof(err)) != 0) {
-			/* A product since removed, say. */
+			/* A product made inactive since, say. */
 			sv->rollback(r);
 			snprintf(why, sizeof(why), "line %zu: %s", i + 1, err);
 			return sv->error(r, 422, "invalid", why);
