@@ -1,7 +1,8 @@
 /*
  * rules_eval.c - microseconds per order for the five shipped order
- * rules, run through the sandbox as a submission runs them (same
- * record and context pairs), N times.  Built by tests/bench/orders.
+ * rules, run through the sandbox as a submission runs them (one
+ * rules_run_each() on the same record and context pairs), N times.
+ * Built by tests/bench/orders.
  *
  * usage: rules_eval LUA_DIR N
  */
@@ -35,7 +36,7 @@ main(int argc, char *argv[])
 		I("max_discount_pct", 10), I("max_lead_time_days", 21),
 	};
 	struct rules_limits	 lim = { 0, 0, 0 };
-	struct rules_verdict	 v;
+	struct rules_verdict	 v[sizeof(names) / sizeof(names[0])];
 	struct rules		*ru;
 	struct timespec		 a, b;
 	long			 n, i;
@@ -47,14 +48,13 @@ main(int argc, char *argv[])
 	n = atol(argv[2]);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < n; i++)
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			rules_run(ru, names[k], "order", rec,
-			    sizeof(rec) / sizeof(rec[0]), ctx,
-			    sizeof(ctx) / sizeof(ctx[0]), &v);
-			if (v.result == RULES_ERROR) {
-				fprintf(stderr, "%s\n", v.message);
-				return 1;
-			}
+		if (rules_run_each(ru, names, sizeof(names) / sizeof(names[0]),
+		    "order", rec, sizeof(rec) / sizeof(rec[0]), ctx,
+		    sizeof(ctx) / sizeof(ctx[0]), v) == RULES_ERROR) {
+			for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+				if (v[k].result == RULES_ERROR)
+					fprintf(stderr, "%s\n", v[k].message);
+			return 1;
 		}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	us = ((double)(b.tv_sec - a.tv_sec) * 1e6 +
