@@ -447,6 +447,7 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/copy", orders_copy, NULL },
 	{ "GET", "/orders/#/rules", orders_dry_run, NULL },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
+	{ "GET", "/orders/held", orders_held, .label = "Orders on hold" },
 	{ NULL, NULL, NULL, NULL }
 };
 

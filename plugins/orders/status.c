@@ -106,6 +106,21 @@ orders_set_status(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /*
+ * Whether the user decides a held order to which they have access acc
+ * (sv->access): a manager their team's orders, finance and
+ * administrators any order.
+ */
+int
+orders_may_decide(struct kiln_req *r, const struct kiln_services *sv,
+    int acc)
+{
+	const char	*role = sv->user_role(r);
+
+	return (strcmp(role, "manager") == 0 && acc == 1) ||
+	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0;
+}
+
+/*
  * POST /orders/#/approve and /reject with a reason: decide a held
  * order.  A manager decides their team's orders, finance any order.
  */
@@ -113,10 +128,9 @@ static int
 decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 {
 	const char		*reason = sv->param(r, "reason");
-	const char		*role = sv->user_role(r);
 	long long		 id = sv->route_id(r);
 	char			 status[32] = "", path[64];
-	int			 acc, allowed;
+	int			 acc;
 
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
 		return sv->error(r, 422, "invalid",
@@ -125,9 +139,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
 	acc = sv->access(r, "order", id);
-	allowed = (strcmp(role, "manager") == 0 && acc == 1) ||
-	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0;
-	if (acc < 0 || !allowed) {
+	if (acc < 0 || !orders_may_decide(r, sv, acc)) {
 		sv->rollback(r);
 		if (acc < 0)
 			return sv->error(r, 404, "not_found",

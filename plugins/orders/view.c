@@ -134,6 +134,15 @@ action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->close(r);
 }
 
+/* Approve and reject, each with its reason. */
+static void
+decision_forms(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	action_form(r, sv, id, "approve", _("Approve"), 1);
+	action_form(r, sv, id, "reject", _("Reject"), 1);
+}
+
 /*
  * The order's life on its page: promised against actual dates, what is
  * late, and every status with who and when.
@@ -226,25 +235,20 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
     long long id)
 {
 	struct kiln_stmt	*st;
-	const char		*role;
 	char			 status[32] = "";
-	int			 any;
+	int			 any, acc;
 
 	orders_status(r, sv, id, status, sizeof(status));
-	role = sv->user_role(r);
-	if (strcmp(status, "draft") == 0 && sv->access(r, "order", id) == 1)
+	acc = sv->access(r, "order", id);
+	if (strcmp(status, "draft") == 0 && acc == 1)
 		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
-	if (strcmp(status, "on_hold") == 0 && (strcmp(role, "finance") == 0 ||
-	    strcmp(role, "admin") == 0 || (strcmp(role, "manager") == 0 &&
-	    sv->access(r, "order", id) == 1))) {
-		action_form(r, sv, id, "approve", _("Approve"), 1);
-		action_form(r, sv, id, "reject", _("Reject"), 1);
-	}
+	if (strcmp(status, "on_hold") == 0 && orders_may_decide(r, sv, acc))
+		decision_forms(r, sv, id);
 	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
-	    0) && sv->access(r, "order", id) == 1)
+	    0) && acc == 1)
 		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
 	/* Anyone who may change the order may start another like it. */
-	if (*status != '\0' && sv->access(r, "order", id) == 1)
+	if (*status != '\0' && acc == 1)
 		action_form(r, sv, id, "copy", _("Copy as a new draft"), 0);
 	links(r, sv, id);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
@@ -421,6 +425,97 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 	if (!sv->wants_xml(r) && !any) {
 		sv->open(r, "li");
 		sv->text(r, _("Nothing is late."));
+		sv->close(r);
+	}
+	return sv->end(r);
+}
+
+/*
+ * GET /orders/held: the orders on hold the user may see, oldest first,
+ * each with what held it; for the ones the user decides, approve and
+ * reject at hand.  Finance's and managers' queue.
+ */
+int
+orders_held(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st, *vs;
+	char			 path[64], num[24];
+	long long		 id;
+	int			 any = 0, acc, xml = sv->wants_xml(r);
+
+	if ((st = sv->sql(r, "SELECT o.id, o.number, o.total, c.name"
+	    " FROM orders o JOIN customers c ON c.id = o.customer"
+	    " WHERE o.status = 'on_hold' ORDER BY o.updated_at, o.id"
+	    " LIMIT 500")) == NULL)
+		return sv->error(r, 500, "internal", _("Internal error."));
+	sv->begin(r, 200, "held", _("Orders on hold"));
+	if (!xml) {
+		sv->open(r, "h1");
+		sv->text(r, _("Orders on hold"));
+		sv->close(r);
+		sv->open(r, "ul");
+		sv->attr(r, "class", "held");
+	}
+	while (sv->step(st) == 1) {
+		id = sv->col_int(st, 0);
+		/* Only what this user may read. */
+		if ((acc = sv->access(r, "order", id)) < 0)
+			continue;
+		any = 1;
+		snprintf(path, sizeof(path), "/orders/%lld", id);
+		sv->open(r, xml ? "order" : "li");
+		if (xml) {
+			snprintf(num, sizeof(num), "%lld", id);
+			sv->attr(r, "id", num);
+			sv->attr(r, "href", sv->url(r, path));
+			sv->attr(r, "number", sv->col_text(st, 1));
+			sv->attr(r, "customer", sv->col_text(st, 3));
+			sv->attr(r, "total", sv->money(r, sv->col_int(st, 2)));
+			sv->attr(r, "currency", sv->currency(r));
+		} else {
+			sv->open(r, "a");
+			sv->attr(r, "href", sv->url(r, path));
+			sv->text(r, sv->col_text(st, 1));
+			sv->close(r);
+			sv->text(r, " ");
+			sv->text(r, sv->col_text(st, 3));
+			sv->text(r, " ");
+			sv->text(r, sv->money(r, sv->col_int(st, 2)));
+			sv->open(r, "ul");
+		}
+		/* What held it: the rules that did not pass. */
+		if ((vs = sv->sql(r, "SELECT rule, result, message FROM"
+		    " order_verdicts WHERE \"order\" = ?1 AND result IN"
+		    " ('hold', 'reject') ORDER BY pos")) != NULL) {
+			sv->bind_int(vs, 1, id);
+			while (sv->step(vs) == 1) {
+				sv->open(r, xml ? "verdict" : "li");
+				if (xml) {
+					sv->attr(r, "rule", sv->col_text(vs, 0));
+					sv->attr(r, "result",
+					    sv->col_text(vs, 1));
+				} else {
+					sv->open(r, "b");
+					sv->text(r, sv->col_text(vs, 0));
+					sv->close(r);
+					sv->text(r, ": ");
+				}
+				sv->text(r, sv->col_text(vs, 2));
+				sv->close(r);
+			}
+			sv->done(vs);
+		}
+		if (!xml) {
+			sv->close(r);	/* ul */
+			if (orders_may_decide(r, sv, acc))
+				decision_forms(r, sv, id);
+		}
+		sv->close(r);
+	}
+	sv->done(st);
+	if (!xml && !any) {
+		sv->open(r, "li");
+		sv->text(r, _("Nothing is on hold."));
 		sv->close(r);
 	}
 	return sv->end(r);

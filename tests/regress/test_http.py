@@ -333,6 +333,7 @@ def xml_problems(resp):
               "order_lines": "order_lines.rng",
               "submission": "submission.rng", "decision": "submission.rng",
               "dry_run": "submission.rng", "late": "submission.rng",
+              "held": "submission.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1406,6 +1407,10 @@ def t_erp_round_trip(o):
                          "&limit=500" % since), 200)
     check(not [x for x in r.xml() if x.get("id") == str(oid)],
           "%s: a paid order is still exported as approved" % r.req())
+    # The queues, as documents and pages (validated like every answer).
+    for path in ("/orders/held.xml", "/orders/late.xml", "/orders/held",
+                 "/orders/late"):
+        expect(o.erp.get(path), 200)
     # A copy: a new draft with the same lines, to be judged afresh.
     r = expect(o.api.post("/orders/%d/copy" % oid, b"", ctype=FORM_CT,
                           accept=XML_CT), 201)

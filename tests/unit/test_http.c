@@ -1284,6 +1284,29 @@ order_rules(void **state)
 	fin = user_with_token("fin.desk", "finance", "");
 	mgr = user_with_token("east.boss", "manager", "east");
 	other = user_with_token("south.boss", "manager", "south");
+	/* The queue of held orders: what held each, decisions at hand. */
+	assert_int_equal(req("GET", "/orders/held.xml", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", fin, NULL }), 200);
+	snprintf(sql, sizeof(sql), "<order id=\"%lld\" href=\"/crm/orders/"
+	    "%lld\" number=\"SO-", held, held);
+	assert_true(has(sql));
+	assert_true(has("<verdict rule=\"credit\" result=\"hold\">credit"
+	    " limit exceeded"));
+	assert_false(has("result=\"pass\""));
+	assert_int_equal(req("GET", "/orders/held", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", fin, NULL }), 200);
+	snprintf(sql, sizeof(sql), "/orders/%lld/approve\"", held);
+	assert_true(has(sql));
+	/* The salesperson sees their held orders, without the decisions. */
+	assert_int_equal(req("GET", "/orders/held", NULL, NULL, NULL, bearer),
+	    200);
+	snprintf(sql, sizeof(sql), "href=\"/crm/orders/%lld\"", held);
+	assert_true(has(sql));
+	assert_false(has("/approve\""));
+	/* ...and another team's manager does not see them at all. */
+	assert_int_equal(req("GET", "/orders/held.xml", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", other, NULL }), 200);
+	assert_false(has(sql));
 	snprintf(path, sizeof(path), "/orders/%lld/approve", held);
 	assert_int_equal(api("POST", path, NULL, ""), 422);	/* no reason */
 	assert_int_equal(req("POST", path, NULL,
