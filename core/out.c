@@ -233,6 +233,23 @@ out_textf(struct kiln_req *r, const char *fmt, ...)
  * HTML always gets an end tag (<td></td>, <textarea></textarea>);
  * XML writes an empty element as <notes/>.
  */
+/* HTML's void elements: no end tag, ever. */
+static const char *const void_elements[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+	"meta", "source", "track", "wbr", NULL
+};
+
+static int
+is_void(const char *el)
+{
+	size_t	 i;
+
+	for (i = 0; void_elements[i] != NULL; i++)
+		if (strcmp(el, void_elements[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void
 out_close(struct kiln_req *r)
 {
@@ -245,6 +262,12 @@ out_close(struct kiln_req *r)
 	if (r->depth == 0)
 		return;
 	el = r->stack[--r->depth];
+	/* A plugin closes <input> as any other; HTML wants no end tag. */
+	if (r->html && is_void(el)) {
+		r->depth++;
+		out_void(r);
+		return;
+	}
 	if (r->open_tag && !r->html) {
 		LIT(r, "/>");
 		r->open_tag = 0;

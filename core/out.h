@@ -2,8 +2,9 @@
  * out.h - every response body is written here, into a libxml2 buffer:
  * text enters only as text (escaped by libxml2, by construction),
  * markup only as element and attribute names chosen by the code.
- * HTML follows HTML's rules: non-void elements always get an end tag
- * (out_close), void ones self-close (out_void).
+ * HTML follows HTML's rules: non-void elements always get an end tag,
+ * void ones (input, br, ...) self-close, whether ended by out_void or,
+ * as plugins end every element, out_close.
  */
 #ifndef KILN_OUT_H
 #define KILN_OUT_H

@@ -1297,6 +1297,9 @@ order_rules(void **state)
 	    (const char *[]){ "HTTP_AUTHORIZATION", fin, NULL }), 200);
 	snprintf(sql, sizeof(sql), "/orders/%lld/approve\"", held);
 	assert_true(has(sql));
+	/* The reason field a plugin closes like any element: no end tag. */
+	assert_true(has("<input name=\"reason\""));
+	assert_false(has("</input>"));
 	/* The salesperson sees their held orders, without the decisions. */
 	assert_int_equal(req("GET", "/orders/held", NULL, NULL, NULL, bearer),
 	    200);
