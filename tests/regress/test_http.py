@@ -1407,13 +1407,16 @@ def t_erp_round_trip(o):
                          "&limit=500" % since), 200)
     check(not [x for x in r.xml() if x.get("id") == str(oid)],
           "%s: a paid order is still exported as approved" % r.req())
-    # The queues, as documents and pages (validated like every answer).
+    # The queues and the order's pages, as documents and pages (each
+    # validated like every answer).
     for path in ("/orders/held.xml", "/orders/late.xml", "/orders/held",
-                 "/orders/late"):
+                 "/orders/late", "/orders/%d" % oid, "/orders/%d/rules" % oid,
+                 "/orders/%d/rules.xml" % oid, "/customers/%d" % cid):
         expect(o.erp.get(path), 200)
     # A copy: a new draft with the same lines, to be judged afresh.
     r = expect(o.api.post("/orders/%d/copy" % oid, b"", ctype=FORM_CT,
                           accept=XML_CT), 201)
+    expect(o.api.get("/orders/%s" % r.xml().get("id")), 200)  # a draft's page
     check(r.xml().findtext("status") == "draft" and
           len(r.xml().findall("lines/line")) == 2 and
           r.xml().findtext("total") == "1227.45" and
