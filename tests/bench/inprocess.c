@@ -4,7 +4,7 @@
  * the count.  Built and run by tests/bench/callgrind.
  *
  * usage: inprocess DB PLUGINDIR RULESDIR N [PATH_INFO] [QUERY_STRING]
- *	    [METHOD]
+ *	    [METHOD [ACCEPT]]
  * A %ld in PATH_INFO becomes the request's number, 1 to N: with
  * "/orders/%ld/submit" and POST, N orders are submitted.
  */
@@ -67,6 +67,7 @@ main(int argc, char *argv[])
 	char		 tok[128], auth[160], path[256];
 	const char	*e[16];
 	long		 i, n;
+	size_t		 k;
 
 	if (argc < 5 || sodium_init() < 0)
 		return 2;
@@ -86,9 +87,18 @@ main(int argc, char *argv[])
 	e[4] = "PATH_INFO"; e[5] = path;
 	e[6] = "QUERY_STRING"; e[7] = argc > 6 ? argv[6] : "";
 	e[8] = "HTTP_AUTHORIZATION"; e[9] = auth;
-	e[10] = "CONTENT_LENGTH"; e[11] = "0";
-	e[12] = "HTTP_ACCEPT"; e[13] = "application/xml";
-	e[14] = NULL;
+	e[10] = NULL;
+	/* A POST without a body, and what the client accepts, if given. */
+	k = 10;
+	if (argc > 7 && strcmp(argv[7], "GET") != 0) {
+		e[k++] = "CONTENT_LENGTH";
+		e[k++] = "0";
+	}
+	if (argc > 8) {
+		e[k++] = "HTTP_ACCEPT";
+		e[k++] = argv[8];
+	}
+	e[k] = NULL;
 	env = e;
 	if ((a = arena_new(64 * 1024)) == NULL)
 		return 1;
