@@ -85,21 +85,15 @@ char *
 req_record_url(struct kiln_req *r, const char *plural, long long id)
 {
 	struct abuf	 b;
-	char		 num[24], *p = num + sizeof(num);
-	unsigned long long u = id < 0 ? 0 : (unsigned long long)id;
+	char		 num[MONEY_BUFSZ];
 
 	/* Without printf: a list page builds one of these per row. */
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
 	abuf_init(&b, r->arena);
 	abuf_add(&b, r->prefix);
 	abuf_add(&b, "/");
 	abuf_add(&b, plural);
 	abuf_add(&b, "/");
-	abuf_add(&b, p);
+	abuf_add(&b, value_int_format(id < 0 ? 0 : id, num));
 	return b.failed ? NULL : b.s;
 }
 

@@ -50,29 +50,44 @@ value_money_parse(const char *s, long long *out)
 	return 0;
 }
 
-/* Written by hand: list pages format hundreds of amounts. */
-char *
-value_money_format(long long v, char *buf)
+/*
+ * V in decimal into BUF (MONEY_BUFSZ), with a point before the last
+ * CENTS digits when CENTS > 0.  Without printf: lists format ids and
+ * money row by row.
+ */
+static char *
+format(long long v, char *buf, int cents)
 {
 	unsigned long long	 u;
 	char			 tmp[MONEY_BUFSZ], *p = tmp + sizeof(tmp);
 	char			*o = buf;
+	int			 n = 0;
 
 	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	*--p = '\0';
-	*--p = (char)('0' + u % 10);
-	u /= 10;
-	*--p = (char)('0' + u % 10);
-	u /= 10;
-	*--p = '.';
 	do {
+		if (cents > 0 && n == cents)
+			*--p = '.';
 		*--p = (char)('0' + u % 10);
 		u /= 10;
-	} while (u > 0);
+		n++;
+	} while (u > 0 || n <= cents);
 	if (v < 0)
 		*o++ = '-';
 	memcpy(o, p, (size_t)(tmp + sizeof(tmp) - p));
 	return buf;
+}
+
+char *
+value_money_format(long long v, char *buf)
+{
+	return format(v, buf, 2);
+}
+
+char *
+value_int_format(long long v, char *buf)
+{
+	return format(v, buf, 0);
 }
 
 int

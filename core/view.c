@@ -79,12 +79,13 @@ view_xml_record(struct kiln_req *r, const struct entity *e,
     const struct record *rec)
 {
 	const struct kiln_field	*f;
+	char			 num[MONEY_BUFSZ];
 	size_t			 i;
 
 	out_open(r, e->d->name);
-	out_attrf(r, "id", "%lld", rec->id);
+	out_attr(r, "id", value_int_format(rec->id, num));
 	out_attr(r, "href", view_record_url(r, e, rec->id));
-	out_attrf(r, "version", "%lld", rec->version);
+	out_attr(r, "version", value_int_format(rec->version, num));
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
 		out_open(r, f->name);

@@ -44,6 +44,14 @@ money(void **state)
 	assert_string_equal(value_money_format(123450, buf), "1234.50");
 	assert_string_equal(value_money_format(-5, buf), "-0.05");
 	assert_string_equal(value_money_format(0, buf), "0.00");
+	/* Integers without printf, for ids in lists. */
+	assert_string_equal(value_int_format(0, buf), "0");
+	assert_string_equal(value_int_format(42, buf), "42");
+	assert_string_equal(value_int_format(-7, buf), "-7");
+	assert_string_equal(value_int_format(LLONG_MAX, buf),
+	    "9223372036854775807");
+	assert_string_equal(value_int_format(LLONG_MIN, buf),
+	    "-9223372036854775808");
 	assert_string_equal(value_money_format(LLONG_MIN, buf),
 	    "-92233720368547758.08");
 }
