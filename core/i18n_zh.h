@@ -3,6 +3,7 @@
  * (byte order, as strcmp): tests/unit/test_i18n checks it.
  */
 static const struct msg zh_catalogue[] = {
+	{ "%lld days late", "延迟 %lld 天" },
 	{ "A <%s> list is not taken here.", "此处不接受 <%s> 列表。" },
 	{ "A business rule failed.", "未通过业务规则检查。" },
 	{ "A field was given more than once.", "同一字段提交了多次。" },
@@ -44,6 +45,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Customers", "客户" },
 	{ "Delete", "删除" },
 	{ "Delivered", "已交付" },
+	{ "Delivery", "交货" },
 	{ "Description", "描述" },
 	{ "Details", "详情" },
 	{ "Disable", "停用" },
@@ -128,6 +130,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Paid", "已付款" },
 	{ "Paid amount", "已付金额" },
 	{ "Password", "密码" },
+	{ "Payment", "付款" },
 	{ "Payment due", "付款到期日" },
 	{ "Payment terms", "付款条件" },
 	{ "Phone", "电话" },
@@ -138,6 +141,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Products", "产品" },
 	{ "Programs send a token as \"Authorization: Bearer TOKEN\". Keep it secret: it acts as you.", "程序以 \"Authorization: Bearer TOKEN\" 发送令牌。请妥善保管：令牌代表您本人。" },
 	{ "Project", "项目客户" },
+	{ "Promised and actual", "承诺与实际" },
 	{ "Promised date", "承诺交货日期" },
 	{ "Prospect", "潜在客户" },
 	{ "Quantity", "数量" },
@@ -273,7 +277,9 @@ static const struct msg zh_catalogue[] = {
 	{ "must be at most %lld characters", "不能超过 %lld 个字符" },
 	{ "must be yes or no", "必须为“是”或“否”" },
 	{ "no", "否" },
+	{ "not yet", "尚未" },
 	{ "ok", "正常" },
+	{ "on time", "准时" },
 	{ "on_hold", "暂挂" },
 	{ "only a draft order can be changed", "只有草稿状态的订单可以修改" },
 	{ "only a draft order can be deleted; cancel it instead", "只有草稿状态的订单可以删除；请改为取消" },

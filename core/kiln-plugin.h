@@ -265,7 +265,8 @@ struct kiln_services {
 	/* Is the request for XML (an API client) rather than HTML? */
 	int		 (*wants_xml)(struct kiln_req *);
 	/* A user-visible string in the request's language (gettext's _). */
-	const char	*(*tr)(const char *);
+	const char	*(*tr)(const char *)
+			    __attribute__((format_arg(1)));
 	/*
 	 * Lists that came in an XML body: <lines><line>..</line></lines>
 	 * is list "lines"; items() says how many, item() gives a field of

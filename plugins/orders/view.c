@@ -143,6 +143,79 @@ decision_forms(struct kiln_req *r, const struct kiln_services *sv,
 	action_form(r, sv, id, "reject", _("Reject"), 1);
 }
 
+/* One row of promised against actual: the dates and how it went. */
+static void
+promise_row(struct kiln_req *r, const struct kiln_services *sv,
+    const char *what, const char *promised, const char *actual,
+    int known, long long late)
+{
+	char	 days[64];
+
+	sv->open(r, "tr");
+	sv->open(r, "th");
+	sv->attr(r, "scope", "row");
+	sv->text(r, what);
+	sv->close(r);
+	sv->open(r, "td");
+	sv->text(r, promised);
+	sv->close(r);
+	sv->open(r, "td");
+	sv->text(r, *actual ? actual : _("not yet"));
+	sv->close(r);
+	sv->open(r, "td");
+	if (known && late > 0) {
+		sv->attr(r, "class", "late");
+		snprintf(days, sizeof(days), _("%lld days late"), late);
+		sv->text(r, days);
+	} else if (known)
+		sv->text(r, _("on time"));
+	sv->close(r);
+	sv->close(r);
+}
+
+/*
+ * Promised against actual: delivery (the promised date against the day
+ * it was delivered) and payment (the due date against the day it was
+ * paid), each with how many days late.
+ */
+static void
+promises(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+
+	if ((st = sv->sql(r, "SELECT p, d, p <> '' AND d <> '',"
+	    " CAST(julianday(d) - julianday(p) AS INTEGER), due, paid,"
+	    " due <> '' AND paid <> '',"
+	    " CAST(julianday(paid) - julianday(due) AS INTEGER) FROM"
+	    " (SELECT o.promised_date AS p, coalesce((SELECT substr(h.at, 1,"
+	    " 10) FROM order_history h WHERE h.\"order\" = o.id AND"
+	    " h.status = 'delivered' ORDER BY h.seq DESC LIMIT 1), '') AS d,"
+	    " coalesce(o.due_date, '') AS due, coalesce(o.paid_date, '')"
+	    " AS paid FROM orders o WHERE o.id = ?1)")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1 && (*sv->col_text(st, 0) ||
+	    *sv->col_text(st, 4))) {
+		sv->open(r, "table");
+		sv->attr(r, "class", "promises");
+		sv->open(r, "caption");
+		sv->text(r, _("Promised and actual"));
+		sv->close(r);
+		sv->open(r, "tbody");
+		if (*sv->col_text(st, 0))
+			promise_row(r, sv, _("Delivery"), sv->col_text(st, 0),
+			    sv->col_text(st, 1), (int)sv->col_int(st, 2),
+			    sv->col_int(st, 3));
+		if (*sv->col_text(st, 4))
+			promise_row(r, sv, _("Payment"), sv->col_text(st, 4),
+			    sv->col_text(st, 5), (int)sv->col_int(st, 6),
+			    sv->col_int(st, 7));
+		sv->close(r);
+		sv->close(r);
+	}
+	sv->done(st);
+}
+
 /*
  * The order's life on its page: promised against actual dates, what is
  * late, and every status with who and when.
@@ -174,6 +247,7 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		    " payment is past due."));
 		sv->close(r);
 	}
+	promises(r, sv, id);
 	if ((st = sv->sql(r, "SELECT status, by_login, at, reason FROM"
 	    " order_history WHERE \"order\" = ?1 ORDER BY seq")) == NULL)
 		return;

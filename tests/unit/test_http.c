@@ -1490,6 +1490,14 @@ order_tracking(void **state)
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM customers"
 	    " WHERE id = %lld AND credit_status = 'ok'", cust);
 	assert_int_equal(scalar(sql), 1);
+	/* Promised against actual: delivered late, paid before due. */
+	snprintf(sql, sizeof(sql), "/orders/%lld", o);
+	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	assert_true(has("<table class=\"promises\">"));
+	assert_true(has("<td>2026-01-05</td>"));
+	assert_true(has(" days late</td>"));
+	assert_true(has("<td>2027-01-20</td><td>2026-12-01</td><td>on time"));
 	/* Every step is in the history, with who made it. */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM order_history WHERE"
 	    " \"order\" = %lld AND by_login = 'ship.desk'", o);
