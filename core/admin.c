@@ -51,6 +51,33 @@ role_select(struct kiln_req *r, const char *id, const char *cur)
 	out_close(r);
 }
 
+/*
+ * A cell holding a one-field form for LOGIN: field FIELD (posted as the
+ * action of that name), VALUE shown unless NULL (then a password
+ * field), and its button.
+ */
+static void
+field_cell(struct kiln_req *r, const char *login, const char *field,
+    const char *label, const char *value, const char *button)
+{
+	out_open(r, "td");
+	form_open(r, login, field);
+	out_open(r, "input");
+	out_attr(r, "name", field);
+	if (value != NULL) {
+		out_attr(r, "size", "8");
+		out_attr(r, "value", value);
+	} else {
+		out_attr(r, "type", "password");
+		out_attr(r, "autocomplete", "new-password");
+	}
+	out_attr(r, "aria-label", label);
+	out_void(r);
+	page_button(r, button, NULL);
+	out_close(r);
+	out_close(r);
+}
+
 static void
 user_row(struct kiln_req *r, sqlite3_stmt *st)
 {
@@ -66,28 +93,11 @@ user_row(struct kiln_req *r, sqlite3_stmt *st)
 	page_button(r, _("Change"), NULL);
 	out_close(r);
 	out_close(r);
-	out_open(r, "td");
-	form_open(r, login, "team");
-	out_open(r, "input");
-	out_attr(r, "name", "team");
-	out_attr(r, "size", "8");
-	out_attr(r, "aria-label", _("Team"));
-	out_attr(r, "value", (const char *)sqlite3_column_text(st, 3));
-	out_void(r);
-	page_button(r, _("Change"), NULL);
-	out_close(r);
-	out_close(r);
-	out_open(r, "td");
-	form_open(r, login, "password");
-	out_open(r, "input");
-	out_attr(r, "name", "password");
-	out_attr(r, "type", "password");
-	out_attr(r, "autocomplete", "new-password");
-	out_attr(r, "aria-label", _("New password"));
-	out_void(r);
-	page_button(r, _("Reset password"), NULL);
-	out_close(r);
-	out_close(r);
+	field_cell(r, login, "team", _("Team"),
+	    (const char *)sqlite3_column_text(st, 3), _("Change"));
+	/* No value: a new password is typed, never shown. */
+	field_cell(r, login, "password", _("New password"), NULL,
+	    _("Reset password"));
 	out_open(r, "td");
 	form_open(r, login, active ? "disable" : "enable");
 	page_button(r, active ? _("Disable") : _("Enable"), active ? "danger" :

@@ -16,8 +16,7 @@
 	" c.credit_limit, coalesce((SELECT amount FROM order_exposure" \
 	" WHERE customer = c.id), 0), (SELECT coalesce(max(CAST(" \
 	"julianday('now') - julianday(o.due_date) AS INTEGER)), 0)" \
-	" FROM orders o WHERE o.customer = c.id AND o.status = 'invoiced'" \
-	" AND o.due_date <> '' AND o.due_date < date('now'))"
+	" FROM orders o WHERE o.customer = c.id AND " OVERDUE("o.") ")"
 
 /* What credit_status.lua says of these facts; NULL when it failed. */
 static const char *

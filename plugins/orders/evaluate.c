@@ -112,8 +112,7 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday('now') -"
 	    " julianday(due_date) AS INTEGER)), 0), coalesce(sum("
 	    "invoiced_amount - paid_amount), 0) FROM orders WHERE customer ="
-	    " ?1 AND status = 'invoiced' AND due_date <> ''"
-	    " AND due_date < date('now')")) == NULL)
+	    " ?1 AND " OVERDUE(""))) == NULL)
 		return -1;
 	sv->bind_int(st, 1, f->customer);
 	if ((rc = one(sv, st)) == 1) {
@@ -262,11 +261,11 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 	struct kiln_verdict	 v[NRULES];
 	struct facts		 f;
 	const char		*status;
-	char			 now[32];
 	long long		 id = sv->route_id(r);
 	size_t			 bad = 0;
 
-	if (orders_begin(r, sv, id, now, sizeof(now)) == -1)
+	/* gather() reads the status with the rest of the facts. */
+	if (orders_begin(r, sv, id, NULL, 0) == -1)
 		return 0;
 	if (gather(r, sv, id, &f) == -1) {
 		sv->rollback(r);

@@ -28,8 +28,9 @@ orders_status(struct kiln_req *r, const struct kiln_services *sv,
 
 /*
  * Open the write transaction on an order the user may change and read
- * its status.  0, or -1 once an error has been answered (and the
- * transaction rolled back).
+ * its status (unless status is NULL: submit reads it with the rest).
+ * 0, or -1 once an error has been answered (and the transaction rolled
+ * back).
  */
 int
 orders_begin(struct kiln_req *r, const struct kiln_services *sv,
@@ -50,7 +51,8 @@ orders_begin(struct kiln_req *r, const struct kiln_services *sv,
 			    _("You may not change this record."));
 		return -1;
 	}
-	orders_status(r, sv, id, status, n);
+	if (status != NULL)
+		orders_status(r, sv, id, status, n);
 	return 0;
 }
 
@@ -106,6 +108,37 @@ orders_set_status(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /*
+ * The end of a decision or a reopening, in its write transaction: the
+ * status with its history and audit, the customer's credit standing,
+ * the commit, and the answer (a decision document, or the order).
+ */
+static int
+conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *to, const char *reason)
+{
+	char	 path[64];
+
+	if (orders_set_status(r, sv, id, to, reason) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	orders_credit_of_order(r, sv, id);
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	if (sv->wants_xml(r)) {
+		sv->begin(r, 200, "decision", "Decision");
+		snprintf(path, sizeof(path), "%lld", id);
+		sv->attr(r, "order", path);
+		sv->attr(r, "status", to);
+		sv->text(r, reason);
+		return sv->end(r);
+	}
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	return sv->redirect(r, path);
+}
+
+/*
  * Whether the user decides a held order to which they have access acc
  * (sv->access): a manager their team's orders, finance and
  * administrators any order.
@@ -129,7 +162,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 {
 	const char		*reason = sv->param(r, "reason");
 	long long		 id = sv->route_id(r);
-	char			 status[32] = "", path[64];
+	char			 status[32] = "";
 	int			 acc;
 
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
@@ -153,24 +186,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		return sv->error(r, 409, "conflict",
 		    _("only an order on hold can be approved or rejected"));
 	}
-	if (orders_set_status(r, sv, id, to, reason) != 0) {
-		sv->rollback(r);
-		return sv->error(r, 500, "internal", _("Internal error."));
-	}
-	orders_credit_of_order(r, sv, id);
-	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
-	if (sv->wants_xml(r)) {
-		sv->begin(r, 200, "decision", "Decision");
-		snprintf(path, sizeof(path), "%lld", id);
-		sv->attr(r, "order", path);
-		sv->attr(r, "status", to);
-		sv->text(r, reason);
-		return sv->end(r);
-	}
-	snprintf(path, sizeof(path), "/orders/%lld", id);
-	return sv->redirect(r, path);
+	return conclude(r, sv, id, to, reason);
 }
 
 int
@@ -194,7 +210,7 @@ int
 orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 {
 	long long		 id = sv->route_id(r);
-	char			 status[32], path[64];
+	char			 status[32];
 
 	if (orders_begin(r, sv, id, status, sizeof(status)) == -1)
 		return 0;
@@ -203,24 +219,7 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 		return sv->error(r, 409, "conflict",
 		    _("only an order on hold or rejected can be reopened"));
 	}
-	if (orders_set_status(r, sv, id, "draft", "reopened") != 0) {
-		sv->rollback(r);
-		return sv->error(r, 500, "internal", _("Internal error."));
-	}
-	orders_credit_of_order(r, sv, id);
-	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
-	snprintf(path, sizeof(path), "/orders/%lld", id);
-	if (sv->wants_xml(r)) {
-		sv->begin(r, 200, "decision", "Decision");
-		snprintf(status, sizeof(status), "%lld", id);
-		sv->attr(r, "order", status);
-		sv->attr(r, "status", "draft");
-		sv->text(r, "reopened");
-		return sv->end(r);
-	}
-	return sv->redirect(r, path);
+	return conclude(r, sv, id, "draft", "reopened");
 }
 
 /* What a copy takes of the order and of each line. */

@@ -134,6 +134,18 @@ action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->close(r);
 }
 
+/* <section class=CLS><h2>TITLE</h2>, left open for what follows. */
+static void
+section(struct kiln_req *r, const struct kiln_services *sv, const char *cls,
+    const char *title)
+{
+	sv->open(r, "section");
+	sv->attr(r, "class", cls);
+	sv->open(r, "h2");
+	sv->text(r, title);
+	sv->close(r);
+}
+
 /* Approve and reject, each with its reason. */
 static void
 decision_forms(struct kiln_req *r, const struct kiln_services *sv,
@@ -226,11 +238,8 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	struct kiln_stmt	*st;
 	int			 late_delivery = 0, late_payment = 0;
 
-	if ((st = sv->sql(r, "SELECT promised_date <> '' AND promised_date <"
-	    " date('now') AND status IN ('approved', 'in_production',"
-	    " 'shipped'), coalesce(due_date, '') <> '' AND due_date <"
-	    " date('now') AND status = 'invoiced' FROM orders WHERE id = ?1"))
-	    != NULL) {
+	if ((st = sv->sql(r, "SELECT " LATE_DELIVERY("") ", " OVERDUE("")
+	    " FROM orders WHERE id = ?1")) != NULL) {
 		sv->bind_int(st, 1, id);
 		if (sv->step(st) == 1) {
 			late_delivery = (int)sv->col_int(st, 0);
@@ -252,11 +261,7 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	    " order_history WHERE \"order\" = ?1 ORDER BY seq")) == NULL)
 		return;
 	sv->bind_int(st, 1, id);
-	sv->open(r, "section");
-	sv->attr(r, "class", "timeline");
-	sv->open(r, "h2");
-	sv->text(r, _("Timeline"));
-	sv->close(r);
+	section(r, sv, "timeline", _("Timeline"));
 	sv->open(r, "ol");
 	while (sv->step(st) == 1) {
 		sv->open(r, "li");
@@ -331,11 +336,7 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	sv->bind_int(st, 1, id);
 	for (any = 0; sv->step(st) == 1; any = 1) {
 		if (!any) {
-			sv->open(r, "section");
-			sv->attr(r, "class", "verdicts");
-			sv->open(r, "h2");
-			sv->text(r, _("Evaluation"));
-			sv->close(r);
+			section(r, sv, "verdicts", _("Evaluation"));
 			sv->open(r, "ul");
 		}
 		sv->open(r, "li");
@@ -370,17 +371,12 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 	if ((st = sv->sql(r, "SELECT c.credit_limit, c.credit_status,"
 	    " coalesce((SELECT amount FROM order_exposure WHERE customer ="
 	    " c.id), 0), (SELECT coalesce(sum(o.invoiced_amount -"
-	    " o.paid_amount), 0) FROM orders o WHERE o.customer = c.id AND"
-	    " o.status = 'invoiced' AND o.due_date <> '' AND o.due_date <"
-	    " date('now')) FROM customers c WHERE c.id = ?1")) == NULL)
+	    " o.paid_amount), 0) FROM orders o WHERE o.customer = c.id AND "
+	    OVERDUE("o.") ") FROM customers c WHERE c.id = ?1")) == NULL)
 		return;
 	sv->bind_int(st, 1, id);
 	if (sv->step(st) == 1) {
-		sv->open(r, "section");
-		sv->attr(r, "class", "credit");
-		sv->open(r, "h2");
-		sv->text(r, _("Credit"));
-		sv->close(r);
+		section(r, sv, "credit", _("Credit"));
 		sv->open(r, "dl");
 		sv->attr(r, "class", "record");
 		sv->open(r, "dt");
@@ -413,11 +409,7 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 	    NULL)
 		return;
 	sv->bind_int(st, 1, id);
-	sv->open(r, "section");
-	sv->attr(r, "class", "orders");
-	sv->open(r, "h2");
-	sv->text(r, _("Orders"));
-	sv->close(r);
+	section(r, sv, "orders", _("Orders"));
 	sv->open(r, "ul");
 	while (sv->step(st) == 1) {
 		sv->open(r, "li");
@@ -450,11 +442,8 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 	int			 any = 0;
 
 	if ((st = sv->sql(r, "SELECT id, number, status, promised_date,"
-	    " due_date FROM orders WHERE ((promised_date <> '' AND"
-	    " promised_date < date('now') AND status IN ('approved',"
-	    " 'in_production', 'shipped')) OR (coalesce(due_date, '') <> ''"
-	    " AND due_date < date('now') AND status = 'invoiced'))"
-	    " ORDER BY coalesce(nullif(promised_date, ''), due_date), id"
+	    " due_date FROM orders WHERE " LATE_DELIVERY("") " OR "
+	    OVERDUE("") " ORDER BY coalesce(nullif(promised_date, ''), due_date), id"
 	    " LIMIT 500")) == NULL)
 		return sv->error(r, 500, "internal", _("Internal error."));
 	sv->begin(r, 200, "late", _("Late orders"));

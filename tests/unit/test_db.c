@@ -37,11 +37,12 @@ now(void)
 static void
 write_one(struct db *db, int v)
 {
-	char	 sql[64];
+	sqlite3_stmt	*st;
 
-	snprintf(sql, sizeof(sql), "INSERT INTO t (v) VALUES (%d)", v);
-	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES (?1)"));
+	sqlite3_bind_int(st, 1, v);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	db_done(st);
 }
 
 /* A child's transaction of 300 ms holds the parent's back, no longer. */

@@ -1464,6 +1464,11 @@ order_tracking(void **state)
 	    (const char *[]){ "HTTP_AUTHORIZATION", desk, NULL }), 200);
 	snprintf(sql, sizeof(sql), "<order id=\"%lld\"", o);
 	assert_true(has(sql));
+	/* ...and its page says so. */
+	snprintf(sql, sizeof(sql), "/orders/%lld", o);
+	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	assert_true(has("role=\"alert\">Late: the promised date has passed"));
 	/* What the rules would say now, for an administrator only. */
 	snprintf(sql, sizeof(sql), "/orders/%lld/rules.xml", o);
 	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
