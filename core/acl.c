@@ -33,6 +33,7 @@ static const struct kiln_access unowned[] = {
 /*
  * Commands (r->user NULL) act for the system.  OWN and TEAM need an
  * owner field; an entity that declares them without one gets nothing.
+ * A child (kiln_entity.parent) has the scope of its parent.
  */
 static enum acl_scope
 scope(const struct kiln_req *r, const struct entity *e, int write)
@@ -42,6 +43,8 @@ scope(const struct kiln_req *r, const struct entity *e, int write)
 
 	if (r->user == NULL)
 		return ACL_ALL;
+	while (e->parent_ent != NULL)
+		e = e->parent_ent;
 	a = e->d->access ? e->d->access : e->owner >= 0 ? owned : unowned;
 	for (; a->role != NULL; a++) {
 		if (strcmp(a->role, r->user->role) != 0)
@@ -77,18 +80,27 @@ acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 	case ACL_NONE:
 		abuf_add(b, " AND 0");
 		return;
-	case ACL_OWN:
-		owner = e->d->fields[e->owner].name;
-		abuf_addf(b, " AND t.\"%s\" = :acl_uid", owner);
-		return;
-	case ACL_TEAM:
-		/* A manager without a team sees what they own. */
-		owner = e->d->fields[e->owner].name;
-		abuf_addf(b, " AND (t.\"%s\" = :acl_uid OR t.\"%s\" IN"
-		    " (SELECT id FROM users WHERE team = :acl_team"
-		    " AND team <> ''))", owner, owner);
+	default:
+		break;
+	}
+	/* A child is readable where its parent is: ask the parent's rows. */
+	if (e->parent_ent != NULL) {
+		abuf_addf(b, " AND t.\"%s\" IN (SELECT t.id FROM \"%s\" t"
+		    " WHERE 1", e->d->fields[e->parent].name,
+		    e->parent_ent->d->plural);
+		acl_where(r, e->parent_ent, b);
+		abuf_add(b, ")");
 		return;
 	}
+	owner = e->d->fields[e->owner].name;
+	if (acl_read(r, e) == ACL_OWN) {
+		abuf_addf(b, " AND t.\"%s\" = :acl_uid", owner);
+		return;
+	}
+	/* A manager without a team sees what they own. */
+	abuf_addf(b, " AND (t.\"%s\" = :acl_uid OR t.\"%s\" IN"
+	    " (SELECT id FROM users WHERE team = :acl_team"
+	    " AND team <> ''))", owner, owner);
 }
 
 void
@@ -123,11 +135,64 @@ team_of(struct kiln_req *r, long long id)
 	return team;
 }
 
+/* May the user write a record of e (no parent) owned by owner? */
+static int
+may_write_owner(struct kiln_req *r, const struct entity *e, long long owner)
+{
+	const char	*team;
+
+	if (owner == r->user->id)
+		return 1;
+	if (acl_write(r, e) != ACL_TEAM || r->user->team == NULL ||
+	    *r->user->team == '\0')
+		return 0;
+	team = team_of(r, owner);
+	return team != NULL && strcmp(team, r->user->team) == 0;
+}
+
+/*
+ * The owner of the record at the top of the parent chain of e's
+ * record id: 0, or -1 when there is none.  Reads the tables
+ * directly, not through record.c: access must not depend on it.
+ */
+static int
+root_owner(struct kiln_req *r, const struct entity *e, long long id,
+    long long *owner)
+{
+	sqlite3_stmt	*st;
+	const char	*sql;
+	int		 rc, col;
+
+	while (e->parent_ent != NULL || e->owner >= 0) {
+		col = e->parent_ent != NULL ? e->parent : e->owner;
+		sql = arena_printf(r->arena, "SELECT \"%s\" FROM \"%s\""
+		    " WHERE id = ?1", e->d->fields[col].name, e->d->plural);
+		if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) !=
+		    SQLITE_NULL)
+			id = sqlite3_column_int64(st, 0);
+		else
+			rc = SQLITE_DONE;
+		db_done(st);
+		if (rc != SQLITE_ROW)
+			return -1;
+		if (e->parent_ent == NULL) {
+			*owner = id;
+			return 0;
+		}
+		e = e->parent_ent;
+	}
+	return -1;
+}
+
 int
 acl_may_write(struct kiln_req *r, const struct entity *e,
     const struct record *rec)
 {
-	const char	*v, *team;
+	const char	*v;
 	long long	 owner;
 
 	switch (acl_write(r, e)) {
@@ -138,14 +203,16 @@ acl_may_write(struct kiln_req *r, const struct entity *e,
 	default:
 		break;
 	}
+	if (e->parent_ent != NULL) {
+		/* The parent named in rec, as it stands in the database. */
+		v = rec->val[e->parent];
+		if (v == NULL || value_int_parse(v, &owner) != 0 ||
+		    root_owner(r, e->parent_ent, owner, &owner) != 0)
+			return 0;
+		return may_write_owner(r, e, owner);
+	}
 	v = rec->val[e->owner];
 	if (v == NULL || value_int_parse(v, &owner) != 0)
 		return 0;
-	if (owner == r->user->id)
-		return 1;
-	if (acl_write(r, e) != ACL_TEAM || r->user->team == NULL ||
-	    *r->user->team == '\0')
-		return 0;
-	team = team_of(r, owner);
-	return team != NULL && strcmp(team, r->user->team) == 0;
+	return may_write_owner(r, e, owner);
 }

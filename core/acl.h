@@ -11,7 +11,10 @@
  * "Own" and "team's" go by the entity's owner field (KILN_F_OWNER) and
  * the owner's team; an entity without an owner field is the
  * administrator's alone.  An entity may declare its own table
- * (kiln_entity.access): catalogue data that everyone reads, say.  Someone else's record is simply not there:
+ * (kiln_entity.access): catalogue data that everyone reads, say.  A
+ * child entity (kiln_entity.parent: order lines, contacts) has no access
+ * of its own: its records are read and written by whoever may read and
+ * write their parent.  Someone else's record is simply not there:
  * 404 in detail, absent from lists, searches and exports.  A record one
  * may read but not change gets 403.
  */

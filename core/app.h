@@ -30,6 +30,7 @@ struct conf {
 	int		 session_idle;	/* seconds */
 	int		 session_max;	/* seconds */
 	int		 trust_remote_user;
+	int		 four_eyes;	/* nobody decides their own order */
 	const char	*file;		/* the file read, for messages */
 };
 
@@ -54,6 +55,8 @@ struct app {
 int		 conf_load(struct conf *, const char *file, int required);
 void		 conf_defaults(struct conf *);
 void		 conf_free(struct conf *);
+/* A yes/no setting by its name in kiln.conf: 1, 0, or -1 (no such). */
+int		 conf_bool(const struct conf *, const char *name);
 
 
 

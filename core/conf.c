@@ -45,6 +45,7 @@ static const struct ckey keys[] = {
 	{ "session_idle", C_INT, O(session_idle), 60, 86400 * 30 },
 	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
 	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
+	{ "four_eyes", C_BOOL, O(four_eyes), 0, 1 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -77,6 +78,18 @@ conf_defaults(struct conf *c)
 	c->max_body = 1024 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
+	c->four_eyes = 1;
+}
+
+int
+conf_bool(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].type == C_BOOL && strcmp(keys[i].name, name) == 0)
+			return *(const int *)((const char *)c + keys[i].off);
+	return -1;
 }
 
 static char *

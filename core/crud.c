@@ -109,7 +109,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	out_attr(r, "class", "title");
 	out_elem(r, "h1", title);
 	writable = acl_may_write(r, e, &rec);
-	if (writable) {
+	if (writable || entity_grants(r, e)) {
 		out_open(r, "a");
 		out_attr(r, "class", "button");
 		out_attr(r, "href", req_url(r, "/%s/%lld/edit", e->d->plural,
@@ -152,7 +152,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 		log_warn("children of %s %lld not shown", e->d->name, id);
 	if (e->d->page != NULL)
 		e->d->page(r, plugin_services(), id);
-	plugin_sections(r, e->d->name, id);
+	plugin_sections(r, e, id, writable);
 	audit_history(r, e, id);
 	if (!writable)
 		return page_end(r);
@@ -237,9 +237,26 @@ form_edit(struct kiln_req *r, const struct entity *e, long long id)
 
 	if ((err = record_load(r, e, id, &rec)) != REC_OK)
 		return fail(r, err, NULL);
-	if (!acl_may_write(r, e, &rec))
+	if (!acl_may_write(r, e, &rec) && !(r->grant_only =
+	    entity_grants(r, e)))
 		return fail(r, REC_FORBIDDEN, NULL);
 	return form(r, e, &rec, NULL, 200);
+}
+
+/* "You may not set: credit_limit, payment_terms." */
+static const char *
+forbidden_fields(struct kiln_req *r, const struct ferrs *fe)
+{
+	struct abuf	 b;
+	size_t		 i;
+
+	abuf_init(&b, r->arena);
+	abuf_add(&b, _("You may not set:"));
+	for (i = 0; i < fe->n; i++)
+		if (fe->v[i].field != NULL)
+			abuf_addf(&b, "%s %s", i ? "," : "", fe->v[i].field);
+	abuf_add(&b, ".");
+	return b.failed ? NULL : b.s;
 }
 
 /* A rejected write: the form again with values kept, or XML errors. */
@@ -251,6 +268,9 @@ invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
 	int		 status;
 
 	status = rec_status(err, &code, &msg);
+	/* Fields kept for other roles: name them. */
+	if (err == REC_FORBIDDEN && detail == NULL && fe->n)
+		detail = forbidden_fields(r, fe);
 	/* A conflict a trigger explained: its words are the message. */
 	if (err == REC_CONFLICT && detail == NULL && fe->n &&
 	    fe->v[0].field == NULL)
@@ -313,6 +333,12 @@ create(struct kiln_req *r, const struct entity *e)
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		return invalid(r, e, &rec, &fe, err, NULL);
+	/* A parent out of sight: as if it did not exist. */
+	if (!record_parent_visible(r, e, &rec)) {
+		ferr_add(&fe, e->d->fields[e->parent].name,
+		    _("refers to a record that does not exist"));
+		return invalid(r, e, &rec, &fe, REC_INVALID, NULL);
+	}
 	/* Sales create for themselves, managers for their team. */
 	if (!acl_may_write(r, e, &rec))
 		return fail(r, REC_FORBIDDEN, _("You may not create this record"
@@ -394,7 +420,9 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		db_rollback(r->app->db);
 		return fail(r, err, NULL);
 	}
-	if (!acl_may_write(r, e, &rec)) {
+	/* Finance, say, on a customer: the fields granted its role alone. */
+	if (!acl_may_write(r, e, &rec) && !(r->grant_only =
+	    entity_grants(r, e))) {
 		db_rollback(r->app->db);
 		return fail(r, REC_FORBIDDEN, NULL);
 	}
@@ -411,8 +439,15 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	memcpy(old.val, rec.val, e->d->nfields * sizeof(char *));
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		goto out;
+	/* A child moved under a parent out of sight: no such parent. */
+	if (!record_parent_visible(r, e, &rec)) {
+		ferr_add(&fe, e->d->fields[e->parent].name,
+		    _("refers to a record that does not exist"));
+		err = REC_INVALID;
+		goto out;
+	}
 	/* Nor may it be handed to someone out of reach. */
-	if (!acl_may_write(r, e, &rec)) {
+	if (!r->grant_only && !acl_may_write(r, e, &rec)) {
 		db_rollback(r->app->db);
 		return fail(r, REC_FORBIDDEN, _("You may not give this record"
 		    " to that owner."));
@@ -449,10 +484,15 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 	enum rec_err	 err;
 	enum db_err	 de;
 	long long	 expected = 0;
+	int		 hv;
 
-	if (version_param(r, &expected) == -1)
+	/* As an update: a delete of what one has not seen is refused. */
+	if ((hv = version_param(r, &expected)) == -1)
 		return page_error(r, 400, "bad_request",
 		    _("version must be a positive number"), NULL);
+	if (hv == 0)
+		return page_error(r, 400, "bad_request",
+		    _("Send the version you last read."), NULL);
 	if ((de = db_begin(r->app->db)) != DB_OK)
 		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
 	if ((err = record_load(r, e, id, &rec)) == REC_OK &&

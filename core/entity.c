@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "entity.h"
 #include "log.h"
+#include "req.h"
 
 static const char *const type_names[] = {
 	"text", "int", "money", "date", "datetime", "enum", "ref", "bool",
@@ -195,6 +196,57 @@ build(struct app *app, struct entity *e)
 	return e->delete && e->exists ? 0 : -1;
 }
 
+/* Resolve kiln_entity.parent: a ref field to another entity. */
+static int
+parent_of(struct entity *e)
+{
+	int	 i;
+
+	e->parent = -1;
+	e->parent_ent = NULL;
+	if (e->d->parent == NULL)
+		return 0;
+	if ((i = entity_field(e, e->d->parent)) < 0 ||
+	    e->d->fields[i].type != KILN_REF || e->refent[i] == NULL) {
+		log_err("entity %s: parent %s is not a reference to another"
+		    " entity", e->d->name, e->d->parent);
+		return -1;
+	}
+	e->parent = i;
+	e->parent_ent = e->refent[i];
+	return 0;
+}
+
+int
+entity_may_set(const struct kiln_req *r, const struct kiln_field *f)
+{
+	const char *const	*role;
+
+	if (r->user == NULL)
+		return 1;
+	if (f->roles == NULL)
+		return !r->grant_only;
+	for (role = f->roles; *role != NULL; role++)
+		if (strcmp(*role, r->user->role) == 0)
+			return 1;
+	return 0;
+}
+
+int
+entity_grants(const struct kiln_req *r, const struct entity *e)
+{
+	const char *const	*role;
+	size_t			 i;
+
+	if (r->user == NULL)
+		return 0;
+	for (i = 0; i < e->d->nfields; i++)
+		for (role = e->d->fields[i].roles; role && *role; role++)
+			if (strcmp(*role, r->user->role) == 0)
+				return 1;
+	return 0;
+}
+
 int
 entity_setup(struct app *app)
 {
@@ -226,8 +278,22 @@ entity_setup(struct app *app)
 	}
 	/* Built after all are known: refs may point across plugins. */
 	for (i = 0; i < app->nentities; i++)
-		if (build(app, &app->entities[i]) == -1)
+		if (build(app, &app->entities[i]) == -1 ||
+		    parent_of(&app->entities[i]) == -1)
 			return -1;
+	/* A loop of parents would leave every record without an owner. */
+	for (i = 0; i < app->nentities; i++) {
+		const struct entity	*p = &app->entities[i];
+		size_t			 depth = 0;
+
+		while (p != NULL && depth++ <= app->nentities)
+			p = p->parent_ent;
+		if (p != NULL) {
+			log_err("entity %s: its parents form a loop",
+			    app->entities[i].d->name);
+			return -1;
+		}
+	}
 	return 0;
 }
 

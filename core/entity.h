@@ -19,6 +19,8 @@ struct entity {
 	const struct kiln_entity *d;
 	const char		*plugin;
 	int			 owner;		/* field index, or -1 */
+	int			 parent;	/* field index, or -1 */
+	const struct entity	*parent_ent;	/* its entity, or NULL */
 	int			*reflabel;	/* per field: label column or -1 */
 	const struct entity	**refent;	/* per field: target, NULL = user */
 	char			*select;	/* columns and joins, no WHERE */
@@ -63,6 +65,18 @@ struct entity	*entity_by_plural(struct app *, const char *, size_t);
 struct entity	*entity_by_name(struct app *, const char *);
 int		 entity_field(const struct entity *, const char *);
 int		 entity_is_numeric(const struct kiln_field *);
+/*
+ * May the user's role set field f (kiln_field.roles)?  Commands may.
+ * A request in grant-only mode may set only fields granted its role.
+ */
+int		 entity_may_set(const struct kiln_req *,
+		    const struct kiln_field *);
+/*
+ * Does some field of e name the user's role (finance and a customer's
+ * credit limit)?  Then a record the role may read but not write may
+ * still be updated in those fields alone (grant-only mode).
+ */
+int		 entity_grants(const struct kiln_req *, const struct entity *);
 const char	*entity_type_name(enum kiln_type);
 
 #endif

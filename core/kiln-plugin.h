@@ -16,8 +16,12 @@
 
 #include <stddef.h>
 
-/* 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches, menu */
-#define KILN_ABI_VERSION	4
+/*
+ * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
+ * menu; 5: field write roles, parent entities, listed sections, checks,
+ * setting().
+ */
+#define KILN_ABI_VERSION	5
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -60,6 +64,13 @@ struct kiln_field {
 	const char *const	*options; /* KILN_ENUM: NULL-terminated */
 	const char		*ref;	/* KILN_REF: entity name or "user" */
 	const char		*def;	/* default as text, or NULL */
+	/*
+	 * ABI 5: the roles that may set this field (NULL-terminated), or
+	 * NULL for whoever may write the record.  A request that would
+	 * change it for anyone else is refused (403 naming the field) on
+	 * every door: form, XML, PATCH and the host's create().
+	 */
+	const char *const	*roles;
 };
 
 /*
@@ -165,6 +176,16 @@ struct kiln_entity {
 	/* More on a record's page, after its fields (may be NULL). */
 	void			(*page)(struct kiln_req *,
 				    const struct kiln_services *, long long id);
+	/*
+	 * ABI 5: the ref field naming the record this one belongs to (an
+	 * order line's "order", a contact's "customer"), or NULL.  Such
+	 * records have no access of their own: whoever may read or write
+	 * the parent may read or write them, so a handover of the parent
+	 * moves them along; access and owner fields of their own are
+	 * ignored.  A child moved to another parent needs write access to
+	 * both.
+	 */
+	const char		*parent;
 };
 
 /* Reached from its parent's page (order lines), not the menu. */
@@ -305,6 +326,18 @@ struct kiln_services {
 			    const struct kiln_kv *rec, size_t nrec,
 			    const struct kiln_kv *ctx, size_t nctx,
 			    struct kiln_verdict *out);
+	/* ABI 5. */
+	/*
+	 * A yes/no setting of kiln.conf ("four_eyes"): 1 or 0, or -1 when
+	 * there is no such setting.
+	 */
+	int		 (*setting)(struct kiln_req *, const char *name);
+	/*
+	 * Input as the host reads it: money ("1234.50") into minor units,
+	 * a date (YYYY-MM-DD, a real day).  0 when well formed, else -1.
+	 */
+	int		 (*parse_money)(const char *, long long *);
+	int		 (*parse_date)(const char *);
 };
 
 /*
@@ -315,6 +348,23 @@ struct kiln_section {
 	const char	*entity;	/* e.g. "customer" */
 	void		(*page)(struct kiln_req *,
 			    const struct kiln_services *, long long id);
+	/*
+	 * ABI 5: records of entity `list` whose ref field `by` is this
+	 * record, listed by the host as a record's children are: only
+	 * those the viewer may read, chosen in SQL.  Either may be NULL.
+	 */
+	const char	*list;
+	const char	*by;
+};
+
+/*
+ * ABI 5: a business check of `kiln check`.  sql (the plugin's own
+ * const text) returns one row per broken record, its first column a
+ * sentence naming the record and what is wrong; no rows: sound.
+ */
+struct kiln_check {
+	const char	*name;
+	const char	*sql;
 };
 
 /*
@@ -356,6 +406,7 @@ struct kiln_plugin {
 	const struct kiln_section	*sections;	/* {NULL} terminated */
 	const struct kiln_job		*jobs;		/* {NULL} terminated */
 	const struct kiln_watch		*watches;	/* {NULL} terminated */
+	const struct kiln_check		*checks;	/* {NULL} terminated */
 };
 
 /* Fill the fixed head of a descriptor. */

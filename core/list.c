@@ -463,6 +463,30 @@ html_row(struct kiln_req *r, const struct entity *e,
 	out_close(r);
 }
 
+/* n rows as a table, or a line saying there are none. */
+static void
+html_table(struct kiln_req *r, const struct query *qy,
+    const struct record *rows, long n, const char *none)
+{
+	long	 i;
+
+	if (n == 0) {
+		out_open(r, "p");
+		out_attr(r, "class", "empty");
+		out_text(r, none);
+		out_close(r);
+		return;
+	}
+	out_open(r, "table");
+	out_attr(r, "class", "list");
+	html_head_row(r, qy);
+	out_open(r, "tbody");
+	for (i = 0; i < n; i++)
+		html_row(r, qy->e, &rows[i]);
+	out_close(r);
+	out_close(r);
+}
+
 static void
 csv_head(struct abuf *b, const struct entity *e)
 {
@@ -561,7 +585,6 @@ render_html(struct kiln_req *r, const struct query *qy,
     const struct record *rows, long n, const char *next)
 {
 	const struct kiln_entity	*d = qy->e->d;
-	long				 i;
 
 	if (page_begin(r, 200, _(d->label_plural)) == -1)
 		return -1;
@@ -577,21 +600,7 @@ render_html(struct kiln_req *r, const struct query *qy,
 	}
 	out_close(r);
 	html_filters(r, qy);
-	if (n == 0) {
-		out_open(r, "p");
-		out_attr(r, "class", "empty");
-		out_text(r, _("Nothing found."));
-		out_close(r);
-	} else {
-		out_open(r, "table");
-		out_attr(r, "class", "list");
-		html_head_row(r, qy);
-		out_open(r, "tbody");
-		for (i = 0; i < n; i++)
-			html_row(r, qy->e, &rows[i]);
-		out_close(r);
-		out_close(r);
-	}
+	html_table(r, qy, rows, n, _("Nothing found."));
 	out_open(r, "p");
 	out_attr(r, "class", "pager");
 	out_open(r, "a");
@@ -672,57 +681,64 @@ list_handle(struct kiln_req *r, const struct entity *e)
 }
 
 int
-list_children(struct kiln_req *r, const struct entity *parent,
+list_related(struct kiln_req *r, const char *entity, const char *field,
     long long id, int writable)
 {
-	const struct kiln_child		*c;
 	const struct entity		*e;
 	struct query			*qy;
 	struct record			*rows;
 	const char			*msg;
-	long				 n, i;
+	long				 n;
 	int				 pf, status;
 
-	for (c = parent->d->children; c != NULL && c->entity; c++) {
-		if ((e = entity_by_name(r->app, c->entity)) == NULL ||
-		    (pf = entity_field(e, c->field)) < 0)
-			continue;
-		if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
-			return -1;
-		qy->e = e;
-		if (build(r, qy, id, pf, &msg) == -1 ||
-		    (n = fetch(r, qy, &rows, &status)) < 0)
-			return -1;
-		out_open(r, "section");
-		out_attr(r, "class", "children");
-		out_open(r, "div");
-		out_attr(r, "class", "title");
-		out_elem(r, "h2", _(e->d->label_plural));
-		if (writable && acl_write(r, e) != ACL_NONE) {
-			out_open(r, "a");
-			out_attr(r, "class", "button");
-			out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
-			    e->d->plural, c->field, id));
-			out_textf(r, "%s %s", _("New"), _(e->d->label));
-			out_close(r);
-		}
-		out_close(r);
-		if (n == 0) {
-			out_open(r, "p");
-			out_attr(r, "class", "empty");
-			out_text(r, _("None yet."));
-			out_close(r);
-		} else {
-			out_open(r, "table");
-			out_attr(r, "class", "list");
-			html_head_row(r, qy);
-			out_open(r, "tbody");
-			for (i = 0; i < n && i < qy->limit; i++)
-				html_row(r, e, &rows[i]);
-			out_close(r);
-			out_close(r);
-		}
+	if ((e = entity_by_name(r->app, entity)) == NULL ||
+	    (pf = entity_field(e, field)) < 0)
+		return 0;
+	/* Nothing to show to someone who may read none of them. */
+	if (acl_read(r, e) == ACL_NONE)
+		return 0;
+	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
+		return -1;
+	qy->e = e;
+	if (build(r, qy, id, pf, &msg) == -1 ||
+	    (n = fetch(r, qy, &rows, &status)) < 0)
+		return -1;
+	out_open(r, "section");
+	out_attr(r, "class", "children");
+	out_open(r, "div");
+	out_attr(r, "class", "title");
+	out_elem(r, "h2", _(e->d->label_plural));
+	if (writable && acl_write(r, e) != ACL_NONE) {
+		out_open(r, "a");
+		out_attr(r, "class", "button");
+		out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
+		    e->d->plural, field, id));
+		out_textf(r, "%s %s", _("New"), _(e->d->label));
 		out_close(r);
 	}
+	out_close(r);
+	html_table(r, qy, rows, n > qy->limit ? qy->limit : n,
+	    _("None yet."));
+	/* The rest in the entity's own list, filtered the same way. */
+	if (n > qy->limit) {
+		out_open(r, "p");
+		out_attr(r, "class", "pager");
+		page_link(r, req_url(r, "/%s?%s=%lld", e->d->plural, field,
+		    id), _("All of them"));
+		out_close(r);
+	}
+	out_close(r);
+	return 0;
+}
+
+int
+list_children(struct kiln_req *r, const struct entity *parent,
+    long long id, int writable)
+{
+	const struct kiln_child		*c;
+
+	for (c = parent->d->children; c != NULL && c->entity; c++)
+		if (list_related(r, c->entity, c->field, id, writable) == -1)
+			return -1;
 	return 0;
 }

@@ -20,5 +20,11 @@ int	 list_handle(struct kiln_req *, const struct entity *);
  */
 int	 list_children(struct kiln_req *, const struct entity *, long long,
 	    int writable);
+/*
+ * The records of entity whose ref field names record id, as a section
+ * of its page: only those the user may read, chosen in SQL.
+ */
+int	 list_related(struct kiln_req *, const char *entity,
+	    const char *field, long long id, int writable);
 
 #endif

@@ -265,6 +265,9 @@ cmd_check(struct conf *conf)
 	if (app_open(&app, conf, 0) == -1)
 		return 1;
 	bad = db_check(app.db, stdout);
+	/* The business, once SQLite says its pages are sound. */
+	if (bad == 0)
+		bad = plugin_checks(&app, stdout);
 	app_close(&app);
 	if (bad == 0)
 		printf("ok\n");

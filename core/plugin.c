@@ -24,6 +24,7 @@
 #include "rules.h"
 #include "arena.h"
 #include "i18n.h"
+#include "list.h"
 #include "log.h"
 #include "out.h"
 #include "page.h"
@@ -356,8 +357,12 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 		return 0;
 	}
 	if (rc == REC_FORBIDDEN) {
-		snprintf(err, errsz, "%s",
-		    _("You may not create this record for that owner."));
+		if (fe.n && fe.v[0].field != NULL)
+			snprintf(err, errsz, "%s: %s", fe.v[0].field,
+			    fe.v[0].msg);
+		else
+			snprintf(err, errsz, "%s", _("You may not create this"
+			    " record for that owner."));
 		return -2;
 	}
 	if (fe.n)
@@ -380,6 +385,24 @@ svc_show(struct kiln_req *r, const char *name, long long id, int created)
 		return page_error(r, 500, "internal", _("Internal error."),
 		    NULL);
 	return crud_show(r, e, id, created);
+}
+
+static int
+svc_setting(struct kiln_req *r, const char *name)
+{
+	return conf_bool(&r->app->conf, name);
+}
+
+static int
+svc_parse_money(const char *s, long long *v)
+{
+	return s != NULL && value_money_parse(s, v) == 0 ? 0 : -1;
+}
+
+static int
+svc_parse_date(const char *s)
+{
+	return s != NULL && value_date_ok(s) ? 0 : -1;
 }
 
 static const struct kiln_services services = {
@@ -424,19 +447,68 @@ static const struct kiln_services services = {
 	.currency = svc_currency,
 	.show = svc_show,
 	.rules = svc_rules,
+	.setting = svc_setting,
+	.parse_money = svc_parse_money,
+	.parse_date = svc_parse_date,
 };
 
+/*
+ * Other plugins' parts of a record's page: their own sections, and the
+ * records of theirs that name this one, listed by the host (only what
+ * the viewer may read; writable: whether the record may be changed).
+ */
 void
-plugin_sections(struct kiln_req *r, const char *entity, long long id)
+plugin_sections(struct kiln_req *r, const struct entity *e, long long id,
+    int writable)
 {
 	const struct kiln_section	*s;
 	size_t				 i;
 
 	for (i = 0; i < r->app->nplugins; i++)
 		for (s = r->app->plugins[i].desc->sections; s && s->entity;
-		    s++)
-			if (strcmp(s->entity, entity) == 0)
+		    s++) {
+			if (strcmp(s->entity, e->d->name) != 0)
+				continue;
+			if (s->page != NULL)
 				s->page(r, &services, id);
+			if (s->list != NULL && s->by != NULL &&
+			    list_related(r, s->list, s->by, id, writable) == -1)
+				log_warn("%s of %s %lld not shown", s->list,
+				    e->d->name, id);
+		}
+}
+
+/* Every plugin's business checks (kiln check): broken records found. */
+int
+plugin_checks(struct app *app, FILE *out)
+{
+	const struct kiln_check	*c;
+	sqlite3_stmt		*st;
+	size_t			 i;
+	int			 bad = 0, rc;
+
+	for (i = 0; i < app->nplugins; i++)
+		for (c = app->plugins[i].desc->checks; c && c->name; c++) {
+			if ((st = db_stmt(app->db, c->sql)) == NULL) {
+				fprintf(out, "%s: check %s could not run\n",
+				    app->plugins[i].desc->name, c->name);
+				bad++;
+				continue;
+			}
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				fprintf(out, "%s: %s\n", c->name,
+				    (const char *)sqlite3_column_text(st, 0));
+				bad++;
+			}
+			if (rc != SQLITE_DONE) {
+				fprintf(out, "%s: check %s failed: %s\n",
+				    app->plugins[i].desc->name, c->name,
+				    sqlite3_errmsg(db_handle(app->db)));
+				bad++;
+			}
+			db_done(st);
+		}
+	return bad;
 }
 
 /* Labelled GET routes of every plugin, as items of the navigation. */

@@ -6,8 +6,10 @@
 #define KILN_PLUGIN_LOADER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct app;
+struct entity;
 struct kiln_kv;
 struct kiln_req;
 
@@ -19,8 +21,14 @@ int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
 /* The table lent to plugins (for entity page hooks called by the core). */
 const struct kiln_services *plugin_services(void);
-/* Every plugin's sections for a record page of entity. */
-void	 plugin_sections(struct kiln_req *, const char *entity, long long);
+/*
+ * Every plugin's sections for record id's page: their own parts, and
+ * their records that name it (writable: may the user change it?).
+ */
+void	 plugin_sections(struct kiln_req *, const struct entity *,
+	    long long id, int writable);
+/* Run every plugin's business checks; print each broken record to out. */
+int	 plugin_checks(struct app *, FILE *out);
 /* Whether any plugin watches updates of entity. */
 int	 plugin_watched(const struct app *, const char *entity);
 /* Every plugin's watch on an update of entity; non-zero undoes it. */

@@ -196,6 +196,12 @@ parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
 			*msg = _("must be a single line");
 			return NULL;
 		}
+		/* A name shown to others reads as it is stored. */
+		if (!(f->flags & KILN_F_LONG) && value_has_bidi(s)) {
+			*msg = _("must not contain bidirectional control"
+			    " characters");
+			return NULL;
+		}
 		if (f->type == KILN_EMAIL && !value_email_ok(s))
 			*msg = _("is not an e-mail address");
 		else if (f->type == KILN_PHONE && !value_phone_ok(s))
@@ -247,13 +253,23 @@ parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
 	return NULL;
 }
 
+/* Two canonical values, NULL for SQL NULL: the same? */
+static int
+same_value(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 enum rec_err
 record_apply(struct kiln_req *r, const struct entity *e,
     struct record *rec, const struct kvlist *in, struct ferrs *fe)
 {
 	const struct kiln_field	*f;
-	const char		*v, *msg;
+	const char		*v, *msg, *val;
 	size_t			 i;
+	int			 forbidden = 0;
 
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
@@ -264,13 +280,27 @@ record_apply(struct kiln_req *r, const struct entity *e,
 		/* Two values for one field: which one did they mean? */
 		if (form_count(in, f->name) > 1)
 			return REC_BAD;
-		rec->val[i] = parse_field(r, f, v, &msg);
+		val = parse_field(r, f, v, &msg);
+		/*
+		 * A field kept for some roles: sending it unchanged (a
+		 * document read, edited elsewhere and sent back) is no
+		 * attempt to set it.
+		 */
+		if (!entity_may_set(r, f) && (msg != NULL ||
+		    !same_value(val, rec->val[i]))) {
+			ferr_add(fe, f->name, _("may not be set by you"));
+			forbidden = 1;
+			continue;
+		}
+		rec->val[i] = val;
 		rec->label[i] = NULL;
 		if (msg != NULL) {
 			rec->val[i] = v;	/* shown again in the form */
 			ferr_add(fe, f->name, msg);
 		}
 	}
+	if (forbidden)
+		return REC_FORBIDDEN;
 	return fe->n ? REC_INVALID : REC_OK;
 }
 
@@ -308,6 +338,18 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
 		err = REC_ERROR;
 	db_done(st);
 	return err;
+}
+
+int
+record_parent_visible(struct kiln_req *r, const struct entity *e,
+    const struct record *rec)
+{
+	const char	*label;
+
+	if (e->parent_ent == NULL || rec->val[e->parent] == NULL)
+		return 1;
+	return ref_exists(r, e, (size_t)e->parent, rec->val[e->parent],
+	    &label) == REC_OK;
 }
 
 void

@@ -45,6 +45,12 @@ enum rec_err	 record_apply(struct kiln_req *, const struct entity *,
 /* Required fields, references, then the entity's rule hooks. */
 enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 		    struct record *, struct ferrs *, const char **msg);
+/*
+ * Is the parent a child record names (kiln_entity.parent) there for the
+ * user?  One they may not read is no parent: "does not exist" (422).
+ */
+int		 record_parent_visible(struct kiln_req *, const struct entity *,
+		    const struct record *);
 /* Look up the display text of references given only by id. */
 void		 record_labels(struct kiln_req *, const struct entity *,
 		    struct record *);

@@ -57,6 +57,7 @@ struct kiln_req {
 	size_t		 body_read;	/* bytes of the body consumed */
 	const struct user *user;
 	const char	*csrf;		/* session's CSRF token, if a session */
+	int		 grant_only;	/* may set only fields granted its role */
 	int		 https;
 
 	/* response */

@@ -243,6 +243,20 @@ value_bool_parse(const char *s, int *out)
 	return 0;
 }
 
+int
+value_has_bidi(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	/* E2 80 AA-AE and E2 81 A6-A9: no other sequence holds them. */
+	for (; (p = (const unsigned char *)strchr((const char *)p, 0xe2)) !=
+	    NULL; p++)
+		if ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
+			return 1;
+	return 0;
+}
+
 size_t
 value_utf8_len(const char *s)
 {

@@ -24,6 +24,12 @@ int	 value_email_ok(const char *);
 int	 value_phone_ok(const char *);
 int	 value_url_ok(const char *);		/* http, https, mailto */
 int	 value_bool_parse(const char *, int *);
+/*
+ * Does valid UTF-8 text carry a bidirectional embedding, override or
+ * isolate (U+202A-U+202E, U+2066-U+2069), which would make a name
+ * shown to others read differently from what it is?
+ */
+int	 value_has_bidi(const char *);
 /* Characters (code points) in UTF-8 text. */
 size_t	 value_utf8_len(const char *);
 /* Current UTC time as YYYY-MM-DDTHH:MM:SSZ into buf[21]. */

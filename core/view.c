@@ -269,6 +269,18 @@ view_form_fields(struct kiln_req *r, const struct entity *e,
 		if (f->type == KILN_MONEY && err == NULL)
 			val = money_text(r, val);
 		id = arena_printf(r->arena, "f-%s", f->name);
+		/* Kept for other roles: shown, not offered (not sent back). */
+		if (!entity_may_set(r, f)) {
+			out_open(r, "div");
+			out_attr(r, "class", "field readonly");
+			out_elem(r, "span", _(f->label));
+			out_open(r, "output");
+			out_attr(r, "id", id);
+			out_text(r, view_text(r, e, rec, i));
+			out_close(r);
+			out_close(r);
+			continue;
+		}
 		out_open(r, "div");
 		out_attr(r, "class", err ? "field invalid" : "field");
 		out_open(r, "label");

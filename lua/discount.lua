@@ -1,7 +1,11 @@
 -- discount.lua - line discounts within what a salesperson may give.
 --
 -- order:  above 15 % a manager approves (hold); above 40 % never
---         (reject).  ctx.max_discount_pct is the largest of the lines.
+--         (reject).  A line's discount is what its unit price and its
+--         discount_pct together take off the product's list price, so
+--         a lowered price counts like a discount.  ctx.max_discount_bp
+--         is the largest of the lines in 1/100 % (1550 = 15.50 %);
+--         ctx.max_discount_pct the same in whole per cent, rounded up.
 
 local APPROVAL_ABOVE = 15
 local NEVER_ABOVE = 40
@@ -9,14 +13,17 @@ local NEVER_ABOVE = 40
 local M = {}
 
 function M.order(o, ctx)
-	local d = ctx.max_discount_pct or 0
-	if d > NEVER_ABOVE then
-		return "reject", string.format("a discount of %d%% is above "
-		    .. "the %d%% anyone may give", d, NEVER_ABOVE)
+	local bp = ctx.max_discount_bp or (ctx.max_discount_pct or 0) * 100
+	local shown = string.format("%.2f", bp / 100)
+	if bp > NEVER_ABOVE * 100 then
+		return "reject", string.format("a discount of %s%% off the "
+		    .. "list price is above the %d%% anyone may give", shown,
+		    NEVER_ABOVE)
 	end
-	if d > APPROVAL_ABOVE then
-		return "hold", string.format("a discount of %d%% needs a "
-		    .. "manager's approval (above %d%%)", d, APPROVAL_ABOVE)
+	if bp > APPROVAL_ABOVE * 100 then
+		return "hold", string.format("a discount of %s%% off the "
+		    .. "list price needs a manager's approval (above %d%%)",
+		    shown, APPROVAL_ABOVE)
 	end
 	return "pass"
 end

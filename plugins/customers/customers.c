@@ -22,6 +22,13 @@ static const char *const credit_states[] = {
 	"ok", "watch", "hold", NULL
 };
 
+/*
+ * Credit is finance's to grant, not the salesperson's.  Finance, who
+ * reads every customer and changes none, may still change these two
+ * (the core's grant-only update).
+ */
+static const char *const finance[] = { "finance", "admin", NULL };
+
 static const struct kiln_field customer_fields[] = {
 	{ .name = "name", .type = KILN_TEXT, .label = "Name", .min = 1,
 	  .max = 200, .flags = KILN_F_REQUIRED | KILN_F_LIST |
@@ -50,9 +57,10 @@ static const struct kiln_field customer_fields[] = {
 	  .max = 100, .flags = KILN_F_FILTER },
 	{ .name = "credit_limit", .type = KILN_MONEY, .label = "Credit limit",
 	  .min = 0, .max = 100000000000000LL, .def = "0",
-	  .flags = KILN_F_LIST | KILN_F_SORT },
+	  .flags = KILN_F_LIST | KILN_F_SORT, .roles = finance },
 	{ .name = "payment_terms", .type = KILN_ENUM, .label = "Payment terms",
-	  .options = terms, .def = "prepaid", .flags = KILN_F_FILTER },
+	  .options = terms, .def = "prepaid", .flags = KILN_F_FILTER,
+	  .roles = finance },
 	{ .name = "credit_status", .type = KILN_ENUM, .label = "Credit status",
 	  .options = credit_states, .def = "ok",
 	  .flags = KILN_F_COMPUTED | KILN_F_FILTER },
@@ -98,8 +106,9 @@ static const struct kiln_field contact_fields[] = {
 	  .flags = KILN_F_LIST | KILN_F_SEARCH },
 	{ .name = "primary", .type = KILN_BOOL, .label = "Primary contact",
 	  .def = "0", .flags = KILN_F_LIST | KILN_F_FILTER },
+	/* The customer's owner, kept by the database; access is its. */
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
-	  .flags = KILN_F_FILTER | KILN_F_OWNER },
+	  .flags = KILN_F_FILTER | KILN_F_COMPUTED },
 };
 
 static const struct kiln_child no_children[] = { { NULL, NULL } };
@@ -116,6 +125,7 @@ static const struct kiln_entity contact = {
 	.fts = NULL,
 	.rules = NULL,
 	.children = no_children,
+	.parent = "customer",
 };
 
 static const struct kiln_entity *const entities[] = {
@@ -187,6 +197,26 @@ static const struct kiln_migration migrations[] = {
 	" owner INTEGER REFERENCES users(id));"
 	"CREATE INDEX contacts_customer ON contacts(customer, id);"
 	"CREATE INDEX contacts_name ON contacts(name, id);"
+	},
+	{ 2,
+	/*
+	 * A contact belongs to its customer: whoever may read or write the
+	 * customer may read or write its contacts (kiln_entity.parent), and
+	 * the contact's owner follows the customer's, for lists and filters.
+	 */
+	"CREATE TRIGGER contacts_owner_ai AFTER INSERT ON contacts BEGIN"
+	" UPDATE contacts SET owner = (SELECT owner FROM customers"
+	" WHERE id = new.customer) WHERE id = new.id; END;"
+	"CREATE TRIGGER contacts_owner_au AFTER UPDATE OF customer, owner"
+	" ON contacts WHEN new.owner IS NOT (SELECT owner FROM customers"
+	" WHERE id = new.customer) BEGIN"
+	" UPDATE contacts SET owner = (SELECT owner FROM customers"
+	" WHERE id = new.customer) WHERE id = new.id; END;"
+	"CREATE TRIGGER customers_owner_contacts AFTER UPDATE OF owner"
+	" ON customers WHEN new.owner IS NOT old.owner BEGIN"
+	" UPDATE contacts SET owner = new.owner WHERE customer = new.id; END;"
+	"UPDATE contacts SET owner = (SELECT owner FROM customers"
+	" WHERE id = contacts.customer);"
 	},
 	{ 0, NULL }
 };

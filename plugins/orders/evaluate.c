@@ -22,6 +22,14 @@ static const char *const result_names[] = {
 
 #define NRULES	(sizeof(order_rules) / sizeof(order_rules[0]) - 1)
 
+/*
+ * A line's discount from its list price in 1/100 %, rounded: what is
+ * left of the list price is unit price x (100 - discount %) / list.
+ */
+#define EFFECTIVE_BP(l) "CASE WHEN " l "list_price > 0 THEN 10000 - (" \
+	l "unit_price * (100 - " l "discount_pct) * 200 + " l "list_price)" \
+	" / (2 * " l "list_price) ELSE " l "discount_pct * 100 END"
+
 /* What the rules are given: the order, and around it. */
 struct facts {
 	char		 status[32];
@@ -36,7 +44,8 @@ struct facts {
 	long long	 overdue_days;
 	long long	 overdue_amount;
 	long long	 lines;
-	long long	 max_discount;
+	long long	 max_discount;		/* whole %, rounded up */
+	long long	 max_discount_bp;	/* 1/100 % */
 	long long	 max_lead;
 };
 
@@ -81,16 +90,23 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->done(st);
 	if (rc != 1)
 		return -1;
-	/* The lines: how many, the largest discount, the longest lead time. */
-	if ((st = sv->sql(r, "SELECT count(*), coalesce(max(l.discount_pct),"
-	    " 0), coalesce(max(p.lead_time_days), 0) FROM order_lines l"
+	/*
+	 * The lines: how many, the largest discount, the longest lead time.
+	 * A line's discount is what its price and discount_pct together
+	 * take off the list price: a low price is a discount like any other.
+	 */
+	if ((st = sv->sql(r, "SELECT count(*), coalesce(max(" EFFECTIVE_BP("l.")
+	    "), 0), coalesce(max(p.lead_time_days), 0) FROM order_lines l"
 	    " JOIN products p ON p.id = l.product WHERE l.\"order\" = ?1"))
 	    == NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
 	if ((rc = one(sv, st)) == 1) {
 		f->lines = sv->col_int(st, 0);
-		f->max_discount = sv->col_int(st, 1);
+		f->max_discount_bp = sv->col_int(st, 1);
+		if (f->max_discount_bp < 0)
+			f->max_discount_bp = 0;		/* above list: none */
+		f->max_discount = (f->max_discount_bp + 99) / 100;
 		f->max_lead = sv->col_int(st, 2);
 	}
 	sv->done(st);
@@ -131,7 +147,7 @@ orders_context(struct kiln_req *r, const struct kiln_services *sv,
 	struct facts	*f = sv->alloc(r, sizeof(*f));
 	size_t		 n = 0;
 
-	if (f == NULL || max < 10 || gather(r, sv, id, f) == -1)
+	if (f == NULL || max < 11 || gather(r, sv, id, f) == -1)
 		return 0;
 	out[n++] = (struct kiln_kv)KV_S("today", f->today);
 	out[n++] = (struct kiln_kv)KV_S("customer_segment", f->segment);
@@ -142,6 +158,7 @@ orders_context(struct kiln_req *r, const struct kiln_services *sv,
 	out[n++] = (struct kiln_kv)KV_I("overdue_amount", f->overdue_amount);
 	out[n++] = (struct kiln_kv)KV_I("lines", f->lines);
 	out[n++] = (struct kiln_kv)KV_I("max_discount_pct", f->max_discount);
+	out[n++] = (struct kiln_kv)KV_I("max_discount_bp", f->max_discount_bp);
 	out[n++] = (struct kiln_kv)KV_I("max_lead_time_days", f->max_lead);
 	return n;
 }
@@ -170,6 +187,7 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		KV_I("overdue_amount", f->overdue_amount),
 		KV_I("lines", f->lines),
 		KV_I("max_discount_pct", f->max_discount),
+		KV_I("max_discount_bp", f->max_discount_bp),
 		KV_I("max_lead_time_days", f->max_lead),
 	};
 	size_t			 i;

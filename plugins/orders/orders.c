@@ -28,6 +28,9 @@ static const char *const statuses[] = {
 	"cancelled", NULL
 };
 
+/* Who records invoices and payments: never the salesperson. */
+static const char *const finance[] = { "finance", "admin", NULL };
+
 static const struct kiln_field order_fields[] = {
 	{ .name = "number", .type = KILN_TEXT, .label = "Number",
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SEARCH |
@@ -53,12 +56,14 @@ static const struct kiln_field order_fields[] = {
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SORT },
 	{ .name = "invoiced_amount", .type = KILN_MONEY,
 	  .label = "Invoiced amount", .min = 0, .max = 100000000000000LL,
-	  .def = "0" },
+	  .def = "0", .roles = finance },
 	{ .name = "paid_amount", .type = KILN_MONEY, .label = "Paid amount",
-	  .min = 0, .max = 100000000000000LL, .def = "0" },
+	  .min = 0, .max = 100000000000000LL, .def = "0", .roles = finance },
 	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped" },
-	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced" },
-	{ .name = "paid_date", .type = KILN_DATE, .label = "Paid" },
+	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced",
+	  .roles = finance },
+	{ .name = "paid_date", .type = KILN_DATE, .label = "Paid",
+	  .roles = finance },
 	{ .name = "due_date", .type = KILN_DATE, .label = "Payment due",
 	  .flags = KILN_F_COMPUTED },
 	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
@@ -70,6 +75,20 @@ static const struct kiln_field order_fields[] = {
 static const struct kiln_child order_children[] = {
 	{ .entity = "order_line", .field = "order" },
 	{ NULL, NULL }
+};
+
+/*
+ * Finance records invoices and payments (an ERP's token is a finance
+ * user), the back office moves orders along; neither decides credit.
+ */
+static const struct kiln_access order_access[] = {
+	{ "admin", KILN_ALL, KILN_ALL },
+	{ "manager", KILN_TEAM, KILN_TEAM },
+	{ "sales", KILN_OWN, KILN_OWN },
+	{ "finance", KILN_ALL, KILN_ALL },
+	{ "office", KILN_ALL, KILN_ALL },
+	{ "service", KILN_ALL, KILN_NONE },
+	{ NULL, KILN_NONE, KILN_NONE }
 };
 
 static const struct kiln_entity order = {
@@ -84,7 +103,7 @@ static const struct kiln_entity order = {
 	.fts = NULL,
 	.rules = NULL,
 	.children = order_children,
-	.access = NULL,		/* owner-based, as customers */
+	.access = order_access,
 	.changed = orders_changed,
 	.created = orders_created,
 	.editable = orders_editable,
@@ -108,10 +127,14 @@ static const struct kiln_field line_fields[] = {
 	  .min = 0, .max = 100000000000LL, .flags = KILN_F_LIST },
 	{ .name = "discount_pct", .type = KILN_INT, .label = "Discount %",
 	  .min = 0, .max = 100, .def = "0", .flags = KILN_F_LIST },
+	/* The product's price when the line was made: what rules judge by. */
+	{ .name = "list_price", .type = KILN_MONEY, .label = "List price",
+	  .flags = KILN_F_COMPUTED },
 	{ .name = "line_total", .type = KILN_MONEY, .label = "Line total",
 	  .def = "0", .flags = KILN_F_COMPUTED | KILN_F_LIST },
+	/* The order's owner, kept by the database; access is the order's. */
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
-	  .flags = KILN_F_COMPUTED | KILN_F_OWNER },
+	  .flags = KILN_F_COMPUTED },
 };
 
 static const struct kiln_child no_children[] = { { NULL, NULL } };
@@ -130,6 +153,7 @@ static const struct kiln_entity line = {
 	.children = no_children,
 	.access = NULL,
 	.flags = KILN_E_NOT_IN_MENU,
+	.parent = "order",
 };
 
 static const struct kiln_entity *const entities[] = { &order, &line, NULL };
@@ -157,6 +181,25 @@ static const struct kiln_entity *const entities[] = { &order, &line, NULL };
 #define NOT_A_STEP "'that status change is not allowed: an order" \
 	" goes approved, in_production, shipped, delivered, invoiced, paid," \
 	" or is cancelled before it ships'"
+
+/*
+ * The end of a line's insert or update trigger: its total, then its
+ * order's (a change of a line is a change of its order).
+ */
+#define LINE_SUMS \
+	" UPDATE order_lines SET line_total = " LINE_TOTAL("quantity", \
+	"unit_price", "discount_pct") " WHERE id = new.id;" \
+	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)" \
+	"  FROM order_lines WHERE \"order\" = new.\"order\")," \
+	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
+
+/* The day an invoice falls due under the order's terms. */
+#define DUE_DATE(o) "date(" o "invoiced_date, '+' || CASE " o "payment_terms" \
+	" WHEN 'net15' THEN 15 WHEN 'net30' THEN 30 WHEN 'net60' THEN 60" \
+	" WHEN 'net90' THEN 90 ELSE 0 END || ' days')"
+
+/* A product's price now. */
+#define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
 
 /* A line's change is a change of its order: version and time move. */
 #define ORDER_CHANGED "version = version + 1," \
@@ -251,11 +294,7 @@ static const struct kiln_migration migrations[] = {
 	"   FROM products WHERE id = new.product)),"
 	"  owner = (SELECT owner FROM orders WHERE id = new.\"order\")"
 	"  WHERE id = new.id;"
-	" UPDATE order_lines SET line_total = " LINE_TOTAL("quantity",
-	"unit_price", "discount_pct") " WHERE id = new.id;"
-	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
-	"  FROM order_lines WHERE \"order\" = new.\"order\"),"
-	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
+	LINE_SUMS
 	/* Not for the insert trigger's own filling-in of the price. */
 	"CREATE TRIGGER order_lines_au AFTER UPDATE OF quantity, unit_price,"
 	" discount_pct, product ON order_lines"
@@ -264,11 +303,7 @@ static const struct kiln_migration migrations[] = {
 	"  unit_price = coalesce(new.unit_price, (SELECT unit_price"
 	"   FROM products WHERE id = new.product))"
 	"  WHERE id = new.id AND new.unit_price IS NULL;"
-	" UPDATE order_lines SET line_total = " LINE_TOTAL("quantity",
-	"unit_price", "discount_pct") " WHERE id = new.id;"
-	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
-	"  FROM order_lines WHERE \"order\" = new.\"order\"),"
-	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
+	LINE_SUMS
 	"CREATE TRIGGER order_lines_ad AFTER DELETE ON order_lines BEGIN"
 	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)"
 	"  FROM order_lines WHERE \"order\" = old.\"order\"),"
@@ -436,6 +471,123 @@ static const struct kiln_migration migrations[] = {
 	" SELECT RAISE(ABORT, 'that product is inactive and cannot be"
 	" ordered'); END;"
 	},
+	{ 7,
+	/*
+	 * Integrity (issue 8).  Money: an invoice is recorded with the step
+	 * to invoiced and never exceeds the order's total; payments are
+	 * recorded on an invoiced order, only ever add up and never exceed
+	 * the invoice; paid means paid in full.  A correction of the
+	 * invoice is the plugin's (POST /orders/ID/correct, finance, with a
+	 * reason), marked by bumping correction_seq in the same UPDATE.
+	 */
+	"ALTER TABLE orders ADD COLUMN correction_seq INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE TRIGGER orders_money_new BEFORE INSERT ON orders"
+	" WHEN new.invoiced_amount <> 0 OR new.paid_amount <> 0"
+	" OR coalesce(new.invoiced_date, '') <> ''"
+	" OR coalesce(new.paid_date, '') <> '' BEGIN"
+	" SELECT RAISE(ABORT, 'a new order has no invoice and no payment');"
+	" END;"
+	"CREATE TRIGGER orders_money BEFORE UPDATE ON orders"
+	" WHEN new.invoiced_amount < 0 OR new.paid_amount < 0"
+	" OR new.invoiced_amount > new.total"
+	" OR new.paid_amount > new.invoiced_amount BEGIN"
+	" SELECT RAISE(ABORT, 'an invoice cannot be above the order total,"
+	" nor a payment above the invoice'); END;"
+	"CREATE TRIGGER orders_invoice_step BEFORE UPDATE OF invoiced_amount,"
+	" invoiced_date ON orders"
+	" WHEN (new.invoiced_amount IS NOT old.invoiced_amount"
+	" OR new.invoiced_date IS NOT old.invoiced_date)"
+	" AND new.correction_seq = old.correction_seq"
+	" AND NOT (old.status <> 'invoiced' AND new.status = 'invoiced')"
+	" BEGIN"
+	" SELECT RAISE(ABORT, 'the invoice is recorded with the step to"
+	" invoiced; finance corrects it with a reason'); END;"
+	"CREATE TRIGGER orders_payment_step BEFORE UPDATE OF paid_amount,"
+	" paid_date ON orders"
+	" WHEN (new.paid_amount IS NOT old.paid_amount"
+	" OR new.paid_date IS NOT old.paid_date)"
+	" AND new.correction_seq = old.correction_seq"
+	" AND NOT (old.status = 'invoiced' AND new.status IN ('invoiced',"
+	" 'paid') AND new.paid_amount >= old.paid_amount) BEGIN"
+	" SELECT RAISE(ABORT, 'a payment is recorded on an invoiced order,"
+	" and payments only add up'); END;"
+	"DROP TRIGGER orders_status_data;"
+	"CREATE TRIGGER orders_status_data BEFORE UPDATE OF status ON orders"
+	" WHEN new.status <> old.status AND ("
+	" (new.status = 'shipped' AND coalesce(new.shipped_date, '') = '')"
+	" OR (new.status = 'invoiced' AND (new.invoiced_amount <= 0"
+	"  OR coalesce(new.invoiced_date, '') = ''))"
+	" OR (new.status = 'paid' AND (new.paid_amount <> new.invoiced_amount"
+	"  OR coalesce(new.paid_date, '') = ''))) BEGIN"
+	" SELECT RAISE(ABORT, 'shipped needs shipped_date; invoiced needs"
+	" invoiced_amount and invoiced_date; paid needs paid_date and the"
+	" invoice paid in full'); END;"
+	/* Due after the terms, from the invoice's date, corrected or not. */
+	"DROP TRIGGER orders_due;"
+	"CREATE TRIGGER orders_due AFTER UPDATE OF status, invoiced_date"
+	" ON orders WHEN new.status = 'invoiced' AND (old.status <> 'invoiced'"
+	" OR new.invoiced_date IS NOT old.invoiced_date) BEGIN"
+	" UPDATE orders SET due_date = " DUE_DATE("new.") " WHERE id = new.id;"
+	" END;"
+	"CREATE TRIGGER order_exposure_sign BEFORE UPDATE ON order_exposure"
+	" WHEN new.amount < 0 BEGIN"
+	" SELECT RAISE(ABORT, 'a customer cannot owe less than nothing'); END;"
+	/*
+	 * Lines belong to their order: they do not move to another, and
+	 * their owner follows the order's (access is the order's anyway).
+	 * Only a change of what was ordered is refused past a draft.
+	 */
+	"DROP TRIGGER order_lines_bu;"
+	"CREATE TRIGGER order_lines_bu BEFORE UPDATE ON order_lines"
+	" WHEN (SELECT status FROM orders WHERE id = old.\"order\") <> 'draft'"
+	" AND (new.product IS NOT old.product OR new.quantity IS NOT"
+	" old.quantity OR new.unit_price IS NOT old.unit_price"
+	" OR new.discount_pct IS NOT old.discount_pct) BEGIN"
+	" SELECT RAISE(ABORT, 'only a draft order can be changed'); END;"
+	"CREATE TRIGGER order_lines_stay BEFORE UPDATE OF \"order\""
+	" ON order_lines WHEN new.\"order\" IS NOT old.\"order\" BEGIN"
+	" SELECT RAISE(ABORT, 'a line stays on its order; delete it and add"
+	" it to the other'); END;"
+	"CREATE TRIGGER orders_owner_lines AFTER UPDATE OF owner ON orders"
+	" WHEN new.owner IS NOT old.owner BEGIN"
+	" UPDATE order_lines SET owner = new.owner WHERE \"order\" = new.id;"
+	" END;"
+	"UPDATE order_lines SET owner = (SELECT owner FROM orders"
+	" WHERE id = order_lines.\"order\");"
+	/*
+	 * Prices are judged against the list price: each line keeps the
+	 * product's price of the day it was made (or changed to another
+	 * product), and another product brings its own price unless the
+	 * same change set a different one.
+	 */
+	/*
+	 * Lines made before keep list_price NULL and are judged by their
+	 * discount_pct alone (on a new database the products table comes
+	 * later: plugins migrate in name order).
+	 */
+	"ALTER TABLE order_lines ADD COLUMN list_price INTEGER;"
+	"DROP TRIGGER order_lines_ai;"
+	"CREATE TRIGGER order_lines_ai AFTER INSERT ON order_lines BEGIN"
+	" UPDATE order_lines SET list_price = " PRODUCT_PRICE("new.product") ","
+	"  unit_price = coalesce(new.unit_price, "
+	PRODUCT_PRICE("new.product") "),"
+	"  owner = (SELECT owner FROM orders WHERE id = new.\"order\")"
+	"  WHERE id = new.id;"
+	LINE_SUMS
+	"DROP TRIGGER order_lines_au;"
+	"CREATE TRIGGER order_lines_au AFTER UPDATE OF quantity, unit_price,"
+	" discount_pct, product ON order_lines"
+	" WHEN old.unit_price IS NOT NULL BEGIN"
+	" UPDATE order_lines SET list_price = " PRODUCT_PRICE("new.product") ","
+	"  unit_price = CASE WHEN new.unit_price IS NULL OR new.unit_price"
+	"  IS old.unit_price THEN " PRODUCT_PRICE("new.product")
+	"  ELSE new.unit_price END"
+	"  WHERE id = new.id AND new.product IS NOT old.product;"
+	" UPDATE order_lines SET unit_price = " PRODUCT_PRICE("new.product")
+	" WHERE id = new.id AND new.unit_price IS NULL;"
+	LINE_SUMS
+	},
 	{ 0, NULL }
 };
 
@@ -445,14 +597,60 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/reject", orders_reject, NULL },
 	{ "POST", "/orders/#/reopen", orders_reopen, NULL },
 	{ "POST", "/orders/#/copy", orders_copy, NULL },
+	{ "POST", "/orders/#/correct", orders_correct, NULL },
 	{ "GET", "/orders/#/rules", orders_dry_run, NULL },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
 	{ "GET", "/orders/held", orders_held, .label = "Orders on hold" },
 	{ NULL, NULL, NULL, NULL }
 };
 
+/* A customer's credit, and its orders (those the viewer may read). */
 static const struct kiln_section sections[] = {
-	{ "customer", orders_customer_page },
+	{ "customer", orders_customer_page, .list = "order", .by = "customer" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+/* `kiln check`: each row names a broken record and what is wrong. */
+static const struct kiln_check checks[] = {
+	{ "order totals",
+	"SELECT 'order ' || o.number || ' (id ' || o.id || '): total '"
+	" || o.total || ' but its lines add up to ' || coalesce(sum("
+	"l.line_total), 0) FROM orders o LEFT JOIN order_lines l"
+	" ON l.\"order\" = o.id GROUP BY o.id"
+	" HAVING o.total <> coalesce(sum(l.line_total), 0)"
+	" UNION ALL SELECT 'order line ' || id || ': line total ' || line_total"
+	" || ' is not its quantity, price and discount' FROM order_lines"
+	" WHERE line_total <> " LINE_TOTAL("quantity", "unit_price",
+	"discount_pct") },
+	{ "exposure",
+	"SELECT 'customer ' || c.id || ': exposure kept as '"
+	" || coalesce(x.amount, 0) || ' but its orders owe ' || coalesce(("
+	"SELECT sum(" EXPOSURE("o.") ") FROM orders o WHERE o.customer ="
+	" c.id), 0) FROM customers c LEFT JOIN order_exposure x"
+	" ON x.customer = c.id WHERE coalesce(x.amount, 0) <> coalesce(("
+	"SELECT sum(" EXPOSURE("o.") ") FROM orders o WHERE o.customer ="
+	" c.id), 0) OR x.amount < 0" },
+	{ "invoices and payments",
+	"SELECT 'order ' || number || ' (id ' || id || '): invoiced '"
+	" || invoiced_amount || ', paid ' || paid_amount || ', total ' || total"
+	" || ', status ' || status FROM orders"
+	" WHERE invoiced_amount < 0 OR paid_amount < 0"
+	" OR invoiced_amount > total OR paid_amount > invoiced_amount"
+	" OR (status IN ('invoiced', 'paid') AND invoiced_amount <= 0)"
+	" OR (status = 'paid' AND paid_amount <> invoiced_amount)"
+	" OR (status NOT IN ('invoiced', 'paid') AND (invoiced_amount <> 0"
+	" OR paid_amount <> 0))" },
+	{ "status history",
+	"SELECT 'order ' || o.number || ' (id ' || o.id || '): status '"
+	" || o.status || ' but its history ends at ' || coalesce((SELECT"
+	" h.status FROM order_history h WHERE h.\"order\" = o.id ORDER BY"
+	" h.seq DESC LIMIT 1), 'nothing') FROM orders o WHERE o.status IS NOT"
+	" coalesce((SELECT h.status FROM order_history h WHERE h.\"order\" ="
+	" o.id ORDER BY h.seq DESC LIMIT 1), 'draft')" },
+	{ "order numbers",
+	"SELECT 'order number ' || quote(number) || ' is held by ' || count(*)"
+	" || ' orders' FROM orders GROUP BY number"
+	" HAVING count(*) > 1 OR number = ''" },
 	{ NULL, NULL }
 };
 
@@ -475,4 +673,5 @@ const struct kiln_plugin kiln_plugin = {
 	.sections = sections,
 	.jobs = jobs,
 	.watches = watches,
+	.checks = checks,
 };

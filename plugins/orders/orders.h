@@ -42,11 +42,12 @@ int	 orders_approve(struct kiln_req *, const struct kiln_services *);
 int	 orders_reject(struct kiln_req *, const struct kiln_services *);
 int	 orders_reopen(struct kiln_req *, const struct kiln_services *);
 int	 orders_copy(struct kiln_req *, const struct kiln_services *);
+int	 orders_correct(struct kiln_req *, const struct kiln_services *);
 int	 orders_dry_run(struct kiln_req *, const struct kiln_services *);
 int	 orders_late(struct kiln_req *, const struct kiln_services *);
 int	 orders_held(struct kiln_req *, const struct kiln_services *);
 int	 orders_may_decide(struct kiln_req *, const struct kiln_services *,
-	    int access);
+	    long long id, int access);
 int	 orders_changed(struct kiln_req *, const struct kiln_services *,
 	    long long, const struct kiln_kv *, const struct kiln_kv *, size_t);
 int	 orders_credit_status(struct kiln_req *, const struct kiln_services *,

@@ -139,23 +139,52 @@ conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
 }
 
 /*
- * Whether the user decides a held order to which they have access acc
- * (sv->access): a manager their team's orders, finance and
- * administrators any order.
+ * Four eyes: did the user submit order id (the hold being decided) or
+ * own it?  Unless four_eyes = no, they do not decide it themselves.
+ */
+static int
+own_order(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	int			 own = 1;
+
+	if (sv->setting(r, "four_eyes") == 0)
+		return 0;
+	if ((st = sv->sql(r, "SELECT owner IS ?2 OR coalesce((SELECT by_login"
+	    " FROM order_history WHERE \"order\" = ?1 AND status = 'on_hold'"
+	    " ORDER BY seq DESC LIMIT 1), '') = ?3 FROM orders WHERE id = ?1"))
+	    == NULL)
+		return 1;
+	sv->bind_int(st, 1, id);
+	sv->bind_int(st, 2, sv->user_id(r));
+	sv->bind_text(st, 3, sv->user_login(r));
+	if (sv->step(st) == 1)
+		own = (int)sv->col_int(st, 0);
+	sv->done(st);
+	return own;
+}
+
+/*
+ * Whether the user decides held order id, to which they have access
+ * acc (sv->access): a manager their team's orders, finance and
+ * administrators any order; never one they own or submitted.
  */
 int
 orders_may_decide(struct kiln_req *r, const struct kiln_services *sv,
-    int acc)
+    long long id, int acc)
 {
 	const char	*role = sv->user_role(r);
 
-	return (strcmp(role, "manager") == 0 && acc == 1) ||
-	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0;
+	if (!((strcmp(role, "manager") == 0 && acc == 1) ||
+	    strcmp(role, "finance") == 0 || strcmp(role, "admin") == 0))
+		return 0;
+	return !own_order(r, sv, id);
 }
 
 /*
  * POST /orders/#/approve and /reject with a reason: decide a held
- * order.  A manager decides their team's orders, finance any order.
+ * order.  A manager decides their team's orders, finance any order;
+ * nobody their own.
  */
 static int
 decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
@@ -172,11 +201,15 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		return sv->error(r, 503, "busy",
 		    _("The database is busy; try again."));
 	acc = sv->access(r, "order", id);
-	if (acc < 0 || !orders_may_decide(r, sv, acc)) {
+	if (acc < 0 || !orders_may_decide(r, sv, id, acc)) {
 		sv->rollback(r);
 		if (acc < 0)
 			return sv->error(r, 404, "not_found",
 			    _("No such record."));
+		if (own_order(r, sv, id))
+			return sv->error(r, 403, "forbidden", _("You own or"
+			    " submitted this order: another manager of the"
+			    " team, finance or an administrator decides it."));
 		return sv->error(r, 403, "forbidden", _("Only a manager of"
 		    " the team or finance decides a held order."));
 	}
@@ -220,6 +253,148 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 		    _("only an order on hold or rejected can be reopened"));
 	}
 	return conclude(r, sv, id, "draft", "reopened");
+}
+
+/* A version as sent: digits only, 1 or more; 0 when malformed. */
+static long long
+version_of(const char *s)
+{
+	long long	 v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* The recorded invoice of an order, read in the correction's transaction. */
+struct invoice {
+	char		 status[32];
+	char		 date[16];
+	long long	 version, amount, paid, total;
+};
+
+static int
+invoice_read(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, struct invoice *inv)
+{
+	struct kiln_stmt	*st;
+	int			 rc;
+
+	if ((st = sv->sql(r, "SELECT status, coalesce(invoiced_date, ''),"
+	    " version, invoiced_amount, paid_amount, total FROM orders"
+	    " WHERE id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if ((rc = sv->step(st)) == 1) {
+		snprintf(inv->status, sizeof(inv->status), "%s",
+		    sv->col_text(st, 0));
+		snprintf(inv->date, sizeof(inv->date), "%s", sv->col_text(st, 1));
+		inv->version = sv->col_int(st, 2);
+		inv->amount = sv->col_int(st, 3);
+		inv->paid = sv->col_int(st, 4);
+		inv->total = sv->col_int(st, 5);
+	}
+	sv->done(st);
+	return rc == 1 ? 0 : -1;
+}
+
+/*
+ * POST /orders/#/correct (invoiced_amount and/or invoiced_date, reason,
+ * version): finance corrects a recorded invoice.  Still within the
+ * order's total and above what is paid; the old and new values and
+ * the reason go to the history and the audit; the due date follows the
+ * invoice's date (trigger orders_due); the customer's credit standing
+ * is judged again.
+ */
+int
+orders_correct(struct kiln_req *r, const struct kiln_services *sv)
+{
+	const char		*reason = sv->param(r, "reason");
+	const char		*amount = sv->param(r, "invoiced_amount");
+	const char		*date = sv->param(r, "invoiced_date");
+	const char		*role = sv->user_role(r);
+	struct kiln_stmt	*st;
+	struct invoice		 inv;
+	long long		 id = sv->route_id(r), cents = 0, version;
+	char			 why[800], was[32];
+	int			 rc;
+
+	if (strcmp(role, "finance") != 0 && strcmp(role, "admin") != 0)
+		return sv->error(r, 403, "forbidden",
+		    _("Only finance corrects an invoice."));
+	if ((version = version_of(sv->param(r, "version"))) == 0)
+		return sv->error(r, 400, "bad_request",
+		    _("Send the version you last read."));
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
+		return sv->error(r, 422, "invalid",
+		    _("Give the reason for the correction (at most 500 bytes)."));
+	if (amount != NULL && *amount == '\0')
+		amount = NULL;
+	if (date != NULL && *date == '\0')
+		date = NULL;
+	if ((amount == NULL && date == NULL) ||
+	    (amount != NULL && (sv->parse_money(amount, &cents) != 0 ||
+	    cents <= 0)) || (date != NULL && sv->parse_date(date) != 0))
+		return sv->error(r, 422, "invalid", _("Give the corrected"
+		    " invoiced_amount (above zero, like 1234.50) or"
+		    " invoiced_date (like 2026-12-31), or both."));
+	if (orders_begin(r, sv, id, NULL, 0) == -1)
+		return 0;
+	if (invoice_read(r, sv, id, &inv) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (inv.version != version) {
+		sv->rollback(r);
+		return sv->error(r, 409, "stale", _("Someone else changed this"
+		    " record meanwhile; reload it and apply your change"
+		    " again."));
+	}
+	if (strcmp(inv.status, "invoiced") != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict", _("only an invoiced,"
+		    " unpaid order's invoice can be corrected"));
+	}
+	if (amount == NULL)
+		cents = inv.amount;
+	if (date == NULL)
+		date = inv.date;
+	if (cents > inv.total || cents < inv.paid) {
+		sv->rollback(r);
+		return sv->error(r, 422, "invalid", _("An invoice is at most"
+		    " the order's total and at least what has been paid."));
+	}
+	if ((st = sv->sql(r, "UPDATE orders SET invoiced_amount = ?2,"
+	    " invoiced_date = ?3, correction_seq = correction_seq + 1,"
+	    " version = version + 1, updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	sv->bind_int(st, 1, id);
+	sv->bind_int(st, 2, cents);
+	sv->bind_text(st, 3, date);
+	rc = sv->step(st);
+	sv->done(st);
+	snprintf(was, sizeof(was), "%s", sv->money(r, inv.amount));
+	snprintf(why, sizeof(why), "invoice corrected: %s %s -> %s %s: %s",
+	    was, inv.date, sv->money(r, cents), date, reason);
+	if (rc != 0 || history(r, sv, id, "invoiced", why) != 0 ||
+	    sv->audit(r, "correct", "order", id, why) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict", _("The correction was"
+		    " refused; the order is unchanged."));
+	}
+	orders_credit_of_order(r, sv, id);
+	if (sv->commit(r) != 0)
+		return sv->error(r, 503, "busy",
+		    _("The database is busy; try again."));
+	return sv->show(r, "order", id, 0);
 }
 
 /* What a copy takes of the order and of each line. */

@@ -321,7 +321,7 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	acc = sv->access(r, "order", id);
 	if (strcmp(status, "draft") == 0 && acc == 1)
 		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
-	if (strcmp(status, "on_hold") == 0 && orders_may_decide(r, sv, acc))
+	if (strcmp(status, "on_hold") == 0 && orders_may_decide(r, sv, id, acc))
 		decision_forms(r, sv, id);
 	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
 	    0) && acc == 1)
@@ -360,13 +360,15 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	timeline(r, sv, id);
 }
 
-/* On a customer's page: its credit standing and its latest orders. */
+/*
+ * On a customer's page: its credit standing.  Its orders follow, listed
+ * by the host (the section's list): only those the viewer may read.
+ */
 void
 orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
     long long id)
 {
 	struct kiln_stmt	*st;
-	char			 path[64];
 
 	if ((st = sv->sql(r, "SELECT c.credit_limit, c.credit_status,"
 	    " coalesce((SELECT amount FROM order_exposure WHERE customer ="
@@ -403,29 +405,6 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 		sv->close(r);
 		sv->close(r);
 	}
-	sv->done(st);
-	if ((st = sv->sql(r, "SELECT id, number, status, total, updated_at"
-	    " FROM orders WHERE customer = ?1 ORDER BY id DESC LIMIT 20")) ==
-	    NULL)
-		return;
-	sv->bind_int(st, 1, id);
-	section(r, sv, "orders", _("Orders"));
-	sv->open(r, "ul");
-	while (sv->step(st) == 1) {
-		sv->open(r, "li");
-		snprintf(path, sizeof(path), "/orders/%lld", sv->col_int(st, 0));
-		sv->open(r, "a");
-		sv->attr(r, "href", sv->url(r, path));
-		sv->text(r, sv->col_text(st, 1));
-		sv->close(r);
-		sv->text(r, " ");
-		sv->text(r, sv->tr(sv->col_text(st, 2)));
-		sv->text(r, " ");
-		sv->text(r, sv->money(r, sv->col_int(st, 3)));
-		sv->close(r);
-	}
-	sv->close(r);
-	sv->close(r);
 	sv->done(st);
 }
 
@@ -570,7 +549,7 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		}
 		if (!xml) {
 			sv->close(r);	/* ul */
-			if (orders_may_decide(r, sv, acc))
+			if (orders_may_decide(r, sv, id, acc))
 				decision_forms(r, sv, id);
 		}
 		sv->close(r);

@@ -2,7 +2,7 @@
  * products.c - the product catalogue orders are entered against.
  *
  * Catalogue data, not anyone's accounts: every role reads it, the back
- * office and administrators keep it.  A SKU is unique.
+ * office and administrators keep it.  A SKU is unique, ignoring case.
  */
 #include "kiln-plugin.h"
 
@@ -90,6 +90,14 @@ static const struct kiln_migration migrations[] = {
 	" VALUES ('delete', old.id, old.sku, old.name, old.category);"
 	" INSERT INTO products_fts(rowid, sku, name, category)"
 	" VALUES (new.id, new.sku, new.name, new.category); END;"
+	},
+	{ 2,
+	/*
+	 * "ab-1" and "AB-1" are one SKU (the core trims what is entered).
+	 * A database holding both must be tidied before this applies.
+	 */
+	"DROP INDEX products_sku;"
+	"CREATE UNIQUE INDEX products_sku ON products(sku COLLATE NOCASE);"
 	},
 	{ 0, NULL }
 };

@@ -39,8 +39,11 @@ static char		 dbpath[256];
 static char		 ruledir[256];	/* a copy of lua/ the tests may edit */
 static char		 token[128];
 static char		 auth[160];
+static char		 fin_auth[160];	/* fin.ma, admin: grants credit */
 
 static char	*resp;		/* the last response, headers and body */
+
+static long long	 scalar(const char *);
 
 /*
  * Run one request.  extra: more NAME, VALUE pairs (NULL-terminated)
@@ -88,6 +91,31 @@ api(const char *method, const char *path, const char *query,
     const char *xml)
 {
 	return req(method, path, query, "application/xml", xml, bearer_xml);
+}
+
+/* The same as an administrator (fin.ma), who may set credit and invoices. */
+static int
+fapi(const char *method, const char *path, const char *query,
+    const char *xml)
+{
+	const char	*env[] = { "HTTP_AUTHORIZATION", fin_auth,
+	    "HTTP_ACCEPT", "application/xml", NULL };
+
+	return req(method, path, query, "application/xml", xml, env);
+}
+
+/*
+ * A customer of li.wei's (user 1) with credit granted: an administrator
+ * creates it for him.  xml starts with "<customer>".
+ */
+static int
+customer_for_li(const char *xml)
+{
+	char	 doc[2048];
+
+	snprintf(doc, sizeof(doc), "<customer><owner id=\"1\"/>%s",
+	    xml + strlen("<customer>"));
+	return fapi("POST", "/customers", NULL, doc);
 }
 
 static int
@@ -144,6 +172,13 @@ setup(void **state)
 	assert_int_equal(user_token_new(app.db, "li.wei", "test", token,
 	    sizeof(token)), 0);
 	snprintf(auth, sizeof(auth), "Bearer %s", token);
+	assert_int_equal(user_add(app.db, "fin.ma", "admin", "马会计", "",
+	    "correct horse battery"), 0);
+	assert_int_equal(user_token_new(app.db, "fin.ma", "test", token,
+	    sizeof(token)), 0);
+	snprintf(fin_auth, sizeof(fin_auth), "Bearer %s", token);
+	assert_int_equal(user_token_new(app.db, "li.wei", "test", token,
+	    sizeof(token)), 0);
 	bearer[0] = "HTTP_AUTHORIZATION";
 	bearer[1] = auth;
 	bearer_xml[0] = "HTTP_AUTHORIZATION";
@@ -191,7 +226,7 @@ create_read_update_delete(void **state)
 	char	 loc[256], path[256];
 
 	(void)state;
-	assert_int_equal(api("POST", "/customers", NULL,
+	assert_int_equal(customer_for_li(
 	    "<customer><name>Acme &lt;Tools&gt; &amp; \"Sons\"</name>"
 	    "<segment>key_account</segment><credit_limit>50000.00"
 	    "</credit_limit><payment_terms>net60</payment_terms>"
@@ -226,7 +261,11 @@ create_read_update_delete(void **state)
 	assert_int_equal(req("POST", path, NULL,
 	    "application/x-www-form-urlencoded",
 	    "version=2&notes=%E5%A4%87%E6%B3%A8", bearer), 303);
-	assert_int_equal(api("DELETE", path, NULL, NULL), 204);
+	/* A delete names the version it saw, as an update does. */
+	assert_int_equal(api("DELETE", path, NULL, NULL), 400);
+	assert_int_equal(api("DELETE", path, "version=2", NULL), 409);
+	assert_true(has("code=\"stale\""));
+	assert_int_equal(api("DELETE", path, "version=3", NULL), 204);
 	assert_int_equal(api("GET", path, NULL, NULL), 404);
 	assert_true(has("code=\"not_found\""));
 }
@@ -235,7 +274,7 @@ static void
 validation(void **state)
 {
 	(void)state;
-	assert_int_equal(api("POST", "/customers", NULL,
+	assert_int_equal(fapi("POST", "/customers", NULL,
 	    "<customer><name></name><credit_limit>1e309</credit_limit>"
 	    "<segment>vip</segment><email>nope</email>"
 	    "<website>javascript:alert(1)</website></customer>"), 422);
@@ -244,14 +283,14 @@ validation(void **state)
 	assert_true(has("<field name=\"segment\">"));
 	assert_true(has("<field name=\"email\">"));
 	assert_true(has("<field name=\"website\">"));
-	assert_int_equal(api("POST", "/customers", NULL,
+	assert_int_equal(fapi("POST", "/customers", NULL,
 	    "<customer><name>x</name><credit_limit>NaN</credit_limit>"
 	    "</customer>"), 422);
-	assert_int_equal(api("POST", "/customers", NULL,
+	assert_int_equal(fapi("POST", "/customers", NULL,
 	    "<customer><name>x</name><credit_limit>92233720368547758.08"
 	    "</credit_limit></customer>"), 422);
 	/* The payment-terms rule: a prospect pays up front. */
-	assert_int_equal(api("POST", "/customers", NULL,
+	assert_int_equal(fapi("POST", "/customers", NULL,
 	    "<customer><name>New Lead Ltd</name><segment>prospect</segment>"
 	    "<payment_terms>net30</payment_terms></customer>"), 422);
 	assert_true(has("payment_terms"));
@@ -456,7 +495,7 @@ sessions_and_csrf(void **state)
 	env[2] = NULL;
 	/* Invalid form: re-shown with values kept and a message. */
 	snprintf(body, sizeof(body), "name=Form+%%3Cb%%3E+Co&csrf=%s"
-	    "&credit_limit=12x", csrf);
+	    "&email=12x", csrf);
 	assert_int_equal(req("POST", "/customers", NULL,
 	    "application/x-www-form-urlencoded", body, env), 422);
 	assert_true(has("value=\"Form &lt;b&gt; Co\""));
@@ -504,7 +543,7 @@ static void
 record_access(void **state)
 {
 	const char	*zhou, *wang, *sun, *zhang, *john;
-	char		 loc[128], path[128], xml[256];
+	char		 loc[128], path[128], cpath[128], xml[256];
 
 	(void)state;
 	zhou = user_with_token("zhou.tao", "sales", "east");
@@ -531,7 +570,7 @@ record_access(void **state)
 	assert_false(has("Private Gears"));
 	assert_int_equal(as(zhou, "PATCH", path, NULL,
 	    "<customer version=\"1\"><city>Hacked</city></customer>"), 404);
-	assert_int_equal(as(zhou, "DELETE", path, NULL, NULL), 404);
+	assert_int_equal(as(zhou, "DELETE", path, "version=1", NULL), 404);
 	snprintf(xml, sizeof(xml), "<contact><customer>%s</customer>"
 	    "<name>Spy</name></contact>", strrchr(path, '/') + 1);
 	assert_int_equal(as(zhou, "POST", "/contacts", NULL, xml), 422);
@@ -547,15 +586,39 @@ record_access(void **state)
 	    "<customer version=\"1\"><city>Wuxi</city></customer>"), 200);
 	assert_int_equal(as(wang, "PATCH", path, NULL,
 	    "<customer version=\"2\"><owner>6</owner></customer>"), 403);
-	/* Finance reads every customer and changes none. */
+	/* Finance reads every customer and changes none but its credit. */
 	assert_int_equal(as(zhang, "GET", path, NULL, NULL), 200);
 	assert_true(has("<city>Wuxi</city>"));
 	assert_int_equal(as(zhang, "PATCH", path, NULL,
 	    "<customer version=\"2\"><city>X</city></customer>"), 403);
 	assert_true(has("code=\"forbidden\""));
+	assert_true(has("<field name=\"city\">"));
+	assert_int_equal(as(zhang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><city>X</city><credit_limit>5.00"
+	    "</credit_limit></customer>"), 403);
 	assert_int_equal(as(zhang, "POST", "/customers", NULL,
 	    "<customer><name>Finance Co</name></customer>"), 403);
-	assert_int_equal(as(zhang, "DELETE", path, NULL, NULL), 403);
+	assert_int_equal(as(zhang, "DELETE", path, "version=2", NULL), 403);
+	/* ... while the salesperson may not grant it credit. */
+	assert_int_equal(as(wang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><credit_limit>5.00</credit_limit>"
+	    "</customer>"), 403);
+	assert_true(has("<field name=\"credit_limit\">"));
+	assert_true(has("credit_limit."));
+	/* Sending it back unchanged (a whole document) is no attempt. */
+	assert_int_equal(as(wang, "PATCH", path, NULL,
+	    "<customer version=\"2\"><credit_limit>0.00</credit_limit>"
+	    "<payment_terms>prepaid</payment_terms></customer>"), 200);
+	assert_int_equal(as(zhang, "PATCH", path, NULL,
+	    "<customer version=\"3\"><credit_limit>5.00</credit_limit>"
+	    "</customer>"), 200);
+	assert_true(has("<credit_limit currency=\"CNY\">5.00"));
+	/* The form shows finance the credit alone to change. */
+	assert_int_equal(req("GET", arena_printf(A, "%s/edit", path), NULL,
+	    NULL, NULL, (const char *[]){ "HTTP_AUTHORIZATION", zhang,
+	    NULL }), 200);
+	assert_true(has("name=\"credit_limit\""));
+	assert_false(has("name=\"city\""));
 	/* A salesperson's owner list holds only themselves. */
 	assert_int_equal(req("GET", "/customers/new", NULL, NULL, NULL,
 	    (const char *[]){ "HTTP_AUTHORIZATION", zhou, NULL }), 200);
@@ -567,16 +630,43 @@ record_access(void **state)
 	assert_true(has("(zhou.tao)</option>"));
 	assert_true(has("(li.wei)</option>"));
 	assert_false(has("(john.smith)</option>"));
-	/* Nothing of the above changed the record. */
+	/* Nothing refused above changed the record. */
 	assert_int_equal(as(wang, "GET", path, NULL, NULL), 200);
-	assert_true(has("version=\"2\""));
+	assert_true(has("version=\"4\""));
 	assert_true(has("<city>Wuxi</city>"));
 	assert_int_equal(as(john, "GET", path, NULL, NULL), 404);
+	/* li.wei's contact at the customer is his while the customer is. */
+	snprintf(xml, sizeof(xml), "<contact><customer>%s</customer>"
+	    "<name>Handed Over</name></contact>", strrchr(path, '/') + 1);
+	assert_int_equal(api("POST", "/contacts", NULL, xml), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(cpath, sizeof(cpath), "%s", loc + 4);
+	assert_int_equal(as(zhou, "GET", cpath, NULL, NULL), 404);
 	/* The manager hands it to zhou.tao, of the same team. */
-	assert_int_equal(as(wang, "PATCH", path, NULL,
-	    "<customer version=\"2\"><owner>2</owner></customer>"), 200);
+	snprintf(xml, sizeof(xml), "<customer version=\"4\"><owner>%lld"
+	    "</owner></customer>", scalar("SELECT id FROM users WHERE"
+	    " login = 'zhou.tao'"));
+	assert_int_equal(as(wang, "PATCH", path, NULL, xml), 200);
 	assert_int_equal(as(zhou, "GET", path, NULL, NULL), 200);
 	assert_int_equal(api("GET", path, NULL, NULL), 404);
+	/* Its contacts go with it: the new owner's, no longer the old's. */
+	assert_int_equal(as(zhou, "GET", cpath, NULL, NULL), 200);
+	assert_true(has("<owner id=\""));
+	assert_true(has(">zhou.tao</owner>"));
+	assert_int_equal(api("GET", cpath, NULL, NULL), 404);
+	assert_int_equal(api("DELETE", cpath, "version=1", NULL), 404);
+	assert_int_equal(api("GET", "/contacts.xml", "q=Handed", NULL), 200);
+	assert_false(has("Handed Over"));
+	assert_int_equal(as(zhou, "GET", "/contacts.xml", "q=Handed", NULL),
+	    200);
+	assert_true(has("Handed Over"));
+	/* A contact is not moved to a customer out of reach. */
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>"
+	    "Li Own Co</name></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(xml, sizeof(xml), "<contact version=\"1\"><customer>%s"
+	    "</customer></contact>", strrchr(loc, '/') + 1);
+	assert_int_equal(as(zhou, "PATCH", cpath, NULL, xml), 422);
 }
 
 /* One number from the database. */
@@ -603,22 +693,26 @@ audit_trail(void **state)
 
 	(void)state;
 	root = user_with_token("root.admin", "admin", "");
-	assert_int_equal(api("POST", "/customers", NULL,
+	/* Finance grants li.wei's customer credit, then changes it. */
+	assert_int_equal(customer_for_li(
 	    "<customer><name>Audited Ltd</name><city>Suzhou</city>"
 	    "<segment>small_loyal</segment><email>a@example.com</email>"
 	    "<credit_limit>100.00</credit_limit></customer>"), 201);
 	header("Location", loc, sizeof(loc));
 	snprintf(path, sizeof(path), "%s", loc + 4);
 	id = atoll(strrchr(path, '/') + 1);
-	assert_int_equal(api("PATCH", path, NULL, "<customer version=\"1\">"
+	assert_int_equal(fapi("PATCH", path, NULL, "<customer version=\"1\">"
 	    "<city>Ningbo</city><credit_limit>0</credit_limit></customer>"),
 	    200);
 	/* A refused change leaves no trace but refused data. */
 	assert_int_equal(api("PATCH", path, NULL, "<customer version=\"1\">"
 	    "<city>Stale</city></customer>"), 409);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM audit WHERE entity ="
-	    " 'customer' AND record_id = %lld AND login = 'li.wei'", id);
+	    " 'customer' AND record_id = %lld AND login = 'fin.ma'", id);
 	assert_int_equal(scalar(q), 2);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM audit WHERE entity ="
+	    " 'customer' AND record_id = %lld AND login = 'li.wei'", id);
+	assert_int_equal(scalar(q), 0);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM audit a JOIN audit_changes"
 	    " c ON c.audit_id = a.id WHERE a.action = 'update' AND"
 	    " a.record_id = %lld AND ((c.field = 'city' AND c.old = 'Suzhou'"
@@ -632,7 +726,7 @@ audit_trail(void **state)
 	assert_true(has("<del>100.00</del>"));
 	/* Only administrators read the whole trail. */
 	assert_int_equal(req("GET", "/audit", NULL, NULL, NULL, bearer), 403);
-	assert_int_equal(req("GET", "/audit", "login=li.wei&action=update",
+	assert_int_equal(req("GET", "/audit", "login=fin.ma&action=update",
 	    NULL, NULL, (const char *[]){ "HTTP_AUTHORIZATION", root, NULL }),
 	    200);
 	assert_true(has("Ningbo"));
@@ -907,7 +1001,7 @@ paths_and_ids(void **state)
 	header("Location", loc, sizeof(loc));
 	snprintf(path, sizeof(path), "%s", loc + 4);
 	first = atoll(strrchr(path, '/') + 1);
-	assert_int_equal(api("DELETE", path, NULL, NULL), 204);
+	assert_int_equal(api("DELETE", path, "version=1", NULL), 204);
 	assert_int_equal(api("POST", "/customers", NULL,
 	    "<customer><name>Newcomer Ltd</name></customer>"), 201);
 	header("Location", loc, sizeof(loc));
@@ -1050,7 +1144,8 @@ create_xml(const char *path, const char *xml)
 {
 	char	 loc[128];
 
-	if (api("POST", path, NULL, xml) != 201 ||
+	if ((strcmp(path, "/customers") == 0 ? customer_for_li(xml) :
+	    api("POST", path, NULL, xml)) != 201 ||
 	    header("Location", loc, sizeof(loc)) == NULL)
 		return -1;
 	return atoll(strrchr(loc, '/') + 1);
@@ -1151,7 +1246,9 @@ orders(void **state)
 	snprintf(path, sizeof(path), "/orders/%lld", o[1]);
 	assert_int_equal(api("PATCH", path, NULL, "<order version=\"3\">"
 	    "<requested_date>2027-01-01</requested_date></order>"), 409);
-	assert_int_equal(api("DELETE", path, NULL, NULL), 409);
+	snprintf(xml, sizeof(xml), "version=%lld", scalar(arena_printf(A,
+	    "SELECT version FROM orders WHERE id = %lld", o[1])));
+	assert_int_equal(api("DELETE", path, xml, NULL), 409);
 	assert_true(has("cancel it instead"));
 	/* Another salesperson neither sees it nor adds to it. */
 	zhou = user_with_token("zhou.order", "sales", "east");
@@ -1268,7 +1365,7 @@ order_rules(void **state)
 	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
 	assert_true(has("<section class=\"credit\">"));
 	assert_true(has("<dd class=\"hold\">"));
-	assert_true(has("<section class=\"orders\">"));
+	assert_true(has("<h2>Orders</h2>"));
 	assert_true(has(">SO-"));
 	/* delivery: earlier than the lead time allows is a warning only. */
 	assert_int_equal(submit(order_with(cust, slow, 1, 0, "2026-01-02")),
@@ -1522,7 +1619,7 @@ order_copy(void **state)
 	long long	 cust, prod, held, copy, before;
 
 	(void)state;
-	fin = user_with_token("copy.fin", "finance", "");
+	fin = user_with_token("copy.svc", "service", "");
 	other = user_with_token("copy.zhou", "sales", "east");
 	cust = scalar("SELECT id FROM customers WHERE name ="
 	    " 'Order Test GmbH'");
@@ -1538,7 +1635,7 @@ order_copy(void **state)
 	snprintf(path, sizeof(path), "/orders/%lld/copy", held);
 	/* Out of reach: another salesperson's order is not there for them. */
 	assert_int_equal(as(other, "POST", path, NULL, ""), 404);
-	/* Finance reads every order but creates none. */
+	/* Service reads every order but creates none. */
 	before = scalar("SELECT count(*) FROM orders");
 	assert_int_equal(as(fin, "POST", path, NULL, ""), 403);
 	assert_int_equal(scalar("SELECT count(*) FROM orders"), before);
@@ -1636,7 +1733,8 @@ credit_standing(void **state)
 	/* A raised limit releases the standing in the same update. */
 	snprintf(xml, sizeof(xml), "<customer version=\"1\"><credit_limit>"
 	    "900000.00</credit_limit></customer>");
-	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_int_equal(api("PATCH", path, NULL, xml), 403);
+	assert_int_equal(fapi("PATCH", path, NULL, xml), 200);
 	assert_true(has("<credit_status>ok</credit_status>"));
 	/* Another field's change leaves it alone (and works). */
 	snprintf(xml, sizeof(xml), "<customer version=\"2\"><city>Ningbo"
