@@ -684,6 +684,38 @@ scalar(const char *sql)
 	return v;
 }
 
+/* One text from the database, kept in the arena. */
+static const char *
+scalar_text(const char *sql)
+{
+	sqlite3_stmt	*st;
+	const char	*v = "";
+
+	assert_int_equal(sqlite3_prepare_v2(db_handle(app.db), sql, -1, &st,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = arena_strdup(A, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Time passes: order o was invoiced 70 days ago (amount in minor
+ * units), as the API would have recorded it, history included.
+ */
+static void
+invoiced_long_ago(long long o, long long amount)
+{
+	assert_int_equal(sqlite3_exec(db_handle(app.db), arena_printf(A,
+	    "UPDATE orders SET status = 'invoiced', status_seq = status_seq"
+	    " + 1, invoiced_amount = %lld, invoiced_date = date('now',"
+	    " '-70 days') WHERE id = %lld; INSERT INTO order_history"
+	    " (\"order\", seq, status, by_login, at) VALUES (%lld, (SELECT"
+	    " max(seq) + 1 FROM order_history WHERE \"order\" = %lld),"
+	    " 'invoiced', 'erp', date('now', '-70 days'))", amount, o, o, o),
+	    NULL, NULL, NULL), SQLITE_OK);
+}
+
 static void
 audit_trail(void **state)
 {
@@ -1742,11 +1774,7 @@ credit_standing(void **state)
 	assert_int_equal(api("PATCH", path, NULL, xml), 200);
 	assert_true(has("<credit_status>ok</credit_status>"));
 	/* An invoice falls 40 days overdue with time alone: no event... */
-	snprintf(sql, sizeof(sql), "UPDATE orders SET status = 'invoiced',"
-	    " status_seq = status_seq + 1, invoiced_amount = 500,"
-	    " invoiced_date = date('now', '-70 days') WHERE id = %lld", o);
-	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
-	    NULL), SQLITE_OK);
+	invoiced_long_ago(o, 500);
 	snprintf(sql, sizeof(sql), "SELECT credit_status = 'ok' FROM"
 	    " customers WHERE id = %lld", cust);
 	assert_int_equal(scalar(sql), 1);
@@ -1847,11 +1875,7 @@ order_rule_paths(void **state)
 	o = order_with(late, prod, 1, 0, "2027-06-01");
 	assert_int_equal(submit(o), 200);
 	assert_true(has("<verdict rule=\"overdue\" result=\"pass\""));
-	snprintf(sql, sizeof(sql), "UPDATE orders SET status = 'invoiced',"
-	    " status_seq = status_seq + 1, invoiced_amount = 100,"
-	    " invoiced_date = date('now', '-70 days') WHERE id = %lld", o);
-	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
-	    NULL), SQLITE_OK);
+	invoiced_long_ago(o, 100);
 	assert_int_equal(submit(order_with(late, prod, 1, 0, "2027-06-01")),
 	    200);
 	assert_true(has("<verdict rule=\"overdue\" result=\"hold\">an"
@@ -1902,6 +1926,254 @@ order_rule_paths(void **state)
 	assert_true(has("status=\"approved\""));
 }
 
+
+/* A PATCH of order id as who (NULL: li.wei) at its current version. */
+static int
+order_patch(const char *who, long long id, const char *fields)
+{
+	char	 path[64], xml[1024];
+
+	snprintf(path, sizeof(path), "/orders/%lld", id);
+	snprintf(xml, sizeof(xml), "<order version=\"%lld\">%s</order>",
+	    scalar(arena_printf(A, "SELECT version FROM orders WHERE id ="
+	    " %lld", id)), fields);
+	return who ? as(who, "PATCH", path, NULL, xml) :
+	    api("PATCH", path, NULL, xml);
+}
+
+/* What kiln check's business checks print, and how many they found. */
+static int
+checks(char *buf, size_t sz)
+{
+	FILE	*f;
+	int	 bad;
+	size_t	 n;
+
+	assert_non_null(f = tmpfile());
+	bad = plugin_checks(&app, f);
+	rewind(f);
+	n = fread(buf, 1, sz - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return bad;
+}
+
+/*
+ * Issue 8: what a dishonest salesperson, manager or careless
+ * administrator tries against credit, money and ownership, each
+ * refused by the door it came through and nothing changed.
+ */
+static void
+integrity(void **state)
+{
+	const char	*fin, *mgr, *zhou;
+	char		 xml[512], path[128], out[4096];
+	long long	 cust, prod, cheap, o, other, line, exposure;
+
+	(void)state;
+	fin = user_with_token("credit.desk", "finance", "");
+	mgr = user_with_token("boss.east", "manager", "east");
+	zhou = scalar("SELECT count(*) FROM users WHERE login = 'zhou.tao'") ?
+	    NULL : user_with_token("zhou.tao", "sales", "east");
+	cust = create_xml("/customers", "<customer><name>Integrity Ltd</name>"
+	    "<segment>channel_partner</segment><payment_terms>net30"
+	    "</payment_terms><credit_limit>10000.00</credit_limit>"
+	    "<email>i@example.com</email></customer>");
+	assert_true(cust > 0);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "INSERT INTO"
+	    " products (created_at, updated_at, sku, name, unit_price)"
+	    " VALUES ('x', 'x', 'IN-100', 'List 100', 10000), ('x', 'x',"
+	    " 'IN-5', 'List 5', 500)", NULL, NULL, NULL), SQLITE_OK);
+	prod = scalar("SELECT id FROM products WHERE sku = 'IN-100'");
+	cheap = scalar("SELECT id FROM products WHERE sku = 'IN-5'");
+
+	/* A salesperson raises neither credit nor terms, by any door. */
+	snprintf(path, sizeof(path), "/customers/%lld", cust);
+	assert_int_equal(api("PATCH", path, NULL, "<customer version=\"1\">"
+	    "<credit_limit>99999999.00</credit_limit></customer>"), 403);
+	assert_true(has("code=\"forbidden\""));
+	assert_true(has("<field name=\"credit_limit\">"));
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded",
+	    "version=1&payment_terms=net90", bearer), 403);
+	assert_int_equal(scalar(arena_printf(A, "SELECT credit_limit = 1000000"
+	    " AND payment_terms = 'net30' AND version = 1 FROM customers"
+	    " WHERE id = %lld", cust)), 1);
+
+	/* A low price is a discount: 80.00 for a list price of 100.00. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/><lines>"
+	    "<line><product id=\"%lld\"/><quantity>1</quantity><unit_price>"
+	    "80.00</unit_price></line></lines></order>", cust, prod);
+	assert_true((o = create_xml("/orders", xml)) > 0);
+	assert_int_equal(submit(o), 200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("a discount of 20.00% off the list price"));
+	/* ...and 50.00 is above what anyone may give. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/><lines>"
+	    "<line><product id=\"%lld\"/><quantity>1</quantity><unit_price>"
+	    "50.00</unit_price></line></lines></order>", cust, prod);
+	assert_true((other = create_xml("/orders", xml)) > 0);
+	assert_int_equal(submit(other), 200);
+	assert_true(has("status=\"rejected\""));
+	/* Another product on a line brings its own price... */
+	other = order_with(cust, cheap, 2, 0, "2027-06-01");
+	line = scalar(arena_printf(A, "SELECT id FROM order_lines WHERE"
+	    " \"order\" = %lld", other));
+	snprintf(path, sizeof(path), "/order_lines/%lld", line);
+	snprintf(xml, sizeof(xml), "<order_line version=\"1\"><product>%lld"
+	    "</product></order_line>", prod);
+	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_true(has("<unit_price currency=\"CNY\">100.00</unit_price>"));
+	assert_true(has("<list_price currency=\"CNY\">100.00</list_price>"));
+	/* ...unless the same change sets another one. */
+	snprintf(xml, sizeof(xml), "<order_line version=\"2\"><product>%lld"
+	    "</product><unit_price>4.00</unit_price></order_line>", cheap);
+	assert_int_equal(api("PATCH", path, NULL, xml), 200);
+	assert_true(has("<unit_price currency=\"CNY\">4.00</unit_price>"));
+	assert_true(has("<list_price currency=\"CNY\">5.00</list_price>"));
+	/* A line stays on its order: no total is left behind. */
+	snprintf(xml, sizeof(xml), "<order_line version=\"3\"><order>%lld"
+	    "</order></order_line>", o);
+	assert_int_equal(api("PATCH", path, NULL, xml), 409);
+	assert_true(has("a line stays on its order"));
+
+	/* Four eyes: the team's manager decides li.wei's held order... */
+	snprintf(path, sizeof(path), "/orders/%lld/approve", o);
+	assert_int_equal(as(mgr, "POST", path, NULL,
+	    "<decision><reason>known customer</reason></decision>"), 200);
+	/* ...but not the one he owns and submitted himself. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/><owner id="
+	    "\"%lld\"/><lines><line><product id=\"%lld\"/><quantity>1"
+	    "</quantity><discount_pct>30</discount_pct></line></lines>"
+	    "</order>", cust, scalar("SELECT id FROM users WHERE login ="
+	    " 'boss.east'"), prod);
+	assert_int_equal(fapi("POST", "/orders", NULL, xml), 201);
+	other = scalar("SELECT max(id) FROM orders");
+	snprintf(path, sizeof(path), "/orders/%lld/submit", other);
+	assert_int_equal(as(mgr, "POST", path, NULL, ""), 200);
+	assert_true(has("status=\"on_hold\""));
+	snprintf(path, sizeof(path), "/orders/%lld/approve", other);
+	assert_int_equal(as(mgr, "POST", path, NULL,
+	    "<decision><reason>mine</reason></decision>"), 403);
+	assert_true(has("another manager of the team"));
+	assert_int_equal(scalar(arena_printf(A, "SELECT status = 'on_hold'"
+	    " FROM orders WHERE id = %lld", other)), 1);
+	/* A one-person company says four_eyes = no. */
+	app.conf.four_eyes = 0;
+	assert_int_equal(as(mgr, "POST", path, NULL,
+	    "<decision><reason>mine</reason></decision>"), 200);
+	app.conf.four_eyes = 1;
+
+	/* The order is made and shipped; its owner records no invoice. */
+	assert_int_equal(order_patch(NULL, o, "<status>in_production"
+	    "</status>"), 200);
+	assert_int_equal(order_patch(NULL, o, "<status>shipped</status>"
+	    "<shipped_date>2026-11-02</shipped_date>"), 200);
+	assert_int_equal(order_patch(NULL, o, "<status>invoiced</status>"
+	    "<invoiced_amount>0.01</invoiced_amount><invoiced_date>"
+	    "2026-11-03</invoiced_date>"), 403);
+	assert_true(has("<field name=\"invoiced_amount\">"));
+	assert_true(has("<field name=\"invoiced_date\">"));
+	/* Finance invoices at most the total (80.00). */
+	assert_int_equal(order_patch(fin, o, "<status>invoiced</status>"
+	    "<invoiced_amount>90.00</invoiced_amount><invoiced_date>"
+	    "2026-11-03</invoiced_date>"), 409);
+	assert_true(has("above the order total"));
+	assert_int_equal(order_patch(fin, o, "<status>invoiced</status>"
+	    "<invoiced_amount>80.00</invoiced_amount><invoiced_date>"
+	    "2026-11-03</invoiced_date>"), 200);
+	assert_true(has("<due_date>2026-12-03</due_date>"));
+	/* The invoice does not change outside its step... */
+	assert_int_equal(order_patch(fin, o, "<invoiced_amount>0.01"
+	    "</invoiced_amount>"), 409);
+	/* ...nor does a payment exceed it, or a part count as paid. */
+	assert_int_equal(order_patch(fin, o, "<paid_amount>80.01"
+	    "</paid_amount><paid_date>2026-11-04</paid_date>"), 409);
+	assert_int_equal(order_patch(fin, o, "<status>paid</status>"
+	    "<paid_amount>30.00</paid_amount><paid_date>2026-11-04"
+	    "</paid_date>"), 409);
+	assert_true(has("paid in full"));
+	assert_int_equal(order_patch(fin, o, "<paid_amount>30.00"
+	    "</paid_amount><paid_date>2026-11-04</paid_date>"), 200);
+	assert_int_equal(order_patch(fin, o, "<paid_amount>10.00"
+	    "</paid_amount>"), 409);
+	exposure = scalar(arena_printf(A, "SELECT amount FROM order_exposure"
+	    " WHERE customer = %lld", cust));
+	assert_true(exposure >= 5000);
+	/* Corrections: finance's, with a reason, within the bounds. */
+	snprintf(path, sizeof(path), "/orders/%lld/correct", o);
+	snprintf(xml, sizeof(xml), "version=%lld&invoiced_amount=70.00"
+	    "&reason=discount+agreed", scalar(arena_printf(A, "SELECT version"
+	    " FROM orders WHERE id = %lld", o)));
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", xml, bearer), 403);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", arena_printf(A, "%.*s",
+	    (int)(strstr(xml, "&reason") - xml), xml), (const char *[]){
+	    "HTTP_AUTHORIZATION", fin, NULL }), 422);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", arena_printf(A, "version=%lld"
+	    "&invoiced_amount=20.00&reason=x", scalar(arena_printf(A,
+	    "SELECT version FROM orders WHERE id = %lld", o))),
+	    (const char *[]){ "HTTP_AUTHORIZATION", fin, NULL }), 422);
+	assert_int_equal(req("POST", path, NULL,
+	    "application/x-www-form-urlencoded", arena_printf(A, "%s"
+	    "&invoiced_date=2026-11-10", xml), (const char *[]){
+	    "HTTP_AUTHORIZATION", fin, "HTTP_ACCEPT", "application/xml",
+	    NULL }), 200);
+	assert_true(has("<invoiced_amount currency=\"CNY\">70.00"));
+	assert_true(has("<due_date>2026-12-10</due_date>"));
+	assert_true(has("invoice corrected: 80.00 2026-11-03 -&gt; 70.00"
+	    " 2026-11-10: discount agreed"));
+	assert_int_equal(scalar(arena_printf(A, "SELECT amount FROM"
+	    " order_exposure WHERE customer = %lld", cust)), exposure - 1000);
+	assert_int_equal(order_patch(fin, o, "<status>paid</status>"
+	    "<paid_amount>70.00</paid_amount><paid_date>2026-11-20"
+	    "</paid_date>"), 200);
+
+	/* A section shows only what its viewer may open. */
+	if (zhou == NULL)
+		zhou = user_with_token("zhou.t2", "sales", "east");
+	snprintf(path, sizeof(path), "/customers/%lld", cust);
+	snprintf(xml, sizeof(xml), "<customer version=\"%lld\"><owner>%lld"
+	    "</owner></customer>", scalar(arena_printf(A, "SELECT version"
+	    " FROM customers WHERE id = %lld", cust)), scalar("SELECT max(id)"
+	    " FROM users WHERE role = 'sales' AND login <> 'li.wei'"));
+	assert_int_equal(as(mgr, "PATCH", path, NULL, xml), 200);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", zhou, NULL }), 200);
+	assert_true(has("<h2>Orders</h2>"));
+	assert_false(has(scalar_text(arena_printf(A, "SELECT number FROM"
+	    " orders WHERE id = %lld", o))));
+
+	/* Text that reads otherwise than it is stored is refused. */
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>"
+	    "Acme \xe2\x80\xae" "gpj.exe</name></customer>"), 422);
+	assert_true(has("bidirectional"));
+	/* One SKU, whatever its case. */
+	assert_int_equal(fapi("POST", "/products", NULL, "<product><sku>"
+	    " in-100 </sku><name>Twin</name></product>"), 422);
+	assert_true(has("<field name=\"sku\">"));
+
+	/* kiln check: sound now, and names each kind of broken record. */
+	if (checks(out, sizeof(out)) != 0)
+		fail_msg("kiln check: %s", out);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), "DROP TRIGGER"
+	    " orders_money; UPDATE orders SET total = total + 1 WHERE status ="
+	    " 'draft'; UPDATE order_exposure SET amount = amount + 7;"
+	    " UPDATE orders SET paid_amount = invoiced_amount + 1,"
+	    " correction_seq = correction_seq + 1 WHERE status = 'paid'; DELETE FROM order_history WHERE status ="
+	    " 'rejected'; UPDATE orders SET number = 'SO-DUP' WHERE id IN"
+	    " (SELECT id FROM orders LIMIT 2)", NULL, NULL, NULL), SQLITE_OK);
+	assert_true(checks(out, sizeof(out)) >= 5);
+	assert_non_null(strstr(out, "order totals: order "));
+	assert_non_null(strstr(out, "but its lines add up to"));
+	assert_non_null(strstr(out, "exposure: customer "));
+	assert_non_null(strstr(out, "invoices and payments: order "));
+	assert_non_null(strstr(out, "status history: order "));
+	assert_non_null(strstr(out, "order numbers: order number 'SO-DUP'"));
+}
+
 int
 main(void)
 {
@@ -1932,6 +2204,7 @@ main(void)
 		cmocka_unit_test(order_copy),
 		cmocka_unit_test(credit_standing),
 		cmocka_unit_test(order_rule_paths),
+		cmocka_unit_test(integrity),
 	};
 
 	xmlInitParser();
