@@ -268,8 +268,8 @@ record_apply(struct kiln_req *r, const struct entity *e,
 {
 	const struct kiln_field	*f;
 	const char		*v, *msg, *val;
+	struct ferrs		 kept = { .n = 0 };
 	size_t			 i;
-	int			 forbidden = 0;
 
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
@@ -288,8 +288,7 @@ record_apply(struct kiln_req *r, const struct entity *e,
 		 */
 		if (!entity_may_set(r, f) && (msg != NULL ||
 		    !same_value(val, rec->val[i]))) {
-			ferr_add(fe, f->name, _("may not be set by you"));
-			forbidden = 1;
+			ferr_add(&kept, f->name, _("may not be set by you"));
 			continue;
 		}
 		rec->val[i] = val;
@@ -299,8 +298,11 @@ record_apply(struct kiln_req *r, const struct entity *e,
 			ferr_add(fe, f->name, msg);
 		}
 	}
-	if (forbidden)
+	/* A refusal first: what else was wrong is not theirs to fix. */
+	if (kept.n) {
+		*fe = kept;
 		return REC_FORBIDDEN;
+	}
 	return fe->n ? REC_INVALID : REC_OK;
 }
 
