@@ -271,6 +271,9 @@ cmd_check(struct conf *conf)
 	app_close(&app);
 	if (bad == 0)
 		printf("ok\n");
+	else
+		fprintf(stderr, "kiln: check found %d problem%s\n", bad,
+		    bad == 1 ? "" : "s");
 	return bad ? 1 : 0;
 }
 
