@@ -11,9 +11,11 @@
 -- customer: saving a customer whose terms are longer than its segment
 --           allows is rejected.
 -- order:    an order asking for longer terms than the customer's segment
---           (ctx.customer_segment) allows is put on hold for a manager.
---           An order without terms of its own takes the customer's,
---           which were checked when the customer was saved.
+--           (ctx.customer_segment) allows, or than the customer's own
+--           terms (ctx.customer_terms, which finance grants), is put on
+--           hold for a manager.  An order without terms of its own
+--           takes the customer's, which were checked when the customer
+--           was saved.
 -- Unknown terms or segments are rejected in both cases: a typo in a
 -- record must not slip past the check.
 
@@ -78,6 +80,15 @@ function M.order(o, ctx)
 	end
 	if field == "segment" then
 		field = nil	-- an order has no segment field to point at
+	end
+	-- Within the segment, but longer than the customer was granted.
+	local granted = ctx.customer_terms
+	if result == nil and not blank(o.payment_terms) and
+	    not blank(granted) and RANK[granted] ~= nil and
+	    RANK[o.payment_terms] > RANK[granted] then
+		return "hold", string.format("payment terms %s are longer "
+		    .. "than the customer's agreed %s", o.payment_terms,
+		    granted), "payment_terms"
 	end
 	return result, message, field
 end

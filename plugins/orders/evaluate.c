@@ -36,6 +36,7 @@ struct facts {
 	char		 terms[16];
 	char		 requested[16];
 	char		 segment[32];
+	char		 customer_terms[16];	/* granted by finance */
 	char		 today[16];
 	long long	 total;
 	long long	 customer;
@@ -72,7 +73,7 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	memset(f, 0, sizeof(*f));
 	st = sv->sql(r, "SELECT o.status, o.total, o.payment_terms,"
 	    " o.requested_date, o.customer, c.segment, c.credit_limit,"
-	    " date('now') FROM orders o JOIN customers c"
+	    " date('now'), c.payment_terms FROM orders o JOIN customers c"
 	    " ON c.id = o.customer WHERE o.id = ?1");
 	if (st == NULL)
 		return -1;
@@ -86,6 +87,8 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		copy(f->segment, sizeof(f->segment), sv->col_text(st, 5));
 		f->credit_limit = sv->col_int(st, 6);
 		copy(f->today, sizeof(f->today), sv->col_text(st, 7));
+		copy(f->customer_terms, sizeof(f->customer_terms),
+		    sv->col_text(st, 8));
 	}
 	sv->done(st);
 	if (rc != 1)
@@ -147,10 +150,11 @@ orders_context(struct kiln_req *r, const struct kiln_services *sv,
 	struct facts	*f = sv->alloc(r, sizeof(*f));
 	size_t		 n = 0;
 
-	if (f == NULL || max < 11 || gather(r, sv, id, f) == -1)
+	if (f == NULL || max < 12 || gather(r, sv, id, f) == -1)
 		return 0;
 	out[n++] = (struct kiln_kv)KV_S("today", f->today);
 	out[n++] = (struct kiln_kv)KV_S("customer_segment", f->segment);
+	out[n++] = (struct kiln_kv)KV_S("customer_terms", f->customer_terms);
 	out[n++] = (struct kiln_kv)KV_I("credit_limit", f->credit_limit);
 	/* As if submitted now: this order counts in the exposure. */
 	out[n++] = (struct kiln_kv)KV_I("exposure", f->exposure);
@@ -181,6 +185,7 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		KV_S("today", f->today), KV_S("user", sv->user_login(r)),
 		KV_S("role", sv->user_role(r)),
 		KV_S("customer_segment", f->segment),
+		KV_S("customer_terms", f->customer_terms),
 		KV_I("credit_limit", f->credit_limit),
 		KV_I("exposure", f->exposure),
 		KV_I("overdue_days", f->overdue_days),

@@ -2000,6 +2000,15 @@ integrity(void **state)
 	    " AND payment_terms = 'net30' AND version = 1 FROM customers"
 	    " WHERE id = %lld", cust)), 1);
 
+	/* Terms longer than finance granted the customer are held. */
+	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/>"
+	    "<payment_terms>net60</payment_terms><lines><line><product id="
+	    "\"%lld\"/><quantity>1</quantity></line></lines></order>", cust,
+	    prod);
+	assert_true((o = create_xml("/orders", xml)) > 0);
+	assert_int_equal(submit(o), 200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("longer than the customer's agreed net30"));
 	/* A low price is a discount: 80.00 for a list price of 100.00. */
 	snprintf(xml, sizeof(xml), "<order><customer id=\"%lld\"/><lines>"
 	    "<line><product id=\"%lld\"/><quantity>1</quantity><unit_price>"
