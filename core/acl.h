@@ -22,6 +22,7 @@
 #define KILN_ACL_H
 
 struct abuf;
+struct app;
 struct entity;
 struct kiln_req;
 struct record;
@@ -50,6 +51,11 @@ enum acl_scope	 acl_write(const struct kiln_req *, const struct entity *);
 void		 acl_where(const struct kiln_req *, const struct entity *,
 		    struct abuf *);
 void		 acl_bind(const struct kiln_req *, sqlite3_stmt *);
+/*
+ * Register kiln_readable(entity, id) on the worker's connection: 1 when
+ * app->req's user may read the record (for plugins' own lists).
+ */
+int		 acl_register(struct app *);
 /* May the user store rec as it now stands (its owner included)? */
 int		 acl_may_write(struct kiln_req *, const struct entity *,
 		    const struct record *);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "acl.h"
 #include "app.h"
 #include "arena.h"
 #include "db.h"
@@ -26,7 +27,7 @@ app_open(struct app *app, const struct conf *conf, int flags)
 	if (db_open(conf->db, flags & APP_CREATE, &app->db) != DB_OK)
 		goto fail;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
-	    entity_setup(app) == -1)
+	    entity_setup(app) == -1 || acl_register(app) == -1)
 		goto fail;
 	if ((flags & APP_RULES) && (app->rules = rules_open(conf->rules, &lim)) ==
 	    NULL)

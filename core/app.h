@@ -49,6 +49,7 @@ struct app {
 	size_t			 nplugins;
 	struct entity		*entities;
 	size_t			 nentities;
+	struct kiln_req		*req;		/* the request being served */
 };
 
 /* Defaults, then the file, then the environment; 0 or -1 (message printed). */

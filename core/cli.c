@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "app.h"
 #include "cli.h"
 #include "req.h"
 
@@ -19,12 +20,15 @@ cli_req(struct kiln_req *r, struct app *app, const struct user *u)
 	r->user = u;
 	r->prefix = "";
 	r->path = "/";
+	app->req = r;
 	return 0;
 }
 
 void
 cli_req_free(struct kiln_req *r)
 {
+	if (r->app != NULL && r->app->req == r)
+		r->app->req = NULL;
 	arena_free(r->arena);
 	r->arena = NULL;
 }

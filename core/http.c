@@ -191,6 +191,7 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	r.io = io;
 	r.prefix = "";
 	r.path = "/";
+	app->req = &r;		/* for kiln_readable() in SQL */
 	security_headers(&r);
 	if (app->rules != NULL && rules_refresh(app->rules) == 1 &&
 	    audit_rules(app) == -1)
@@ -212,6 +213,7 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 		req_drain_body(&r);
 	if (r.buf != NULL)
 		xmlBufferFree(r.buf);
+	app->req = NULL;
 	arena_reset(a);
 	return rc;
 }

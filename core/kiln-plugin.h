@@ -248,7 +248,10 @@ struct kiln_services {
 	const char	*(*user_role)(struct kiln_req *);
 	const char	*(*user_team)(struct kiln_req *);
 	/*
-	 * SQL from the plugin's own const tables; every value bound.
+	 * SQL from the plugin's own const tables; every value bound.  ABI 5:
+	 * the SQL function kiln_readable(entity, id) is 1 when the request's
+	 * user may read that record, so a list chooses only those before
+	 * its LIMIT ("... WHERE kiln_readable('order', o.id) LIMIT 500").
 	 * step: 1 a row, 0 done, -1 error (logged).  col_text is valid
 	 * until the next step.  done resets the statement for reuse.
 	 */

@@ -411,7 +411,7 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 /*
  * GET /orders/late: orders past their promised date and not yet
  * delivered, and invoices past due and unpaid, among those the user
- * may see.
+ * may see (chosen in SQL, before the limit).
  */
 int
 orders_late(struct kiln_req *r, const struct kiln_services *sv)
@@ -421,8 +421,9 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 	int			 any = 0;
 
 	if ((st = sv->sql(r, "SELECT id, number, status, promised_date,"
-	    " due_date FROM orders WHERE " LATE_DELIVERY("") " OR "
-	    OVERDUE("") " ORDER BY coalesce(nullif(promised_date, ''), due_date), id"
+	    " due_date FROM orders WHERE (" LATE_DELIVERY("") " OR "
+	    OVERDUE("") ") AND kiln_readable('order', id) ORDER BY"
+	    " coalesce(nullif(promised_date, ''), due_date), id"
 	    " LIMIT 500")) == NULL)
 		return sv->error(r, 500, "internal", _("Internal error."));
 	sv->begin(r, 200, "late", _("Late orders"));
@@ -433,9 +434,6 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 		sv->open(r, "ul");
 	}
 	while (sv->step(st) == 1) {
-		/* Only what this user may read. */
-		if (sv->access(r, "order", sv->col_int(st, 0)) < 0)
-			continue;
 		any = 1;
 		snprintf(path, sizeof(path), "/orders/%lld",
 		    sv->col_int(st, 0));
@@ -487,8 +485,8 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 
 	if ((st = sv->sql(r, "SELECT o.id, o.number, o.total, c.name"
 	    " FROM orders o JOIN customers c ON c.id = o.customer"
-	    " WHERE o.status = 'on_hold' ORDER BY o.updated_at, o.id"
-	    " LIMIT 500")) == NULL)
+	    " WHERE o.status = 'on_hold' AND kiln_readable('order', o.id)"
+	    " ORDER BY o.updated_at, o.id LIMIT 500")) == NULL)
 		return sv->error(r, 500, "internal", _("Internal error."));
 	sv->begin(r, 200, "held", _("Orders on hold"));
 	if (!xml) {
@@ -500,9 +498,6 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	while (sv->step(st) == 1) {
 		id = sv->col_int(st, 0);
-		/* Only what this user may read. */
-		if ((acc = sv->access(r, "order", id)) < 0)
-			continue;
 		any = 1;
 		snprintf(path, sizeof(path), "/orders/%lld", id);
 		sv->open(r, xml ? "order" : "li");
@@ -549,6 +544,7 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		}
 		if (!xml) {
 			sv->close(r);	/* ul */
+			acc = sv->access(r, "order", id);
 			if (orders_may_decide(r, sv, id, acc))
 				decision_forms(r, sv, id);
 		}
