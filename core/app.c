@@ -23,7 +23,7 @@ app_open(struct app *app, const struct conf *conf, int flags)
 	app->conf = *conf;
 	if ((app->perm = arena_new(64 * 1024)) == NULL)
 		return -1;
-	if (db_open(conf->db, flags & APP_CREATE, &app->db) != DB_OK)
+	if (db_open(conf->db, flags & APP_CREATE ? DB_CREATE : 0, &app->db) != DB_OK)
 		goto fail;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
 	    entity_setup(app) == -1)
