@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "db.h"
 #include "kiln-plugin.h"
 
 struct db;
@@ -48,6 +49,8 @@ struct app {
 	size_t			 nplugins;
 	struct entity		*entities;
 	size_t			 nentities;
+	int			 db_down;	/* could not open it: said once */
+	int			 db_log_left;	/* replaced, old log in place: said */
 };
 
 /* Defaults, then the file, then the environment; 0 or -1 (message printed). */
@@ -59,10 +62,18 @@ void		 conf_free(struct conf *);
 
 #define APP_RULES	0x01	/* load the rules engine */
 #define APP_CREATE	0x02	/* create the database file (kiln init) */
+#define APP_DB_LATER	0x04	/* a worker: no database yet is no failure */
 
 /* Open what a worker or command needs: database, plugins, entities, rules. */
 int		 app_open(struct app *, const struct conf *, int flags);
 void		 app_close(struct app *);
+/*
+ * Before each request: the database opened, or opened again when its
+ * file was deleted, replaced or made writable since.  DB_OK, or what
+ * to answer (503): DB_UNAVAILABLE, DB_MOVED.  app->db is NULL then
+ * only when it could not be opened.
+ */
+enum db_err	 app_db_ready(struct app *);
 /* Apply the core's and every plugin's migrations (kiln init). */
 int		 app_migrate(struct app *);
 #endif

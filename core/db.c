@@ -252,6 +252,7 @@ int
 db_open(const char *path, int flags, struct db **out)
 {
 	struct db	*db;
+	enum db_err	 e = DB_ERROR;
 	int		 oflags, rc;
 	char		*err = NULL, *uri;
 
@@ -277,6 +278,7 @@ db_open(const char *path, int flags, struct db **out)
 		if (!(flags & DB_QUIET))
 			log_err("database %s: %s", path, err);
 		sqlite3_free(err);
+		e = DB_UNAVAILABLE;
 		goto fail;
 	}
 	db->readonly = sqlite3_db_readonly(db->h, "main") == 1;
@@ -291,7 +293,7 @@ db_open(const char *path, int flags, struct db **out)
 fail:
 	free(db->path);
 	free(db);
-	return DB_ERROR;
+	return e;
 }
 
 void
@@ -546,6 +548,7 @@ db_stale(struct db *db)
 	char	 wal[PATH_MAX], shm[PATH_MAX], *slash;
 	int	 left;
 
+	db->fault = DB_OK;	/* a new request */
 	if (has_moved(db)) {
 		/*
 		 * Our old -wal and -shm still beside the new file: a

@@ -31,7 +31,8 @@ enum db_err {
 	DB_NOTFOUND,
 	DB_FULL,	/* the disk is full: 503, the change rolled back */
 	DB_READONLY,	/* read-only file or file system: 503 for changes */
-	DB_MOVED	/* the path names another file now (deleted, replaced): 503 */
+	DB_MOVED,	/* the path names another file now (deleted, replaced): 503 */
+	DB_UNAVAILABLE	/* db_open: the file cannot be opened: 503 */
 };
 
 #define DB_CREATE	0x01	/* create the file (kiln init) */
@@ -55,7 +56,10 @@ void		 db_rollback(struct db *);
 int		 db_idle(struct db *);
 /* Map an sqlite3 result code to db_err, logging real errors. */
 enum db_err	 db_result(struct db *, int rc, const char *what);
-/* The last failure of db_begin, db_commit or db_result: why a write failed. */
+/*
+ * The last failure of db_begin, db_commit or db_result since the last
+ * db_begin or db_stale (the start of a request): why a write failed.
+ */
 enum db_err	 db_fault(struct db *);
 /*
  * Whether the connection should be closed and opened again before the

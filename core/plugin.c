@@ -29,6 +29,7 @@
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
+#include "storage.h"
 #include "value.h"
 #include "xmlin.h"
 
@@ -177,6 +178,12 @@ static void
 svc_rollback(struct kiln_req *r)
 {
 	db_rollback(r->app->db);
+}
+
+static int
+svc_write_failed(struct kiln_req *r)
+{
+	return storage_answer(r, db_fault(r->app->db));
 }
 
 static int
@@ -424,6 +431,7 @@ static const struct kiln_services services = {
 	.currency = svc_currency,
 	.show = svc_show,
 	.rules = svc_rules,
+	.write_failed = svc_write_failed,
 };
 
 void
