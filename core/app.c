@@ -28,11 +28,12 @@ down(struct app *app)
 int
 app_open(struct app *app, const struct conf *conf, int flags)
 {
-	struct rules_limits	 lim = { 0, 0, 0 };
+	struct rules_limits	 lim = { 0, 0, 0, 0 };
 	enum db_err		 e;
 
 	memset(app, 0, sizeof(*app));
 	app->conf = *conf;
+	lim.time_scale = (unsigned)conf->rules_time_scale;
 	if ((app->perm = arena_new(64 * 1024)) == NULL)
 		return -1;
 	e = db_open(conf->db, flags & APP_CREATE ? DB_CREATE : 0, &app->db);

@@ -27,6 +27,7 @@ struct conf {
 	int		 max_requests;	/* recycle a worker after this many */
 	int		 request_timeout; /* seconds; kill a worker stuck longer */
 	int		 jobs_interval;	/* seconds between plugin jobs (serve) */
+	int		 rules_time_scale; /* rules' time limits times this */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
 	int		 session_idle;	/* seconds */
 	int		 session_max;	/* seconds */
