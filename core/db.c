@@ -40,6 +40,7 @@ struct db {
 	int		 queue;		/* DB-queue, for flock(2); or -1 */
 	int		 queued;	/* we hold it: between begin and end */
 	int		 readonly;	/* opened for reading only */
+	int		 moved_said;	/* its file's fate is in the log */
 	enum db_err	 fault;		/* the last failure, for db_fault() */
 	struct stat	 wal, shm;	/* our -wal and -shm (st_ino 0: none) */
 };
@@ -185,6 +186,15 @@ fail:
 	return rc;
 }
 
+/* Whether the database is on a file system mounted read-only. */
+static int
+on_readonly_fs(const struct db *db)
+{
+	struct statvfs	 vfs;
+
+	return statvfs(db->path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
 /*
  * A WAL database on a read-only file system cannot be read the usual
  * way: SQLite must make a -shm beside it first.  When no -wal holds
@@ -196,11 +206,10 @@ fail:
 static int
 immutable_ok(const struct db *db)
 {
-	struct statvfs	 vfs;
 	struct stat	 sb;
 	char		 wal[PATH_MAX];
 
-	if (statvfs(db->path, &vfs) == -1 || !(vfs.f_flag & ST_RDONLY))
+	if (!on_readonly_fs(db))
 		return 0;
 	if (sibling(db, "-wal", wal, sizeof(wal)) == NULL)
 		return 0;
@@ -285,7 +294,7 @@ db_open(const char *path, int flags, struct db **out)
 	if (db->readonly && !(flags & DB_QUIET))
 		log_warn("database %s is read-only (%s): reading works,"
 		    " every change is refused until it is writable", path,
-		    immutable_ok(db) ? "a read-only file system" :
+		    on_readonly_fs(db) ? "a read-only file system" :
 		    "its file's permissions");
 	queue_open(db);
 	*out = db;
@@ -526,9 +535,10 @@ moved(struct db *db, int committed)
 		log_err("database %s was %s during a commit: the change went"
 		    " into the old file and is not in the database", db->path,
 		    how);
-	else
+	else if (!db->moved_said)
 		log_err("database %s was %s while open: nothing more is"
 		    " written into the old file", db->path, how);
+	db->moved_said = 1;
 	return fault(db, DB_MOVED);
 }
 
@@ -550,6 +560,7 @@ db_stale(struct db *db)
 
 	db->fault = DB_OK;	/* a new request */
 	if (has_moved(db)) {
+		(void)moved(db, 0);
 		/*
 		 * Our old -wal and -shm still beside the new file: a
 		 * connection opened now would read the old database
