@@ -50,8 +50,8 @@ struct app {
 	size_t			 nplugins;
 	struct entity		*entities;
 	size_t			 nentities;
-	int			 db_down;	/* could not open it: said once */
-	int			 db_log_left;	/* replaced, old log in place: said */
+	int			 db_down;	/* cannot open it (logged) */
+	int			 db_log_left;	/* old -wal beside (logged) */
 };
 
 /* Defaults, then the file, then the environment; 0 or -1 (message printed). */

@@ -163,7 +163,7 @@ queue_open(struct db *db)
  * SQLite's words in *err (sqlite3_free them).
  */
 static int
-connect(struct db *db, const char *name, int flags, char **err)
+open_conn(struct db *db, const char *name, int flags, char **err)
 {
 	int	 rc;
 
@@ -216,7 +216,7 @@ immutable_ok(const struct db *db)
 	return stat(wal, &sb) == -1 ? errno == ENOENT : sb.st_size == 0;
 }
 
-/* file:PATH?immutable=1, with the characters a URI path may not hold escaped. */
+/* file:PATH?immutable=1, escaping what a URI path may not hold. */
 static char *
 immutable_uri(const char *path)
 {
@@ -274,12 +274,12 @@ db_open(const char *path, int flags, struct db **out)
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	if (flags & DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
-	rc = connect(db, path, oflags, &err);
+	rc = open_conn(db, path, oflags, &err);
 	if ((rc & 0xff) == SQLITE_CANTOPEN && immutable_ok(db)) {
 		sqlite3_free(err);
 		if ((uri = immutable_uri(path)) == NULL)
 			goto fail;
-		rc = connect(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+		rc = open_conn(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
 		    SQLITE_OPEN_NOMUTEX, &err);
 		free(uri);
 	}

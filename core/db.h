@@ -31,7 +31,7 @@ enum db_err {
 	DB_NOTFOUND,
 	DB_FULL,	/* the disk is full: 503, the change rolled back */
 	DB_READONLY,	/* read-only file or file system: 503 for changes */
-	DB_MOVED,	/* the path names another file now (deleted, replaced): 503 */
+	DB_MOVED,	/* the path names another file now: 503 */
 	DB_UNAVAILABLE	/* db_open: the file cannot be opened: 503 */
 };
 
