@@ -14,6 +14,7 @@
 #include "out.h"
 #include "page.h"
 #include "req.h"
+#include "storage.h"
 #include "user.h"
 #include "value.h"
 #include "view.h"
@@ -205,7 +206,7 @@ change(struct kiln_req *r, const char *action, const char *login,
 	    login, detail ? ": " : "", detail ? detail : "")) != 0 ||
 	    db_commit(r->app->db) != DB_OK) {
 		db_rollback(r->app->db);
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	}
 	if (r->fmt == FMT_XML)
 		return out_status_only(r, 204);
@@ -230,7 +231,7 @@ add(struct kiln_req *r)
 	    strlen(pw) > USER_PASSWORD_MAX)
 		return users_page(r, 422, _("A password has 8 to 1024 bytes."));
 	if (db_begin(r->app->db) != DB_OK)
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	return change(r, "user_add", login, role, user_add(r->app->db, login,
 	    role, name ? name : "", team ? team : "", pw) == 0);
 }
@@ -242,7 +243,7 @@ modify(struct kiln_req *r, const char *login, const char *what)
 	int		 ok;
 
 	if (db_begin(r->app->db) != DB_OK)
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	if (strcmp(what, "role") == 0) {
 		v = req_param(r, "role");
 		/* An administrator cannot lock everyone out by mistake. */

@@ -15,16 +15,33 @@
 #include "rules.h"
 #include "schema.h"
 
+/* The database cannot be opened: said once, until it can again. */
+static enum db_err
+down(struct app *app)
+{
+	if (!app->db_down)
+		log_err("database %s cannot be opened: every request is"
+		    " answered 503 until it can", app->conf.db);
+	app->db_down = 1;
+	return DB_UNAVAILABLE;
+}
+
 int
 app_open(struct app *app, const struct conf *conf, int flags)
 {
-	struct rules_limits	 lim = { 0, 0, 0 };
+	struct rules_limits	 lim = { 0, 0, 0, 0 };
+	enum db_err		 e;
 
 	memset(app, 0, sizeof(*app));
 	app->conf = *conf;
+	lim.time_scale = (unsigned)conf->rules_time_scale;
 	if ((app->perm = arena_new(64 * 1024)) == NULL)
 		return -1;
-	if (db_open(conf->db, flags & APP_CREATE, &app->db) != DB_OK)
+	e = db_open(conf->db, flags & APP_CREATE ? DB_CREATE : 0, &app->db);
+	/* A worker answers 503 until it can open it, rather than hang. */
+	if (e == DB_UNAVAILABLE && (flags & APP_DB_LATER))
+		(void)down(app);
+	else if (e != DB_OK)
 		goto fail;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
 	    entity_setup(app) == -1 || acl_register(app) == -1)
@@ -37,6 +54,48 @@ app_open(struct app *app, const struct conf *conf, int flags)
 fail:
 	app_close(app);
 	return -1;
+}
+
+/*
+ * The old file's -wal and -shm beside a replaced database would show a
+ * new connection the old database: said once, and not opened.
+ */
+static enum db_err
+log_left(struct app *app)
+{
+	if (!app->db_log_left)
+		log_err("database %s was deleted or replaced, but the old"
+		    " file's %s-wal and %s-shm are still beside it: opened now,"
+		    " the new file would be read through the old one's log."
+		    "  Move them away (they belong to the old file); Kiln"
+		    " opens what is at the path at the next request",
+		    app->conf.db, app->conf.db, app->conf.db);
+	app->db_log_left = 1;
+	return DB_MOVED;
+}
+
+enum db_err
+app_db_ready(struct app *app)
+{
+	int	 stale;
+
+	if (app->db != NULL) {
+		if ((stale = db_stale(app->db)) == 0)
+			return DB_OK;
+		if (stale == -1)
+			return log_left(app);
+		log_info("database %s: opening it again", app->conf.db);
+		db_close(app->db);
+		app->db = NULL;
+		app->db_log_left = 0;
+	}
+	if (db_open(app->conf.db, app->db_down ? DB_QUIET : 0, &app->db) !=
+	    DB_OK)
+		return down(app);
+	if (app->db_down)
+		log_info("database %s is open again", app->conf.db);
+	app->db_down = 0;
+	return DB_OK;
 }
 
 void

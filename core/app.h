@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "db.h"
 #include "kiln-plugin.h"
 
 struct db;
@@ -26,6 +27,7 @@ struct conf {
 	int		 max_requests;	/* recycle a worker after this many */
 	int		 request_timeout; /* seconds; kill a worker stuck longer */
 	int		 jobs_interval;	/* seconds between plugin jobs (serve) */
+	int		 rules_time_scale; /* rules' time limits times this */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
 	int		 session_idle;	/* seconds */
 	int		 session_max;	/* seconds */
@@ -50,6 +52,8 @@ struct app {
 	struct entity		*entities;
 	size_t			 nentities;
 	struct kiln_req		*req;		/* the request being served */
+	int			 db_down;	/* cannot open it (logged) */
+	int			 db_log_left;	/* old -wal beside (logged) */
 };
 
 /* Defaults, then the file, then the environment; 0 or -1 (message printed). */
@@ -63,10 +67,18 @@ int		 conf_bool(const struct conf *, const char *name);
 
 #define APP_RULES	0x01	/* load the rules engine */
 #define APP_CREATE	0x02	/* create the database file (kiln init) */
+#define APP_DB_LATER	0x04	/* a worker: no database yet is no failure */
 
 /* Open what a worker or command needs: database, plugins, entities, rules. */
 int		 app_open(struct app *, const struct conf *, int flags);
 void		 app_close(struct app *);
+/*
+ * Before each request: the database opened, or opened again when its
+ * file was deleted, replaced or made writable since.  DB_OK, or what
+ * to answer (503): DB_UNAVAILABLE, DB_MOVED.  app->db is NULL then
+ * only when it could not be opened.
+ */
+enum db_err	 app_db_ready(struct app *);
 /* Apply the core's and every plugin's migrations (kiln init). */
 int		 app_migrate(struct app *);
 #endif

@@ -25,13 +25,15 @@
 #include "record.h"
 #include "req.h"
 #include "rules.h"
+#include "storage.h"
 #include "value.h"
 #include "view.h"
 #include "xmlin.h"
 
 /* Status and code of a record error, for page_error. */
 static int
-rec_status(enum rec_err err, const char **code, const char **msg)
+rec_status(struct kiln_req *r, enum rec_err err, const char **code,
+    const char **msg)
 {
 	switch (err) {
 	case REC_INVALID:
@@ -63,15 +65,24 @@ rec_status(enum rec_err err, const char **code, const char **msg)
 		*code = "forbidden";
 		*msg = _("You may not change this record.");
 		return 403;
-	case REC_BUSY:
-		*code = "busy";
-		*msg = _("The database is busy; try again.");
-		return 503;
+	case REC_STORAGE:
+		return storage_status(db_fault(r->app->db), code, msg);
 	default:
 		*code = "internal";
 		*msg = _("Internal error.");
 		return 500;
 	}
+}
+
+/*
+ * A step of a write that failed without saying how (the audit, a
+ * plugin's hook): a storage fault if the database had one (a full
+ * disk shows first in the audit row), else an internal error.
+ */
+static enum rec_err
+failed(struct kiln_req *r)
+{
+	return db_fault(r->app->db) != DB_OK ? REC_STORAGE : REC_ERROR;
 }
 
 static int
@@ -80,7 +91,7 @@ fail(struct kiln_req *r, enum rec_err err, const char *detail)
 	const char	*code, *msg;
 	int		 status;
 
-	status = rec_status(err, &code, &msg);
+	status = rec_status(r, err, &code, &msg);
 	return page_error(r, status, code, detail ? detail : msg, NULL);
 }
 
@@ -267,7 +278,7 @@ invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
 	const char	*code, *msg;
 	int		 status;
 
-	status = rec_status(err, &code, &msg);
+	status = rec_status(r, err, &code, &msg);
 	/* Fields kept for other roles: name them. */
 	if (err == REC_FORBIDDEN && detail == NULL && fe->n)
 		detail = forbidden_fields(r, fe);
@@ -344,12 +355,12 @@ create(struct kiln_req *r, const struct entity *e)
 		return fail(r, REC_FORBIDDEN, _("You may not create this record"
 		    " for that owner."));
 	if ((de = db_begin(r->app->db)) != DB_OK)
-		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+		return fail(r, record_db_err(de), NULL);
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_insert(r, e, &rec, &fe)) != REC_OK)
 		goto out;
 	if (audit_record(r, "create", e, NULL, &rec) == -1) {
-		err = REC_ERROR;
+		err = failed(r);
 		goto out;
 	}
 	/* What came with the record (an order's lines), same transaction. */
@@ -360,7 +371,7 @@ create(struct kiln_req *r, const struct entity *e)
 		goto out;
 	}
 	if ((de = db_commit(r->app->db)) != DB_OK) {
-		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
+		err = record_db_err(de);
 		goto out;
 	}
 	return crud_show(r, e, rec.id, 1);
@@ -415,7 +426,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		    _("Send the version you last read."), &fe);
 	}
 	if ((de = db_begin(r->app->db)) != DB_OK)
-		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+		return fail(r, record_db_err(de), NULL);
 	if ((err = record_load(r, e, id, &rec)) != REC_OK) {
 		db_rollback(r->app->db);
 		return fail(r, err, NULL);
@@ -456,15 +467,15 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	    (err = record_update(r, e, &rec, expected, &fe)) != REC_OK)
 		goto out;
 	if (changed(r, e, &old, &rec) != 0) {
-		err = REC_ERROR;
+		err = failed(r);
 		goto out;
 	}
 	if (audit_record(r, "update", e, &old, &rec) == -1) {
-		err = REC_ERROR;
+		err = failed(r);
 		goto out;
 	}
 	if ((de = db_commit(r->app->db)) != DB_OK) {
-		err = de == DB_BUSY ? REC_BUSY : REC_ERROR;
+		err = record_db_err(de);
 		goto out;
 	}
 	return crud_show(r, e, rec.id, 0);
@@ -494,21 +505,21 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 		return page_error(r, 400, "bad_request",
 		    _("Send the version you last read."), NULL);
 	if ((de = db_begin(r->app->db)) != DB_OK)
-		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+		return fail(r, record_db_err(de), NULL);
 	if ((err = record_load(r, e, id, &rec)) == REC_OK &&
 	    !acl_may_write(r, e, &rec))
 		err = REC_FORBIDDEN;
 	if (err == REC_OK)
 		err = record_delete(r, e, id, expected, &fe);
 	if (err == REC_OK && audit_record(r, "delete", e, &rec, NULL) == -1)
-		err = REC_ERROR;
+		err = failed(r);
 	if (err != REC_OK) {
 		db_rollback(r->app->db);
 		return fail(r, err, fe.n && fe.v[0].field == NULL ?
 		    fe.v[0].msg : NULL);
 	}
 	if ((de = db_commit(r->app->db)) != DB_OK)
-		return fail(r, de == DB_BUSY ? REC_BUSY : REC_ERROR, NULL);
+		return fail(r, record_db_err(de), NULL);
 	if (r->fmt == FMT_XML)
 		return out_status_only(r, 204);
 	return out_redirect(r, req_url(r, "/%s", e->d->plural));

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,12 +32,17 @@ struct cached {
 
 struct db {
 	sqlite3		*h;
+	char		*path;		/* as configured: checks, messages */
 	struct cached	 cache[DB_CACHE];
 	size_t		 ncached;
 	long long	 busy_since;	/* when the current wait began (us) */
 	int		 wal_mark;	/* log frames at our last checkpoint */
 	int		 queue;		/* DB-queue, for flock(2); or -1 */
 	int		 queued;	/* we hold it: between begin and end */
+	int		 readonly;	/* opened for reading only */
+	int		 moved_said;	/* its file's fate is in the log */
+	enum db_err	 fault;		/* the last failure, for db_fault() */
+	struct stat	 wal, shm;	/* our -wal and -shm (st_ino 0: none) */
 };
 
 static const char *const pragmas =
@@ -118,6 +126,15 @@ wal_grown(void *arg, sqlite3 *h, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+/* The file beside the database with this suffix ("-wal", "-queue"). */
+static const char *
+sibling(const struct db *db, const char *suffix, char *buf, size_t size)
+{
+	if ((size_t)snprintf(buf, size, "%s%s", db->path, suffix) >= size)
+		return NULL;
+	return buf;
+}
+
 /*
  * The writers' queue: DB-queue, a file of its own beside the database
  * (flock(2) on the database file itself would be fcntl(2) on NFS and
@@ -125,15 +142,14 @@ wal_grown(void *arg, sqlite3 *h, const char *name, int frames)
  * Without it (a read-only directory), writers meet SQLite's lock only.
  */
 static void
-queue_open(struct db *db, const char *path)
+queue_open(struct db *db)
 {
 	struct sigaction	 sa;
-	char			*name;
+	char			 name[PATH_MAX];
 
-	if (asprintf(&name, "%s-queue", path) == -1)
+	if (sibling(db, "-queue", name, sizeof(name)) == NULL)
 		return;
 	db->queue = open(name, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	free(name);
 	if (db->queue == -1)
 		return;
 	memset(&sa, 0, sizeof(sa));
@@ -142,41 +158,151 @@ queue_open(struct db *db, const char *path)
 	sigaction(SIGALRM, &sa, NULL);
 }
 
+/*
+ * Open name and set the connection up; an SQLite result code, with
+ * SQLite's words in *err (sqlite3_free them).
+ */
+static int
+open_conn(struct db *db, const char *name, int flags, char **err)
+{
+	int	 rc;
+
+	*err = NULL;
+	if ((rc = sqlite3_open_v2(name, &db->h, flags, NULL)) != SQLITE_OK) {
+		*err = sqlite3_mprintf("%s", db->h != NULL ?
+		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_handler(db->h, busy_wait, db);
+	if ((rc = sqlite3_exec(db->h, pragmas, NULL, NULL, err)) != SQLITE_OK)
+		goto fail;
+	/* After the pragmas: journal_mode=WAL installs SQLite's own hook. */
+	sqlite3_wal_hook(db->h, wal_grown, db);
+	return SQLITE_OK;
+fail:
+	sqlite3_close(db->h);
+	db->h = NULL;
+	return rc;
+}
+
+/* Whether the database is on a file system mounted read-only. */
+static int
+on_readonly_fs(const struct db *db)
+{
+	struct statvfs	 vfs;
+
+	return statvfs(db->path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
+
+/*
+ * A WAL database on a read-only file system cannot be read the usual
+ * way: SQLite must make a -shm beside it first.  When no -wal holds
+ * changes (a clean shutdown removes it) and the file system is read
+ * only, nothing can change the file under us either: it is read as
+ * immutable, so reads work and writes get SQLITE_READONLY (a 503
+ * saying so) instead of the whole installation being down.
+ */
+static int
+immutable_ok(const struct db *db)
+{
+	struct stat	 sb;
+	char		 wal[PATH_MAX];
+
+	if (!on_readonly_fs(db))
+		return 0;
+	if (sibling(db, "-wal", wal, sizeof(wal)) == NULL)
+		return 0;
+	return stat(wal, &sb) == -1 ? errno == ENOENT : sb.st_size == 0;
+}
+
+/* file:PATH?immutable=1, escaping what a URI path may not hold. */
+static char *
+immutable_uri(const char *path)
+{
+	char		*uri, *p;
+	const char	*s;
+
+	if ((uri = malloc(strlen(path) * 3 + 32)) == NULL)
+		return NULL;
+	p = uri + sprintf(uri, "file:");
+	for (s = path; *s != '\0'; s++) {
+		if (*s == '%' || *s == '?' || *s == '#' ||
+		    (unsigned char)*s <= ' ')
+			p += sprintf(p, "%%%02X", (unsigned char)*s);
+		else
+			*p++ = *s;
+	}
+	strcpy(p, "?immutable=1");
+	return uri;
+}
+
+/*
+ * Which -wal and -shm this connection uses, to know them again once
+ * the file is replaced.  They appear with the first transaction, not
+ * at open: noted until seen, while the file is still ours.
+ */
+static void
+note_log_files(struct db *db)
+{
+	char	 name[PATH_MAX];
+
+	if (db->wal.st_ino != 0 && db->shm.st_ino != 0)
+		return;
+	if (sibling(db, "-wal", name, sizeof(name)) == NULL ||
+	    stat(name, &db->wal) == -1)
+		memset(&db->wal, 0, sizeof(db->wal));
+	if (sibling(db, "-shm", name, sizeof(name)) == NULL ||
+	    stat(name, &db->shm) == -1)
+		memset(&db->shm, 0, sizeof(db->shm));
+}
+
 int
-db_open(const char *path, int create, struct db **out)
+db_open(const char *path, int flags, struct db **out)
 {
 	struct db	*db;
-	int		 flags, rc;
-	char		*err = NULL;
+	enum db_err	 e = DB_ERROR;
+	int		 oflags, rc;
+	char		*err = NULL, *uri;
 
 	*out = NULL;
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return DB_ERROR;
 	db->queue = -1;
-	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-	if (create)
-		flags |= SQLITE_OPEN_CREATE;
-	if ((rc = sqlite3_open_v2(path, &db->h, flags, NULL)) != SQLITE_OK) {
-		log_err("database %s: %s", path,
-		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	if ((db->path = strdup(path)) == NULL)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(db->h, 1);
-	sqlite3_busy_handler(db->h, busy_wait, db);
-	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &err) != SQLITE_OK) {
-		log_err("database %s: %s", path, err);
+	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (flags & DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	rc = open_conn(db, path, oflags, &err);
+	if ((rc & 0xff) == SQLITE_CANTOPEN && immutable_ok(db)) {
 		sqlite3_free(err);
+		if ((uri = immutable_uri(path)) == NULL)
+			goto fail;
+		rc = open_conn(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+		    SQLITE_OPEN_NOMUTEX, &err);
+		free(uri);
+	}
+	if (rc != SQLITE_OK) {
+		if (!(flags & DB_QUIET))
+			log_err("database %s: %s", path, err);
+		sqlite3_free(err);
+		e = DB_UNAVAILABLE;
 		goto fail;
 	}
-	/* After the pragmas: journal_mode=WAL installs SQLite's own hook. */
-	sqlite3_wal_hook(db->h, wal_grown, db);
-	queue_open(db, path);
+	db->readonly = sqlite3_db_readonly(db->h, "main") == 1;
+	if (db->readonly && !(flags & DB_QUIET))
+		log_warn("database %s is read-only (%s): reading works,"
+		    " every change is refused until it is writable", path,
+		    on_readonly_fs(db) ? "a read-only file system" :
+		    "its file's permissions");
+	queue_open(db);
 	*out = db;
 	return DB_OK;
 fail:
-	sqlite3_close(db->h);
+	free(db->path);
 	free(db);
-	return DB_ERROR;
+	return e;
 }
 
 void
@@ -193,6 +319,7 @@ db_close(struct db *db)
 	sqlite3_close(db->h);
 	if (db->queue != -1)
 		close(db->queue);
+	free(db->path);
 	free(db);
 }
 
@@ -298,9 +425,26 @@ db_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-enum db_err
-db_result(struct db *db, int rc, const char *what)
+/* Remember a failure for db_fault(); returns it. */
+static enum db_err
+fault(struct db *db, enum db_err e)
 {
+	if (e != DB_OK && e != DB_CONSTRAINT && e != DB_NOTFOUND)
+		db->fault = e;
+	return e;
+}
+
+/*
+ * What an SQLite result means for the user.  A full disk and a
+ * read-only file system also come as I/O errors (the -shm could not
+ * grow, the log could not be written): the system's errno tells them
+ * from a failing disk.
+ */
+static enum db_err
+classify(struct db *db, int rc)
+{
+	int	 sys;
+
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -308,14 +452,138 @@ db_result(struct db *db, int rc, const char *what)
 		return DB_OK;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		log_warn("%s: database busy", what);
 		return DB_BUSY;
 	case SQLITE_CONSTRAINT:
 		return DB_CONSTRAINT;
+	case SQLITE_FULL:
+		return DB_FULL;
+	case SQLITE_READONLY:
+		return rc == SQLITE_READONLY_DBMOVED ? DB_MOVED : DB_READONLY;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		sys = sqlite3_system_errno(db->h);
+		if (sys == ENOSPC || sys == EDQUOT)
+			return DB_FULL;
+		if (sys == EROFS)
+			return DB_READONLY;
+		return DB_ERROR;
 	default:
-		log_err("%s: %s", what, sqlite3_errmsg(db->h));
 		return DB_ERROR;
 	}
+}
+
+enum db_err
+db_result(struct db *db, int rc, const char *what)
+{
+	enum db_err	 e = classify(db, rc);
+
+	switch (e) {
+	case DB_BUSY:
+		log_warn("%s: database busy", what);
+		break;
+	case DB_FULL:
+		log_err("%s: database %s: the disk is full (%s): the change"
+		    " is rolled back", what, db->path, sqlite3_errmsg(db->h));
+		break;
+	case DB_READONLY:
+		log_err("%s: database %s is read-only (%s): the change is"
+		    " refused", what, db->path, sqlite3_errmsg(db->h));
+		break;
+	case DB_ERROR:
+	case DB_MOVED:
+		log_err("%s: %s", what, sqlite3_errmsg(db->h));
+		break;
+	default:
+		break;
+	}
+	return fault(db, e);
+}
+
+enum db_err
+db_fault(struct db *db)
+{
+	return db->fault;
+}
+
+/*
+ * Whether the configured path still names the file this connection
+ * has open (SQLite compares the inode behind the path with its own).
+ * A file deleted or replaced under a running server would otherwise
+ * go on taking writes that nobody will ever read.
+ */
+static int
+has_moved(struct db *db)
+{
+	int	 moved = 0;
+
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_HAS_MOVED,
+	    &moved) != SQLITE_OK)
+		return 0;
+	return moved != 0;
+}
+
+/* Say loudly what became of the file; DB_MOVED. */
+static enum db_err
+moved(struct db *db, int committed)
+{
+	struct stat	 sb;
+	const char	*how;
+
+	how = stat(db->path, &sb) == -1 && errno == ENOENT ? "deleted" :
+	    "replaced by another file";
+	if (committed)
+		log_err("database %s was %s during a commit: the change went"
+		    " into the old file and is not in the database", db->path,
+		    how);
+	else if (!db->moved_said)
+		log_err("database %s was %s while open: nothing more is"
+		    " written into the old file", db->path, how);
+	db->moved_said = 1;
+	return fault(db, DB_MOVED);
+}
+
+/* Is the file at path the one sb described when we opened it? */
+static int
+still_there(const char *path, const struct stat *was)
+{
+	struct stat	 sb;
+
+	return was->st_ino != 0 && stat(path, &sb) == 0 &&
+	    sb.st_dev == was->st_dev && sb.st_ino == was->st_ino;
+}
+
+int
+db_stale(struct db *db)
+{
+	char	 wal[PATH_MAX], shm[PATH_MAX], *slash;
+	int	 left;
+
+	db->fault = DB_OK;	/* a new request */
+	if (has_moved(db)) {
+		(void)moved(db, 0);
+		/*
+		 * Our old -wal and -shm still beside the new file: a
+		 * connection opened now would read the old database
+		 * through them (and checkpoint it into the new file).
+		 */
+		left = sibling(db, "-wal", wal, sizeof(wal)) != NULL &&
+		    sibling(db, "-shm", shm, sizeof(shm)) != NULL &&
+		    (still_there(wal, &db->wal) || still_there(shm, &db->shm));
+		return left ? -1 : 1;
+	}
+	note_log_files(db);
+	if (!db->readonly || access(db->path, W_OK) == -1)
+		return 0;
+	/* Writable again, the file and the directory for its -wal. */
+	if (snprintf(wal, sizeof(wal), "%s", db->path) >= (int)sizeof(wal))
+		return 0;
+	if ((slash = strrchr(wal, '/')) == NULL)
+		strcpy(wal, ".");
+	else if (slash == wal)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(wal, W_OK) == 0;
 }
 
 static enum db_err
@@ -376,21 +644,46 @@ db_begin(struct db *db)
 {
 	enum db_err	 e;
 
+	db->fault = DB_OK;
+	if (has_moved(db))
+		return moved(db, 0);
+	if (db->readonly) {
+		log_err("database %s is read-only: the change is refused",
+		    db->path);
+		return fault(db, DB_READONLY);
+	}
 	/* Other writers (the CLI, a sqlite3 shell) meet SQLite's lock. */
-	if (db->queue != -1 && !db->queued && enqueue(db) == -1)
-		return DB_BUSY;
+	if (db->queue != -1 && !db->queued && enqueue(db) == -1) {
+		log_warn("database %s: the writers' queue is still busy after"
+		    " %lld s", db->path, BUSY_TIMEOUT_US / 1000000);
+		return fault(db, DB_BUSY);
+	}
 	if ((e = exec(db, "BEGIN IMMEDIATE")) != DB_OK)
 		dequeue(db);
 	return e;
 }
 
+/*
+ * COMMIT, unless the file was deleted or replaced meanwhile; and once
+ * more after it, so no change is ever acknowledged that went into a
+ * file that is no longer the database.
+ */
 enum db_err
 db_commit(struct db *db)
 {
 	enum db_err	 e;
 
+	if (has_moved(db)) {
+		e = moved(db, 0);
+		db_rollback(db);
+		return e;
+	}
 	if ((e = exec(db, "COMMIT")) != DB_OK)
 		db_rollback(db);
+	else if (has_moved(db))
+		e = moved(db, 1);
+	else
+		note_log_files(db);
 	dequeue(db);
 	return e;
 }

@@ -6,6 +6,12 @@
  * Statements are prepared once per connection and cached by their text;
  * every value is bound, never spliced into SQL.  Writers wait for each
  * other in db_begin() (a flock(2) queue), then for SQLite's lock.
+ *
+ * Storage faults are told apart, never lumped into "internal error":
+ * a full disk, a read-only database, and a file deleted or replaced
+ * under an open connection (checked before BEGIN, before COMMIT and
+ * after it, so no change is acknowledged that went into a file that is
+ * no longer the database).
  */
 #ifndef KILN_DB_H
 #define KILN_DB_H
@@ -22,10 +28,17 @@ enum db_err {
 	DB_ERROR,	/* logged; the user sees 500 internal */
 	DB_BUSY,	/* lock not had within busy_timeout: 503 */
 	DB_CONSTRAINT,	/* a foreign key or unique constraint refused it */
-	DB_NOTFOUND
+	DB_NOTFOUND,
+	DB_FULL,	/* the disk is full: 503, the change rolled back */
+	DB_READONLY,	/* read-only file or file system: 503 for changes */
+	DB_MOVED,	/* the path names another file now: 503 */
+	DB_UNAVAILABLE	/* db_open: the file cannot be opened: 503 */
 };
 
-int		 db_open(const char *path, int create, struct db **);
+#define DB_CREATE	0x01	/* create the file (kiln init) */
+#define DB_QUIET	0x02	/* a failure is not logged (retries) */
+
+int		 db_open(const char *path, int flags, struct db **);
 void		 db_close(struct db *);
 sqlite3		*db_handle(struct db *);
 /* A cached, reset statement for sql; NULL (logged) on error. */
@@ -43,6 +56,19 @@ void		 db_rollback(struct db *);
 int		 db_idle(struct db *);
 /* Map an sqlite3 result code to db_err, logging real errors. */
 enum db_err	 db_result(struct db *, int rc, const char *what);
+/*
+ * The last failure of db_begin, db_commit or db_result since the last
+ * db_begin or db_stale (the start of a request): why a write failed.
+ */
+enum db_err	 db_fault(struct db *);
+/*
+ * Whether the connection should be closed and opened again before the
+ * next request: 0 no; 1 yes (its file was deleted or replaced, or it
+ * was opened read-only and the file is writable now); -1 replaced, but
+ * the old file's -wal or -shm is still beside the new one, where a new
+ * connection would read the old database through it: not yet.
+ */
+int		 db_stale(struct db *);
 /* Apply owner's numbered migrations not yet applied; idempotent. */
 enum db_err	 db_migrate(struct db *, const char *owner,
 		    const struct kiln_migration *);

@@ -23,6 +23,7 @@
 #include "plugin.h"
 #include "req.h"
 #include "rules.h"
+#include "storage.h"
 #include "tokens.h"
 
 static const struct {
@@ -183,6 +184,7 @@ int
 http_serve(struct app *app, struct io *io, struct arena *a)
 {
 	struct kiln_req	 r;
+	enum db_err	 de;
 	int		 rc = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -193,11 +195,23 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	r.path = "/";
 	app->req = &r;		/* for kiln_readable() in SQL */
 	security_headers(&r);
-	if (app->rules != NULL && rules_refresh(app->rules) == 1 &&
-	    audit_rules(app) == -1)
-		log_warn("could not audit the change of rule files");
-	if (parse(&r) == 0)
-		route(&r);
+	/*
+	 * A database that cannot be opened, or whose file was deleted or
+	 * replaced, is answered at once (503, with the cause), never by
+	 * a hang or from a file that is no longer the database.
+	 */
+	if (parse(&r) == 0) {
+		if ((de = app_db_ready(app)) != DB_OK)
+			storage_answer(&r, de);
+		else {
+			if (app->rules != NULL &&
+			    rules_refresh(app->rules) == 1 &&
+			    audit_rules(app) == -1)
+				log_warn("could not audit the change of rule"
+				    " files");
+			route(&r);
+		}
+	}
 	if (!r.started) {
 		log_err("%s: no response was produced", r.path);
 		page_error(&r, 500, "internal", _("Internal error."), NULL);

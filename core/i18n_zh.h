@@ -195,7 +195,11 @@ static const struct msg zh_catalogue[] = {
 	    "此修改与其他记录冲突。" },
 	{ "The changes feed is for users who read every record of a kind.", "变更流仅供可读取某类全部记录的用户使用。" },
 	{ "The correction was refused; the order is unchanged.", "更正被拒绝；订单未作更改。" },
+	{ "The database cannot be opened (the server log says why). Try again later.", "无法打开数据库（原因见服务器日志）。请稍后重试。" },
+	{ "The database file was deleted or replaced while in use: nothing was saved. Try again in a moment.", "数据库文件在使用中被删除或替换：未保存任何内容。请稍后重试。" },
 	{ "The database is busy; try again.", "数据库繁忙，请重试。" },
+	{ "The database is read-only (its file or its file system does not allow writing): nothing was saved. Reading still works.", "数据库为只读（其文件或文件系统不允许写入）：未保存任何内容。仍可查看数据。" },
+	{ "The disk that holds the database is full: nothing was saved. Try again once space has been freed.", "存放数据库的磁盘已满：未保存任何内容。请在腾出空间后重试。" },
 	{ "The form was stale or came from another site; reload the page and "
 	    "try again.",
 	    "表单已过期或来自其他网站，请刷新页面后重试。" },

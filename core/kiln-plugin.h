@@ -19,7 +19,7 @@
 /*
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
- * setting().
+ * setting(), parse_money(), parse_date(), write_failed(), kiln_readable().
  */
 #define KILN_ABI_VERSION	5
 
@@ -262,7 +262,10 @@ struct kiln_services {
 	long long	 (*col_int)(struct kiln_stmt *, int);
 	const char	*(*col_text)(struct kiln_stmt *, int);
 	void		 (*done)(struct kiln_stmt *);
-	/* BEGIN IMMEDIATE; 0, or -1 (busy: answer 503). */
+	/*
+	 * BEGIN IMMEDIATE, COMMIT; 0, or -1: answer with write_failed()
+	 * (ABI 5), which says why (busy, disk full, read-only, ...).
+	 */
 	int		 (*begin_write)(struct kiln_req *);
 	int		 (*commit)(struct kiln_req *);
 	void		 (*rollback)(struct kiln_req *);
@@ -341,6 +344,14 @@ struct kiln_services {
 	 */
 	int		 (*parse_money)(const char *, long long *);
 	int		 (*parse_date)(const char *);
+	/*
+	 * Answer the request for the last begin_write or commit that
+	 * failed, as the host answers its own: 503 busy, disk_full,
+	 * read_only or db_moved with the cause in words and Retry-After,
+	 * or 500 internal.  Nothing is written then: the transaction was
+	 * rolled back.
+	 */
+	int		 (*write_failed)(struct kiln_req *);
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "page.h"
 #include "record.h"
 #include "req.h"
+#include "storage.h"
 #include "value.h"
 #include "view.h"
 
@@ -540,18 +541,19 @@ run(struct kiln_req *r, struct query *qy, sqlite3_stmt **out)
 
 /*
  * Read the page's rows (limit + 1, to learn whether more remain).
- * Returns the number read, or -1 (logged) with *status set.
+ * Returns the number read, or -1 (logged) with *fault set: what the
+ * database said, or DB_ERROR.
  */
 static long
 fetch(struct kiln_req *r, struct query *qy, struct record **rows,
-    int *status)
+    enum db_err *fault)
 {
 	sqlite3_stmt	*st;
 	long		 n = 0, cap = 64;
 	struct record	*v, *nv;
 	int		 rc;
 
-	*status = 500;
+	*fault = DB_ERROR;
 	if (run(r, qy, &st) == -1)
 		return -1;
 	if ((v = arena_calloc(r->arena, (size_t)cap, sizeof(*v))) == NULL)
@@ -568,8 +570,7 @@ fetch(struct kiln_req *r, struct query *qy, struct record **rows,
 		record_row_some(r, qy->e, st, &v[n++], qy->need);
 	}
 	if (rc != SQLITE_DONE) {
-		if (db_result(r->app->db, rc, "list") == DB_BUSY)
-			*status = 503;
+		*fault = db_result(r->app->db, rc, "list");
 		goto fail;
 	}
 	db_done(st);
@@ -627,7 +628,7 @@ list_handle(struct kiln_req *r, const struct entity *e)
 	struct abuf	 csv;
 	const char	*msg, *next = NULL;
 	long		 n, i;
-	int		 status;
+	enum db_err	 fault;
 
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
 		return page_error(r, 500, "internal", _("out of memory"), NULL);
@@ -635,9 +636,8 @@ list_handle(struct kiln_req *r, const struct entity *e)
 	if (build(r, qy, 0, -1, &msg) == -1)
 		return page_error(r, 400, "bad_request",
 		    msg ? msg : _("bad list request"), NULL);
-	if ((n = fetch(r, qy, &rows, &status)) < 0)
-		return page_error(r, status, status == 503 ? "busy" :
-		    "internal", _("could not read the list"), NULL);
+	if ((n = fetch(r, qy, &rows, &fault)) < 0)
+		return storage_answer(r, fault);
 	if (n > qy->limit) {
 		n = qy->limit;
 		next = list_url(r, qy, "after",
@@ -657,8 +657,7 @@ list_handle(struct kiln_req *r, const struct entity *e)
 		if (audit_event(r, "export", e->d->name, 0, arena_printf(
 		    r->arena, "%ld rows: %s", n, req_env(r, "QUERY_STRING"))) ==
 		    -1)
-			return page_error(r, 503, "busy",
-			    _("The database is busy; try again."), NULL);
+			return storage_answer(r, db_fault(r->app->db));
 		abuf_init(&csv, r->arena);
 		csv_head(&csv, e);
 		for (i = 0; i < n; i++)
@@ -689,7 +688,8 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 	struct record			*rows;
 	const char			*msg;
 	long				 n;
-	int				 pf, status;
+	int				 pf;
+	enum db_err			 fault;
 
 	if ((e = entity_by_name(r->app, entity)) == NULL ||
 	    (pf = entity_field(e, field)) < 0)
@@ -701,7 +701,7 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 		return -1;
 	qy->e = e;
 	if (build(r, qy, id, pf, &msg) == -1 ||
-	    (n = fetch(r, qy, &rows, &status)) < 0)
+	    (n = fetch(r, qy, &rows, &fault)) < 0)
 		return -1;
 	out_open(r, "section");
 	out_attr(r, "class", "children");

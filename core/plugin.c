@@ -30,6 +30,7 @@
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
+#include "storage.h"
 #include "value.h"
 #include "xmlin.h"
 
@@ -178,6 +179,12 @@ static void
 svc_rollback(struct kiln_req *r)
 {
 	db_rollback(r->app->db);
+}
+
+static int
+svc_write_failed(struct kiln_req *r)
+{
+	return storage_answer(r, db_fault(r->app->db));
 }
 
 static int
@@ -450,6 +457,7 @@ static const struct kiln_services services = {
 	.setting = svc_setting,
 	.parse_money = svc_parse_money,
 	.parse_date = svc_parse_date,
+	.write_failed = svc_write_failed,
 };
 
 /*

@@ -95,8 +95,7 @@ record_load(struct kiln_req *r, const struct entity *e, long long id,
 	} else if (rc == SQLITE_DONE)
 		err = REC_NOTFOUND;
 	else
-		err = db_result(r->app->db, rc, "load") == DB_BUSY ?
-		    REC_BUSY : REC_ERROR;
+		err = record_db_err(db_result(r->app->db, rc, "load"));
 	db_done(st);
 	return err;
 }
@@ -538,15 +537,27 @@ static enum rec_err
 step_result(struct kiln_req *r, const struct entity *e, struct ferrs *fe,
     int rc, const char *what)
 {
-	switch (db_result(r->app->db, rc, what)) {
+	enum db_err	 de = db_result(r->app->db, rc, what);
+
+	if (de == DB_CONSTRAINT && fe != NULL)
+		return duplicate(r, e, fe);
+	return record_db_err(de);
+}
+
+enum rec_err
+record_db_err(enum db_err de)
+{
+	switch (de) {
 	case DB_OK:
 		return REC_OK;
-	case DB_BUSY:
-		return REC_BUSY;
+	case DB_NOTFOUND:
+		return REC_NOTFOUND;
 	case DB_CONSTRAINT:
-		return fe != NULL ? duplicate(r, e, fe) : REC_CONFLICT;
-	default:
+		return REC_CONFLICT;
+	case DB_ERROR:
 		return REC_ERROR;
+	default:
+		return REC_STORAGE;
 	}
 }
 

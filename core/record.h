@@ -26,9 +26,12 @@ enum rec_err {
 	REC_RULE,	/* a rule failed to run: 409 rule */
 	REC_CONFLICT,	/* constraint (still referenced...): 409 conflict */
 	REC_FORBIDDEN,	/* visible but not theirs to change: 403 */
-	REC_BUSY,	/* 503 */
+	REC_STORAGE,	/* the database failed: db_fault() says how (503, 500) */
 	REC_ERROR	/* 500 */
 };
+
+/* What a database result means for a record. */
+enum rec_err	 record_db_err(enum db_err);
 
 void		 record_row(struct kiln_req *, const struct entity *,
 		    sqlite3_stmt *, struct record *);

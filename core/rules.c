@@ -1559,6 +1559,13 @@ rules_open(const char *dir, const struct rules_limits *limits)
 		r->limits.memory = RULES_DEFAULT_MEMORY;
 	if (r->limits.wall_ms == 0)
 		r->limits.wall_ms = RULES_DEFAULT_WALL_MS;
+	/*
+	 * An instrumented run (valgrind: 20-50 times slower) is given
+	 * as much more time; the instruction budget, which does not
+	 * depend on the machine, stays.
+	 */
+	if (r->limits.time_scale > 1)
+		r->limits.wall_ms *= r->limits.time_scale;
 	if (rules_reload(r) == -1)
 		goto fail;
 	return r;

@@ -34,6 +34,7 @@ struct rules_limits {
 	unsigned long	 instructions;	/* VM instruction budget per call */
 	size_t		 memory;	/* bytes the state may hold */
 	unsigned	 wall_ms;	/* wall-clock backstop per call */
+	unsigned	 time_scale;	/* wall_ms times this (valgrind); 0: 1 */
 };
 
 /* One value of a record handed to a rule. */

@@ -149,15 +149,16 @@ worker(const struct conf *conf, int sock, int max_requests)
 	catch(SIGINT, on_term, 0);
 	catch(SIGHUP, on_term, 0);	/* the supervisor reloads by recycling */
 	signal(SIGPIPE, SIG_IGN);
-	if (app_open(&app, conf, APP_RULES) == -1) {
-		log_err("worker cannot start: check %s", conf->db);
-		sleep(1);	/* no fork storm when the database is missing */
+	/* Without its database it answers 503 until it can open it. */
+	if (app_open(&app, conf, APP_RULES | APP_DB_LATER) == -1) {
+		log_err("worker cannot start (the lines above say why)");
+		sleep(1);	/* no fork storm */
 		return 1;
 	}
 	if ((a = arena_new(64 * 1024)) == NULL)
 		return 1;
 	/* Rules edited while Kiln was down are audited too. */
-	if (audit_rules(&app) == -1)
+	if (app.db != NULL && audit_rules(&app) == -1)
 		log_warn("could not audit the rule files");
 	FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop && (max_requests == 0 || n < max_requests)) {
@@ -420,7 +421,7 @@ server_cgi(const struct conf *conf)
 	struct io	 io = { NULL, cgi_getenv, cgi_read, cgi_write, 1 };
 	int		 rc;
 
-	if (app_open(&app, conf, APP_RULES) == -1) {
+	if (app_open(&app, conf, APP_RULES | APP_DB_LATER) == -1) {
 		fputs("Status: 503 Service Unavailable\r\n"
 		    "Content-Type: text/plain\r\n\r\nKiln is not set up:"
 		    " see the server log.\n", stdout);

@@ -16,6 +16,7 @@
 #include "out.h"
 #include "page.h"
 #include "req.h"
+#include "storage.h"
 #include "tokens.h"
 #include "user.h"
 #include "value.h"
@@ -131,13 +132,12 @@ create(struct kiln_req *r)
 		return page(r, 422, NULL,
 		    _("Give the token a label of at most 100 characters."));
 	if (db_begin(r->app->db) != DB_OK)
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	if (user_token_new(r->app->db, r->user->login, label, tok,
 	    sizeof(tok)) != 0 || audit_event(r, "token_new", "user",
 	    r->user->id, label) != 0 || db_commit(r->app->db) != DB_OK) {
 		db_rollback(r->app->db);
-		return page_error(r, 500, "internal", _("Internal error."),
-		    NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	}
 	rc = page(r, 201, tok, NULL);
 	sodium_memzero(tok, sizeof(tok));
@@ -152,7 +152,7 @@ revoke(struct kiln_req *r, long long id)
 	int		 rc, n;
 
 	if (db_begin(r->app->db) != DB_OK)
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	/* Only one's own: someone else's token is not there. */
 	if ((st = db_stmt(r->app->db, "UPDATE tokens SET revoked_at = ?3"
 	    " WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL")) ==
@@ -176,8 +176,7 @@ revoke(struct kiln_req *r, long long id)
 	    arena_printf(r->arena, "token %lld", id)) != 0 ||
 	    db_commit(r->app->db) != DB_OK) {
 		db_rollback(r->app->db);
-		return page_error(r, 500, "internal", _("Internal error."),
-		    NULL);
+		return storage_answer(r, db_fault(r->app->db));
 	}
 	if (r->fmt == FMT_XML)
 		return out_status_only(r, 204);

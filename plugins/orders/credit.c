@@ -166,8 +166,8 @@ orders_credit_job(struct kiln_req *r, const struct kiln_services *sv)
 		if (m == 0)
 			continue;
 		if (sv->begin_write(r) != 0) {
-			sv->log(KILN_LOG_ERR, "credit_status: the database is"
-			    " busy");
+			sv->log(KILN_LOG_ERR, "credit_status: no write"
+			    " transaction (the line above says why)");
 			return -1;
 		}
 		for (i = 0; i < m; i++)

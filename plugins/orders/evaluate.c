@@ -319,8 +319,7 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 	    f.exposure - (strcmp(status, "rejected") == 0 ? f.total : 0),
 	    f.overdue_days);
 	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	return answer(r, sv, id, v, status);
 }
 

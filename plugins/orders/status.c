@@ -39,7 +39,7 @@ orders_begin(struct kiln_req *r, const struct kiln_services *sv,
 	int			 acc;
 
 	if (sv->begin_write(r) != 0) {
-		sv->error(r, 503, "busy", _("The database is busy; try again."));
+		sv->write_failed(r);
 		return -1;
 	}
 	if ((acc = sv->access(r, "order", id)) != 1) {
@@ -124,8 +124,7 @@ conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	}
 	orders_credit_of_order(r, sv, id);
 	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	if (sv->wants_xml(r)) {
 		sv->begin(r, 200, "decision", "Decision");
 		snprintf(path, sizeof(path), "%lld", id);
@@ -198,8 +197,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 		return sv->error(r, 422, "invalid",
 		    _("Give the reason for the decision (at most 500 bytes)."));
 	if (sv->begin_write(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	acc = sv->access(r, "order", id);
 	if (acc < 0 || !orders_may_decide(r, sv, id, acc)) {
 		sv->rollback(r);
@@ -392,8 +390,7 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	orders_credit_of_order(r, sv, id);
 	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	return sv->show(r, "order", id, 0);
 }
 
@@ -483,8 +480,7 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	int			 rc;
 
 	if (sv->begin_write(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	if (sv->access(r, "order", id) < 0) {
 		sv->rollback(r);
 		return sv->error(r, 404, "not_found", _("No such record."));
@@ -530,8 +526,7 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy",
-		    _("The database is busy; try again."));
+		return sv->write_failed(r);
 	return sv->show(r, "order", to, 1);
 }
 

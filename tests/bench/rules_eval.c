@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 		I("overdue_days", 0), I("overdue_amount", 0), I("lines", 3),
 		I("max_discount_pct", 10), I("max_lead_time_days", 21),
 	};
-	struct rules_limits	 lim = { 0, 0, 0 };
+	struct rules_limits	 lim = { 0, 0, 0, 0 };
 	struct rules_verdict	 v[sizeof(names) / sizeof(names[0])];
 	struct rules		*ru;
 	struct timespec		 a, b;

@@ -56,14 +56,14 @@ hello_wave(struct kiln_req *r, const struct kiln_services *sv)
 	char	 path[64];
 
 	if (sv->begin_write(r) != 0)
-		return sv->error(r, 503, "busy", "Try again.");
+		return sv->write_failed(r);
 	if (sv->audit(r, "wave", "hello", sv->route_id(r),
 	    sv->user_login(r)) != 0) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", "audit failed");
 	}
 	if (sv->commit(r) != 0)
-		return sv->error(r, 503, "busy", "Try again.");
+		return sv->write_failed(r);
 	snprintf(path, sizeof(path), "/hello/%lld", sv->route_id(r));
 	return sv->redirect(r, path);
 }

@@ -2625,6 +2625,42 @@ def t_install(o):
 
 # ------------------------------------------------------------ the runner
 
+def report(n, label, reason, detail=None):
+    """Print test N's line and its notes; whether it passed."""
+    if reason is None:
+        print("ok %d - %s%s" % (n, label, (": %s" % detail) if detail
+                                else ""), flush=True)
+    else:
+        print("not ok %d - %s: %s" % (n, label, reason.replace("\n", "\\n")),
+              flush=True)
+    for m in NOTES:
+        print("# %s" % m.replace("\n", " "), flush=True)
+    del NOTES[:]
+    return reason is None
+
+
+def run_test(name, fn, o):
+    """Run one test: (None or the reason it failed, what fn returned)."""
+    ctx = Ctx(name)
+    Ctx.current = ctx
+    reason = detail = None
+    try:
+        detail = fn(o)
+    except Fail as e:
+        reason = str(e)
+    except Exception as e:
+        tb = traceback.extract_tb(e.__traceback__)[-1]
+        reason = "driver error %s: %s (line %d)" % (type(e).__name__, e,
+                                                     tb.lineno)
+    Ctx.current = None
+    if ctx.problems:
+        extra = " | ".join(ctx.problems[:6])
+        if len(ctx.problems) > 6:
+            extra += " | (%d more)" % (len(ctx.problems) - 6)
+        reason = (reason + " | also: " + extra) if reason else extra
+    return reason, detail
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--base", required=True)
@@ -2670,34 +2706,12 @@ def main():
         if group == "install" and not a.install_prefix:
             continue
         n += 1
-        ctx = Ctx(name)
-        Ctx.current = ctx
-        reason = None
-        try:
-            fn(o)
-        except Fail as e:
-            reason = str(e)
-        except Exception as e:
-            tb = traceback.extract_tb(e.__traceback__)[-1]
-            reason = "driver error %s: %s (line %d)" % (type(e).__name__, e,
-                                                         tb.lineno)
-        Ctx.current = None
-        if ctx.problems:
-            extra = " | ".join(ctx.problems[:6])
-            if len(ctx.problems) > 6:
-                extra += " | (%d more)" % (len(ctx.problems) - 6)
-            reason = (reason + " | also: " + extra) if reason else extra
+        reason, _ = run_test(name, fn, o)
         label = ("%s: %s" % (a.name, name)) if a.name else name
-        if reason is None:
+        if report(n, label, reason):
             passed += 1
-            print("ok %d - %s" % (n, label), flush=True)
         else:
             failed += 1
-            reason = reason.replace("\n", "\\n")
-            print("not ok %d - %s: %s" % (n, label, reason), flush=True)
-        for m in NOTES:
-            print("# %s" % m.replace("\n", " "), flush=True)
-        del NOTES[:]
     print("# checked %d HTML pages (%s), %d XML documents (xmllint "
           "--relaxng %s)" % (STATS["html"], "tidy + strict parser"
                              if STATS["tidy"] else "strict parser; no tidy",

@@ -42,7 +42,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import traceback
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -2290,35 +2289,11 @@ def main():
             if group != g or g not in groups:
                 continue
             n += 1
-            ctx = th.Ctx(name)
-            th.Ctx.current = ctx
-            reason = detail = None
-            try:
-                detail = fn(o)
-            except Fail as e:
-                reason = str(e)
-            except Exception as e:
-                tb = traceback.extract_tb(e.__traceback__)[-1]
-                reason = "driver error %s: %s (line %d)" % (
-                    type(e).__name__, e, tb.lineno)
-            th.Ctx.current = None
-            if ctx.problems:
-                extra = " | ".join(ctx.problems[:6])
-                if len(ctx.problems) > 6:
-                    extra += " | (%d more)" % (len(ctx.problems) - 6)
-                reason = (reason + " | also: " + extra) if reason else extra
-            label = "%s: %s" % (group, name)
-            if reason is None:
+            reason, detail = th.run_test(name, fn, o)
+            if th.report(n, "%s: %s" % (group, name), reason, detail):
                 passed += 1
-                print("ok %d - %s%s" % (n, label, (": " + str(detail))
-                                        if detail else ""), flush=True)
             else:
                 failed += 1
-                print("not ok %d - %s: %s" % (
-                    n, label, reason.replace("\n", "\\n")), flush=True)
-            for m in th.NOTES:
-                print("# %s" % m.replace("\n", " "), flush=True)
-            del th.NOTES[:]
     print("# %d answers checked for Content-Security-Policy, nosniff, "
           "Referrer-Policy, no 5xx and no leaked internals" %
           STATS["responses"])

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -135,12 +136,268 @@ writes_without_a_queue(void **state)
 	db_close(db);
 }
 
+/* A new database NAME in dir with table t; its path in path. */
+static struct db *
+make_db(const char *name, char *path, size_t size)
+{
+	struct db	*db;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	assert_int_equal(db_open(path, DB_CREATE, &db), DB_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db), "CREATE TABLE t"
+	    " (v INTEGER)", NULL, NULL, NULL), SQLITE_OK);
+	return db;
+}
+
+/* One row in a transaction of its own. */
+static void
+commit_one(struct db *db, int v)
+{
+	assert_int_equal(db_begin(db), DB_OK);
+	write_one(db, v);
+	assert_int_equal(db_commit(db), DB_OK);
+}
+
+/* Rows of t in the file now at path, through a connection of its own. */
+static int
+rows_at(const char *path)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM t", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/* Another database with an empty t, moved over path (as a restore would). */
+static void
+replace_with_empty(const char *path)
+{
+	char	 other[160];
+	sqlite3	*h;
+
+	snprintf(other, sizeof(other), "%s.new", path);
+	assert_int_equal(sqlite3_open_v2(other, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (v INTEGER)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(rename(other, path), 0);
+}
+
+/* Remove path's -wal and -shm, as one removes a database with its log. */
+static void
+remove_log(const char *path)
+{
+	char	 name[160];
+
+	snprintf(name, sizeof(name), "%s-wal", path);
+	assert_true(unlink(name) == 0 || errno == ENOENT);
+	snprintf(name, sizeof(name), "%s-shm", path);
+	assert_true(unlink(name) == 0 || errno == ENOENT);
+}
+
+/* Deleted under an open connection: no BEGIN, nothing written. */
+static void
+deleted_file_takes_no_write(void **state)
+{
+	struct db	*db;
+	char		 path[128];
+
+	(void)state;
+	db = make_db("deleted.db", path, sizeof(path));
+	assert_int_equal(db_stale(db), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(db_begin(db), DB_MOVED);
+	assert_int_equal(db_fault(db), DB_MOVED);
+	assert_true(db_idle(db));
+	/* Its log is still at the path: a new file there would read it. */
+	assert_int_equal(db_stale(db), -1);
+	remove_log(path);
+	assert_int_equal(db_stale(db), 1);
+	db_close(db);
+}
+
+/* Replaced in the middle of a transaction: COMMIT is refused. */
+static void
+replaced_file_refuses_commit(void **state)
+{
+	struct db	*db;
+	char		 path[128];
+
+	(void)state;
+	db = make_db("replaced.db", path, sizeof(path));
+	commit_one(db, 1);
+	assert_int_equal(db_begin(db), DB_OK);
+	write_one(db, 2);
+	remove_log(path);
+	replace_with_empty(path);
+	assert_int_equal(db_commit(db), DB_MOVED);
+	assert_true(db_idle(db));
+	assert_int_equal(rows_at(path), 0);
+	/* Opened again, the connection writes into the new file. */
+	assert_int_equal(db_stale(db), 1);
+	db_close(db);
+	assert_int_equal(db_open(path, 0, &db), DB_OK);
+	commit_one(db, 3);
+	assert_int_equal(db_stale(db), 0);
+	db_close(db);
+	assert_int_equal(rows_at(path), 1);
+}
+
+/* Inside COMMIT, after the check before it: the file is replaced. */
+static int
+replace_during_commit(void *path)
+{
+	remove_log(path);
+	replace_with_empty(path);
+	return 0;	/* let the commit go on, into the old file */
+}
+
+/* A change that went into the old file anyway is not acknowledged. */
+static void
+replaced_during_commit_is_not_acknowledged(void **state)
+{
+	struct db	*db;
+	char		 path[128];
+
+	(void)state;
+	db = make_db("racing.db", path, sizeof(path));
+	assert_int_equal(db_begin(db), DB_OK);
+	write_one(db, 1);
+	sqlite3_commit_hook(db_handle(db), replace_during_commit, path);
+	assert_int_equal(db_commit(db), DB_MOVED);
+	sqlite3_commit_hook(db_handle(db), NULL, NULL);
+	assert_int_equal(db_fault(db), DB_MOVED);
+	assert_true(db_idle(db));
+	assert_int_equal(rows_at(path), 0);
+	db_close(db);
+}
+
+/* Replaced while its -wal and -shm stay: not opened again yet. */
+static void
+replaced_with_old_log_left(void **state)
+{
+	struct db	*db;
+	char		 path[128];
+
+	(void)state;
+	db = make_db("oldlog.db", path, sizeof(path));
+	commit_one(db, 1);
+	replace_with_empty(path);
+	assert_int_equal(db_stale(db), -1);
+	assert_int_equal(db_begin(db), DB_MOVED);
+	remove_log(path);
+	assert_int_equal(db_stale(db), 1);
+	db_close(db);
+	assert_int_equal(rows_at(path), 0);
+}
+
+/* SQLITE_FULL is a full disk, and the transaction leaves nothing. */
+static void
+full_disk_is_named(void **state)
+{
+	struct db	*db;
+	sqlite3_stmt	*st;
+	char		 path[128];
+	int		 rc, i;
+
+	(void)state;
+	db = make_db("full.db", path, sizeof(path));
+	commit_one(db, 1);
+	/* No more pages than it has: the next big row does not fit. */
+	assert_int_equal(sqlite3_exec(db_handle(db), "PRAGMA max_page_count"
+	    " = 3", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
+	write_one(db, 2);
+	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES"
+	    " (zeroblob(100000))"));
+	for (i = 0, rc = SQLITE_DONE; i < 10 && rc == SQLITE_DONE; i++) {
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	db_done(st);
+	assert_int_equal(rc & 0xff, SQLITE_FULL);
+	assert_int_equal(db_result(db, rc, "insert"), DB_FULL);
+	assert_int_equal(db_fault(db), DB_FULL);
+	db_rollback(db);
+	assert_true(db_idle(db));
+	db_close(db);
+	assert_int_equal(rows_at(path), 1);
+}
+
+/* A write refused as read-only is named so. */
+static void
+read_only_is_named(void **state)
+{
+	struct db	*db;
+	sqlite3_stmt	*st;
+	char		 path[128];
+	int		 rc;
+
+	(void)state;
+	db = make_db("ro.db", path, sizeof(path));
+	assert_int_equal(sqlite3_exec(db_handle(db), "PRAGMA query_only = 1",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_READONLY);
+	assert_int_equal(db_fault(db), DB_READONLY);
+	assert_true(db_idle(db));
+	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES (1)"));
+	rc = sqlite3_step(st);
+	db_done(st);
+	assert_int_equal(rc & 0xff, SQLITE_READONLY);
+	assert_int_equal(db_result(db, rc, "insert"), DB_READONLY);
+	db_close(db);
+}
+
+/*
+ * A file its user may not write is opened for reading: reads work,
+ * BEGIN is refused as read-only, and once it is writable again the
+ * connection asks to be opened again.  Root writes anything: skipped.
+ */
+static void
+read_only_file_reads(void **state)
+{
+	struct db	*db;
+	char		 path[128];
+
+	(void)state;
+	if (geteuid() == 0)
+		skip();
+	db = make_db("rofile.db", path, sizeof(path));
+	db_close(db);
+	remove_log(path);
+	assert_int_equal(chmod(path, 0444), 0);
+	assert_int_equal(db_open(path, 0, &db), DB_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db), "SELECT count(*) FROM t",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_READONLY);
+	assert_int_equal(db_stale(db), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(db_stale(db), 1);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writers_wait_in_turn),
 		cmocka_unit_test(writes_without_a_queue),
+		cmocka_unit_test(deleted_file_takes_no_write),
+		cmocka_unit_test(replaced_file_refuses_commit),
+		cmocka_unit_test(replaced_during_commit_is_not_acknowledged),
+		cmocka_unit_test(replaced_with_old_log_left),
+		cmocka_unit_test(full_disk_is_named),
+		cmocka_unit_test(read_only_is_named),
+		cmocka_unit_test(read_only_file_reads),
 	};
 	char	 cmd[128];
 	int	 rc;

@@ -3,10 +3,11 @@
  * in-memory transport, against a real database, the real customers
  * plugin and the shipped rules: the contract's behaviours, fast,
  * inside `make check`.  The same behaviours are tested through real
- * nginx and Apache in tests/regress.
+ * nginx and Apache in tests/regress (storage faults: tests/regress/faults).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -2171,8 +2172,8 @@ integrity(void **state)
 	    " orders_money; UPDATE orders SET total = total + 1 WHERE status ="
 	    " 'draft'; UPDATE order_exposure SET amount = amount + 7;"
 	    " UPDATE orders SET paid_amount = invoiced_amount + 1,"
-	    " correction_seq = correction_seq + 1 WHERE status = 'paid'; DELETE FROM order_history WHERE status ="
-	    " 'rejected'; UPDATE orders SET number = 'SO-DUP' WHERE id IN"
+	    " correction_seq = correction_seq + 1 WHERE status = 'paid';"
+	    " DELETE FROM order_history WHERE status = 'rejected'; UPDATE orders SET number = 'SO-DUP' WHERE id IN"
 	    " (SELECT id FROM orders LIMIT 2)", NULL, NULL, NULL), SQLITE_OK);
 	assert_true(checks(out, sizeof(out)) >= 5);
 	assert_non_null(strstr(out, "order totals: order "));
@@ -2181,6 +2182,119 @@ integrity(void **state)
 	assert_non_null(strstr(out, "invoices and payments: order "));
 	assert_non_null(strstr(out, "status history: order "));
 	assert_non_null(strstr(out, "order numbers: order number 'SO-DUP'"));
+}
+
+/* Run sql on the worker's connection (a pragma that makes a fault). */
+static void
+pragma(const char *sql)
+{
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+}
+
+/* A read-only database: reads work, writes 503 read_only, the plugin's too. */
+static void
+storage_read_only(void **state)
+{
+	long long	 n = scalar("SELECT count(*) FROM customers");
+
+	(void)state;
+	pragma("PRAGMA query_only = 1");
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Read only</name></customer>"), 503);
+	assert_true(has("code=\"read_only\""));
+	assert_true(has("Retry-After: 1"));
+	assert_int_equal(api("GET", "/customers", NULL, NULL), 200);
+	assert_int_equal(req("POST", "/hello/1/wave", NULL,
+	    "application/x-www-form-urlencoded", "", bearer_xml), 503);
+	assert_true(has("code=\"read_only\""));
+	pragma("PRAGMA query_only = 0");
+	assert_int_equal(scalar("SELECT count(*) FROM customers"), n);
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Writable again</name></customer>"), 201);
+}
+
+/*
+ * A full disk (no page beyond those it has): 503 disk_full, never
+ * 500, and every create acknowledged before is stored, none after.
+ */
+static void
+storage_full(void **state)
+{
+	char		 xml[2200], notes[2001];
+	long long	 n = scalar("SELECT count(*) FROM customers"), ok = 0;
+	int		 i, status = 201;
+
+	(void)state;
+	memset(notes, 'x', sizeof(notes) - 1);
+	notes[sizeof(notes) - 1] = '\0';
+	snprintf(xml, sizeof(xml), "<customer><name>Full</name><notes>%s"
+	    "</notes></customer>", notes);
+	pragma("PRAGMA max_page_count = 1");	/* as small as it is now */
+	for (i = 0; i < 50 && status == 201; i++)
+		if ((status = api("POST", "/customers", NULL, xml)) == 201)
+			ok++;
+	assert_int_equal(status, 503);
+	assert_true(has("code=\"disk_full\""));
+	assert_int_equal(scalar("SELECT count(*) FROM customers"), n + ok);
+	pragma("PRAGMA max_page_count = 1073741823");
+	assert_int_equal(api("POST", "/customers", NULL, xml), 201);
+}
+
+/* The database file and its log renamed from path+from to path+to. */
+static void
+move_db(const char *from, const char *to)
+{
+	static const char *const parts[] = { "", "-wal", "-shm" };
+	char			 a[300], b[300];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		snprintf(a, sizeof(a), "%s%s%s", dbpath, from, parts[i]);
+		snprintf(b, sizeof(b), "%s%s%s", dbpath, to, parts[i]);
+		assert_true(rename(a, b) == 0 || errno == ENOENT);
+	}
+}
+
+/*
+ * The file deleted under the worker: 503 db_unavailable at once (the
+ * health check too), back when it is back.  Replaced by a copy: the
+ * copy is served, a change made meanwhile in the old file is not; but
+ * not while the old file's log is still beside it (503 db_moved).
+ */
+static void
+storage_moved(void **state)
+{
+	char		 copy[300], path[64];
+	long long	 id;
+
+	(void)state;
+	move_db("", ".away");
+	assert_int_equal(api("GET", "/customers", NULL, NULL), 503);
+	assert_true(has("code=\"db_unavailable\""));
+	assert_int_equal(req("GET", "/health", NULL, NULL, NULL, NULL), 503);
+	move_db(".away", "");
+	assert_int_equal(api("GET", "/customers", NULL, NULL), 200);
+
+	snprintf(copy, sizeof(copy), "%s.copy", dbpath);
+	assert_int_equal(db_backup(app.db, copy), 0);
+	assert_true((id = create_xml("/customers", "<customer><name>Only in"
+	    " the old file</name></customer>")) > 0);
+	snprintf(path, sizeof(path), "/customers/%lld", id);
+	move_db("", ".old");
+	assert_int_equal(rename(copy, dbpath), 0);
+	assert_int_equal(api("GET", path, NULL, NULL), 404);
+	assert_int_equal(api("POST", "/customers", NULL,
+	    "<customer><name>Into the copy</name></customer>"), 201);
+
+	/* Replaced again, its -wal and -shm left in place. */
+	assert_int_equal(db_backup(app.db, copy), 0);
+	assert_int_equal(rename(copy, dbpath), 0);
+	assert_int_equal(api("GET", "/customers", NULL, NULL), 503);
+	assert_true(has("code=\"db_moved\""));
+	move_db("-wal", ".stale-wal");
+	move_db("-shm", ".stale-shm");
+	assert_int_equal(api("GET", "/customers", NULL, NULL), 200);
 }
 
 int
@@ -2214,6 +2328,10 @@ main(void)
 		cmocka_unit_test(credit_standing),
 		cmocka_unit_test(order_rule_paths),
 		cmocka_unit_test(integrity),
+		/* Last: they leave another database file in place. */
+		cmocka_unit_test(storage_read_only),
+		cmocka_unit_test(storage_full),
+		cmocka_unit_test(storage_moved),
 	};
 
 	xmlInitParser();

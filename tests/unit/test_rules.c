@@ -36,7 +36,7 @@
 
 /* Budget and memory small enough to trip fast; time out of the way. */
 static const struct rules_limits test_limits = {
-	TEST_INSTRUCTIONS, TEST_MEMORY, 20000
+	TEST_INSTRUCTIONS, TEST_MEMORY, 20000, 0
 };
 
 struct fx {
@@ -602,13 +602,22 @@ test_time_limit(void **state)
 		  "string.rep('a*', 3) .. 'b') return 'pass'", RULES_ERROR,
 		  "rule slow exceeded its time limit of 50 ms" },
 	};
+	/* time_scale stretches the clock for instrumented runs (valgrind). */
+	static const struct hook_case scaled[] = {
+		{ "loop", "while true do end", RULES_ERROR,
+		  "rule slowed exceeded its time limit of 150 ms (slowed.lua:2)" },
+	};
 	static const struct rules_limits limits = {
-		4000000000UL, TEST_MEMORY, 50
+		4000000000UL, TEST_MEMORY, 50, 0
+	}, limits3 = {
+		4000000000UL, TEST_MEMORY, 50, 3
 	};
 	struct fx	*f = *state;
 
 	run_cases(f, "slow", cases, sizeof(cases) / sizeof(cases[0]),
 	    &limits);
+	rules_close(f->r);
+	run_cases(f, "slowed", scaled, 1, &limits3);
 }
 
 /* The memory cap ends every way of hoarding memory, uncatchably. */
@@ -641,7 +650,7 @@ test_memory(void **state)
 	};
 	struct fx	*f = *state;
 	static const struct rules_limits limits = {
-		50000000UL, TEST_MEMORY, 20000
+		50000000UL, TEST_MEMORY, 20000, 0
 	};
 
 	run_cases(f, "mem", cases, sizeof(cases) / sizeof(cases[0]),
@@ -677,7 +686,7 @@ test_recursion(void **state)
 	};
 	struct fx	*f = *state;
 	static const struct rules_limits limits = {
-		50000000UL, TEST_MEMORY, 20000
+		50000000UL, TEST_MEMORY, 20000, 0
 	};
 
 	run_cases(f, "deep", cases, sizeof(cases) / sizeof(cases[0]),
@@ -952,7 +961,7 @@ static void
 test_defaults(void **state)
 {
 	struct fx			*f = *state;
-	static const struct rules_limits zero = { 0, 0, 0 };
+	static const struct rules_limits zero = { 0, 0, 0, 0 };
 	struct rules_verdict		 v;
 
 	write_rule(f->dir, "good", good_rule);
