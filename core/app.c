@@ -44,7 +44,8 @@ app_open(struct app *app, const struct conf *conf, int flags)
 	else if (e != DB_OK)
 		goto fail;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
-	    entity_setup(app) == -1 || acl_register(app) == -1)
+	    entity_setup(app) == -1 ||
+	    (app->db != NULL && acl_register(app) == -1))
 		goto fail;
 	if ((flags & APP_RULES) && (app->rules = rules_open(conf->rules, &lim)) ==
 	    NULL)
@@ -92,6 +93,12 @@ app_db_ready(struct app *app)
 	if (db_open(app->conf.db, app->db_down ? DB_QUIET : 0, &app->db) !=
 	    DB_OK)
 		return down(app);
+	/* A new connection: its SQL functions too. */
+	if (acl_register(app) == -1) {
+		db_close(app->db);
+		app->db = NULL;
+		return down(app);
+	}
 	if (app->db_down)
 		log_info("database %s is open again", app->conf.db);
 	app->db_down = 0;

@@ -344,7 +344,11 @@ create(struct kiln_req *r, const struct entity *e)
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		return invalid(r, e, &rec, &fe, err, NULL);
-	/* A parent out of sight: as if it did not exist. */
+	/* No parent, or one out of sight (as if it did not exist). */
+	if (e->parent_ent != NULL && rec.val[e->parent] == NULL) {
+		ferr_add(&fe, e->d->fields[e->parent].name, _("is required"));
+		return invalid(r, e, &rec, &fe, REC_INVALID, NULL);
+	}
 	if (!record_parent_visible(r, e, &rec)) {
 		ferr_add(&fe, e->d->fields[e->parent].name,
 		    _("refers to a record that does not exist"));
