@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "listen.h"
 #include "value.h"
 
 enum ctype { C_STR, C_INT, C_SIZE, C_BOOL };
@@ -37,14 +38,17 @@ static const struct ckey keys[] = {
 	{ "static_url", C_STR, O(static_url), 0, 0 },
 	{ "currency", C_STR, O(currency), 0, 0 },
 	{ "listen", C_STR, O(listen), 0, 0 },
+	{ "socket_group", C_STR, O(socket_group), 0, 0 },
 	{ "workers", C_INT, O(workers), 1, 64 },
 	{ "max_requests", C_INT, O(max_requests), 0, 100000000 },
 	{ "request_timeout", C_INT, O(request_timeout), 0, 3600 },
+	{ "read_timeout", C_INT, O(read_timeout), 0, 3600 },
 	{ "jobs_interval", C_INT, O(jobs_interval), 0, 86400 * 7 },
 	{ "max_body", C_SIZE, O(max_body), 1024, 1024LL * 1024 * 1024 },
 	{ "session_idle", C_INT, O(session_idle), 60, 86400 * 30 },
 	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
 	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
+	{ "trusted_proxies", C_STR, O(trusted_proxies), 0, 0 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -69,14 +73,17 @@ conf_defaults(struct conf *c)
 	c->www = KILN_WWWDIR;
 	c->static_url = "/kiln-static";
 	c->currency = "CNY";
-	c->listen = "127.0.0.1:9000";
+	c->listen = LISTEN_DEFAULT;
+	c->socket_group = "";
 	c->workers = 2;
 	c->max_requests = 10000;
 	c->request_timeout = 60;
+	c->read_timeout = 10;
 	c->jobs_interval = 3600;
 	c->max_body = 1024 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
+	c->trusted_proxies = "";
 }
 
 static char *
