@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "listen.h"
+#include "proxy.h"
 #include "value.h"
 
 enum ctype { C_STR, C_INT, C_SIZE, C_BOOL };
@@ -220,6 +221,12 @@ conf_load(struct conf *c, const char *file, int required)
 	}
 	if ((env = getenv("KILN_DB")) != NULL && *env != '\0')
 		c->db = env;
+	if (proxy_list_ok(c->trusted_proxies) == -1) {
+		fprintf(stderr, "kiln: %s: trusted_proxies: want addresses or"
+		    " networks (192.0.2.10, 10.0.0.0/8, fd00::/8): %s\n",
+		    c->file ? c->file : "configuration", c->trusted_proxies);
+		return -1;
+	}
 	return 0;
 }
 

@@ -86,6 +86,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Log in or send an API token.", "请登录，或提供 API 令牌。" },
 	{ "Log out", "退出" },
 	{ "Login", "登录名" },
+	{ "Logins are paused: attempts cannot be recorded. Try again later.", "登录已暂停：无法记录登录尝试。请稍后再试。" },
 	{ "Manager", "经理" },
 	{ "Method Not Allowed", "不允许的请求方法" },
 	{ "Name", "名称" },

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "memio.h"
 #include "plugin.h"
+#include "proxy.h"
 #include "req.h"
 #include "user.h"
 
@@ -41,6 +42,8 @@ static char		 token[128];
 static char		 auth[160];
 
 static char	*resp;		/* the last response, headers and body */
+
+static long long	 scalar(const char *);
 
 /*
  * Run one request.  extra: more NAME, VALUE pairs (NULL-terminated)
@@ -454,6 +457,15 @@ sessions_and_csrf(void **state)
 	assert_int_equal(req("POST", "/customers", NULL,
 	    "application/x-www-form-urlencoded", body, env), 403);
 	env[2] = NULL;
+	/* The token in the query string is refused, in the body it works. */
+	snprintf(b, sizeof(b), "csrf=%s", csrf);
+	assert_int_equal(req("POST", "/customers", b,
+	    "application/x-www-form-urlencoded", "name=Query+Token+Co", env),
+	    403);
+	assert_int_equal(req("POST", "/customers", b, "application/xml",
+	    "<customer><name>Query Token Co</name></customer>", env), 403);
+	assert_int_equal(scalar("SELECT count(*) FROM customers"
+	    " WHERE name = 'Query Token Co'"), 0);
 	/* Invalid form: re-shown with values kept and a message. */
 	snprintf(body, sizeof(body), "name=Form+%%3Cb%%3E+Co&csrf=%s"
 	    "&credit_limit=12x", csrf);
@@ -654,6 +666,8 @@ audit_trail(void **state)
 	    "DELETE FROM audit_changes", NULL, NULL, NULL), SQLITE_OK);
 }
 
+static void	 spray(const char *, int, int);
+
 static int
 login_from(const char *ip, const char *login, const char *password)
 {
@@ -667,7 +681,7 @@ login_from(const char *ip, const char *login, const char *password)
 static void
 throttling(void **state)
 {
-	char	 b[64], sql[512];
+	char	 b[64];
 	int	 i;
 
 	(void)state;
@@ -692,19 +706,138 @@ throttling(void **state)
 	    SQLITE_OK);
 	assert_int_equal(login_from("10.9.9.7", "slow.poke",
 	    "the+right+password"), 303);
-	/* One address gets a hundred attempts an hour, whatever the login. */
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < 100) INSERT INTO login_attempts"
-	    " (at, login, ip, ok) SELECT strftime('%%s', 'now') - 60,"
-	    " 'spray' || i, '10.1.1.1', 0 FROM n");
-	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL, NULL),
-	    SQLITE_OK);
+	/*
+	 * Spraying: one address failing over many logins waits, 1 s after
+	 * more than 10 logins, twice as long with every 10 more, at most
+	 * 60 s: a delay, not an hour-long wall for everyone behind it.
+	 */
+	spray("10.1.1.1", 11, 0);
 	assert_int_equal(login_from("10.1.1.1", "slow.poke",
 	    "the+right+password"), 429);
-	assert_non_null(header("Retry-After", b, sizeof(b)));
-	assert_true(atoi(b) > 3000);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 1);
+	spray("10.1.1.1", 31, 0);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 4);
+	spray("10.1.1.1", 500, 0);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 60);
 	assert_int_equal(login_from("10.1.1.2", "slow.poke",
 	    "the+right+password"), 303);
+	/* A minute after the last failure the right password gets in. */
+	spray("10.1.1.1", 500, 61);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 303);
+	/* One login's failures alone do not slow its address down. */
+	for (i = 0; i < 12; i++)
+		(void)login_from("10.1.1.3", "no.such.user", "x");
+	assert_int_equal(login_from("10.1.1.3", "slow.poke",
+	    "the+right+password"), 303);
+}
+
+/*
+ * The attempts of a password sprayer from ip: n logins failed, the
+ * last one age seconds ago (replacing what the address had).
+ */
+static void
+spray(const char *ip, int n, int age)
+{
+	char	 sql[512];
+
+	snprintf(sql, sizeof(sql), "DELETE FROM login_attempts WHERE ip ="
+	    " '%s'; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM n WHERE i < %d) INSERT INTO login_attempts (at, login, ip,"
+	    " ok) SELECT strftime('%%s', 'now') - %d - (i > 1), 'spray' || i,"
+	    " '%s', 0 FROM n", ip, n, age, ip);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
+/*
+ * Throttling fails closed: when an attempt cannot be recorded (a full
+ * or read-only database) or the attempts cannot be counted, logins
+ * are refused with 503 before any password is checked.
+ */
+static void
+throttling_fails_closed(void **state)
+{
+	char		 b[64];
+	sqlite3		*h = db_handle(app.db);
+
+	(void)state;
+	assert_int_equal(user_add(app.db, "locked.out", "sales", "", "",
+	    "the right password"), 0);
+	assert_int_equal(sqlite3_exec(h, "CREATE TEMP TRIGGER full BEFORE"
+	    " INSERT ON login_attempts BEGIN SELECT RAISE(ABORT, 'disk full');"
+	    " END", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 503);
+	assert_true(has("Logins are paused"));
+	assert_null(strstr(resp, "Set-Cookie"));
+	assert_non_null(header("Retry-After", b, sizeof(b)));
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=locked.out&password=wrong", (const char *[]){
+	    "HTTP_ACCEPT", "application/xml", NULL }), 503);
+	assert_true(has("code=\"busy\""));
+	assert_int_equal(sqlite3_exec(h, "DROP TRIGGER temp.full", NULL, NULL,
+	    NULL), SQLITE_OK);
+	/* The counts cannot be read: the same. */
+	assert_int_equal(sqlite3_exec(h, "ALTER TABLE login_attempts RENAME"
+	    " TO login_attempts_away", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 503);
+	assert_null(strstr(resp, "Set-Cookie"));
+	assert_int_equal(sqlite3_exec(h, "ALTER TABLE login_attempts_away"
+	    " RENAME TO login_attempts", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 303);
+}
+
+/*
+ * Behind a trusted proxy the client is the right-most address of
+ * X-Forwarded-For that is not a trusted proxy; anyone else's header
+ * counts for nothing.
+ */
+static void
+trusted_proxies(void **state)
+{
+	const char	*saved = app.conf.trusted_proxies;
+	char		 b[64];
+
+	(void)state;
+	assert_int_equal(proxy_list_ok("10.0.0.1, 10.8.0.0/16 fd00::/8"), 0);
+	assert_int_equal(proxy_list_ok("10.0.0.1 nonsense"), -1);
+	assert_int_equal(proxy_list_ok("10.0.0.0/33"), -1);
+	assert_true(proxy_trusted("10.8.0.0/16", "10.8.200.1"));
+	assert_false(proxy_trusted("10.8.0.0/16", "10.9.0.1"));
+	assert_true(proxy_trusted("10.8.0.0/13", "10.15.0.1"));
+	assert_false(proxy_trusted("10.8.0.0/13", "10.16.0.1"));
+	assert_true(proxy_trusted("fd00::/8", "fd12::1"));
+	assert_false(proxy_trusted("fd00::/8", "10.0.0.1"));
+	app.conf.trusted_proxies = "10.0.0.1 10.8.0.0/16";
+	/* A sprayer behind the proxy is slowed down, not its neighbours. */
+	spray("192.0.2.66", 500, 0);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "10.0.0.1", "HTTP_X_FORWARDED_FOR",
+	    "6.6.6.6, 192.0.2.66, 10.8.1.1", NULL }), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 60);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "10.0.0.1", "HTTP_X_FORWARDED_FOR", "192.0.2.67",
+	    NULL }), 303);
+	/* Not a trusted proxy: its X-Forwarded-For is nobody's word. */
+	spray("192.0.2.68", 500, 0);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "192.0.2.68", "HTTP_X_FORWARDED_FOR", "192.0.2.69",
+	    NULL }), 429);
+	app.conf.trusted_proxies = saved;
 }
 
 static void
@@ -1818,6 +1951,8 @@ main(void)
 		cmocka_unit_test(record_access),
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
+		cmocka_unit_test(throttling_fails_closed),
+		cmocka_unit_test(trusted_proxies),
 		cmocka_unit_test(password_rehash),
 		cmocka_unit_test(token_page),
 		cmocka_unit_test(admin_users),
