@@ -90,6 +90,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Manager", "经理" },
 	{ "Method Not Allowed", "不允许的请求方法" },
 	{ "Name", "名称" },
+	{ "Names and teams cannot hold control characters (such as a line break) or text direction overrides.", "姓名和团队不能包含控制字符（如换行）或文字方向控制符。" },
 	{ "Net15", "15天账期" },
 	{ "Net30", "30天账期" },
 	{ "Net60", "60天账期" },

@@ -947,6 +947,63 @@ admin_users(void **state)
 	    "application/x-www-form-urlencoded", "role=sales", env), 422);
 	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE login ="
 	    " 'chief.admin' AND entity = 'user'"), 4);
+	/*
+	 * A line break, a tab or a direction override in a name or team
+	 * is refused with a clear message, and nothing changes.
+	 */
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=forged.line&role=sales"
+	    "&name=Li%0Aerror:+forged&team=east&password=a+good+passphrase",
+	    env), 422);
+	assert_true(has("control characters"));
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=forged.bidi&role=sales"
+	    "&name=Li&team=%E2%80%AEtsae&password=a+good+passphrase", env),
+	    422);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login LIKE"
+	    " 'forged.%'"), 0);
+	assert_int_equal(req("POST", "/admin/users/li.wei/team", NULL,
+	    "application/x-www-form-urlencoded", "team=east%09west", env), 422);
+	assert_int_equal(req("POST", "/admin/users/li.wei/team", NULL,
+	    "application/x-www-form-urlencoded", "team=%E2%81%A6west", env),
+	    422);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login ="
+	    " 'li.wei' AND team = 'east'"), 1);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE login ="
+	    " 'chief.admin' AND entity = 'user'"), 4);
+}
+
+/* What a name or team may hold (user_text_ok), and the CLI's paths. */
+static void
+user_text(void **state)
+{
+	(void)state;
+	assert_true(user_text_ok("李伟 (East) O'Brien-Müller"));
+	assert_true(user_text_ok(""));
+	assert_false(user_text_ok("a\nb"));
+	assert_false(user_text_ok("a\rb"));
+	assert_false(user_text_ok("a\tb"));
+	assert_false(user_text_ok("a\x1b[31mb"));
+	assert_false(user_text_ok("a\x7f"));
+	assert_false(user_text_ok("a\xc2\x85"));		/* NEL, C1 */
+	assert_false(user_text_ok("a\xe2\x80\xa8"));	/* U+2028 */
+	assert_false(user_text_ok("\xe2\x80\xaa"));	/* U+202A */
+	assert_false(user_text_ok("\xe2\x80\xae"));	/* U+202E */
+	assert_false(user_text_ok("\xe2\x81\xa6"));	/* U+2066 */
+	assert_false(user_text_ok("\xe2\x81\xa9"));	/* U+2069 */
+	assert_true(user_text_ok("\xe2\x81\xaa"));	/* U+206A: not bidi */
+	assert_false(user_text_ok("\xc0\x8a"));		/* overlong LF */
+	assert_false(user_text_ok("\xff"));
+	assert_false(user_text_ok("\xe2\x80"));		/* cut short */
+	assert_int_equal(user_add(app.db, "cli.name", "sales", "A\nB", "",
+	    "a good passphrase"), -1);
+	assert_int_equal(user_add(app.db, "cli.team", "sales", "A",
+	    "\xe2\x80\xae" "east", "a good passphrase"), -1);
+	assert_int_equal(user_add(app.db, "cli\nx", "sales", "A", "",
+	    "a good passphrase"), -1);
+	assert_int_equal(user_set_team(app.db, "li.wei", "east\n"), -1);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login LIKE"
+	    " 'cli%' OR (login = 'li.wei' AND team <> 'east')"), 0);
 }
 
 static void
@@ -1956,6 +2013,7 @@ main(void)
 		cmocka_unit_test(password_rehash),
 		cmocka_unit_test(token_page),
 		cmocka_unit_test(admin_users),
+		cmocka_unit_test(user_text),
 		cmocka_unit_test(rule_changes_audited),
 		cmocka_unit_test(single_sign_on),
 		cmocka_unit_test(paths_and_ids),
