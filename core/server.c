@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -231,7 +235,40 @@ mark(long long t)
 }
 
 /*
- * Wait for a connection, then take it and read its request within
+ * Wait for a connection and take it.  Kiln accepts, not libfcgi: after
+ * dropping a silent client, FCGX_Accept_r's own loop would take the
+ * next queued connection within the same call, with neither the read
+ * deadline nor the watchdog's clock started afresh.  The connection is
+ * handed over through two fields fcgiapp.h asks programs to leave
+ * alone (ipcFd, and keepConnection so that FCGX_Accept_r's opening
+ * FCGX_Finish_r does not close it): unchanged since libfcgi 2.0, and
+ * the only way in.  The request's listen socket is -1, so libfcgi's
+ * own accept fails (EBADF) instead of taking a connection.  0 with a
+ * connection, 1 to look again (another worker took it), -1 on error.
+ */
+static int
+take_connection(FCGX_Request *req, int sock)
+{
+	struct pollfd	 pfd = { sock, POLLIN, 0 };
+	int		 fd, one = 1;
+
+	if (req->ipcFd >= 0)
+		return 0;	/* the web server kept it open (FCGI_KEEP_CONN) */
+	if (poll(&pfd, 1, -1) == -1)
+		return errno == EINTR ? 1 : -1;
+	if ((fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC)) == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR || errno == ECONNABORTED ||
+		    errno == EPROTO ? 1 : -1;
+	/* Answers go out whole: no Nagle delay on the last piece. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	req->ipcFd = fd;
+	req->keepConnection = 1;
+	return 0;
+}
+
+/*
+ * The next request: a connection, then its request read within
  * read_timeout.  The watchdog's clock starts with the connection, not
  * the request: a client that keeps a worker waiting is as stuck as a
  * request that runs forever.  1 with a request, 0 to look again (no
@@ -240,11 +277,10 @@ mark(long long t)
 static int
 next_request(FCGX_Request *req, int sock)
 {
-	struct pollfd	 pfd = { sock, POLLIN, 0 };
-	int		 rc;
+	int	 rc;
 
-	if (poll(&pfd, 1, -1) == -1)
-		return errno == EINTR ? 0 : -1;
+	if ((rc = take_connection(req, sock)) != 0)
+		return rc == 1 ? 0 : -1;
 	mark(mono_seconds());
 	read_deadline(read_timeout);
 	rc = FCGX_Accept_r(req);
@@ -252,9 +288,8 @@ next_request(FCGX_Request *req, int sock)
 	if (rc >= 0)
 		return 1;
 	mark(0);
-	/* Another worker took it, or libfcgi dropped a silent client. */
-	if (rc == -EINTR || rc == -EAGAIN || rc == -EWOULDBLOCK ||
-	    rc == -ECONNABORTED)
+	/* libfcgi dropped the connection (silent, too slow, garbage). */
+	if (rc == -EBADF || rc == -EINTR)
 		return 0;
 	errno = rc < 0 && rc > -4096 ? -rc : EIO;
 	return -1;
@@ -288,7 +323,8 @@ worker(const struct conf *conf, int sock, int max_requests)
 	if (audit_rules(&app) == -1)
 		log_warn("could not audit the rule files");
 	read_timer_init(conf);
-	FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	/* No listen socket for libfcgi: take_connection() accepts. */
+	FCGX_InitRequest(&req, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop && (max_requests == 0 || n < max_requests)) {
 		if ((got = next_request(&req, sock)) == 0)
 			continue;
@@ -439,23 +475,24 @@ static void
 reaped(pid_t pid, int status, int workers, long long *due,
     struct restarts *rs, struct loglimit *ll)
 {
+	static struct loglimit	 waits;	/* shows while deaths flood */
 	long long	 now = mono_seconds(), wait = 0;
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		wait = restart_wait(rs, workers, now);
 	*due = now + wait;
+	if (wait > 0 && log_allowed(&waits, now))
+		log_warn("workers keep dying (%d times in a row): the next"
+		    " starts in %lld s", rs->strikes, wait);
 	if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
 	    !log_allowed(ll, now))
 		return;
 	if (WIFSIGNALED(status))
-		log_warn("worker %ld killed by signal %d; restarting%s",
-		    (long)pid, WTERMSIG(status), wait ? " later" : "");
+		log_warn("worker %ld killed by signal %d; restarting",
+		    (long)pid, WTERMSIG(status));
 	else
-		log_warn("worker %ld exited with status %d; restarting%s",
-		    (long)pid, WEXITSTATUS(status), wait ? " later" : "");
-	if (wait > 0)
-		log_warn("workers keep dying (%d times in a row): the next"
-		    " starts in %lld s", rs->strikes, wait);
+		log_warn("worker %ld exited with status %d; restarting",
+		    (long)pid, WEXITSTATUS(status));
 }
 
 /* Act on a signal taken with sigtimedwait. */
