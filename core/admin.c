@@ -213,6 +213,15 @@ change(struct kiln_req *r, const char *action, const char *login,
 	return out_redirect(r, req_url(r, "/admin/users"));
 }
 
+/* A name or team user_text_ok() refuses: say why, change nothing. */
+static int
+text_refused(struct kiln_req *r)
+{
+	return users_page(r, 422, _("Names and teams cannot hold control"
+	    " characters (such as a line break) or text direction"
+	    " overrides."));
+}
+
 static int
 add(struct kiln_req *r)
 {
@@ -230,6 +239,9 @@ add(struct kiln_req *r)
 	if (pw == NULL || strlen(pw) < USER_PASSWORD_MIN ||
 	    strlen(pw) > USER_PASSWORD_MAX)
 		return users_page(r, 422, _("A password has 8 to 1024 bytes."));
+	if ((name != NULL && !user_text_ok(name)) ||
+	    (team != NULL && !user_text_ok(team)))
+		return text_refused(r);
 	if (db_begin(r->app->db) != DB_OK)
 		return storage_answer(r, db_fault(r->app->db));
 	return change(r, "user_add", login, role, user_add(r->app->db, login,
@@ -242,6 +254,9 @@ modify(struct kiln_req *r, const char *login, const char *what)
 	const char	*v;
 	int		 ok;
 
+	if (strcmp(what, "team") == 0 && (v = req_param(r, "team")) != NULL &&
+	    !user_text_ok(v))
+		return text_refused(r);
 	if (db_begin(r->app->db) != DB_OK)
 		return storage_answer(r, db_fault(r->app->db));
 	if (strcmp(what, "role") == 0) {

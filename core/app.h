@@ -22,10 +22,12 @@ struct conf {
 	const char	*www;		/* static files (served by the web server) */
 	const char	*static_url;	/* URL of www/ as the browser sees it */
 	const char	*currency;	/* ISO 4217 code shown with money */
-	const char	*listen;	/* kiln serve */
+	const char	*listen;	/* kiln serve: unix:/PATH or ADDRESS:PORT */
+	const char	*socket_group;	/* the unix socket's group */
 	int		 workers;
 	int		 max_requests;	/* recycle a worker after this many */
 	int		 request_timeout; /* seconds; kill a worker stuck longer */
+	int		 read_timeout;	/* seconds to send a request (and body) */
 	int		 jobs_interval;	/* seconds between plugin jobs (serve) */
 	int		 rules_time_scale; /* rules' time limits times this */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
@@ -33,6 +35,7 @@ struct conf {
 	int		 session_max;	/* seconds */
 	int		 trust_remote_user;
 	int		 four_eyes;	/* nobody decides their own order */
+	const char	*trusted_proxies; /* whose X-Forwarded-For counts */
 	const char	*file;		/* the file read, for messages */
 };
 

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "out.h"
 #include "page.h"
+#include "proxy.h"
 #include "req.h"
 #include "user.h"
 #include "value.h"
@@ -68,7 +69,7 @@ insert_req(struct kiln_req *r, const char *action, const char *entity,
 	/* A request without a transport is a command's (demo-data). */
 	return insert(r->app->db, r->user ? r->user->id : 0,
 	    r->user ? r->user->login : r->io == NULL ? "cli" : "",
-	    r->io ? req_env(r, "REMOTE_ADDR") : "", action, entity, record,
+	    r->io ? proxy_client(r) : "", action, entity, record,
 	    detail);
 }
 

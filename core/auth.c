@@ -24,8 +24,9 @@
 #include "log.h"
 #include "out.h"
 #include "page.h"
-#include "throttle.h"
+#include "proxy.h"
 #include "req.h"
+#include "throttle.h"
 #include "user.h"
 
 #define SESSION_BYTES	16
@@ -150,6 +151,11 @@ same_origin(struct kiln_req *r)
 	return strcasecmp(p + 3, self_host(r)) == 0;
 }
 
+/*
+ * The session's token, from the X-CSRF-Token header or the body, never
+ * the query string: a URL ends up in logs, histories and Referer
+ * headers, and a token there would be a token given away.
+ */
 static int
 csrf_ok(struct kiln_req *r)
 {
@@ -158,7 +164,7 @@ csrf_ok(struct kiln_req *r)
 	if (r->csrf == NULL || !same_origin(r))
 		return 0;
 	t = req_env(r, "HTTP_X_CSRF_TOKEN");
-	if (*t == '\0' && (t = req_param(r, "csrf")) == NULL)
+	if (*t == '\0' && (t = req_body_param(r, "csrf")) == NULL)
 		return 0;
 	return strlen(t) == strlen(r->csrf) &&
 	    sodium_memcmp(t, r->csrf, strlen(t)) == 0;
@@ -316,6 +322,20 @@ login_page(struct kiln_req *r, int status, const char *msg,
 	return page_end(r);
 }
 
+/*
+ * A login refused before its password is looked at: throttled (429),
+ * or unable to count or record attempts (503).
+ */
+static int
+login_refused(struct kiln_req *r, int status, const char *code,
+    const char *msg, const char *login, long wait)
+{
+	out_header(r, "Retry-After", arena_printf(r->arena, "%ld", wait));
+	if (r->fmt == FMT_XML)
+		return page_error(r, status, code, msg, NULL);
+	return login_page(r, status, msg, login);
+}
+
 static int
 login(struct kiln_req *r)
 {
@@ -323,7 +343,7 @@ login(struct kiln_req *r)
 	const char	*login, *pw, *ip;
 	long		 wait;
 	int		 ok;
-	long long	 now = time(NULL);
+	long long	 now = time(NULL), attempt;
 
 	if (req_read_body(r) != 0)
 		return 0;
@@ -337,19 +357,28 @@ login(struct kiln_req *r)
 		    login);
 	if (strlen(login) > 64)
 		login = arena_strndup(r->arena, login, 64);
-	/* Before any hashing: a throttled attempt costs us nothing. */
-	ip = req_env(r, "REMOTE_ADDR");
-	if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0) {
-		out_header(r, "Retry-After", arena_printf(r->arena, "%ld",
-		    wait));
-		if (r->fmt == FMT_XML)
-			return page_error(r, 429, "throttled",
-			    _("Too many attempts; wait and try again."), NULL);
-		return login_page(r, 429,
-		    _("Too many attempts; wait and try again."), login);
+	/*
+	 * Before any hashing: a throttled attempt costs us nothing.  The
+	 * attempt is recorded as failed before the password is checked;
+	 * what cannot be counted or recorded is not checked at all.
+	 */
+	ip = proxy_client(r);
+	if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0)
+		return login_refused(r, 429, "throttled",
+		    _("Too many attempts; wait and try again."), login, wait);
+	if (wait < 0 || (attempt = throttle_note(r->app->db, login, ip,
+	    now)) < 0) {
+		log_err("login attempts cannot be %s: logins are refused",
+		    wait < 0 ? "counted" : "recorded");
+		return login_refused(r, 503, "busy", _("Logins are paused:"
+		    " attempts cannot be recorded. Try again later."), login,
+		    60);
 	}
 	ok = user_verify(r->app->db, r->arena, login, pw, &u) == 0;
-	throttle_note(r->app->db, login, ip, now, ok);
+	if (ok && throttle_ok(r->app->db, attempt) == -1)
+		return login_refused(r, 503, "busy", _("Logins are paused:"
+		    " attempts cannot be recorded. Try again later."), login,
+		    60);
 	if (!ok) {
 		log_info("failed login for %s", user_login_ok(login) ?
 		    login : "(invalid login)");

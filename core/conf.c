@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "listen.h"
+#include "proxy.h"
 #include "value.h"
 
 enum ctype { C_STR, C_INT, C_SIZE, C_BOOL };
@@ -38,9 +40,11 @@ static const struct ckey keys[] = {
 	{ "static_url", C_STR, O(static_url), 0, 0 },
 	{ "currency", C_STR, O(currency), 0, 0 },
 	{ "listen", C_STR, O(listen), 0, 0 },
+	{ "socket_group", C_STR, O(socket_group), 0, 0 },
 	{ "workers", C_INT, O(workers), 1, 64 },
 	{ "max_requests", C_INT, O(max_requests), 0, 100000000 },
 	{ "request_timeout", C_INT, O(request_timeout), 0, 3600 },
+	{ "read_timeout", C_INT, O(read_timeout), 0, 3600 },
 	{ "jobs_interval", C_INT, O(jobs_interval), 0, 86400 * 7 },
 	{ "rules_time_scale", C_INT, O(rules_time_scale), 1, 1000 },
 	{ "max_body", C_SIZE, O(max_body), 1024, 1024LL * 1024 * 1024 },
@@ -48,6 +52,7 @@ static const struct ckey keys[] = {
 	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
 	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
 	{ "four_eyes", C_BOOL, O(four_eyes), 0, 1 },
+	{ "trusted_proxies", C_STR, O(trusted_proxies), 0, 0 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -72,15 +77,18 @@ conf_defaults(struct conf *c)
 	c->www = KILN_WWWDIR;
 	c->static_url = "/kiln-static";
 	c->currency = "CNY";
-	c->listen = "127.0.0.1:9000";
+	c->listen = LISTEN_DEFAULT;
+	c->socket_group = "";
 	c->workers = 2;
 	c->max_requests = 10000;
 	c->request_timeout = 60;
+	c->read_timeout = 10;
 	c->jobs_interval = 3600;
 	c->rules_time_scale = 1;
 	c->max_body = 1024 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
+	c->trusted_proxies = "";
 	c->four_eyes = 1;
 }
 
@@ -233,6 +241,12 @@ conf_load(struct conf *c, const char *file, int required)
 	if ((env = getenv("KILN_RULES_TIME_SCALE")) != NULL && *env != '\0' &&
 	    set(c, "KILN_RULES_TIME_SCALE", 0, "rules_time_scale", env) == -1)
 		return -1;
+	if (proxy_list_ok(c->trusted_proxies) == -1) {
+		fprintf(stderr, "kiln: %s: trusted_proxies: want addresses or"
+		    " networks (192.0.2.10, 10.0.0.0/8, fd00::/8): %s\n",
+		    c->file ? c->file : "configuration", c->trusted_proxies);
+		return -1;
+	}
 	return 0;
 }
 

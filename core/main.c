@@ -31,6 +31,7 @@ struct opts {
 	const char	*db;
 	const char	*config;
 	const char	*listen;
+	const char	*socket_group;
 	const char	*role;
 	const char	*name;
 	const char	*team;
@@ -45,8 +46,9 @@ usage(void)
 {
 	fputs("usage: kiln [--db PATH] [--config FILE] COMMAND ...\n"
 	    "  init                          create or migrate the database\n"
-	    "  serve --listen ADDR [--workers N] [--max-requests N]\n"
-	    "                                FastCGI on HOST:PORT or a socket path\n"
+	    "  serve [--listen ADDR] [--socket-group G] [--workers N]\n"
+	    "        [--max-requests N]      FastCGI on unix:/PATH (default\n"
+	    "                                unix:/run/kiln/kiln.sock) or ADDRESS:PORT\n"
 	    "  user add LOGIN --role ROLE [--name N] [--team T]\n"
 	    "                                password read from stdin\n"
 	    "  user token LOGIN              print a new API token\n"
@@ -70,6 +72,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "db", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "socket-group", required_argument, NULL, 'g' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
@@ -92,6 +95,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'd': o->db = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'l': o->listen = optarg; break;
+		case 'g': o->socket_group = optarg; break;
 		case 'r': o->role = optarg; break;
 		case 'n': o->name = optarg; break;
 		case 't': o->team = optarg; break;
@@ -407,6 +411,8 @@ main(int argc, char **argv)
 		conf.db = o.db;
 	if (o.listen != NULL)
 		conf.listen = o.listen;
+	if (o.socket_group != NULL)
+		conf.socket_group = o.socket_group;
 	if (o.workers)
 		conf.workers = o.workers;
 	if (o.max_requests >= 0)

@@ -31,6 +31,12 @@ req_query(struct kiln_req *r, const char *name)
 }
 
 const char *
+req_body_param(struct kiln_req *r, const char *name)
+{
+	return r->has_body ? form_get(&r->body, name) : NULL;
+}
+
+const char *
 req_param(struct kiln_req *r, const char *name)
 {
 	const char	*v;

@@ -78,6 +78,8 @@ const char	*req_env(struct kiln_req *, const char *);
 /* Query parameter (GET) or body field (others), or NULL. */
 const char	*req_param(struct kiln_req *, const char *);
 const char	*req_query(struct kiln_req *, const char *);
+/* A field of the body alone (read already), or NULL. */
+const char	*req_body_param(struct kiln_req *, const char *);
 /* Read and parse the body according to its Content-Type. */
 int		 req_read_body(struct kiln_req *);
 /* Read and drop what is left of the body (CGI after an early answer). */

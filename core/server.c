@@ -7,12 +7,17 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,6 +32,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "http.h"
+#include "listen.h"
 #include "log.h"
 #include "plugin.h"
 #include "req.h"
@@ -34,6 +40,20 @@
 #include "server.h"
 
 #define WORKERS_MAX	64
+/*
+ * Restarts: a worker that dies (a signal, an exit status other than 0)
+ * is restarted at once RESTART_FREE times beyond the number of
+ * workers; then each restart waits twice as long as the last, from
+ * 1 s up to RESTART_MAX_WAIT, until no worker has died for
+ * RESTART_QUIET seconds.  One hostile FastCGI record makes libfcgi
+ * abort a worker: a loop of them must not become thousands of forks
+ * and a flood of log lines.
+ */
+#define RESTART_FREE		2
+#define RESTART_MAX_WAIT	16
+#define RESTART_QUIET		60
+/* Lines of one kind the supervisor logs a minute; then a count. */
+#define LOG_BURST		5
 
 static volatile sig_atomic_t	 stop;		/* finish and exit */
 static volatile sig_atomic_t	 busy;		/* inside a request */
@@ -47,6 +67,23 @@ static volatile sig_atomic_t	 reload;	/* supervisor: SIGHUP seen */
 static volatile long long	*started;
 static int			 slot = -1;	/* this worker's index */
 static sigset_t			 oldmask;	/* supervisor's mask before blocking */
+/* A worker's limit on waiting for a request (and its body), seconds. */
+static int			 read_timeout;
+static timer_t			 read_timer;
+static int			 have_read_timer;
+
+/* Abnormal deaths of workers, for the restart back-off. */
+struct restarts {
+	int		 strikes;	/* deaths with no quiet minute between */
+	long long	 last;		/* when the last one happened */
+};
+
+/* Log lines of one kind: at most LOG_BURST a minute. */
+struct loglimit {
+	long long	 start;		/* of the current minute */
+	int		 lines;
+	int		 dropped;
+};
 
 /* FastCGI transport. */
 static const char *
@@ -55,12 +92,48 @@ fcgi_getenv(void *ctx, const char *name)
 	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
 }
 
+/*
+ * The read deadline.  The signal's only work is to interrupt a read
+ * blocked on a client that sends nothing more: libfcgi then sees an
+ * error, drops the connection (while it waits for a request) or ends
+ * the body early (while Kiln reads one).
+ */
+static void
+on_read_timer(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Arm the deadline secs from now, or disarm it (0).  After it fires
+ * it ticks every second, so a signal that came between two reads is
+ * not lost.
+ */
+static void
+read_deadline(int secs)
+{
+	struct itimerspec	 its;
+
+	if (!have_read_timer)
+		return;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = secs;
+	its.it_interval.tv_sec = secs > 0 ? 1 : 0;
+	(void)timer_settime(read_timer, 0, &its, NULL);
+}
+
+/* A bounded read: a lying Content-Length cannot hold the worker. */
 static long
 fcgi_read(void *ctx, char *buf, size_t n)
 {
+	long	 got;
+
 	if (n > INT32_MAX)
 		n = INT32_MAX;
-	return FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
+	read_deadline(read_timeout);
+	got = FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
+	read_deadline(0);
+	return got;
 }
 
 static int
@@ -132,6 +205,96 @@ catch(int sig, void (*fn)(int), int restart)
 	sigaction(sig, &sa, NULL);
 }
 
+/* The worker's read timer, on SIGUSR2 (libfcgi takes SIGUSR1). */
+static void
+read_timer_init(const struct conf *conf)
+{
+	struct sigevent	 sev;
+
+	read_timeout = conf->read_timeout;
+	if (read_timeout <= 0)
+		return;
+	catch(SIGUSR2, on_read_timer, 0);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR2;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &read_timer) == -1) {
+		log_warn("no read timer (%s): read_timeout is off",
+		    strerror(errno));
+		return;
+	}
+	have_read_timer = 1;
+}
+
+/* This worker's connection began at t (0: none), for the watchdog. */
+static void
+mark(long long t)
+{
+	if (started != NULL && slot >= 0)
+		started[slot] = t;
+}
+
+/*
+ * Wait for a connection and take it.  Kiln accepts, not libfcgi: after
+ * dropping a silent client, FCGX_Accept_r's own loop would take the
+ * next queued connection within the same call, with neither the read
+ * deadline nor the watchdog's clock started afresh.  The connection is
+ * handed over through two fields fcgiapp.h asks programs to leave
+ * alone (ipcFd, and keepConnection so that FCGX_Accept_r's opening
+ * FCGX_Finish_r does not close it): unchanged since libfcgi 2.0, and
+ * the only way in.  The request's listen socket is -1, so libfcgi's
+ * own accept fails (EBADF) instead of taking a connection.  0 with a
+ * connection, 1 to look again (another worker took it), -1 on error.
+ */
+static int
+take_connection(FCGX_Request *req, int sock)
+{
+	struct pollfd	 pfd = { sock, POLLIN, 0 };
+	int		 fd, one = 1;
+
+	if (req->ipcFd >= 0)
+		return 0;	/* the web server kept it open (FCGI_KEEP_CONN) */
+	if (poll(&pfd, 1, -1) == -1)
+		return errno == EINTR ? 1 : -1;
+	if ((fd = accept4(sock, NULL, NULL, SOCK_CLOEXEC)) == -1)
+		return errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR || errno == ECONNABORTED ||
+		    errno == EPROTO ? 1 : -1;
+	/* Answers go out whole: no Nagle delay on the last piece. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	req->ipcFd = fd;
+	req->keepConnection = 1;
+	return 0;
+}
+
+/*
+ * The next request: a connection, then its request read within
+ * read_timeout.  The watchdog's clock starts with the connection, not
+ * the request: a client that keeps a worker waiting is as stuck as a
+ * request that runs forever.  1 with a request, 0 to look again (no
+ * connection after all, or one dropped), -1 on a real error.
+ */
+static int
+next_request(FCGX_Request *req, int sock)
+{
+	int	 rc;
+
+	if ((rc = take_connection(req, sock)) != 0)
+		return rc == 1 ? 0 : -1;
+	mark(mono_seconds());
+	read_deadline(read_timeout);
+	rc = FCGX_Accept_r(req);
+	read_deadline(0);
+	if (rc >= 0)
+		return 1;
+	mark(0);
+	/* libfcgi dropped the connection (silent, too slow, garbage). */
+	if (rc == -EBADF || rc == -EINTR)
+		return 0;
+	errno = rc < 0 && rc > -4096 ? -rc : EIO;
+	return -1;
+}
+
 /*
  * One worker's life: open everything, then accept until told to
  * stop or max_requests is reached (recycling bounds any slow leak).
@@ -143,7 +306,7 @@ worker(const struct conf *conf, int sock, int max_requests)
 	struct arena	*a;
 	FCGX_Request	 req;
 	struct io	 io = { &req, fcgi_getenv, fcgi_read, fcgi_write, 0 };
-	int		 n = 0;
+	int		 n = 0, rc = 0, got;
 
 	catch(SIGTERM, on_term, 0);
 	catch(SIGINT, on_term, 0);
@@ -160,28 +323,28 @@ worker(const struct conf *conf, int sock, int max_requests)
 	/* Rules edited while Kiln was down are audited too. */
 	if (app.db != NULL && audit_rules(&app) == -1)
 		log_warn("could not audit the rule files");
-	FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	read_timer_init(conf);
+	/* No listen socket for libfcgi: take_connection() accepts. */
+	FCGX_InitRequest(&req, -1, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop && (max_requests == 0 || n < max_requests)) {
-		if (FCGX_Accept_r(&req) < 0) {
-			if (errno == EINTR || stop)
-				continue;
+		if ((got = next_request(&req, sock)) == 0)
+			continue;
+		if (got == -1) {
 			log_err("accept failed: %s", strerror(errno));
+			rc = 1;
 			break;
 		}
 		busy = 1;
-		if (started != NULL && slot >= 0)
-			started[slot] = mono_seconds();
 		http_serve(&app, &io, a);
 		FCGX_Finish_r(&req);
-		if (started != NULL && slot >= 0)
-			started[slot] = 0;
+		mark(0);
 		busy = 0;
 		n++;
 	}
 	FCGX_Free(&req, 1);
 	arena_free(a);
 	app_close(&app);
-	return 0;
+	return rc;
 }
 
 static pid_t
@@ -235,9 +398,39 @@ spawn_jobs(const struct conf *conf, int sock)
 	_exit(rc == 0 ? 0 : 1);
 }
 
-/* Kill workers whose one request has run past the limit. */
+/* Once a minute is over, say how many of its lines were left out. */
 static void
-watchdog(const struct conf *conf, pid_t *pids, int n)
+log_flush(struct loglimit *l, long long now)
+{
+	if (now - l->start < 60)
+		return;
+	if (l->dropped > 0)
+		log_warn("%d more lines about workers were left out of the"
+		    " log in the last minute", l->dropped);
+	l->start = now;
+	l->lines = l->dropped = 0;
+}
+
+/* May a line of this kind be logged now?  At most LOG_BURST a minute. */
+static int
+log_allowed(struct loglimit *l, long long now)
+{
+	log_flush(l, now);
+	if (l->lines < LOG_BURST) {
+		l->lines++;
+		return 1;
+	}
+	l->dropped++;
+	return 0;
+}
+
+/*
+ * Kill workers that have spent more than request_timeout on one
+ * connection: waiting for its request (a client that sends a byte
+ * now and then) or answering it.
+ */
+static void
+watchdog(const struct conf *conf, pid_t *pids, int n, struct loglimit *ll)
 {
 	long long	 now = mono_seconds(), t;
 	int		 i;
@@ -248,12 +441,59 @@ watchdog(const struct conf *conf, pid_t *pids, int n)
 		t = started[i];
 		if (pids[i] <= 0 || t == 0 || now - t <= conf->request_timeout)
 			continue;
-		log_err("worker %ld has spent %lld s on one request"
-		    " (request_timeout %d): killing it", (long)pids[i], now - t,
-		    conf->request_timeout);
+		if (log_allowed(ll, now))
+			log_err("worker %ld has spent %lld s on one request"
+			    " (waiting for it and answering it;"
+			    " request_timeout %d): killing it", (long)pids[i],
+			    now - t, conf->request_timeout);
 		kill(pids[i], SIGKILL);
 		started[i] = 0;
 	}
+}
+
+/*
+ * How long to wait before replacing a worker that died: nothing for
+ * the first few deaths, then twice as long each time.
+ */
+static long long
+restart_wait(struct restarts *rs, int workers, long long now)
+{
+	int	 over;
+
+	if (now - rs->last > RESTART_QUIET)
+		rs->strikes = 0;
+	rs->strikes++;
+	rs->last = now;
+	if ((over = rs->strikes - workers - RESTART_FREE) <= 0)
+		return 0;
+	return over > 5 ? RESTART_MAX_WAIT :
+	    (1LL << (over - 1)) > RESTART_MAX_WAIT ? RESTART_MAX_WAIT :
+	    1LL << (over - 1);
+}
+
+/* A worker is gone: schedule its replacement, and say why. */
+static void
+reaped(pid_t pid, int status, int workers, long long *due,
+    struct restarts *rs, struct loglimit *ll)
+{
+	static struct loglimit	 waits;	/* shows while deaths flood */
+	long long	 now = mono_seconds(), wait = 0;
+
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		wait = restart_wait(rs, workers, now);
+	*due = now + wait;
+	if (wait > 0 && log_allowed(&waits, now))
+		log_warn("workers keep dying (%d times in a row): the next"
+		    " starts in %lld s", rs->strikes, wait);
+	if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+	    !log_allowed(ll, now))
+		return;
+	if (WIFSIGNALED(status))
+		log_warn("worker %ld killed by signal %d; restarting",
+		    (long)pid, WTERMSIG(status));
+	else
+		log_warn("worker %ld exited with status %d; restarting",
+		    (long)pid, WEXITSTATUS(status));
 }
 
 /* Act on a signal taken with sigtimedwait. */
@@ -282,7 +522,9 @@ server_serve(const struct conf *conf)
 	pid_t		 pids[WORKERS_MAX], pid, jobs = 0;
 	int		 sock, i, n = conf->workers, status, alive;
 	time_t		 deadline;
-	long long	 next_jobs, jobs_since = 0;
+	long long	 next_jobs, jobs_since = 0, due[WORKERS_MAX], now;
+	struct restarts	 rs = { 0, 0 };
+	struct loglimit	 ll = { 0, 0, 0 };
 	sigset_t	 block;
 
 	if (n < 1 || n > WORKERS_MAX)
@@ -291,11 +533,8 @@ server_serve(const struct conf *conf)
 		log_err("FastCGI library init failed");
 		return 1;
 	}
-	umask(007);	/* a unix socket for the web server's group */
-	if ((sock = FCGX_OpenSocket(conf->listen, 128)) < 0) {
-		log_err("cannot listen on %s", conf->listen);
+	if ((sock = listen_open(conf->listen, conf->socket_group)) < 0)
 		return 1;
-	}
 	/*
 	 * Signals stay blocked and are taken with sigtimedwait, so none
 	 * can slip in between a check and the wait, and the watchdog
@@ -315,7 +554,7 @@ server_serve(const struct conf *conf)
 		started = NULL;
 	}
 	for (i = 0; i < n; i++)
-		pids[i] = spawn(conf, sock, i);
+		pids[i] = 0, due[i] = 0;
 	log_info("serving on %s with %d workers", conf->listen, n);
 	/* A restart does not run the jobs: the first run is due later. */
 	next_jobs = mono_seconds() + conf->jobs_interval;
@@ -325,7 +564,7 @@ server_serve(const struct conf *conf)
 			log_info("SIGHUP: recycling workers to reload");
 			signal_all(pids, n, SIGTERM);
 		}
-		/* Reap the dead and replace them at once. */
+		/* Reap the dead; replace them when their time comes. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid == jobs) {
 				jobs = 0;
@@ -337,17 +576,20 @@ server_serve(const struct conf *conf)
 			for (i = 0; i < n; i++) {
 				if (pids[i] != pid)
 					continue;
-				if (WIFSIGNALED(status))
-					log_warn("worker %ld killed by signal"
-					    " %d; restarting", (long)pid,
-					    WTERMSIG(status));
-				pids[i] = stop ? 0 : spawn(conf, sock, i);
+				pids[i] = 0;
+				reaped(pid, status, n, &due[i], &rs, &ll);
 			}
 		}
+		now = mono_seconds();
+		for (i = 0; i < n && !stop; i++)
+			if (pids[i] <= 0 && now >= due[i] &&
+			    (pids[i] = spawn(conf, sock, i)) <= 0)
+				due[i] = now + 1;	/* fork failed */
 		if (!stop && !reload)
 			took(sigtimedwait(&block, NULL,
 			    &(struct timespec){ 1, 0 }));
-		watchdog(conf, pids, n);
+		watchdog(conf, pids, n, &ll);
+		log_flush(&ll, mono_seconds());
 		if (!stop && jobs == 0 && conf->jobs_interval > 0 &&
 		    mono_seconds() >= next_jobs) {
 			jobs = spawn_jobs(conf, sock);
@@ -393,7 +635,7 @@ server_serve(const struct conf *conf)
 		}
 		usleep(20000);
 	}
-	close(sock);
+	listen_close(sock, conf->listen);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	return 0;
 }

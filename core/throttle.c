@@ -15,70 +15,103 @@ attempts(struct db *db, const char *sql, const char *key, long long since,
     long long *count, long long *at)
 {
 	sqlite3_stmt	*st;
+	int		 rc;
 
 	*count = *at = 0;
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
 	db_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, since);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*count = sqlite3_column_int64(st, 0);
 		*at = sqlite3_column_int64(st, 1);
 	}
 	db_done(st);
-	return 0;
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* first << steps, at most max: the doubling waits. */
+static long long
+doubled(long long first, long long steps, long long max)
+{
+	return steps >= 20 || (first << steps) > max ? max : first << steps;
 }
 
 long
 throttle_wait(struct db *db, const char *login, const char *ip,
     long long now)
 {
-	long long	 fails, last, oldest, count, wait = 0;
-	long long	 need;
+	long long	 fails, last, logins, wait = 0, need;
 
 	/* Failures since the login's last success. */
 	if (attempts(db, "SELECT count(*), max(at) FROM login_attempts"
 	    " WHERE login = ?1 AND ok = 0 AND at > coalesce((SELECT max(at)"
 	    " FROM login_attempts WHERE login = ?1 AND ok = 1), 0)"
 	    " AND at > ?2", login, now - 86400, &fails, &last) == -1)
-		return 1;
+		return -1;
 	if (fails >= THROTTLE_FREE) {
-		need = fails - THROTTLE_FREE < 10 ? THROTTLE_FIRST_WAIT <<
-		    (fails - THROTTLE_FREE) : THROTTLE_MAX_WAIT;
-		if (need > THROTTLE_MAX_WAIT)
-			need = THROTTLE_MAX_WAIT;
+		need = doubled(THROTTLE_FIRST_WAIT, fails - THROTTLE_FREE,
+		    THROTTLE_MAX_WAIT);
 		if (last + need > now)
 			wait = last + need - now;
 	}
-	/* Attempts from this address in the last hour. */
-	if (attempts(db, "SELECT count(*), min(at) FROM login_attempts"
-	    " WHERE ip = ?1 AND at > ?2", ip, now - 3600, &count,
-	    &oldest) == -1)
-		return 1;
-	if (count >= THROTTLE_PER_HOUR && oldest + 3600 - now > wait)
-		wait = oldest + 3600 - now;
+	/* Logins that failed from this address in the last hour. */
+	if (attempts(db, "SELECT count(DISTINCT login), max(at)"
+	    " FROM login_attempts WHERE ip = ?1 AND ok = 0 AND at > ?2", ip,
+	    now - 3600, &logins, &last) == -1)
+		return -1;
+	if (logins > THROTTLE_ADDR_FREE) {
+		need = doubled(1, (logins - THROTTLE_ADDR_FREE - 1) /
+		    THROTTLE_ADDR_STEP, THROTTLE_ADDR_MAX_WAIT);
+		if (last + need - now > wait)
+			wait = last + need - now;
+	}
 	return (long)(wait > 0 ? wait : 0);
 }
 
-void
+long long
 throttle_note(struct db *db, const char *login, const char *ip,
-    long long now, int ok)
+    long long now)
 {
 	sqlite3_stmt	*st;
+	long long	 id = -1;
+	int		 rc;
 
 	if ((st = db_stmt(db, "INSERT INTO login_attempts (at, login, ip, ok)"
-	    " VALUES (?1, ?2, ?3, ?4)")) != NULL) {
-		sqlite3_bind_int64(st, 1, now);
-		db_bind_text(st, 2, login);
-		db_bind_text(st, 3, ip);
-		sqlite3_bind_int(st, 4, ok);
-		(void)sqlite3_step(st);
-		db_done(st);
-	}
+	    " VALUES (?1, ?2, ?3, 0)")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	db_bind_text(st, 2, login);
+	db_bind_text(st, 3, ip);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(db, rc, "login attempt") != DB_OK)
+		return -1;
+	id = sqlite3_last_insert_rowid(db_handle(db));
+	/* Housekeeping only: a failure here leaves old rows a while. */
 	if ((st = db_stmt(db, "DELETE FROM login_attempts WHERE at < ?1")) !=
 	    NULL) {
 		sqlite3_bind_int64(st, 1, now - 86400);
 		(void)sqlite3_step(st);
 		db_done(st);
 	}
+	return id;
+}
+
+int
+throttle_ok(struct db *db, long long id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, "UPDATE login_attempts SET ok = 1"
+	    " WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	db_done(st);
+	if (db_result(db, rc, "login attempt") != DB_OK ||
+	    sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
 }

@@ -48,6 +48,74 @@ user_login_ok(const char *s)
 	return 1;
 }
 
+/*
+ * One UTF-8 character of s into *cp; its length, or 0 when s does not
+ * start with a valid, shortest-form encoding.
+ */
+static size_t
+utf8_char(const unsigned char *s, unsigned long *cp)
+{
+	size_t		 n, i;
+	unsigned long	 min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, *cp = s[0] & 0x1f, min = 0x80;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, *cp = s[0] & 0x0f, min = 0x800;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, *cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * Names and teams go into pages, CSV, the audit trail and log lines: a
+ * newline there forges a line, a bidi override turns what follows
+ * around on the screen ("Li" + U+202E + "gnaW" reads "Li Wang").
+ */
+int
+user_text_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 cp;
+	size_t			 n;
+
+	while (*p) {
+		if ((n = utf8_char(p, &cp)) == 0)
+			return 0;
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == 0x2028 || cp == 0x2029 ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* The command line's word on a name or team user_text_ok refuses. */
+static int
+text_refused(const char *what, const char *s)
+{
+	if (s == NULL || user_text_ok(s))
+		return 0;
+	fprintf(stderr, "kiln: the %s holds a control character (a line break,"
+	    " a tab ...), a direction override or invalid UTF-8\n", what);
+	return 1;
+}
+
 void
 user_secret_hash(const char *s, unsigned char out[32])
 {
@@ -85,6 +153,8 @@ user_add(struct db *db, const char *login, const char *role,
 		    " service, finance, office)\n", role);
 		return -1;
 	}
+	if (text_refused("name", name) || text_refused("team", team))
+		return -1;
 	if (!password_ok(password))
 		return -1;
 	if (hash_password(password, hash) != 0) {
@@ -367,6 +437,8 @@ user_set_role(struct db *db, const char *login, const char *role)
 int
 user_set_team(struct db *db, const char *login, const char *team)
 {
+	if (text_refused("team", team))
+		return -1;
 	return update_user(db, "UPDATE users SET team = ?2 WHERE login = ?1",
 	    login, team, 0);
 }

@@ -20,6 +20,12 @@ extern const char *const user_roles[];
 
 int	 user_role_ok(const char *);
 int	 user_login_ok(const char *);
+/*
+ * May s be a display name or a team: valid UTF-8 without control
+ * characters (C0, DEL, C1, line and paragraph separators) or bidi
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069)?
+ */
+int	 user_text_ok(const char *);
 /* 0 ok, -1 error (message printed to stderr), -2 login exists. */
 int	 user_add(struct db *, const char *login, const char *role,
 	    const char *name, const char *team, const char *password);

@@ -160,7 +160,8 @@ start_kiln_serve() {
 	SUP_PID=$!
 }
 
-# start_nginx: nginx in front of kiln serve under /crm.  NGINX_EXTRA,
+# start_nginx: nginx in front of kiln serve under /crm (KILN_PASS, the
+# fastcgi_pass address, 127.0.0.1:$KILN_PORT by default).  NGINX_EXTRA,
 # when set, is more configuration for the same server block (another
 # location, say); empty by default.
 start_nginx() {
@@ -199,7 +200,7 @@ http {
 			fastcgi_param SCRIPT_NAME \$fastcgi_script_name;
 			fastcgi_param PATH_INFO \$fastcgi_path_info;
 			fastcgi_param KILN_CONFIG $T/nginx-target/kiln.conf;
-			fastcgi_pass 127.0.0.1:$KILN_PORT;
+			fastcgi_pass ${KILN_PASS:-127.0.0.1:$KILN_PORT};
 			fastcgi_read_timeout ${NGINX_READ_TIMEOUT:-60}s;
 		}
 ${NGINX_EXTRA:-}

@@ -25,8 +25,8 @@ Normally run by tests/regress/security, which sets everything up:
         --apache-admin-token TOKEN [--only GROUP,...] [--timeout 10]
 
 Groups, in order: cookie, session, csrf, bearer, throttle, access, audit,
-sso, hostile, lockout (the last one uses up the hour's login attempts of
-127.0.0.1, so it runs last).
+sso, hostile, lockout (the last one sprays failed logins from 127.0.0.1
+and slows that address down, so it runs last).
 """
 
 import argparse
@@ -574,14 +574,17 @@ def csrf_setup(o):
 
 
 def csrf_try(o, headers=None, token="own", field=True, accept=None,
-             want=403):
+             want=403, query=False):
     (a, f, tok), (b, btok) = csrf_setup(o)
     name = uniq("Csrf")
     fields = [(k, v) for k, v in th.fill(f["fields"], valid(name=name))
               if k != "csrf"]
     if field and token is not None:
         fields.append(("csrf", tok if token == "own" else btok))
-    r = a.post(f["action"], fields, raw=True, headers=headers,
+    action = f["action"]
+    if query:
+        action += "?csrf=" + urllib.parse.quote(tok)
+    r = a.post(action, fields, raw=True, headers=headers,
                accept=accept)
     expect(r, want)
     stored = n_named(o, name)
@@ -639,6 +642,14 @@ def t_csrf_port(o):
 @test("CSRF: the right token + Origin: null is 403", "csrf")
 def t_csrf_null(o):
     return csrf_try(o, headers={"Origin": "null", "Sec-Fetch-Site": None})
+
+
+@test("CSRF: the right token in the query string is 403 (only the body "
+      "or X-CSRF-Token), nothing stored", "csrf")
+def t_csrf_query(o):
+    s1 = csrf_try(o, field=False, query=True)
+    s2 = csrf_try(o, field=False, query=True, accept=XML_CT)
+    return "%s, %s" % (s1, s2)
 
 
 @test("CSRF: the X-CSRF-Token header instead of the field works (303)",
@@ -911,6 +922,28 @@ def t_throttle_after(o):
         time.sleep(min(wait, 6))
     b, r = login(o, "sec.t", o.secret_password)
     S.t_cookie = b.cookies["kiln_session"]
+
+
+@test("throttling fails closed: when attempts cannot be recorded, the "
+      "right password gets 503 busy with Retry-After and no session",
+      "throttle")
+def t_throttle_fails_closed(o):
+    dbw(o, "CREATE TRIGGER regress_full BEFORE INSERT ON login_attempts "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    try:
+        r, _ = login_try(o, "sec.a", o.password)
+        expect(r, 503)
+        check(not r.header_all("Set-Cookie"), "%s: a cookie" % r.req())
+        check((r.header("Retry-After") or "").isdigit(),
+              "%s: no Retry-After" % r.req())
+        check(form_with(r.dom(), "password"),
+              "%s: 503 is not the login page" % r.req())
+        r2, _ = login_try(o, "sec.a", o.password, accept=XML_CT)
+        expect_error(r2, 503, "busy")
+    finally:
+        dbw(o, "DROP TRIGGER IF EXISTS regress_full")
+    login(o, "sec.a")
+    return "503, then 303 once attempts can be recorded"
 
 
 @test("at rest: the database files hold neither passwords nor session "
@@ -2220,33 +2253,68 @@ def h_csv(o):
 
 # ---------------------------------------------------------------- lockout
 
-@test("at most 100 login attempts an hour from one address: then 429, "
-      "even with the right password", "lockout")
+def failed_logins_from(o, ip):
+    return db1(o, "SELECT count(DISTINCT login) FROM login_attempts WHERE "
+               "ip = ? AND ok = 0 AND at > ?", ip, int(time.time()) - 3600)
+
+
+@test("spraying from one address (many logins, one wrong password each): "
+      "429 after more than 10 logins, with a Retry-After of at most 60 s",
+      "lockout")
 def t_lockout(o):
-    now = int(time.time())
-    used = db1(o, "SELECT count(*) FROM login_attempts WHERE ip = "
-               "'127.0.0.1' AND at > ?", now - 3600)
-    check(used < 100, "already %d attempts from 127.0.0.1" % used)
+    used = failed_logins_from(o, "127.0.0.1")
+    check(used <= 10, "already %d logins failed from 127.0.0.1" % used)
     first429 = None
-    for i in range(101 - used + 2):
-        r, _ = login_try(o, "sec.flood%d" % i, "wrong")
+    for i in range(60):
+        r, _ = login_try(o, "sec.spray%d.%s" % (i, RUN), "wrong")
         if r.status == 429:
             first429 = i
             break
         check(r.status == 401, "%s: %d" % (r.req(), r.status))
-    check(first429 is not None, "no 429 after %d attempts (%d before)" %
-          (101 - used + 2, used))
-    check(used + first429 <= 100, "the first 429 came after %d attempts "
-          "in the hour, want at most 100" % (used + first429))
+    check(first429 is not None, "no 429 after 60 logins sprayed (%d "
+          "before)" % used)
+    check(used + first429 > 10, "429 after only %d failed logins" %
+          (used + first429))
     ra = r.header("Retry-After") or ""
-    check(ra.isdigit() and int(ra) > 60, "%s: Retry-After %r" %
-          (r.req(), ra))
-    r, _ = login_try(o, "sec.a", o.password)
-    check(r.status == 429 and not r.header_all("Set-Cookie"),
-          "%s (right password, blocked address): %d, want 429" %
-          (r.req(), r.status))
-    return "429 after %d attempts in the hour, Retry-After %s" % (
+    check(ra.isdigit() and 1 <= int(ra) <= 60, "%s: Retry-After %r, want "
+          "1..60" % (r.req(), ra))
+    S.sprayed = True
+    return "429 after %d failed logins, Retry-After %s" % (
         used + first429, ra)
+
+
+@test("spraying: the delay grows with the logins tried, to 60 s; the right "
+      "password waits too, then logs in (no hour-long wall)", "lockout")
+def t_lockout_delay(o):
+    now = int(time.time())
+    con = db_connect(o)
+    try:
+        con.executemany("INSERT INTO login_attempts (at, login, ip, ok) "
+                        "VALUES (?, ?, '127.0.0.1', 0)",
+                        [(now, "sec.bulk%d.%s" % (i, RUN))
+                         for i in range(100)])
+        con.commit()
+    finally:
+        con.close()
+    r, _ = login_try(o, "sec.a", o.password)
+    ra = r.header("Retry-After") or ""
+    check(r.status == 429 and not r.header_all("Set-Cookie"),
+          "%s (right password, sprayed address): %d, want 429" %
+          (r.req(), r.status))
+    check(ra.isdigit() and 30 <= int(ra) <= 60, "%s: Retry-After %r after "
+          "110 logins, want 30..60" % (r.req(), ra))
+    # A client cannot talk its way out: no proxy is trusted here.
+    r2 = C(o.base, o.timeout, browser=True).post(
+        "/login", [("login", "sec.a"), ("password", o.password)],
+        headers={"X-Forwarded-For": "10.99.99.99"})
+    check(r2.status == 429, "%s with X-Forwarded-For: 10.99.99.99: %d, "
+          "want 429 (the header of an untrusted peer counts for nothing)" %
+          (r2.req(), r2.status))
+    # A minute after the last failure, as if it had been waited out.
+    dbw(o, "UPDATE login_attempts SET at = at - 61 WHERE ip = '127.0.0.1' "
+        "AND at > ?", now - 3600)
+    b, r3 = login(o, "sec.a")
+    return "Retry-After %s, then %d" % (ra, r3.status)
 
 
 # ------------------------------------------------------------ the runner

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "memio.h"
 #include "plugin.h"
+#include "proxy.h"
 #include "req.h"
 #include "user.h"
 
@@ -494,6 +495,15 @@ sessions_and_csrf(void **state)
 	assert_int_equal(req("POST", "/customers", NULL,
 	    "application/x-www-form-urlencoded", body, env), 403);
 	env[2] = NULL;
+	/* The token in the query string is refused, in the body it works. */
+	snprintf(b, sizeof(b), "csrf=%s", csrf);
+	assert_int_equal(req("POST", "/customers", b,
+	    "application/x-www-form-urlencoded", "name=Query+Token+Co", env),
+	    403);
+	assert_int_equal(req("POST", "/customers", b, "application/xml",
+	    "<customer><name>Query Token Co</name></customer>", env), 403);
+	assert_int_equal(scalar("SELECT count(*) FROM customers"
+	    " WHERE name = 'Query Token Co'"), 0);
 	/* Invalid form: re-shown with values kept and a message. */
 	snprintf(body, sizeof(body), "name=Form+%%3Cb%%3E+Co&csrf=%s"
 	    "&email=12x", csrf);
@@ -781,6 +791,8 @@ audit_trail(void **state)
 	    "DELETE FROM audit_changes", NULL, NULL, NULL), SQLITE_OK);
 }
 
+static void	 spray(const char *, int, int);
+
 static int
 login_from(const char *ip, const char *login, const char *password)
 {
@@ -794,7 +806,7 @@ login_from(const char *ip, const char *login, const char *password)
 static void
 throttling(void **state)
 {
-	char	 b[64], sql[512];
+	char	 b[64];
 	int	 i;
 
 	(void)state;
@@ -819,19 +831,138 @@ throttling(void **state)
 	    SQLITE_OK);
 	assert_int_equal(login_from("10.9.9.7", "slow.poke",
 	    "the+right+password"), 303);
-	/* One address gets a hundred attempts an hour, whatever the login. */
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < 100) INSERT INTO login_attempts"
-	    " (at, login, ip, ok) SELECT strftime('%%s', 'now') - 60,"
-	    " 'spray' || i, '10.1.1.1', 0 FROM n");
-	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL, NULL),
-	    SQLITE_OK);
+	/*
+	 * Spraying: one address failing over many logins waits, 1 s after
+	 * more than 10 logins, twice as long with every 10 more, at most
+	 * 60 s: a delay, not an hour-long wall for everyone behind it.
+	 */
+	spray("10.1.1.1", 11, 0);
 	assert_int_equal(login_from("10.1.1.1", "slow.poke",
 	    "the+right+password"), 429);
-	assert_non_null(header("Retry-After", b, sizeof(b)));
-	assert_true(atoi(b) > 3000);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 1);
+	spray("10.1.1.1", 31, 0);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 4);
+	spray("10.1.1.1", 500, 0);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 60);
 	assert_int_equal(login_from("10.1.1.2", "slow.poke",
 	    "the+right+password"), 303);
+	/* A minute after the last failure the right password gets in. */
+	spray("10.1.1.1", 500, 61);
+	assert_int_equal(login_from("10.1.1.1", "slow.poke",
+	    "the+right+password"), 303);
+	/* One login's failures alone do not slow its address down. */
+	for (i = 0; i < 12; i++)
+		(void)login_from("10.1.1.3", "no.such.user", "x");
+	assert_int_equal(login_from("10.1.1.3", "slow.poke",
+	    "the+right+password"), 303);
+}
+
+/*
+ * The attempts of a password sprayer from ip: n logins failed, the
+ * last one age seconds ago (replacing what the address had).
+ */
+static void
+spray(const char *ip, int n, int age)
+{
+	char	 sql[512];
+
+	snprintf(sql, sizeof(sql), "DELETE FROM login_attempts WHERE ip ="
+	    " '%s'; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM n WHERE i < %d) INSERT INTO login_attempts (at, login, ip,"
+	    " ok) SELECT strftime('%%s', 'now') - %d - (i > 1), 'spray' || i,"
+	    " '%s', 0 FROM n", ip, n, age, ip);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+}
+
+/*
+ * Throttling fails closed: when an attempt cannot be recorded (a full
+ * or read-only database) or the attempts cannot be counted, logins
+ * are refused with 503 before any password is checked.
+ */
+static void
+throttling_fails_closed(void **state)
+{
+	char		 b[64];
+	sqlite3		*h = db_handle(app.db);
+
+	(void)state;
+	assert_int_equal(user_add(app.db, "locked.out", "sales", "", "",
+	    "the right password"), 0);
+	assert_int_equal(sqlite3_exec(h, "CREATE TEMP TRIGGER full BEFORE"
+	    " INSERT ON login_attempts BEGIN SELECT RAISE(ABORT, 'disk full');"
+	    " END", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 503);
+	assert_true(has("Logins are paused"));
+	assert_null(strstr(resp, "Set-Cookie"));
+	assert_non_null(header("Retry-After", b, sizeof(b)));
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=locked.out&password=wrong", (const char *[]){
+	    "HTTP_ACCEPT", "application/xml", NULL }), 503);
+	assert_true(has("code=\"busy\""));
+	assert_int_equal(sqlite3_exec(h, "DROP TRIGGER temp.full", NULL, NULL,
+	    NULL), SQLITE_OK);
+	/* The counts cannot be read: the same. */
+	assert_int_equal(sqlite3_exec(h, "ALTER TABLE login_attempts RENAME"
+	    " TO login_attempts_away", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 503);
+	assert_null(strstr(resp, "Set-Cookie"));
+	assert_int_equal(sqlite3_exec(h, "ALTER TABLE login_attempts_away"
+	    " RENAME TO login_attempts", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(login_from("10.2.2.2", "locked.out",
+	    "the+right+password"), 303);
+}
+
+/*
+ * Behind a trusted proxy the client is the right-most address of
+ * X-Forwarded-For that is not a trusted proxy; anyone else's header
+ * counts for nothing.
+ */
+static void
+trusted_proxies(void **state)
+{
+	const char	*saved = app.conf.trusted_proxies;
+	char		 b[64];
+
+	(void)state;
+	assert_int_equal(proxy_list_ok("10.0.0.1, 10.8.0.0/16 fd00::/8"), 0);
+	assert_int_equal(proxy_list_ok("10.0.0.1 nonsense"), -1);
+	assert_int_equal(proxy_list_ok("10.0.0.0/33"), -1);
+	assert_true(proxy_trusted("10.8.0.0/16", "10.8.200.1"));
+	assert_false(proxy_trusted("10.8.0.0/16", "10.9.0.1"));
+	assert_true(proxy_trusted("10.8.0.0/13", "10.15.0.1"));
+	assert_false(proxy_trusted("10.8.0.0/13", "10.16.0.1"));
+	assert_true(proxy_trusted("fd00::/8", "fd12::1"));
+	assert_false(proxy_trusted("fd00::/8", "10.0.0.1"));
+	app.conf.trusted_proxies = "10.0.0.1 10.8.0.0/16";
+	/* A sprayer behind the proxy is slowed down, not its neighbours. */
+	spray("192.0.2.66", 500, 0);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "10.0.0.1", "HTTP_X_FORWARDED_FOR",
+	    "6.6.6.6, 192.0.2.66, 10.8.1.1", NULL }), 429);
+	assert_int_equal(atoi(header("Retry-After", b, sizeof(b))), 60);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "10.0.0.1", "HTTP_X_FORWARDED_FOR", "192.0.2.67",
+	    NULL }), 303);
+	/* Not a trusted proxy: its X-Forwarded-For is nobody's word. */
+	spray("192.0.2.68", 500, 0);
+	assert_int_equal(req("POST", "/login", NULL,
+	    "application/x-www-form-urlencoded",
+	    "login=slow.poke&password=the+right+password", (const char *[]){
+	    "REMOTE_ADDR", "192.0.2.68", "HTTP_X_FORWARDED_FOR", "192.0.2.69",
+	    NULL }), 429);
+	app.conf.trusted_proxies = saved;
 }
 
 static void
@@ -941,6 +1072,63 @@ admin_users(void **state)
 	    "application/x-www-form-urlencoded", "role=sales", env), 422);
 	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE login ="
 	    " 'chief.admin' AND entity = 'user'"), 4);
+	/*
+	 * A line break, a tab or a direction override in a name or team
+	 * is refused with a clear message, and nothing changes.
+	 */
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=forged.line&role=sales"
+	    "&name=Li%0Aerror:+forged&team=east&password=a+good+passphrase",
+	    env), 422);
+	assert_true(has("control characters"));
+	assert_int_equal(req("POST", "/admin/users", NULL,
+	    "application/x-www-form-urlencoded", "login=forged.bidi&role=sales"
+	    "&name=Li&team=%E2%80%AEtsae&password=a+good+passphrase", env),
+	    422);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login LIKE"
+	    " 'forged.%'"), 0);
+	assert_int_equal(req("POST", "/admin/users/li.wei/team", NULL,
+	    "application/x-www-form-urlencoded", "team=east%09west", env), 422);
+	assert_int_equal(req("POST", "/admin/users/li.wei/team", NULL,
+	    "application/x-www-form-urlencoded", "team=%E2%81%A6west", env),
+	    422);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login ="
+	    " 'li.wei' AND team = 'east'"), 1);
+	assert_int_equal(scalar("SELECT count(*) FROM audit WHERE login ="
+	    " 'chief.admin' AND entity = 'user'"), 4);
+}
+
+/* What a name or team may hold (user_text_ok), and the CLI's paths. */
+static void
+user_text(void **state)
+{
+	(void)state;
+	assert_true(user_text_ok("李伟 (East) O'Brien-Müller"));
+	assert_true(user_text_ok(""));
+	assert_false(user_text_ok("a\nb"));
+	assert_false(user_text_ok("a\rb"));
+	assert_false(user_text_ok("a\tb"));
+	assert_false(user_text_ok("a\x1b[31mb"));
+	assert_false(user_text_ok("a\x7f"));
+	assert_false(user_text_ok("a\xc2\x85"));		/* NEL, C1 */
+	assert_false(user_text_ok("a\xe2\x80\xa8"));	/* U+2028 */
+	assert_false(user_text_ok("\xe2\x80\xaa"));	/* U+202A */
+	assert_false(user_text_ok("\xe2\x80\xae"));	/* U+202E */
+	assert_false(user_text_ok("\xe2\x81\xa6"));	/* U+2066 */
+	assert_false(user_text_ok("\xe2\x81\xa9"));	/* U+2069 */
+	assert_true(user_text_ok("\xe2\x81\xaa"));	/* U+206A: not bidi */
+	assert_false(user_text_ok("\xc0\x8a"));		/* overlong LF */
+	assert_false(user_text_ok("\xff"));
+	assert_false(user_text_ok("\xe2\x80"));		/* cut short */
+	assert_int_equal(user_add(app.db, "cli.name", "sales", "A\nB", "",
+	    "a good passphrase"), -1);
+	assert_int_equal(user_add(app.db, "cli.team", "sales", "A",
+	    "\xe2\x80\xae" "east", "a good passphrase"), -1);
+	assert_int_equal(user_add(app.db, "cli\nx", "sales", "A", "",
+	    "a good passphrase"), -1);
+	assert_int_equal(user_set_team(app.db, "li.wei", "east\n"), -1);
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE login LIKE"
+	    " 'cli%' OR (login = 'li.wei' AND team <> 'east')"), 0);
 }
 
 static void
@@ -2311,9 +2499,12 @@ main(void)
 		cmocka_unit_test(record_access),
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
+		cmocka_unit_test(throttling_fails_closed),
+		cmocka_unit_test(trusted_proxies),
 		cmocka_unit_test(password_rehash),
 		cmocka_unit_test(token_page),
 		cmocka_unit_test(admin_users),
+		cmocka_unit_test(user_text),
 		cmocka_unit_test(rule_changes_audited),
 		cmocka_unit_test(single_sign_on),
 		cmocka_unit_test(paths_and_ids),
