@@ -1346,9 +1346,6 @@ def t_contacts(o):
     ids = [c.get("id") for c in r.xml()]
     check(ids == [str(kid)], "%s: ids %s, want [%d]" % (r.req(), ids, kid))
     expect(o.api.get("/contacts/%d.xml" % kid), 200)
-    r = o.api.post("/contacts", "<contact><name>Orphan</name></contact>",
-                   ctype=XML_CT, accept=XML_CT)
-    expect_error(r, 422, "invalid")
     r = o.api.post("/contacts", '<contact><customer id="999999999"/>'
                    '<name>Ghost</name></contact>', ctype=XML_CT,
                    accept=XML_CT)
@@ -1364,6 +1361,13 @@ def t_contacts(o):
         expect_error(k, 404, "not_found")
     else:
         expect(k, 200)
+    # A contact without its (required) customer is invalid.
+    r = o.api.post("/contacts", "<contact><name>Orphan</name></contact>",
+                   ctype=XML_CT, accept=XML_CT)
+    root = expect_error(r, 422, "invalid")
+    check("customer" in [x.get("name") for x in root.findall("field")],
+          "%s: the 422 does not name customer: %s" % (r.req(),
+                                                      short(r.body)))
 
 
 @test("products: sales read the catalogue, cannot change it; schema", "xml")
