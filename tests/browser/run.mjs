@@ -1,18 +1,21 @@
 // tests/browser/run.mjs - Kiln as a person uses it, in headless
 // Chromium: log in, search, open a customer, create one through the
 // form (with a mistake first), edit it, delete it, submit an order and
-// copy it, find the late orders, log out.  Screenshots
-// of each step go to $KILN_SHOTS (default ./shots).
+// copy it, find it on its customer's page, find the late orders, log
+// out.  LOGIN must be one who may set credit terms (an administrator);
+// then, when given, SALES sees them read-only in the customer form and
+// FINANCE changes a credit limit (the same PASSWORD for all).
+// Screenshots of each step go to $KILN_SHOTS (default ./shots).
 //
-//   node run.mjs BASE_URL LOGIN PASSWORD
+//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]
 //
 // Prints "ok N - ..." lines and "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const [base, login, password] = process.argv.slice(2);
+const [base, login, password, sales, finance] = process.argv.slice(2);
 if (!base || !login || !password) {
-	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD');
+	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]');
 	process.exit(2);
 }
 const shots = process.env.KILN_SHOTS || 'shots';
@@ -51,6 +54,26 @@ page.on('console', (m) => {
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
 const unique = `Browser Test ${Date.now()}`;
 
+async function logIn(user) {
+	if (!page.url().endsWith('/login'))
+		await page.goto(`${base}/login`);
+	await page.fill('#login', user);
+	await page.fill('#password', password);
+	await page.click('button[type=submit]');
+	await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+async function logOut() {
+	await page.click('form.session button');
+	await page.waitForURL(/\/login$/);
+	await page.goto(`${base}/customers`);
+	expect(page.url().endsWith('/login'), 'still logged in');
+}
+// A section of records under this one, by its heading.
+function children(title) {
+	return page.locator('section.children',
+	    { has: page.locator('h2', { hasText: title }) });
+}
+
 try {
 	await check('unauthenticated visit lands on the login page', async () => {
 		await page.goto(`${base}/customers`);
@@ -64,9 +87,7 @@ try {
 		expect(await page.locator('.message').count() === 1, 'no message');
 	});
 	await check('log in and see the customer list', async () => {
-		await page.fill('#login', login);
-		await page.fill('#password', password);
-		await page.click('button[type=submit]');
+		await logIn(login);
 		await page.waitForSelector('table.list');
 		const rows = await page.locator('table.list tbody tr').count();
 		expect(rows > 0 && rows <= 50, `${rows} rows`);
@@ -95,10 +116,11 @@ try {
 		expect(names.every((t) => t.includes('精密')), names.join(','));
 		await page.screenshot({ path: `${shots}/03-search.png`, fullPage: true });
 	});
-	await check('open a customer: fields and contacts', async () => {
+	await check('open a customer: fields, contacts and orders', async () => {
 		await page.locator('table.list tbody tr td a').first().click();
 		await page.waitForSelector('dl.record');
-		expect(await page.locator('section.children').count() === 1, 'no contacts section');
+		expect(await children('Contacts').count() === 1, 'no contacts section');
+		expect(await children('Orders').count() === 1, 'no orders section');
 		await page.screenshot({ path: `${shots}/04-customer.png`, fullPage: true });
 	});
 	await check('a mistake in the form is shown next to the field, input kept', async () => {
@@ -147,6 +169,16 @@ try {
 		    'no timeline');
 		await page.screenshot({ path: `${shots}/06-order.png`, fullPage: true });
 	});
+	await check("the order is listed on its customer's page", async () => {
+		const number = (await page.locator('h1').textContent()).trim();
+		await page.click('dl.record a[href*="/customers/"]');
+		await page.waitForSelector('dl.record');
+		const rows = children('Orders').locator('table tbody tr');
+		expect(await rows.filter({ hasText: number }).count() === 1,
+		    `${number} not among the ${await rows.count()} orders listed`);
+		await page.goBack();
+		await page.waitForSelector('form[action$="/copy"]');
+	});
 	await check('copy it as a new draft', async () => {
 		const before = page.url();
 		await page.click('form[action$="/copy"] button');
@@ -162,12 +194,38 @@ try {
 	await check('no script errors on any page', async () => {
 		expect(consoleErrors.length === 0, consoleErrors.join('; '));
 	});
-	await check('log out', async () => {
-		await page.click('form.session button');
-		await page.waitForURL(/\/login$/);
-		await page.goto(`${base}/customers`);
-		expect(page.url().endsWith('/login'), 'still logged in');
-	});
+	await check('log out', logOut);
+	if (sales) {
+		await check('sales: the credit terms are read-only in the customer form', async () => {
+			await logIn(sales);
+			await page.goto(`${base}/customers/new`);
+			await page.waitForSelector('form.record');
+			expect(await page.locator('[name=credit_limit], [name=payment_terms]').count() === 0,
+			    'a credit control for sales');
+			expect(((await page.locator('#f-credit_limit').textContent()) || '').includes('0.00'),
+			    'credit limit not shown');
+			await page.screenshot({ path: `${shots}/07-sales-form.png`, fullPage: true });
+			await logOut();
+		});
+	}
+	if (finance) {
+		await check('finance: changes a credit limit, and nothing else', async () => {
+			await logIn(finance);
+			await page.goto(`${base}/customers`);
+			await page.locator('table.list tbody tr td a').first().click();
+			await page.waitForSelector('dl.record');
+			await page.click('text=Edit');
+			await page.waitForSelector('form.record');
+			expect(await page.locator('form.record [name=city]').count() === 0,
+			    'finance may edit the city');
+			await page.fill('#f-credit_limit', '123456.00');
+			await page.click('form.record button[type=submit]');
+			await page.waitForSelector('dl.record');
+			expect((await page.content()).includes('123456.00'), 'limit not saved');
+			await page.screenshot({ path: `${shots}/08-finance-credit.png`, fullPage: true });
+			await logOut();
+		});
+	}
 } finally {
 	await browser.close();
 }

@@ -792,18 +792,49 @@ def uniq(word="Cust"):
 
 
 def valid_customer(**over):
+    """A valid customer as the sales user may send it: without the credit
+    terms, which are finance's and admin's (see credit_customer)."""
     f = {"name": uniq(), "segment": "key_account",
          "sales_mode": "relationship", "industry": "Machinery",
          "phone": "+86 571 8765 4321", "email": "buyer@example.com",
          "website": "https://example.com/", "address": "1 Test Road",
-         "city": "Hangzhou", "country": "CN", "credit_limit": "50000.00",
-         "payment_terms": "net60", "notes": "regression"}
+         "city": "Hangzhou", "country": "CN", "notes": "regression"}
     f.update(over)
     return f
 
 
-def create(api, fields, expect_status=201):
-    """Create a customer through the XML API; returns (id, root)."""
+# api.md "Who may set what": a customer's credit terms are finance's and
+# admin's; another role's request changing them is 403 naming the field.
+CREDIT = ("credit_limit", "payment_terms")
+GRANTED = {"credit_limit": "50000.00", "payment_terms": "net60"}
+
+
+def credit_customer(**over):
+    """A valid customer with credit terms (GRANTED unless OVER says)."""
+    return valid_customer(**dict(GRANTED, **over))
+
+
+def sender(o, fields):
+    """Who sends FIELDS: the sales user, or the administrator when they
+    carry credit terms (as finance would grant them)."""
+    return o.erp if any(k in fields for k in CREDIT) else o.api
+
+
+def sales_id(o):
+    """The sales user's id (the owner= of records made for them)."""
+    if not getattr(S, "owner_id", None):
+        _, root = create(o, {"name": uniq("Owner")})
+        S.owner_id = root.find("owner").get("id")
+    return S.owner_id
+
+
+def create(o, fields, expect_status=201):
+    """Create the sales user's customer through the XML API; returns (id,
+    root).  One with credit terms is created by the administrator with the
+    sales user as its owner (version 1 all the same)."""
+    api = sender(o, fields)
+    if api is not o.api:
+        fields = dict(fields, owner=(sales_id(o), o.login))
     r = api.post("/customers", customer_xml(fields), ctype=XML_CT,
                  accept=XML_CT)
     if r.status != expect_status:
@@ -813,6 +844,24 @@ def create(api, fields, expect_status=201):
     check(root.tag == "customer" and (root.get("id") or "").isdigit(),
           "setup: %s: no customer id in the answer" % r.req())
     return int(root.get("id")), root
+
+
+def patch(api, cid, version, **fields):
+    """PATCH customer CID at VERSION with FIELDS (XML)."""
+    return api.request("PATCH", "/customers/%d" % cid,
+                       customer_xml(fields, version), ctype=XML_CT,
+                       accept=XML_CT)
+
+
+def delete(api, cid, version, form=False):
+    """DELETE customer CID at VERSION (None: none sent), or with FORM by
+    POST .../delete with the version in the form body."""
+    if form:
+        return api.post("/customers/%d/delete" % cid, [] if version is None
+                        else [("version", str(version))], accept=XML_CT)
+    return api.request("DELETE", "/customers/%d%s" % (
+        cid, "" if version is None else "?version=%d" % version),
+        accept=XML_CT)
 
 
 def fetch(api, cid):
@@ -904,6 +953,7 @@ class State:
 
 
 S = State()
+S.browsers = {}
 
 
 # -- basics
@@ -994,29 +1044,51 @@ def t_xml_create(o):
     for k, v in f.items():
         check(got.get(k) == v, "%s: <%s> is %r, sent %r" %
               (r.req(), k, got.get(k), v))
-    cl = root.find("credit_limit")
-    check(cl is not None and cl.get("currency") == "CNY" and
-          cl.text == "50000.00",
-          "%s: credit_limit %r currency %r, want 50000.00 CNY" %
-          (r.req(), cl is not None and cl.text,
-           cl is not None and cl.get("currency")))
-    ow = root.find("owner")
-    check(ow is not None and ow.text == o.login and
-          (ow.get("id") or "").isdigit(),
-          "%s: owner %r id=%r, want %s with an id" %
-          (r.req(), ow is not None and ow.text,
-           ow is not None and ow.get("id"), o.login))
-    S.owner_id = ow.get("id")
+    check_money(r, root, "0.00")
+    check(got.get("payment_terms") == "prepaid", "%s: payment_terms %r, "
+          "want the default prepaid" % (r.req(), got.get("payment_terms")))
+    check_owner(r, root, o.login)
+    S.owner_id = root.find("owner").get("id")
     check([c.tag for c in root] == CUSTOMER_FIELDS +
           ["created_at", "updated_at"],
           "%s: element order %s" % (r.req(), [c.tag for c in root]))
+    # The credit terms are granted by finance or an administrator.
+    r = expect(patch(o.erp, int(cid), 1, **GRANTED), 200)
+    root = r.xml()
+    check(root.get("version") == "2", "%s: version=%r, want 2" %
+          (r.req(), root.get("version")))
+    check_money(r, root, "50000.00")
+    check_owner(r, root, o.login)
+    f = dict(f, **GRANTED)
+    got = record_fields(root)
+    for k, v in f.items():
+        check(got.get(k) == v, "%s: <%s> is %r, want %r" %
+              (r.req(), k, got.get(k), v))
     S.xml_id = int(cid)
     S.xml_fields = f
 
 
+def check_money(r, root, want):
+    cl = root.find("credit_limit")
+    check(cl is not None and cl.get("currency") == "CNY" and
+          cl.text == want,
+          "%s: credit_limit %r currency %r, want %s CNY" %
+          (r.req(), cl is not None and cl.text,
+           cl is not None and cl.get("currency"), want))
+
+
+def check_owner(r, root, login):
+    ow = root.find("owner")
+    check(ow is not None and ow.text == login and
+          (ow.get("id") or "").isdigit(),
+          "%s: owner %r id=%r, want %s with an id" %
+          (r.req(), ow is not None and ow.text,
+           ow is not None and ow.get("id"), login))
+
+
 @test("XML read: GET .xml and Accept: application/xml agree", "xml")
 def t_xml_read(o):
-    cid = getattr(S, "xml_id", None) or create(o.api, valid_customer())[0]
+    cid = getattr(S, "xml_id", None) or create(o, valid_customer())[0]
     a = expect(o.api.get("/customers/%d.xml" % cid), 200)
     b = expect(o.api.get("/customers/%d" % cid, accept=XML_CT), 200)
     check(a.ctype == "application/xml", "%s: Content-Type %r" %
@@ -1048,7 +1120,7 @@ def t_xml_body_no_accept(o):
 @test("XML PATCH: 200, version 2, only the sent field changes", "xml")
 def t_xml_patch(o):
     f = valid_customer()
-    cid, before = create(o.api, f)
+    cid, before = create(o, f)
     r = o.api.request("PATCH", "/customers/%d" % cid,
                       '<customer version="1"><city>Ningbo</city></customer>',
                       ctype=XML_CT, accept=XML_CT)
@@ -1070,7 +1142,7 @@ def t_xml_patch(o):
 def t_xml_stale(o):
     cid = getattr(S, "patch_id", None)
     if cid is None:
-        cid, _ = create(o.api, valid_customer())
+        cid, _ = create(o, valid_customer())
         expect(o.api.request("PATCH", "/customers/%d" % cid,
                              '<customer version="1"><city>Ningbo</city>'
                              '</customer>', ctype=XML_CT, accept=XML_CT), 200)
@@ -1087,23 +1159,64 @@ def t_xml_stale(o):
 
 @test("XML PUT: full update, 200, version bumps", "xml")
 def t_xml_put(o):
-    f = valid_customer()
-    cid, _ = create(o.api, f)
-    g = dict(f, notes="put notes", city="Suzhou", payment_terms="net30",
-             credit_limit="1234.50")
-    r = o.api.request("PUT", "/customers/%d" % cid, customer_xml(g, 1),
-                      ctype=XML_CT, accept=XML_CT)
-    expect(r, 200)
-    root = r.xml()
-    check(root.get("version") == "2", "%s: version=%r" %
-          (r.req(), root.get("version")))
-    got = record_fields(root)
-    for k, v in g.items():
-        check(got.get(k) == v, "%s: <%s> is %r, sent %r" %
-              (r.req(), k, got.get(k), v))
-    expect_error(o.api.request("PUT", "/customers/%d" % cid,
-                               customer_xml(g, 1), ctype=XML_CT,
-                               accept=XML_CT), 409, "stale")
+    f = credit_customer()
+    cid, _ = create(o, f)
+
+    def put(api, fields, version):
+        return api.request("PUT", "/customers/%d" % cid,
+                           customer_xml(fields, version), ctype=XML_CT,
+                           accept=XML_CT)
+
+    # The sales user's full update carries the credit terms unchanged;
+    # the administrator's changes them too.
+    g = dict(f, notes="put notes", city="Suzhou")
+    h = dict(g, payment_terms="net30", credit_limit="1234.50")
+    for api, fields, version in ((o.api, g, 1), (o.erp, h, 2)):
+        r = expect(put(api, fields, version), 200)
+        root = r.xml()
+        check(root.get("version") == str(version + 1), "%s: version=%r" %
+              (r.req(), root.get("version")))
+        got = record_fields(root)
+        for k, v in fields.items():
+            check(got.get(k) == v, "%s: <%s> is %r, sent %r" %
+                  (r.req(), k, got.get(k), v))
+        check_owner(r, root, o.login)
+    expect_error(put(o.api, g, 1), 409, "stale")
+
+
+@test("credit terms are finance's and admin's: the sales user's change of "
+      "credit_limit or payment_terms is 403 naming it (PATCH, form, create),"
+      " nothing changes; the same values unchanged are accepted", "xml")
+def t_credit_roles(o):
+    cid, _ = create(o, credit_customer())
+    before = record_fields(fetch(o.api, cid))
+    name = uniq("Credit by sales")
+    tries = [(patch(o.api, cid, 1, credit_limit="99999.00"),
+              ["credit_limit"]),
+             (patch(o.api, cid, 1, payment_terms="net30", city="Ningbo"),
+              ["payment_terms"]),
+             (o.api.post("/customers/%d" % cid, [("credit_limit", "1.00"),
+                                                  ("version", "1")],
+                         accept=XML_CT), ["credit_limit"]),
+             (o.api.post("/customers", customer_xml(credit_customer(
+                 name=name)), ctype=XML_CT, accept=XML_CT), list(CREDIT))]
+    for r, fields in tries:
+        root = expect_error(r, 403, "forbidden")
+        named = sorted(x.get("name") for x in root.findall("field"))
+        check(named == fields, "%s: the 403 names %s, want %s" %
+              (r.req(), named, fields))
+    after = fetch(o.api, cid)
+    check(after.get("version") == "1" and record_fields(after) == before,
+          "a refused change changed customer %d: version %r, %s" %
+          (cid, after.get("version"), short(ET.tostring(after))))
+    check(count_named(o.erp, name) == 0,
+          "the sales user's customer with credit terms was stored")
+    # Sent unchanged with another field, they pass.
+    r = expect(patch(o.api, cid, 1, city="Ningbo", **GRANTED), 200)
+    got = record_fields(r.xml())
+    check(r.xml().get("version") == "2" and got["city"] == "Ningbo" and
+          all(got[k] == v for k, v in GRANTED.items()),
+          "%s: %s" % (r.req(), short(r.body)))
 
 
 def form_of(root):
@@ -1121,7 +1234,8 @@ def form_of(root):
 @test("form-encoded POST /customers/ID with a token: 303 to the record",
       "xml")
 def t_form_update_303(o):
-    cid, root = create(o.api, valid_customer())
+    # The record's credit terms go back unchanged, which is accepted.
+    cid, root = create(o, credit_customer())
     fields = set_field(form_of(root), "phone", "+86 574 1111 2222")
     r = o.api.post("/customers/%d" % cid, fields)
     expect(r, 303)
@@ -1163,18 +1277,33 @@ def t_form_create_303(o):
 
 @test("XML DELETE: 204, then 404 code=not_found everywhere", "xml")
 def t_xml_delete(o):
-    cid, _ = create(o.api, valid_customer())
-    r = o.api.request("DELETE", "/customers/%d" % cid, accept=XML_CT)
+    cid, _ = create(o, valid_customer())
+    r = delete(o.api, cid, 1)
     expect(r, 204)
     check(r.body == b"", "%s: 204 with a body" % r.req())
     expect_error(o.api.get("/customers/%d.xml" % cid), 404, "not_found")
     expect(o.api.get("/customers/%d" % cid), 404)
-    expect_error(o.api.request("DELETE", "/customers/%d" % cid,
-                               accept=XML_CT), 404, "not_found")
+    expect_error(delete(o.api, cid, 1), 404, "not_found")
     expect_error(o.api.request("PATCH", "/customers/%d" % cid,
                                '<customer version="1"><city>X</city>'
                                '</customer>', ctype=XML_CT, accept=XML_CT),
                  404, "not_found")
+
+
+@test("DELETE needs the version: without it 400 bad_request, a stale "
+      "one 409 stale (DELETE and POST .../delete); nothing deleted", "xml")
+def t_delete_version(o):
+    cid, _ = create(o, valid_customer())
+    expect(patch(o.api, cid, 1, city="Ningbo"), 200)
+    for version, status, code in ((None, 400, "bad_request"),
+                                  (1, 409, "stale")):
+        expect_error(delete(o.api, cid, version), status, code)
+        expect_error(delete(o.api, cid, version, form=True), status, code)
+        check(fetch(o.api, cid).get("version") == "2",
+              "a refused delete (version %r) changed customer %d" %
+              (version, cid))
+    expect(delete(o.api, cid, 2, form=True), 204, 303)
+    expect_error(o.api.get("/customers/%d.xml" % cid), 404, "not_found")
 
 
 @test("defaults: minimal create gets prospect/prepaid/0.00/ok, owner=me",
@@ -1196,7 +1325,7 @@ def t_defaults(o):
 @test("contacts: create, read, list by customer, schema", "xml")
 def t_contacts(o):
     cname = uniq("With Contacts")
-    cid, _ = create(o.api, valid_customer(name=cname))
+    cid, _ = create(o, valid_customer(name=cname))
     body = ('<contact><customer id="%d"/><name>Zhang San</name>'
             '<title>Buyer</title><phone>+86 571 1</phone>'
             '<email>zs@example.com</email><primary>true</primary></contact>'
@@ -1217,9 +1346,6 @@ def t_contacts(o):
     ids = [c.get("id") for c in r.xml()]
     check(ids == [str(kid)], "%s: ids %s, want [%d]" % (r.req(), ids, kid))
     expect(o.api.get("/contacts/%d.xml" % kid), 200)
-    r = o.api.post("/contacts", "<contact><name>Orphan</name></contact>",
-                   ctype=XML_CT, accept=XML_CT)
-    expect_error(r, 422, "invalid")
     r = o.api.post("/contacts", '<contact><customer id="999999999"/>'
                    '<name>Ghost</name></contact>', ctype=XML_CT,
                    accept=XML_CT)
@@ -1228,13 +1354,20 @@ def t_contacts(o):
           "%d" % (r.req(), r.status))
     # Deleting the customer takes its contacts or is refused; never
     # leaves a contact pointing nowhere.
-    d = o.api.request("DELETE", "/customers/%d" % cid, accept=XML_CT)
+    d = delete(o.api, cid, int(fetch(o.api, cid).get("version")))
     check(d.status in (204, 409), "%s: got %d" % (d.req(), d.status))
     k = o.api.get("/contacts/%d.xml" % kid)
     if d.status == 204:
         expect_error(k, 404, "not_found")
     else:
         expect(k, 200)
+    # A contact without its (required) customer is invalid.
+    r = o.api.post("/contacts", "<contact><name>Orphan</name></contact>",
+                   ctype=XML_CT, accept=XML_CT)
+    root = expect_error(r, 422, "invalid")
+    check("customer" in [x.get("name") for x in root.findall("field")],
+          "%s: the 422 does not name customer: %s" % (r.req(),
+                                                      short(r.body)))
 
 
 @test("products: sales read the catalogue, cannot change it; schema", "xml")
@@ -1273,7 +1406,7 @@ def t_orders_concurrent(o):
                       (sku,)).fetchone()[0]
     con.close()
     # The limit covers five orders of 1000.00, not six.
-    cid, _ = create(o.api, valid_customer(credit_limit="5500.00"))
+    cid, _ = create(o, credit_customer(credit_limit="5500.00"))
     orders = []
     for _ in range(20):
         r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
@@ -1336,7 +1469,7 @@ def t_erp_round_trip(o):
     pid = int(r.xml().get("id"))
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ",
                           time.gmtime(time.time() - 2))
-    cid, _ = create(o.api, valid_customer(credit_limit="1000000.00"))
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
     # An order sent with its lines, as api.md shows it.
     r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
                           '<requested_date>2031-01-01</requested_date><lines>'
@@ -1428,9 +1561,10 @@ def t_erp_round_trip(o):
 
 # -- HTML session
 
-def login(o, c=None):
+def login(o, c=None, user=None):
     c = c or Client(o.base, o.timeout, browser=True)
-    r = c.post("/login", [("login", o.login), ("password", o.password)])
+    r = c.post("/login", [("login", user or o.login),
+                          ("password", o.password)])
     expect(r, 303)
     return c, r
 
@@ -1491,14 +1625,16 @@ def t_login(o):
     b2, r2 = login(o)
     check(b2.cookies.get("kiln_session") != b.cookies.get("kiln_session"),
           "two logins gave the same session token")
-    S.browser = b
+    S.browsers[o.login] = b
 
 
-def browser(o):
-    b = getattr(S, "browser", None)
+def browser(o, user=None):
+    """A logged-in browser session: the sales user's unless USER."""
+    user = user or o.login
+    b = S.browsers.get(user)
     if b is None or "kiln_session" not in b.cookies:
-        b, _ = login(o)
-        S.browser = b
+        b, _ = login(o, user=user)
+        S.browsers[user] = b
     return b
 
 
@@ -1533,14 +1669,52 @@ def fill(fields, values):
 
 @test("GET /customers/new: form with csrf and every field", "html")
 def t_new_form(o):
+    for user, inputs in ((o.admin_login, CUSTOMER_INPUT),
+                         (o.login, [k for k in CUSTOMER_INPUT
+                                    if k not in CREDIT])):
+        b = browser(o, user)
+        r, f = new_form(b)
+        check(f["method"] == "post" and
+              f["action"] == b.prefix + "/customers",
+              "%s: form method %r action %r" % (r.req(), f["method"],
+                                                 f["action"]))
+        names = {k for k, _ in f["fields"]}
+        missing = [k for k in inputs if k not in names]
+        check(not missing, "%s (as %s): form lacks fields %s" %
+              (r.req(), user, missing))
+    check_readonly(r, f, {"credit_limit": "0.00",
+                          "payment_terms": "prepaid"})
+
+
+def check_readonly(r, f, values):
+    """The sales user's form F shows the credit terms VALUES read-only:
+    an element with id f-FIELD showing the value, and no control named
+    FIELD (api.md: forms show fields a user may not set read-only)."""
+    def norm(v):
+        return re.sub(r"[^0-9a-z]", "", v.lower())
+    for k, v in values.items():
+        ctl = [n.tag for n in f["node"].iter() if n.get("name") == k]
+        check(not ctl, "%s: the sales user's form has a <%s name=%r>; "
+              "want it read-only" % (r.req(), ctl and ctl[0], k))
+        shown = [n.text() for n in f["node"].iter() if n.get("id") == "f-" +
+                 k]
+        check(shown and norm(v) in norm(shown[0]),
+              "%s: %s not shown read-only as %r (got %r)" %
+              (r.req(), k, v, shown))
+
+
+@test("the sales user's form adding credit_limit anyway: 403 naming it, "
+      "nothing stored", "html")
+def t_html_credit_forged(o):
     b = browser(o)
     r, f = new_form(b)
-    check(f["method"] == "post" and f["action"] == b.prefix + "/customers",
-          "%s: form method %r action %r" % (r.req(), f["method"],
-                                             f["action"]))
-    names = {k for k, _ in f["fields"]}
-    missing = [k for k in CUSTOMER_INPUT if k not in names]
-    check(not missing, "%s: form lacks fields %s" % (r.req(), missing))
+    name = uniq("Forged credit")
+    p = b.post(f["action"], fill(f["fields"], valid_customer(
+        name=name, credit_limit="9000.00")), raw=True)
+    expect(p, 403)
+    check("credit_limit" in p.dom().text(), "%s: the 403 page does not "
+          "name credit_limit" % p.req())
+    check(count_named(o.erp, name) == 0, "the forged form was stored")
 
 
 def html_create(o, b, **over):
@@ -1607,41 +1781,43 @@ def t_html_cross_site(o):
     check(count_named(o.api, name) == 0, "a cross-site POST was stored")
 
 
-@test("HTML create with credit_limit=12x: 422, form keeps values and "
-      "shows the error", "html")
+@test("HTML create with credit_limit=12x (the administrator) or a bad "
+      "e-mail (sales): 422, form keeps values and shows the error", "html")
 def t_html_invalid(o):
-    b = browser(o)
-    name = uniq("Twelve X")
-    p, vals, _ = html_create(o, b, name=name, credit_limit="12x")
-    expect(p, 422)
-    check(p.ctype == "text/html", "%s: %r" % (p.req(), p.ctype))
-    dom = p.dom()
-    f = form_with(dom, "credit_limit")
-    check(f is not None, "%s: the 422 page has no form with credit_limit "
-          "(entered values not kept)" % p.req())
-    got = dict(f["fields"])
-    check(got.get("credit_limit") == "12x",
-          "%s: credit_limit value %r, want '12x'" %
-          (p.req(), got.get("credit_limit")))
-    check(got.get("name") == name, "%s: name value %r, want %r" %
-          (p.req(), got.get("name"), name))
-    check(got.get("city") == vals["city"], "%s: city value %r" %
-          (p.req(), got.get("city")))
-    check(got.get("csrf"), "%s: the 422 form lost its csrf field" % p.req())
-    marked = [n for n in dom.iter() if
-              re.search(r"\b(error|invalid|errors)\b", n.get("class", "")) or
-              n.get("role") == "alert" or n.get("aria-invalid") == "true"]
-    check(marked, "%s: no error shown (no element with class error/"
-          "invalid, role=alert or aria-invalid)" % p.req())
-    check(count_named(o.api, name) == 0, "an invalid form was stored")
+    for user, field, value in ((o.admin_login, "credit_limit", "12x"),
+                               (o.login, "email", "not an email")):
+        b = browser(o, user)
+        name = uniq("Twelve X")
+        p, vals, _ = html_create(o, b, name=name, **{field: value})
+        expect(p, 422)
+        check(p.ctype == "text/html", "%s: %r" % (p.req(), p.ctype))
+        dom = p.dom()
+        f = form_with(dom, field)
+        check(f is not None, "%s: the 422 page has no form with %s "
+              "(entered values not kept)" % (p.req(), field))
+        got = dict(f["fields"])
+        check(got.get(field) == value, "%s: %s value %r, want %r" %
+              (p.req(), field, got.get(field), value))
+        check(got.get("name") == name, "%s: name value %r, want %r" %
+              (p.req(), got.get("name"), name))
+        check(got.get("city") == vals["city"], "%s: city value %r" %
+              (p.req(), got.get("city")))
+        check(got.get("csrf"), "%s: the 422 form lost its csrf field" %
+              p.req())
+        marked = [n for n in dom.iter() if
+                  re.search(r"\b(error|invalid|errors)\b",
+                            n.get("class", "")) or
+                  n.get("role") == "alert" or
+                  n.get("aria-invalid") == "true"]
+        check(marked, "%s: no error shown (no element with class error/"
+              "invalid, role=alert or aria-invalid)" % p.req())
+        check(count_named(o.erp, name) == 0, "an invalid form was stored")
 
 
 @test("HTML detail and edit form show the record", "html")
 def t_html_detail_edit(o):
     b = browser(o)
-    cid = getattr(S, "html_id", None)
-    if cid is None:
-        cid, _ = create(o.api, valid_customer())
+    cid, _ = create(o, credit_customer())
     rec = fetch(o.api, cid)
     d = expect(b.get("/customers/%d" % cid), 200)
     check(rec.findtext("name") in d.dom().text(),
@@ -1654,11 +1830,11 @@ def t_html_detail_edit(o):
           "%s: version field %r, record version %r" %
           (e.req(), got.get("version"), rec.get("version")))
     check(got.get("csrf"), "%s: no csrf in the edit form" % e.req())
-    for k in ("name", "city", "phone", "email", "segment", "payment_terms",
-              "credit_limit", "notes"):
+    for k in ("name", "city", "phone", "email", "segment", "notes"):
         check(got.get(k) == (rec.findtext(k) or ""),
               "%s: field %s prefilled %r, record has %r" %
               (e.req(), k, got.get(k), rec.findtext(k)))
+    check_readonly(e, f, {k: rec.findtext(k) for k in CREDIT})
     check(f["action"] and f["action"].startswith(b.prefix + "/customers/%d"
                                                  % cid),
           "%s: edit form action %r" % (e.req(), f["action"]))
@@ -1667,7 +1843,7 @@ def t_html_detail_edit(o):
 @test("HTML edit: 303 and stored; stale edit: 409, nothing changed", "html")
 def t_html_edit(o):
     b = browser(o)
-    cid, _ = create(o.api, valid_customer())
+    cid, _ = create(o, valid_customer())
     e = expect(b.get("/customers/%d/edit" % cid), 200)
     f = form_with(e.dom(), "name")
     check(f is not None, "%s: no edit form" % e.req())
@@ -1700,7 +1876,7 @@ def t_html_edit(o):
 @test("no GET changes state (GET .../delete, GET /logout)", "html")
 def t_get_safe(o):
     b = browser(o)
-    cid, _ = create(o.api, valid_customer())
+    cid, _ = create(o, valid_customer())
     r = b.get("/customers/%d/delete" % cid)
     check(r.status != 303 or "/customers/%d" % cid in
           (r.header("Location") or ""),
@@ -1713,7 +1889,7 @@ def t_get_safe(o):
 @test("HTML delete: without csrf 403; with csrf 303, then 404", "html")
 def t_html_delete(o):
     b = browser(o)
-    cid, _ = create(o.api, valid_customer())
+    cid, _ = create(o, valid_customer())
     d = expect(b.get("/customers/%d" % cid), 200)
     f = [x for x in forms(d.dom()) if x["action"] ==
          "%s/customers/%d/delete" % (b.prefix, cid)]
@@ -1793,7 +1969,7 @@ def list_fixture(o):
     ]
     tagged = {}
     for s in specs:
-        cid, _ = create(o.api, valid_customer(**s))
+        cid, _ = create(o, valid_customer(**s))
         tagged[cid] = s
     S.tag, S.tagged = tag, tagged
     return tag, tagged
@@ -2027,7 +2203,8 @@ def t_bad_ids(o):
             if r.status not in (404, 400) or (p != "1%00" and
                                                r.status != 404):
                 fails.append("GET %s -> %d" % (r.path, r.status))
-    r = o.api.request("DELETE", "/customers/1%20OR%201=1", accept=XML_CT)
+    r = o.api.request("DELETE", "/customers/1%20OR%201=1?version=1",
+                      accept=XML_CT)
     if r.status != 404:
         fails.append("DELETE %s -> %d" % (r.path, r.status))
     check(not fails, "want 404: " + "; ".join(fails))
@@ -2071,7 +2248,7 @@ MARKUP = {
 @test("markup and quotes in every text field round-trip in XML", "bad")
 def t_markup_xml(o):
     f = valid_customer(**MARKUP)
-    cid, root = create(o.api, f)
+    cid, root = create(o, f)
     for src, doc in (("create", root), ("GET", fetch(o.api, cid))):
         got = record_fields(doc)
         for k, v in MARKUP.items():
@@ -2085,7 +2262,7 @@ def t_markup_xml(o):
 def t_markup_html(o):
     cid = getattr(S, "markup_id", None)
     if cid is None:
-        cid, _ = create(o.api, valid_customer(**MARKUP))
+        cid, _ = create(o, valid_customer(**MARKUP))
     b = browser(o)
     d = expect(b.get("/customers/%d" % cid), 200)
     raw = d.text
@@ -2120,11 +2297,12 @@ def invalid_create(o, field, value, status=422, code="invalid",
     name = uniq("Bad %s" % field)
     f = valid_customer(name=name, **extra)
     f[field] = value
+    api = sender(o, f)      # credit terms: one who may set them
     if form:
-        r = o.api.post("/customers", list(f.items()), accept=XML_CT)
+        r = api.post("/customers", list(f.items()), accept=XML_CT)
     else:
-        r = o.api.post("/customers", customer_xml(f), ctype=XML_CT,
-                       accept=XML_CT)
+        r = api.post("/customers", customer_xml(f), ctype=XML_CT,
+                     accept=XML_CT)
     problems = []
     if r.status != status:
         problems.append("%s=%r -> %d (want %d): %s" %
@@ -2138,7 +2316,7 @@ def invalid_create(o, field, value, status=422, code="invalid",
                                            root.findall("field")]:
             problems.append("%s=%r: 422 without <field name=%r>" %
                             (field, value, field))
-    if count_named(o.api, name):
+    if count_named(o.erp, name):
         problems.append("%s=%r was stored" % (field, value))
     return problems
 
@@ -2268,8 +2446,9 @@ def t_unknown(o):
                         '<customer version="1"><city>x</city></customer>'),
                        ("PUT", "/customers/999999999",
                         '<customer version="1"><name>x</name></customer>'),
-                       ("DELETE", "/customers/999999999", None),
-                       ("POST", "/customers/999999999/delete", None),
+                       ("DELETE", "/customers/999999999?version=1", None),
+                       ("POST", "/customers/999999999/delete?version=1",
+                        None),
                        ("POST", "/customers/999999999",
                         '<customer version="1"><city>x</city></customer>')):
         r = o.api.request(m, p, body or b"", ctype=XML_CT if body else None,
@@ -2361,22 +2540,20 @@ def t_rule(o):
     name = uniq("Rule")
     f = {"name": name, "segment": "prospect", "payment_terms": "net30",
          "phone": "+86 1"}
-    r = o.api.post("/customers", customer_xml(f), ctype=XML_CT,
-                   accept=XML_CT)
+    r = sender(o, f).post("/customers", customer_xml(f), ctype=XML_CT,
+                          accept=XML_CT)
     root = expect_error(r, 422)
     msg = root.findtext("message") or ""
     fields = " ".join((x.text or "") for x in root.findall("field"))
     check("payment_terms" in msg or "payment_terms" in fields,
           "%s: the message does not name the rule payment_terms: %r / %r" %
           (r.req(), msg, fields))
-    check(count_named(o.api, name) == 0, "the rejected record was stored")
+    check(count_named(o.erp, name) == 0, "the rejected record was stored")
     # The boundaries: prospect/prepaid, small_loyal/net30 pass;
     # small_loyal/net60 and channel_partner/net90 do not.
-    create(o.api, dict(f, name=uniq("Rule ok"), payment_terms="prepaid"))
-    create(o.api, valid_customer(segment="small_loyal",
-                                 payment_terms="net30"))
-    create(o.api, valid_customer(segment="key_account",
-                                 payment_terms="net90"))
+    create(o, dict(f, name=uniq("Rule ok"), payment_terms="prepaid"))
+    create(o, valid_customer(segment="small_loyal", payment_terms="net30"))
+    create(o, valid_customer(segment="key_account", payment_terms="net90"))
     probs = invalid_create(o, "payment_terms", "net60",
                            segment="small_loyal")
     probs += invalid_create(o, "payment_terms", "net90",
@@ -2668,6 +2845,8 @@ def main():
     ap.add_argument("--admin-token", required=True,
                     help="an administrator's, the ERP's in the tests")
     ap.add_argument("--login", default="li.wei")
+    ap.add_argument("--admin-login", default="admin",
+                    help="the --admin-token's user (same --password)")
     ap.add_argument("--password", default="password123")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--faults", action="store_true")
