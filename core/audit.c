@@ -66,9 +66,13 @@ static long long
 insert_req(struct kiln_req *r, const char *action, const char *entity,
     long long record, const char *detail)
 {
-	/* A request without a transport is a command's (demo-data). */
+	/*
+	 * A request without a transport is a command's (demo-data), or a
+	 * plugin job's, which acts under its own name.
+	 */
 	return insert(r->app->db, r->user ? r->user->id : 0,
-	    r->user ? r->user->login : r->io == NULL ? "cli" : "",
+	    r->user ? r->user->login : r->job != NULL ? r->job :
+	    r->io == NULL ? "cli" : "",
 	    r->io ? proxy_client(r) : "", action, entity, record,
 	    detail);
 }

@@ -410,6 +410,41 @@ changed(struct kiln_req *r, const struct entity *e,
 	return plugin_watches(r, e->d->name, after->id, bk, ak, n);
 }
 
+enum rec_err
+crud_update_fields(struct kiln_req *r, const struct entity *e, long long id,
+    const struct kvlist *in, struct ferrs *fe)
+{
+	struct record	 rec, old;
+	enum rec_err	 err;
+
+	/* The host's write: whatever the user may see or change. */
+	r->system = 1;
+	err = record_load(r, e, id, &rec);
+	r->system = 0;
+	if (err != REC_OK)
+		return err;
+	old = rec;
+	if ((old.val = arena_calloc(r->arena, e->d->nfields + 1,
+	    sizeof(char *))) == NULL)
+		return REC_ERROR;
+	memcpy(old.val, rec.val, e->d->nfields * sizeof(char *));
+	/* All of it or none: the caller may go on with its transaction. */
+	if (sqlite3_exec(db_handle(r->app->db), "SAVEPOINT kiln_update", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		return REC_ERROR;
+	if ((err = record_set(r, e, &rec, in, fe)) == REC_OK &&
+	    (err = record_update(r, e, &rec, old.version, fe)) == REC_OK &&
+	    (changed(r, e, &old, &rec) != 0 ||
+	    audit_record(r, "update", e, &old, &rec) == -1))
+		err = REC_ERROR;
+	if (err != REC_OK)
+		(void)sqlite3_exec(db_handle(r->app->db), "ROLLBACK TO"
+		    " kiln_update", NULL, NULL, NULL);
+	(void)sqlite3_exec(db_handle(r->app->db), "RELEASE kiln_update",
+	    NULL, NULL, NULL);
+	return err;
+}
+
 static int
 update(struct kiln_req *r, const struct entity *e, long long id)
 {

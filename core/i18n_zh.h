@@ -270,6 +270,7 @@ static const struct msg zh_catalogue[] = {
 	{ "invalid cursor (after=) for this sort",
 	    "翻页游标（after=）与当前排序不符" },
 	{ "invoiced", "已开票" },
+	{ "is not a field", "不是字段" },
 	{ "is not a phone number", "不是有效的电话号码" },
 	{ "is not an e-mail address", "不是有效的邮箱地址" },
 	{ "is not one of the allowed values", "不是允许的取值" },

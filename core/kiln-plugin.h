@@ -19,7 +19,8 @@
 /*
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
- * setting(), parse_money(), parse_date(), write_failed(), kiln_readable().
+ * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
+ * update().
  */
 #define KILN_ABI_VERSION	5
 
@@ -352,6 +353,19 @@ struct kiln_services {
 	 * rolled back.
 	 */
 	int		 (*write_failed)(struct kiln_req *);
+	/*
+	 * Change fields of record id of any entity (computed ones too: a
+	 * customer's credit_status) the way every update does, in the
+	 * current write transaction: version and updated_at move, the
+	 * entity's changed() hook and other plugins' watches run, the audit
+	 * trail (and so the changes feed) records who (the user, or
+	 * "job:NAME") and what.  No access check: the plugin answers for
+	 * the change.  0; -1 with "field: message" in err (the caller rolls
+	 * back).  The only way a plugin writes another plugin's records.
+	 */
+	int		 (*update)(struct kiln_req *, const char *entity,
+			    long long id, const struct kiln_kv *fields,
+			    size_t n, char *err, size_t errsz);
 };
 
 /*

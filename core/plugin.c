@@ -327,6 +327,37 @@ svc_item(struct kiln_req *r, const char *list, size_t i, const char *field)
 	return form_get(&s->items[i], field);
 }
 
+/* Name/value pairs as the form fields the core's parsers take. */
+static int
+kv_fields(struct kiln_req *r, const struct kiln_kv *kv, size_t n,
+    struct kvlist *in)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++)
+		if (kv[i].type == KILN_KV_STR && kv[i].s != NULL)
+			rc = form_add(r->arena, in, kv[i].key, kv[i].s);
+		else if (kv[i].type == KILN_KV_INT ||
+		    kv[i].type == KILN_KV_BOOL)
+			rc = form_add(r->arena, in, kv[i].key, arena_printf(
+			    r->arena, "%lld", kv[i].i));
+	return rc;
+}
+
+/* The first problem of a refused write, as "field: message". */
+static void
+first_error(const struct ferrs *fe, const char *otherwise, char *err,
+    size_t errsz)
+{
+	if (fe->n)
+		snprintf(err, errsz, "%s%s%s", fe->v[0].field ?
+		    fe->v[0].field : "", fe->v[0].field ? ": " : "",
+		    fe->v[0].msg);
+	else
+		snprintf(err, errsz, "%s", otherwise);
+}
+
 static int
 svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
     size_t n, long long *id, char *err, size_t errsz)
@@ -337,19 +368,16 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 	struct ferrs		 fe = { .n = 0 };
 	const char		*msg = NULL;
 	enum rec_err		 rc;
-	size_t			 i;
 
 	*err = '\0';
 	if (e == NULL) {
 		snprintf(err, errsz, "no record type %s", name);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (kv[i].type == KILN_KV_STR && kv[i].s != NULL)
-			form_add(r->arena, &in, kv[i].key, kv[i].s);
-		else if (kv[i].type == KILN_KV_INT)
-			form_add(r->arena, &in, kv[i].key, arena_printf(
-			    r->arena, "%lld", kv[i].i));
+	if (kv_fields(r, kv, n, &in) != 0) {
+		snprintf(err, errsz, "%s", _("could not be stored"));
+		return -1;
+	}
 	record_defaults(r, e, &rec);
 	if ((rc = record_apply(r, e, &rec, &in, &fe)) == REC_OK &&
 	    !acl_may_write(r, e, &rec))
@@ -372,13 +400,32 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 			    " record for that owner."));
 		return -2;
 	}
-	if (fe.n)
-		snprintf(err, errsz, "%s%s%s", fe.v[0].field ?
-		    fe.v[0].field : "", fe.v[0].field ? ": " : "",
-		    fe.v[0].msg);
+	first_error(&fe, msg ? msg : _("could not be stored"), err, errsz);
+	return -1;
+}
+
+static int
+svc_update(struct kiln_req *r, const char *name, long long id,
+    const struct kiln_kv *kv, size_t n, char *err, size_t errsz)
+{
+	const struct entity	*e = entity_by_name(r->app, name);
+	struct kvlist		 in = { NULL, 0, 0 };
+	struct ferrs		 fe = { .n = 0 };
+	enum rec_err		 rc;
+
+	*err = '\0';
+	if (e == NULL) {
+		snprintf(err, errsz, "no record type %s", name);
+		return -1;
+	}
+	if (kv_fields(r, kv, n, &in) != 0)
+		rc = REC_ERROR;
 	else
-		snprintf(err, errsz, "%s", msg ? msg :
-		    _("could not be stored"));
+		rc = crud_update_fields(r, e, id, &in, &fe);
+	if (rc == REC_OK)
+		return 0;
+	first_error(&fe, rc == REC_NOTFOUND ? _("No such record.") :
+	    _("could not be stored"), err, errsz);
 	return -1;
 }
 
@@ -458,6 +505,7 @@ static const struct kiln_services services = {
 	.parse_money = svc_parse_money,
 	.parse_date = svc_parse_date,
 	.write_failed = svc_write_failed,
+	.update = svc_update,
 };
 
 /*
@@ -587,6 +635,7 @@ plugin_jobs(struct app *app, const char *only)
 				failed++;
 				continue;
 			}
+			r.job = arena_printf(r.arena, "job:%s", j->name);
 			if (j->run(&r, &services) != 0) {
 				log_err("job %s (plugin %s) failed", j->name,
 				    app->plugins[i].desc->name);

@@ -305,6 +305,30 @@ record_apply(struct kiln_req *r, const struct entity *e,
 	return fe->n ? REC_INVALID : REC_OK;
 }
 
+enum rec_err
+record_set(struct kiln_req *r, const struct entity *e, struct record *rec,
+    const struct kvlist *in, struct ferrs *fe)
+{
+	const char	*msg, *val;
+	size_t		 i;
+	int		 f;
+
+	for (i = 0; i < in->n; i++) {
+		if ((f = entity_field(e, in->v[i].key)) < 0) {
+			ferr_add(fe, in->v[i].key, _("is not a field"));
+			return REC_BAD;
+		}
+		val = parse_field(r, &e->d->fields[f], in->v[i].val, &msg);
+		if (msg != NULL) {
+			ferr_add(fe, e->d->fields[f].name, msg);
+			continue;
+		}
+		rec->val[f] = val;
+		rec->label[f] = NULL;
+	}
+	return fe->n ? REC_INVALID : REC_OK;
+}
+
 /* Whether a referenced record exists (FKs would refuse it anyway). */
 static enum rec_err
 ref_exists(struct kiln_req *r, const struct entity *e, size_t i,

@@ -45,6 +45,13 @@ void		 record_defaults(struct kiln_req *, const struct entity *,
 /* Apply input fields over rec; field problems go to ferrs. */
 enum rec_err	 record_apply(struct kiln_req *, const struct entity *,
 		    struct record *, const struct kvlist *, struct ferrs *);
+/*
+ * The host's own write of fields by name (a plugin's update service):
+ * computed fields too, each value checked as input is.  REC_INVALID
+ * with the messages in ferrs, REC_BAD for a field the entity lacks.
+ */
+enum rec_err	 record_set(struct kiln_req *, const struct entity *,
+		    struct record *, const struct kvlist *, struct ferrs *);
 /* Required fields, references, then the entity's rule hooks. */
 enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 		    struct record *, struct ferrs *, const char **msg);

@@ -58,6 +58,8 @@ struct kiln_req {
 	const struct user *user;
 	const char	*csrf;		/* session's CSRF token, if a session */
 	int		 grant_only;	/* may set only fields granted its role */
+	int		 system;	/* the host's own write: every record */
+	const char	*job;		/* a plugin job's name (its actor) */
 	int		 https;
 
 	/* response */

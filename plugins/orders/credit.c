@@ -43,8 +43,8 @@ verdict(struct kiln_req *r, const struct kiln_services *sv,
 
 /*
  * Judge one customer's credit standing from its facts and store it: 1
- * changed, 0 the same, -1 the rule failed (logged; the old status
- * stays, and what changed the order is not undone).
+ * changed, 0 the same, -1 the rule or the write failed (logged; the old
+ * status stays, and what changed the order is not undone).
  */
 int
 orders_credit_judge(struct kiln_req *r, const struct kiln_services *sv,
@@ -52,20 +52,36 @@ orders_credit_judge(struct kiln_req *r, const struct kiln_services *sv,
     long long overdue)
 {
 	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[1];
 	const char		*status;
+	char			 err[256];
 	int			 rc;
 
 	if ((status = verdict(r, sv, customer, limit, exposure, overdue)) ==
 	    NULL)
 		return -1;
-	if ((st = sv->sql(r, "UPDATE customers SET credit_status = ?2"
-	    " WHERE id = ?1 AND credit_status <> ?2 RETURNING id")) == NULL)
+	if ((st = sv->sql(r, "SELECT credit_status = ?2 FROM customers"
+	    " WHERE id = ?1")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, customer);
 	sv->bind_text(st, 2, status);
-	rc = sv->step(st);
+	rc = sv->step(st) == 1 ? (int)sv->col_int(st, 0) : -1;
 	sv->done(st);
-	return rc;
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	/*
+	 * Through the host, as any update: the customer's version moves and
+	 * the change is in the audit trail and the changes feed, so an ERP
+	 * polling them learns of the hold.
+	 */
+	kv[0] = (struct kiln_kv)KV_S("credit_status", status);
+	if (sv->update(r, "customer", customer, kv, 1, err, sizeof(err)) !=
+	    0) {
+		sv->log(KILN_LOG_ERR, "credit status of customer %lld: %s",
+		    customer, err);
+		return -1;
+	}
+	return 1;
 }
 
 /* The same, reading the customer's facts first. */

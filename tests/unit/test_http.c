@@ -1951,14 +1951,37 @@ credit_standing(void **state)
 	snprintf(path, sizeof(path), "/customers/%lld", cust);
 	assert_int_equal(api("GET", path, NULL, NULL), 200);
 	assert_true(has("<credit_status>hold</credit_status>"));
+	/*
+	 * The hold went through the host's update: the customer's version
+	 * moved, and the audit trail and the changes feed say so, naming
+	 * the field, for an ERP that polls them.
+	 */
+	assert_true(has("version=\"2\""));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit a JOIN"
+	    " audit_changes c ON c.audit_id = a.id WHERE a.entity ="
+	    " 'customer' AND a.record_id = %lld AND a.action = 'update' AND"
+	    " c.field = 'credit_status' AND c.new = 'hold'", cust);
+	assert_int_equal(scalar(sql), 1);
+	assert_int_equal(fapi("GET", "/changes.xml", arena_printf(A,
+	    "since=%lld", scalar("SELECT max(id) FROM audit") - 5), NULL),
+	    200);
+	assert_true(has(arena_printf(A, "action=\"update\" entity=\"customer\""
+	    " id=\"%lld\"", cust)));
+	assert_true(has("<field name=\"credit_status\"/>"));
+	assert_int_equal(fapi("GET", "/customers.xml", arena_printf(A,
+	    "updated_since=%s&credit_status=hold", scalar_text("SELECT"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')")), NULL),
+	    200);
+	assert_true(has(arena_printf(A, "<customer id=\"%lld\"", cust)));
 	/* A raised limit releases the standing in the same update. */
-	snprintf(xml, sizeof(xml), "<customer version=\"1\"><credit_limit>"
+	snprintf(xml, sizeof(xml), "<customer version=\"2\"><credit_limit>"
 	    "900000.00</credit_limit></customer>");
 	assert_int_equal(api("PATCH", path, NULL, xml), 403);
 	assert_int_equal(fapi("PATCH", path, NULL, xml), 200);
 	assert_true(has("<credit_status>ok</credit_status>"));
+	assert_true(has("version=\"4\""));
 	/* Another field's change leaves it alone (and works). */
-	snprintf(xml, sizeof(xml), "<customer version=\"2\"><city>Ningbo"
+	snprintf(xml, sizeof(xml), "<customer version=\"4\"><city>Ningbo"
 	    "</city></customer>");
 	assert_int_equal(api("PATCH", path, NULL, xml), 200);
 	assert_true(has("<credit_status>ok</credit_status>"));
@@ -1971,6 +1994,11 @@ credit_standing(void **state)
 	assert_int_equal(plugin_jobs(&app, "credit_status"), 0);
 	snprintf(sql, sizeof(sql), "SELECT credit_status = 'hold' FROM"
 	    " customers WHERE id = %lld", cust);
+	assert_int_equal(scalar(sql), 1);
+	/* ...and the audit trail names the job as the one who did it. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE"
+	    " login = 'job:credit_status' AND entity = 'customer' AND"
+	    " record_id = %lld", cust);
 	assert_int_equal(scalar(sql), 1);
 	assert_int_equal(plugin_jobs(&app, "no_such_job"), -1);
 	assert_int_equal(plugin_jobs(&app, NULL), 0);
