@@ -117,16 +117,54 @@ app_close(struct app *app)
 	memset(app, 0, sizeof(*app));
 }
 
+/*
+ * Whether every plugin whose entities p requires is migrated (done[],
+ * by plugin index).  Host views ("user") are the core's: always.
+ */
+static int
+ready(const struct app *app, const struct plugin *p, const char *done)
+{
+	const char *const	*q;
+	const struct entity	*e;
+
+	for (q = p->desc->requires; q != NULL && *q != NULL; q++) {
+		if ((e = entity_by_name((struct app *)app, *q)) == NULL)
+			continue;	/* a host view, or not loaded */
+		if (!done[e->plug - app->plugins])
+			return 0;
+	}
+	return 1;
+}
+
 int
 app_migrate(struct app *app)
 {
-	size_t	 i;
+	char	 done[64] = { 0 };
+	size_t	 i, left = app->nplugins, before;
 
 	if (db_migrate(app->db, "core", schema_core) != DB_OK)
 		return -1;
-	for (i = 0; i < app->nplugins; i++)
-		if (db_migrate(app->db, app->plugins[i].desc->name,
-		    app->plugins[i].desc->migrations) != DB_OK)
+	/* The plugins a plugin requires first: their tables exist then. */
+	while (left > 0) {
+		before = left;
+		for (i = 0; i < app->nplugins && i < sizeof(done); i++) {
+			if (done[i] || !ready(app, &app->plugins[i], done))
+				continue;
+			if (db_migrate(app->db, app->plugins[i].desc->name,
+			    app->plugins[i].desc->migrations) != DB_OK)
+				return -1;
+			done[i] = 1;
+			left--;
+		}
+		if (left == before) {
+			for (i = 0; i < app->nplugins; i++)
+				if (!done[i])
+					log_err("plugin %s: what it requires"
+					    " is never migrated (a loop of"
+					    " requires)",
+					    app->plugins[i].desc->name);
 			return -1;
+		}
+	}
 	return 0;
 }

@@ -98,11 +98,13 @@ fail(struct kiln_req *r, enum rec_err err, const char *detail)
 static int
 show(struct kiln_req *r, const struct entity *e, long long id)
 {
-	struct record	 rec;
-	enum rec_err	 err;
-	size_t		 i;
-	const char	*title;
-	int		 writable;
+	struct record			 rec;
+	enum rec_err			 err;
+	size_t				 i;
+	const char			*title;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	int				 writable;
 
 	if ((err = record_load(r, e, id, &rec)) != REC_OK)
 		return fail(r, err, NULL);
@@ -156,13 +158,18 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	    _("updated"), rec.updated_at));
 	out_close(r);
 	/* Past a draft, say, no more lines and no deleting. */
+	sv = plugin_enter(r, e->plug, &was);
 	if (writable && e->d->editable != NULL &&
-	    !e->d->editable(r, plugin_services(), id))
+	    !e->d->editable(r, sv, id))
 		writable = 0;
+	plugin_leave(r, was);
 	if (list_children(r, e, id, writable) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
-	if (e->d->page != NULL)
-		e->d->page(r, plugin_services(), id);
+	if (e->d->page != NULL) {
+		sv = plugin_enter(r, e->plug, &was);
+		e->d->page(r, sv, id);
+		plugin_leave(r, was);
+	}
 	plugin_sections(r, e, id, writable);
 	audit_history(r, e, id);
 	if (!writable)
@@ -334,12 +341,15 @@ version_param(struct kiln_req *r, long long *v)
 static int
 create(struct kiln_req *r, const struct entity *e)
 {
-	char		 cerr[512];
-	struct record	 rec;
-	struct ferrs	 fe = { .n = 0 };
-	enum rec_err	 err;
-	enum db_err	 de;
-	const char	*detail = NULL;
+	char				 cerr[512];
+	struct record			 rec;
+	struct ferrs			 fe = { .n = 0 };
+	enum rec_err			 err;
+	enum db_err			 de;
+	const char			*detail = NULL;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	int				 rc;
 
 	record_defaults(r, e, &rec);
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
@@ -368,8 +378,11 @@ create(struct kiln_req *r, const struct entity *e)
 		goto out;
 	}
 	/* What came with the record (an order's lines), same transaction. */
-	if (e->d->created != NULL && e->d->created(r, plugin_services(),
-	    rec.id, cerr, sizeof(cerr)) != 0) {
+	sv = plugin_enter(r, e->plug, &was);
+	rc = e->d->created != NULL ? e->d->created(r, sv, rec.id, cerr,
+	    sizeof(cerr)) : 0;
+	plugin_leave(r, was);
+	if (rc != 0) {
 		ferr_add(&fe, NULL, arena_strdup(r->arena, cerr));
 		err = REC_INVALID;
 		goto out;
@@ -392,9 +405,12 @@ static int
 changed(struct kiln_req *r, const struct entity *e,
     const struct record *before, const struct record *after)
 {
-	const struct kiln_kv	*bk, *ak;
-	struct rules_kv		*b, *a;
-	size_t			 n, m;
+	const struct kiln_kv		*bk, *ak;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	struct rules_kv			*b, *a;
+	size_t				 n, m;
+	int				 rc;
 
 	if (e->d->changed == NULL && !plugin_watched(r->app, e->d->name))
 		return 0;
@@ -404,8 +420,11 @@ changed(struct kiln_req *r, const struct entity *e,
 	/* struct kiln_kv and struct rules_kv agree (checked in plugin.c). */
 	bk = (const struct kiln_kv *)(void *)b;
 	ak = (const struct kiln_kv *)(void *)a;
-	if (e->d->changed != NULL && e->d->changed(r, plugin_services(),
-	    after->id, bk, ak, n) != 0)
+	sv = plugin_enter(r, e->plug, &was);
+	rc = e->d->changed != NULL ? e->d->changed(r, sv, after->id, bk, ak,
+	    n) : 0;
+	plugin_leave(r, was);
+	if (rc != 0)
 		return -1;
 	return plugin_watches(r, e->d->name, after->id, bk, ak, n);
 }

@@ -388,31 +388,46 @@ cache_flush(struct db *db)
 sqlite3_stmt *
 db_stmt(struct db *db, const char *sql)
 {
+	return db_stmt_as(db, sql, sql, NULL, NULL);
+}
+
+sqlite3_stmt *
+db_stmt_as(struct db *db, const char *key, const char *sql,
+    db_authorizer auth, void *ctx)
+{
 	struct cached	*c;
 	sqlite3_stmt	*st = NULL;
 	uint32_t	 i, h;
-	char		*key;
+	char		*copy;
+	int		 rc;
 
-	h = hash(sql);
+	h = hash(key);
 	for (i = 0; i < DB_CACHE; i++) {
 		c = &db->cache[(h + i) & (DB_CACHE - 1)];
 		if (c->sql == NULL)
 			break;
-		if (strcmp(c->sql, sql) == 0)
+		if (strcmp(c->sql, key) == 0)
 			return c->stmt;
 	}
-	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
-		log_err("prepare: %s", sqlite3_errmsg(db->h));
+	/* The authorizer judges this statement's prepare, nothing else. */
+	if (auth != NULL)
+		sqlite3_set_authorizer(db->h, auth, ctx);
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st, NULL);
+	if (auth != NULL)
+		sqlite3_set_authorizer(db->h, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		if (rc != SQLITE_AUTH)	/* the authorizer said why */
+			log_err("prepare: %s", sqlite3_errmsg(db->h));
 		return NULL;
 	}
-	if ((key = strdup(sql)) == NULL) {
+	if ((copy = strdup(key)) == NULL) {
 		sqlite3_finalize(st);
 		return NULL;
 	}
 	if (db->ncached >= DB_CACHE * 3 / 4)
 		cache_flush(db);
-	cache_put(db, key, st);
+	cache_put(db, copy, st);
 	return st;
 }
 

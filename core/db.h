@@ -43,6 +43,16 @@ void		 db_close(struct db *);
 sqlite3		*db_handle(struct db *);
 /* A cached, reset statement for sql; NULL (logged) on error. */
 sqlite3_stmt	*db_stmt(struct db *, const char *sql);
+/* sqlite3_set_authorizer's callback. */
+typedef int	(*db_authorizer)(void *, int, const char *, const char *,
+		    const char *, const char *);
+/*
+ * The same, cached under key (so one text prepared under different
+ * rights is two statements), prepared with auth as SQLite's authorizer
+ * (a plugin's SQL: its tables only).  NULL when refused or on error.
+ */
+sqlite3_stmt	*db_stmt_as(struct db *, const char *key, const char *sql,
+		    db_authorizer auth, void *ctx);
 /* Reset and unbind a statement from db_stmt after use. */
 void		 db_done(sqlite3_stmt *);
 /*

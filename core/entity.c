@@ -274,6 +274,7 @@ entity_setup(struct app *app)
 			e = &app->entities[app->nentities++];
 			e->d = *ep;
 			e->plugin = app->plugins[i].desc->name;
+			e->plug = &app->plugins[i];
 		}
 	}
 	/* Built after all are known: refs may point across plugins. */

@@ -13,11 +13,13 @@
 
 struct app;
 struct arena;
+struct plugin;
 struct kiln_req;
 
 struct entity {
 	const struct kiln_entity *d;
 	const char		*plugin;
+	const struct plugin	*plug;		/* the plugin declaring it */
 	int			 owner;		/* field index, or -1 */
 	int			 parent;	/* field index, or -1 */
 	const struct entity	*parent_ent;	/* its entity, or NULL */

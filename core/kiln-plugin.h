@@ -20,7 +20,7 @@
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
- * update().
+ * update(), tables and requires (SQL confined to them).
  */
 #define KILN_ABI_VERSION	5
 
@@ -435,6 +435,21 @@ struct kiln_plugin {
 	const struct kiln_job		*jobs;		/* {NULL} terminated */
 	const struct kiln_watch		*watches;	/* {NULL} terminated */
 	const struct kiln_check		*checks;	/* {NULL} terminated */
+	/*
+	 * ABI 5: tables the plugin owns besides its entities' (an entity's
+	 * table and its fts table are its own); NULL-terminated.  Its SQL
+	 * (services sql()) may write only these and read these, its
+	 * entities' and what it requires: anything else is refused when the
+	 * statement is prepared, with a log line naming plugin and table.
+	 */
+	const char *const		*tables;
+	/*
+	 * ABI 5: what it reads of others: entity names ("customer") and
+	 * host views ("user": users' id, login, name, team, role, active);
+	 * NULL-terminated.  Its migrations run after those of the plugins
+	 * whose entities it requires.
+	 */
+	const char *const		*requires;
 };
 
 /* Fill the fixed head of a descriptor. */

@@ -109,11 +109,137 @@ svc_user_team(struct kiln_req *r)
 	return r->user && r->user->team ? r->user->team : "";
 }
 
-/* The host's cached statement, lent as an opaque handle. */
+/* What a plugin's statement is being prepared for, and the first "no". */
+struct confine {
+	const struct app	*app;
+	const struct plugin	*p;
+	int			 refused;
+};
+
+/* Of the users table, what a plugin requiring "user" may read. */
+static const char *const user_view[] = {
+	"", "id", "login", "name", "team", "role", "active", NULL
+};
+
+static int
+in_list(const char *const *l, const char *s)
+{
+	for (; l != NULL && *l != NULL; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is table that of (or the fts table of) an entity of plugin p? */
+static int
+entity_table(const struct app *app, const struct plugin *p,
+    const char *entity, const char *table)
+{
+	const struct entity	*e;
+	size_t			 i;
+
+	for (i = 0; i < app->nentities; i++) {
+		e = &app->entities[i];
+		if ((p != NULL && e->plug != p) ||
+		    (entity != NULL && strcmp(e->d->name, entity) != 0))
+			continue;
+		if (strcmp(e->d->plural, table) == 0 ||
+		    (e->d->fts != NULL && strcmp(e->d->fts, table) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+owns(const struct app *app, const struct plugin *p, const char *table)
+{
+	return entity_table(app, p, NULL, table) ||
+	    in_list(p->desc->tables, table);
+}
+
+static int
+may_read(const struct app *app, const struct plugin *p, const char *table,
+    const char *column)
+{
+	const char *const	*q;
+
+	if (owns(app, p, table))
+		return 1;
+	for (q = p->desc->requires; q != NULL && *q != NULL; q++) {
+		if (strcmp(*q, "user") == 0) {
+			if (strcmp(table, "users") == 0 &&
+			    in_list(user_view, column ? column : ""))
+				return 1;
+		} else if (entity_table(app, NULL, *q, table))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * SQLite's authorizer while a plugin's statement is prepared: it reads
+ * its own tables and what it requires, writes only its own, and opens
+ * no transaction, pragma or schema change of its own.  Trigger bodies
+ * (inner != NULL) come from the plugins' migrations, not from here.
+ */
+static int
+confine(void *arg, int action, const char *a1, const char *a2,
+    const char *db, const char *inner)
+{
+	struct confine	*c = arg;
+	const char	*why = NULL;
+
+	(void)db;
+	if (inner != NULL)
+		return SQLITE_OK;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_READ:
+		if (may_read(c->app, c->p, a1, a2))
+			return SQLITE_OK;
+		why = "reads";
+		break;
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+		if (owns(c->app, c->p, a1))
+			return SQLITE_OK;
+		why = "writes";
+		break;
+	default:
+		why = "runs an action (transaction, pragma, schema) on";
+		break;
+	}
+	if (!c->refused++)
+		log_err("plugin %s: SQL refused: it %s %s%s%s, which is not its"
+		    " own nor declared in requires", c->p->desc->name, why,
+		    a1 ? a1 : "the database", a2 && *a2 ? "." : "",
+		    a2 ? a2 : "");
+	return SQLITE_DENY;
+}
+
+/*
+ * The host's cached statement, lent as an opaque handle: prepared under
+ * the calling plugin's rights, and cached under its name.
+ */
 static struct kiln_stmt *
 svc_sql(struct kiln_req *r, const char *sql)
 {
-	return (struct kiln_stmt *)db_stmt(r->app->db, sql);
+	struct confine	 c = { r->app, r->caller, 0 };
+	const char	*key;
+
+	if (c.p == NULL) {
+		log_err("plugin SQL outside a call into a plugin: refused");
+		return NULL;
+	}
+	if ((key = arena_printf(r->arena, "%s\n%s", c.p->desc->name, sql)) ==
+	    NULL)
+		return NULL;
+	return (struct kiln_stmt *)db_stmt_as(r->app->db, key, sql, confine,
+	    &c);
 }
 
 static void
@@ -518,6 +644,8 @@ plugin_sections(struct kiln_req *r, const struct entity *e, long long id,
     int writable)
 {
 	const struct kiln_section	*s;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
 	size_t				 i;
 
 	for (i = 0; i < r->app->nplugins; i++)
@@ -525,8 +653,11 @@ plugin_sections(struct kiln_req *r, const struct entity *e, long long id,
 		    s++) {
 			if (strcmp(s->entity, e->d->name) != 0)
 				continue;
-			if (s->page != NULL)
-				s->page(r, &services, id);
+			if (s->page != NULL) {
+				sv = plugin_enter(r, &r->app->plugins[i], &was);
+				s->page(r, sv, id);
+				plugin_leave(r, was);
+			}
 			if (s->list != NULL && s->by != NULL &&
 			    list_related(r, s->list, s->by, id, writable) == -1)
 				log_warn("%s of %s %lld not shown", s->list,
@@ -604,15 +735,23 @@ int
 plugin_watches(struct kiln_req *r, const char *entity, long long id,
     const struct kiln_kv *before, const struct kiln_kv *after, size_t n)
 {
-	const struct kiln_watch	*w;
-	size_t			 i;
+	const struct kiln_watch		*w;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	size_t				 i;
+	int				 rc;
 
 	for (i = 0; i < r->app->nplugins; i++)
 		for (w = r->app->plugins[i].desc->watches; w && w->entity;
-		    w++)
-			if (strcmp(w->entity, entity) == 0 &&
-			    w->changed(r, &services, id, before, after, n) != 0)
+		    w++) {
+			if (strcmp(w->entity, entity) != 0)
+				continue;
+			sv = plugin_enter(r, &r->app->plugins[i], &was);
+			rc = w->changed(r, sv, id, before, after, n);
+			plugin_leave(r, was);
+			if (rc != 0)
 				return -1;
+		}
 	return 0;
 }
 
@@ -636,6 +775,7 @@ plugin_jobs(struct app *app, const char *only)
 				continue;
 			}
 			r.job = arena_printf(r.arena, "job:%s", j->name);
+			r.caller = &app->plugins[i];
 			if (j->run(&r, &services) != 0) {
 				log_err("job %s (plugin %s) failed", j->name,
 				    app->plugins[i].desc->name);
@@ -654,9 +794,18 @@ plugin_jobs(struct app *app, const char *only)
 }
 
 const struct kiln_services *
-plugin_services(void)
+plugin_enter(struct kiln_req *r, const struct plugin *p,
+    const struct plugin **was)
 {
+	*was = r->caller;
+	r->caller = p;
 	return &services;
+}
+
+void
+plugin_leave(struct kiln_req *r, const struct plugin *was)
+{
+	r->caller = was;
 }
 
 static int
@@ -842,7 +991,9 @@ plugin_route(struct kiln_req *r)
 			if (r->method != M_GET && r->method != M_HEAD &&
 			    req_read_body(r) != 0)
 				return 0;
+			r->caller = &r->app->plugins[i];
 			rt->handler(r, &services);
+			r->caller = NULL;
 			return 0;
 		}
 	}

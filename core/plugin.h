@@ -10,6 +10,7 @@
 
 struct app;
 struct entity;
+struct plugin;
 struct kiln_kv;
 struct kiln_req;
 
@@ -19,8 +20,15 @@ struct kiln_req;
  */
 int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
-/* The table lent to plugins (for entity page hooks called by the core). */
-const struct kiln_services *plugin_services(void);
+/*
+ * The table lent to plugins, for a call into plugin p (an entity's
+ * hook): its SQL is confined to p's tables until plugin_leave() puts
+ * back the caller that was (*was): calls nest (a hook's create() runs
+ * another plugin's hook).
+ */
+const struct kiln_services *plugin_enter(struct kiln_req *,
+	    const struct plugin *p, const struct plugin **was);
+void	 plugin_leave(struct kiln_req *, const struct plugin *was);
 /*
  * Every plugin's sections for record id's page: their own parts, and
  * their records that name it (writable: may the user change it?).

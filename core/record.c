@@ -427,17 +427,22 @@ int
 record_rule(struct kiln_req *r, const struct entity *e,
     const struct record *rec, const char *rule, struct rules_verdict *v)
 {
-	struct rules_kv		*kv, ctx[32];
-	char			 today[24];
-	size_t			 n, nctx = 0;
+	struct rules_kv			*kv, ctx[32];
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	char				 today[24];
+	size_t				 n, nctx = 0;
 
 	if ((kv = record_kv(r, e, rec, &n)) == NULL)
 		return -1;
 	/* The plugin's facts first: they carry today as it sees it. */
-	if (e->d->context != NULL && rec->id > 0)
-		nctx = e->d->context(r, plugin_services(), rec->id,
+	if (e->d->context != NULL && rec->id > 0) {
+		sv = plugin_enter(r, e->plug, &was);
+		nctx = e->d->context(r, sv, rec->id,
 		    (struct kiln_kv *)(void *)ctx, sizeof(ctx) /
 		    sizeof(ctx[0]) - 3);
+		plugin_leave(r, was);
+	}
 	value_now(today);
 	today[10] = '\0';
 	if (nctx == 0)

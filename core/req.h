@@ -40,6 +40,8 @@ struct user {
 	const char	*team;
 };
 
+struct plugin;
+
 struct kiln_req {
 	struct arena	*arena;
 	struct app	*app;
@@ -60,6 +62,7 @@ struct kiln_req {
 	int		 grant_only;	/* may set only fields granted its role */
 	int		 system;	/* the host's own write: every record */
 	const char	*job;		/* a plugin job's name (its actor) */
+	const struct plugin *caller;	/* the plugin being called, or NULL */
 	int		 https;
 
 	/* response */

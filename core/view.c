@@ -78,9 +78,11 @@ void
 view_xml_record(struct kiln_req *r, const struct entity *e,
     const struct record *rec)
 {
-	const struct kiln_field	*f;
-	char			 num[MONEY_BUFSZ];
-	size_t			 i;
+	const struct kiln_field		*f;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	char				 num[MONEY_BUFSZ];
+	size_t				 i;
 
 	out_open(r, e->d->name);
 	out_attr(r, "id", value_int_format(rec->id, num));
@@ -106,8 +108,11 @@ view_xml_record(struct kiln_req *r, const struct entity *e,
 	}
 	out_elem(r, "created_at", rec->created_at);
 	out_elem(r, "updated_at", rec->updated_at);
-	if (e->d->xml != NULL)
-		e->d->xml(r, plugin_services(), rec->id);
+	if (e->d->xml != NULL) {
+		sv = plugin_enter(r, e->plug, &was);
+		e->d->xml(r, sv, rec->id);
+		plugin_leave(r, was);
+	}
 	out_close(r);
 }
 

@@ -664,6 +664,13 @@ static const struct kiln_watch watches[] = {
 	{ NULL, NULL }
 };
 
+/* Its tables besides orders and order_lines, and what it reads. */
+static const char *const tables[] = {
+	"order_numbers", "order_verdicts", "order_history", "order_exposure",
+	NULL
+};
+static const char *const requires[] = { "customer", "product", NULL };
+
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("orders"),
 	.description = "Sales orders and their lines",
@@ -674,4 +681,6 @@ const struct kiln_plugin kiln_plugin = {
 	.jobs = jobs,
 	.watches = watches,
 	.checks = checks,
+	.tables = tables,
+	.requires = requires,
 };

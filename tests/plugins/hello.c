@@ -84,9 +84,13 @@ static const struct kiln_route routes[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+/* It reads users' logins: the host's "user" view. */
+static const char *const requires[] = { "user", NULL };
+
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("hello"),
 	.description = "test plugin with one page",
 	.init = hello_init,
 	.routes = routes,
+	.requires = requires,
 };

@@ -2513,6 +2513,39 @@ storage_moved(void **state)
 	assert_int_equal(api("GET", "/customers", NULL, NULL), 200);
 }
 
+/*
+ * Issue 9: a plugin's SQL is confined to its own tables and what it
+ * requires, refused when prepared; nothing it tried changed anything.
+ */
+static void
+plugin_confined(void **state)
+{
+	static const int	 want[] = {
+		200, 403, 403, 403, 403, 403, 403, 200, 403, 403
+	};
+	char			 path[32];
+	long long		 admins, limits;
+	size_t			 i;
+
+	(void)state;
+	admins = scalar("SELECT count(*) FROM users WHERE role = 'admin'");
+	limits = scalar("SELECT sum(credit_limit) FROM customers");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(path, sizeof(path), "/intruder/%zu", i + 1);
+		if (fapi("POST", path, NULL, "") != want[i])
+			fail_msg("%s: want %d: %s", path, want[i], resp);
+	}
+	assert_int_equal(scalar("SELECT count(*) FROM users WHERE role ="
+	    " 'admin'"), admins);
+	assert_int_equal(scalar("SELECT sum(credit_limit) FROM customers"),
+	    limits);
+	assert_int_equal(scalar("SELECT count(*) FROM intruder_notes"), 1);
+	assert_int_equal(scalar("PRAGMA foreign_keys"), 1);
+	/* A statement the host prepared is not the plugin's to reuse. */
+	assert_int_equal(scalar("SELECT count(*) FROM orders") >= 0, 1);
+	assert_int_equal(fapi("POST", "/intruder/4", NULL, ""), 403);
+}
+
 int
 main(void)
 {
@@ -2547,6 +2580,7 @@ main(void)
 		cmocka_unit_test(credit_standing),
 		cmocka_unit_test(order_rule_paths),
 		cmocka_unit_test(integrity),
+		cmocka_unit_test(plugin_confined),
 		/* Last: they leave another database file in place. */
 		cmocka_unit_test(storage_read_only),
 		cmocka_unit_test(storage_full),
