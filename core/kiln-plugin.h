@@ -20,7 +20,7 @@
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
- * update(), tables and requires (SQL confined to them).
+ * update(), rows(), tables and requires (SQL confined to them).
  */
 #define KILN_ABI_VERSION	5
 
@@ -366,6 +366,20 @@ struct kiln_services {
 	int		 (*update)(struct kiln_req *, const char *entity,
 			    long long id, const struct kiln_kv *fields,
 			    size_t n, char *err, size_t errsz);
+	/*
+	 * Rows of any entity the user may read, chosen in SQL as its list
+	 * chooses them (keyset-paged): where holds field = value filters
+	 * and may hold "q", "sort" ("field" or "-field", a sortable
+	 * field), "after" (the cursor *next gave) and "limit" (1 to 500,
+	 * default 50).  *rows gets n times *ncols pairs: each record's
+	 * fields in declaration order, then "id".  *next is the next
+	 * page's cursor, or NULL.  The number of rows, or -1 with err
+	 * saying why.  All of it lives as long as the request.
+	 */
+	long		 (*rows)(struct kiln_req *, const char *entity,
+			    const struct kiln_kv *where, size_t n,
+			    const struct kiln_kv **rows, size_t *ncols,
+			    const char **next, char *err, size_t errsz);
 };
 
 /*

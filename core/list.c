@@ -41,6 +41,7 @@ struct bind {
 
 struct query {
 	const struct entity	*e;
+	const struct kvlist	*params;	/* q, filters, sort, after, limit */
 	int			 sort;		/* field index */
 	int			 desc;
 	long			 limit;
@@ -207,8 +208,9 @@ add_search(struct kiln_req *r, struct query *qy)
 }
 
 /*
- * Turn the query string into SQL.  Returns 0, or -1 with *msg set
- * to what was wrong (a 400 for the client).
+ * Turn the list's parameters (qy->params: the query string, or a
+ * plugin's) into SQL.  Returns 0, or -1 with *msg set to what was wrong
+ * (a 400 for the client).
  */
 static int
 build(struct kiln_req *r, struct query *qy, long long parent_id,
@@ -225,7 +227,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	qy->sort = entity_field(qy->e, d->sort ? d->sort : d->title);
 	if (qy->sort < 0)
 		qy->sort = 0;
-	if ((s = req_query(r, "sort")) != NULL && *s != '\0') {
+	if ((s = form_get(qy->params, "sort")) != NULL && *s != '\0') {
 		qy->desc = *s == '-';
 		if (*s == '-' || *s == '+')
 			s++;
@@ -239,7 +241,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	qy->limit = LIST_DEFAULT;
 	if (r->fmt == FMT_CSV)
 		qy->limit = LIST_CSV_MAX;
-	if ((s = req_query(r, "limit")) != NULL && *s != '\0') {
+	if ((s = form_get(qy->params, "limit")) != NULL && *s != '\0') {
 		if (value_int_parse(s, &x) != 0 || x < 1 ||
 		    x > (r->fmt == FMT_CSV ? LIST_CSV_MAX : LIST_MAX)) {
 			*msg = _("limit must be a number from 1 to 500");
@@ -247,7 +249,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		}
 		qy->limit = (long)x;
 	}
-	if ((s = req_query(r, "after")) != NULL && *s != '\0' &&
+	if ((s = form_get(qy->params, "after")) != NULL && *s != '\0' &&
 	    cursor_read(r, qy, s) == -1) {
 		*msg = _("invalid cursor (after=) for this sort");
 		return -1;
@@ -264,7 +266,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	for (i = 0; i < d->nfields; i++) {
 		f = &d->fields[i];
 		if (!(f->flags & KILN_F_FILTER) ||
-		    (v = req_query(r, f->name)) == NULL || *v == '\0')
+		    (v = form_get(qy->params, f->name)) == NULL || *v == '\0')
 			continue;
 		if (entity_is_numeric(f)) {
 			if (f->type == KILN_BOOL)
@@ -286,7 +288,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		abuf_addf(&qy->sql, " AND t.\"%s\" = ?%d", f->name, n);
 	}
 	/* What changed since an ERP's last poll (an ISO 8601 UTC time). */
-	if ((v = req_query(r, "updated_since")) != NULL && *v != '\0') {
+	if ((v = form_get(qy->params, "updated_since")) != NULL && *v != '\0') {
 		if (!value_datetime_ok(v) && !value_date_ok(v)) {
 			*msg = _("updated_since must be a date or a UTC time like"
 			    " 2026-12-31T09:30:00Z");
@@ -298,7 +300,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		}
 		abuf_addf(&qy->sql, " AND t.updated_at >= ?%d", n);
 	}
-	if ((qy->q = req_query(r, "q")) != NULL && *qy->q != '\0') {
+	if ((qy->q = form_get(qy->params, "q")) != NULL && *qy->q != '\0') {
 		if (value_utf8_len(qy->q) > 200) {
 			*msg = _("search text too long");
 			return -1;
@@ -633,6 +635,7 @@ list_handle(struct kiln_req *r, const struct entity *e)
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
 		return page_error(r, 500, "internal", _("out of memory"), NULL);
 	qy->e = e;
+	qy->params = &r->query;
 	if (build(r, qy, 0, -1, &msg) == -1)
 		return page_error(r, 400, "bad_request",
 		    msg ? msg : _("bad list request"), NULL);
@@ -683,6 +686,7 @@ int
 list_related(struct kiln_req *r, const char *entity, const char *field,
     long long id, int writable)
 {
+	static const struct kvlist	 none = { NULL, 0, 0 };
 	const struct entity		*e;
 	struct query			*qy;
 	struct record			*rows;
@@ -700,6 +704,7 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
 		return -1;
 	qy->e = e;
+	qy->params = &none;	/* the page's query is the page's, not theirs */
 	if (build(r, qy, id, pf, &msg) == -1 ||
 	    (n = fetch(r, qy, &rows, &fault)) < 0)
 		return -1;
@@ -741,4 +746,31 @@ list_children(struct kiln_req *r, const struct entity *parent,
 		if (list_related(r, c->entity, c->field, id, writable) == -1)
 			return -1;
 	return 0;
+}
+
+long
+list_rows(struct kiln_req *r, const struct entity *e,
+    const struct kvlist *params, struct record **rows, const char **next,
+    const char **msg)
+{
+	struct query	*qy;
+	enum db_err	 fault;
+	long		 n;
+
+	*next = NULL;
+	*msg = NULL;
+	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
+		return -1;
+	qy->e = e;
+	qy->params = params;
+	if (build(r, qy, 0, -1, msg) == -1)
+		return -1;
+	qy->need = NULL;	/* every field, whatever the request's format */
+	if ((n = fetch(r, qy, rows, &fault)) < 0)
+		return -1;
+	if (n > qy->limit) {
+		n = qy->limit;
+		*next = cursor_make(r, qy, &(*rows)[n - 1]);
+	}
+	return n;
 }

@@ -6,8 +6,10 @@
 #ifndef KILN_LIST_H
 #define KILN_LIST_H
 
-struct kiln_req;
 struct entity;
+struct kiln_req;
+struct kvlist;
+struct record;
 
 #define LIST_DEFAULT	50
 #define LIST_MAX	500
@@ -26,5 +28,15 @@ int	 list_children(struct kiln_req *, const struct entity *, long long,
  */
 int	 list_related(struct kiln_req *, const char *entity,
 	    const char *field, long long id, int writable);
+
+/*
+ * The rows of e the user may read, chosen by params as a list page's
+ * query string chooses them (field filters, q, sort, after, limit):
+ * how many into *rows (every field), the next page's cursor or NULL,
+ * or -1 (*msg says what was wrong, or NULL when the database failed).
+ */
+long	 list_rows(struct kiln_req *, const struct entity *,
+	    const struct kvlist *params, struct record **rows,
+	    const char **next, const char **msg);
 
 #endif

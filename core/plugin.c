@@ -555,6 +555,51 @@ svc_update(struct kiln_req *r, const char *name, long long id,
 	return -1;
 }
 
+static long
+svc_rows(struct kiln_req *r, const char *name, const struct kiln_kv *where,
+    size_t nwhere, const struct kiln_kv **out, size_t *ncols,
+    const char **next, char *err, size_t errsz)
+{
+	const struct entity	*e = entity_by_name(r->app, name);
+	struct kvlist		 in = { NULL, 0, 0 };
+	struct record		*recs;
+	struct rules_kv		*all, *one;
+	const char		*msg;
+	size_t			 k;
+	long			 n, i;
+
+	*out = NULL;
+	*ncols = 0;
+	*next = NULL;
+	*err = '\0';
+	if (e == NULL) {
+		snprintf(err, errsz, "no record type %s", name);
+		return -1;
+	}
+	if (kv_fields(r, where, nwhere, &in) != 0 ||
+	    (n = list_rows(r, e, &in, &recs, next, &msg)) < 0) {
+		snprintf(err, errsz, "%s", msg ? msg : _("Internal error."));
+		return -1;
+	}
+	k = e->d->nfields + 1;
+	if ((all = arena_calloc(r->arena, (size_t)n * k + 1, sizeof(*all))) ==
+	    NULL) {
+		snprintf(err, errsz, "%s", _("Internal error."));
+		return -1;
+	}
+	/* struct kiln_kv and struct rules_kv agree (checked above). */
+	for (i = 0; i < n; i++) {
+		if ((one = record_kv(r, e, &recs[i], &k)) == NULL) {
+			snprintf(err, errsz, "%s", _("Internal error."));
+			return -1;
+		}
+		memcpy(&all[(size_t)i * k], one, k * sizeof(*one));
+	}
+	*out = (const struct kiln_kv *)(void *)all;
+	*ncols = k;
+	return n;
+}
+
 /* A plugin's write answered as the core answers one. */
 static int
 svc_show(struct kiln_req *r, const char *name, long long id, int created)
@@ -632,6 +677,7 @@ static const struct kiln_services services = {
 	.parse_date = svc_parse_date,
 	.write_failed = svc_write_failed,
 	.update = svc_update,
+	.rows = svc_rows,
 };
 
 /*

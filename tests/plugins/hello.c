@@ -68,6 +68,49 @@ hello_wave(struct kiln_req *r, const struct kiln_services *sv)
 	return sv->redirect(r, path);
 }
 
+/*
+ * GET /hello/rows?of=ENTITY[&segment=..][&limit=..][&after=..]: rows
+ * the user may read, from the host's query service, as
+ * <rows next="CURSOR"><row key="value" ...>.
+ */
+static int
+hello_rows(struct kiln_req *r, const struct kiln_services *sv)
+{
+	static const char *const keys[] = { "segment", "limit", "after", "q" };
+	const struct kiln_kv	*rows, *kv;
+	struct kiln_kv		 where[4];
+	const char		*next, *v;
+	char			 err[200], num[32];
+	size_t			 i, j, ncols, nw = 0;
+	long			 n;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((v = sv->param(r, keys[i])) != NULL)
+			where[nw++] = (struct kiln_kv){ keys[i], KILN_KV_STR, v,
+			    0 };
+	v = sv->param(r, "of");
+	if ((n = sv->rows(r, v ? v : "", where, nw, &rows, &ncols, &next,
+	    err, sizeof(err))) < 0)
+		return sv->error(r, 400, "bad_request", err);
+	sv->begin(r, 200, "rows", "Rows");
+	if (next != NULL)
+		sv->attr(r, "next", next);
+	for (i = 0; i < (size_t)n; i++) {
+		sv->open(r, "row");
+		for (j = 0; j < ncols; j++) {
+			kv = &rows[i * ncols + j];
+			if (kv->type == KILN_KV_STR)
+				sv->attr(r, kv->key, kv->s);
+			else if (kv->type != KILN_KV_NIL) {
+				snprintf(num, sizeof(num), "%lld", kv->i);
+				sv->attr(r, kv->key, num);
+			}
+		}
+		sv->close(r);
+	}
+	return sv->end(r);
+}
+
 static int
 hello_init(const struct kiln_services *sv)
 {
@@ -79,6 +122,7 @@ hello_init(const struct kiln_services *sv)
 
 static const struct kiln_route routes[] = {
 	{ "GET", "/hello", hello_page, NULL },
+	{ "GET", "/hello/rows", hello_rows, NULL },
 	{ "GET", "/hello/#", hello_user, NULL },
 	{ "POST", "/hello/#/wave", hello_wave, NULL },
 	{ NULL, NULL, NULL, NULL }

@@ -2546,6 +2546,66 @@ plugin_confined(void **state)
 	assert_int_equal(fapi("POST", "/intruder/4", NULL, ""), 403);
 }
 
+/*
+ * Issue 9: the host's query service gives a plugin the rows its user
+ * may read, filtered in SQL and keyset-paged, as the lists do.
+ */
+static void
+plugin_rows(void **state)
+{
+	const char	*zhou;
+	char		 next[512], q[600];
+	const char	*p, *e;
+	long long	 all, mine;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(api("POST", "/customers", NULL, arena_printf(A,
+		    "<customer><name>Rows %d</name><segment>key_account"
+		    "</segment><email>r@example.com</email></customer>", i)),
+		    201);
+	assert_int_equal(fapi("POST", "/customers", NULL, "<customer><name>"
+	    "Rows admin</name><segment>key_account</segment><email>"
+	    "r@example.com</email></customer>"), 201);
+	all = scalar("SELECT count(*) FROM customers WHERE segment ="
+	    " 'key_account'");
+	mine = scalar("SELECT count(*) FROM customers WHERE segment ="
+	    " 'key_account' AND owner = 1");
+	assert_true(all > mine && mine > 1);
+	/* li.wei's own key accounts, two a page, every one once. */
+	snprintf(q, sizeof(q), "of=customer&segment=key_account&limit=2");
+	for (;;) {
+		assert_int_equal(api("GET", "/hello/rows", q, NULL), 200);
+		for (p = resp; (p = strstr(p, "<row ")) != NULL; p++) {
+			assert_non_null(strstr(p, "owner=\"1\""));
+			assert_non_null(strstr(p, "segment=\"key_account\""));
+			mine--;
+		}
+		if ((p = strstr(resp, "next=\"")) == NULL)
+			break;
+		p += 6;
+		e = strchr(p, '"');
+		snprintf(next, sizeof(next), "%.*s", (int)(e - p), p);
+		snprintf(q, sizeof(q), "of=customer&segment=key_account&limit=2"
+		    "&after=%s", next);
+	}
+	assert_int_equal(mine, 0);
+	/* The administrator's: all of them, in one page. */
+	assert_int_equal(fapi("GET", "/hello/rows", "of=customer&segment="
+	    "key_account&limit=500", NULL), 200);
+	for (p = resp; (p = strstr(p, "<row ")) != NULL; p++)
+		all--;
+	assert_int_equal(all, 0);
+	/* Someone who owns none sees none; a bad filter is said. */
+	zhou = user_with_token("rows.nobody", "sales", "west");
+	assert_int_equal(as(zhou, "GET", "/hello/rows", "of=customer", NULL),
+	    200);
+	assert_null(strstr(resp, "<row "));
+	assert_int_equal(api("GET", "/hello/rows", "of=customer&limit=9999",
+	    NULL), 400);
+	assert_int_equal(api("GET", "/hello/rows", "of=nothing", NULL), 400);
+}
+
 int
 main(void)
 {
@@ -2581,6 +2641,7 @@ main(void)
 		cmocka_unit_test(order_rule_paths),
 		cmocka_unit_test(integrity),
 		cmocka_unit_test(plugin_confined),
+		cmocka_unit_test(plugin_rows),
 		/* Last: they leave another database file in place. */
 		cmocka_unit_test(storage_read_only),
 		cmocka_unit_test(storage_full),
