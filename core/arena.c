@@ -25,16 +25,27 @@ struct arena {
 	size_t		 used;
 };
 
+/*
+ * Out of memory: no caller can do better than stop, so none has to
+ * check (as tmux's xmalloc).  A worker that aborts is replaced by the
+ * supervisor; the request it served gets the web server's 502.
+ */
+static void
+fatal(size_t size)
+{
+	fprintf(stderr, "kiln: out of memory (%zu bytes)\n", size);
+	abort();
+}
+
 /* Allocate a chunk able to hold at least need bytes. */
 static struct chunk *
 chunk_new(size_t size)
 {
 	struct chunk	*c;
 
-	if (size > SIZE_MAX - sizeof(*c))
-		return NULL;
-	if ((c = malloc(sizeof(*c) + size)) == NULL)
-		return NULL;
+	if (size > SIZE_MAX - sizeof(*c) ||
+	    (c = malloc(sizeof(*c) + size)) == NULL)
+		fatal(size);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
@@ -49,12 +60,9 @@ arena_new(size_t chunk)
 	if (chunk < 1024)
 		chunk = 1024;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return NULL;
+		fatal(sizeof(*a));
 	a->chunk = chunk;
-	if ((a->head = chunk_new(chunk)) == NULL) {
-		free(a);
-		return NULL;
-	}
+	a->head = chunk_new(chunk);
 	return a;
 }
 
@@ -96,14 +104,13 @@ arena_alloc(struct arena *a, size_t n)
 	if (n == 0)
 		n = 1;
 	if (n > SIZE_MAX - ARENA_ALIGN)
-		return NULL;
+		fatal(n);
 	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	c = a->head;
 	off = c->used;
 	if (n > c->size - off) {
 		/* Large requests get a chunk of their own, sized to fit. */
-		if ((c = chunk_new(n > a->chunk ? n : a->chunk)) == NULL)
-			return NULL;
+		c = chunk_new(n > a->chunk ? n : a->chunk);
 		c->next = a->head;
 		a->head = c;
 		off = 0;
@@ -120,9 +127,9 @@ arena_calloc(struct arena *a, size_t nmemb, size_t size)
 	void	*p;
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		return NULL;
-	if ((p = arena_alloc(a, nmemb * size)) != NULL)
-		memset(p, 0, nmemb * size);
+		fatal(SIZE_MAX);
+	p = arena_alloc(a, nmemb * size);
+	memset(p, 0, nmemb * size);
 	return p;
 }
 
@@ -131,8 +138,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char	*p;
 
-	if ((p = arena_alloc(a, n + 1)) == NULL)
-		return NULL;
+	p = arena_alloc(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -154,8 +160,9 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0 || (p = arena_alloc(a, (size_t)n + 1)) == NULL)
-		return NULL;
+	if (n < 0)
+		fatal(0);	/* a format the C library cannot print */
+	p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -184,12 +191,8 @@ abuf_init(struct abuf *b, struct arena *a)
 	b->a = a;
 	b->n = 0;
 	b->cap = 256;
-	b->failed = 0;
-	if ((b->s = arena_alloc(a, b->cap)) == NULL) {
-		b->failed = 1;
-		b->cap = 0;
-	} else
-		b->s[0] = '\0';
+	b->s = arena_alloc(a, b->cap);
+	b->s[0] = '\0';
 }
 
 void
@@ -198,17 +201,12 @@ abuf_addn(struct abuf *b, const char *s, size_t n)
 	char	*ns;
 	size_t	 ncap;
 
-	if (b->failed)
-		return;
 	if (b->n + n + 1 > b->cap) {
 		ncap = b->cap * 2;
 		while (ncap < b->n + n + 1)
 			ncap *= 2;
 		/* The old copy stays in the arena until the request ends. */
-		if ((ns = arena_alloc(b->a, ncap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
+		ns = arena_alloc(b->a, ncap);
 		memcpy(ns, b->s, b->n);
 		b->s = ns;
 		b->cap = ncap;
@@ -233,8 +231,5 @@ abuf_addf(struct abuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = arena_vprintf(b->a, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		b->failed = 1;
-	else
-		abuf_add(b, s);
+	abuf_add(b, s);
 }

@@ -1,7 +1,9 @@
 /*
  * arena.h - per-request memory: many small allocations, one release.
  * Modelled on nginx's pools; everything a request needs lives here
- * and is dropped at once when the request ends.
+ * and is dropped at once when the request ends.  Nothing here returns
+ * NULL: out of memory, the process aborts (as tmux's xmalloc), so no
+ * caller checks and none forgets to.
  */
 #ifndef KILN_ARENA_H
 #define KILN_ARENA_H
@@ -29,7 +31,6 @@ struct abuf {
 	char		*s;
 	size_t		 n;
 	size_t		 cap;
-	int		 failed;
 };
 
 void		 abuf_init(struct abuf *, struct arena *);

@@ -510,7 +510,7 @@ audit_page(struct kiln_req *r)
 		abuf_addf(&sql, " AND a.id < ?%d", nb + 1);
 	abuf_addf(&sql, " ORDER BY a.id DESC LIMIT %d)"
 	    " ORDER BY a.id DESC, c.rowid", AUDIT_PAGE + 1);
-	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return page_error(r, 500, "internal", _("Internal error."),
 		    NULL);
 	for (i = 0; i < (size_t)nb; i++) {
@@ -631,7 +631,7 @@ audit_changes(struct kiln_req *r)
 	if (!any)
 		return page_error(r, 403, "forbidden", _("The changes feed is"
 		    " for users who read every record of a kind."), NULL);
-	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL ||
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL ||
 	    (v = arena_calloc(r->arena, (size_t)limit, sizeof(*v))) == NULL)
 		return page_error(r, 500, "internal", _("Internal error."),
 		    NULL);

@@ -274,7 +274,7 @@ forbidden_fields(struct kiln_req *r, const struct ferrs *fe)
 		if (fe->v[i].field != NULL)
 			abuf_addf(&b, "%s %s", i ? "," : "", fe->v[i].field);
 	abuf_add(&b, ".");
-	return b.failed ? NULL : b.s;
+	return b.s;
 }
 
 /* A rejected write: the form again with values kept, or XML errors. */

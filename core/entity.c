@@ -182,9 +182,6 @@ build(struct app *app, struct entity *e)
 	abuf_addf(&sel, " FROM \"%s\" t%s", d->plural, join.s);
 	abuf_addf(&ins, ") %s)", vals.s);
 	abuf_add(&upd, " WHERE id = ?2 AND version = ?3");
-	if (sel.failed || join.failed || ins.failed || vals.failed ||
-	    upd.failed)
-		return -1;
 	e->select = sel.s;
 	e->insert = ins.s;
 	e->update = upd.s;

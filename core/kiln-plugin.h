@@ -224,7 +224,19 @@ struct kiln_stmt;
 
 enum kiln_log { KILN_LOG_ERR = 0, KILN_LOG_WARN, KILN_LOG_INFO };
 
-/* What the host lends a plugin.  Append only; bump abi on change. */
+/*
+ * What the host lends a plugin.  Append only; bump abi on change.
+ *
+ * Lifetimes: what a service returns lives as long as the request (the
+ * host's per-request arena: param, user_login/role/team, url, money,
+ * currency, item, alloc, the rows of rows() and the cursor it gives),
+ * except col_text(), valid until the statement's next step() or
+ * done(), and tr(), the catalogue's (for ever).  A statement from
+ * sql() is the host's, cached for the worker's life: done() it after
+ * use, never keep it across requests.  A plugin keeps nothing of a
+ * request past its return.  Allocation never fails: out of memory,
+ * the worker stops.
+ */
 struct kiln_services {
 	unsigned	  abi;
 	void		(*log)(enum kiln_log, const char *fmt, ...)

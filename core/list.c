@@ -159,7 +159,7 @@ like_pattern(struct kiln_req *r, const char *q)
 		abuf_addn(&b, q, 1);
 	}
 	abuf_add(&b, "%");
-	return b.failed ? NULL : b.s;
+	return b.s;
 }
 
 /* An FTS5 query matching q as one literal phrase. */
@@ -173,7 +173,7 @@ fts_phrase(struct kiln_req *r, const char *q)
 	for (; *q; q++)
 		abuf_add(&b, *q == '"' ? "\"\"" : (char[]){ *q, '\0' });
 	abuf_add(&b, "\"");
-	return b.failed ? NULL : b.s;
+	return b.s;
 }
 
 static int
@@ -330,7 +330,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	abuf_addf(&qy->sql, " ORDER BY t.\"%s\" %s, t.id %s LIMIT %ld",
 	    f->name, qy->desc ? "DESC" : "ASC", qy->desc ? "DESC" : "ASC",
 	    qy->limit + 1);
-	return qy->sql.failed ? -1 : 0;
+	return 0;
 }
 
 /*
@@ -665,9 +665,6 @@ list_handle(struct kiln_req *r, const struct entity *e)
 		csv_head(&csv, e);
 		for (i = 0; i < n; i++)
 			csv_row(r, &csv, e, &rows[i]);
-		if (csv.failed)
-			return page_error(r, 500, "internal",
-			    _("out of memory"), NULL);
 		if (out_begin_raw(r, 200, "text/csv; charset=utf-8") == -1)
 			return -1;
 		out_header(r, "Content-Disposition", arena_printf(r->arena,

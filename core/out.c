@@ -335,7 +335,7 @@ out_finish(struct kiln_req *r)
 	if (body)
 		abuf_addf(&head, "Content-Length: %zu\r\n", len);
 	abuf_add(&head, "\r\n");
-	rc = head.failed ? -1 : send_all(r, head.s, head.n);
+	rc = send_all(r, head.s, head.n);
 	if (rc == 0 && body && len > 0 && r->method != M_HEAD)
 		rc = send_all(r, (const char *)xmlBufferContent(r->buf), len);
 	xmlBufferFree(r->buf);

@@ -1038,7 +1038,9 @@ plugin_route(struct kiln_req *r)
 			    req_read_body(r) != 0)
 				return 0;
 			r->caller = &r->app->plugins[i];
-			rt->handler(r, &services);
+			if (rt->handler(r, &services) != 0)
+				log_warn("plugin %s: %s %s: its handler failed",
+				    r->app->plugins[i].desc->name, m, rt->path);
 			r->caller = NULL;
 			return 0;
 		}

@@ -84,7 +84,7 @@ record_load(struct kiln_req *r, const struct entity *e, long long id,
 	abuf_add(&sql, e->select);
 	abuf_add(&sql, " WHERE t.id = ?1");
 	acl_where(r, e, &sql);
-	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	acl_bind(r, st);
@@ -349,7 +349,7 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
 		    " WHERE t.id = ?1", t->d->title, t->d->plural);
 		acl_where(r, t, &sql);
 	}
-	if (sql.failed || (st = db_stmt(r->app->db, sql.s)) == NULL)
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	acl_bind(r, st);

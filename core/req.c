@@ -84,7 +84,7 @@ req_url(struct kiln_req *r, const char *fmt, ...)
 	abuf_init(&b, r->arena);
 	abuf_add(&b, r->prefix);
 	abuf_add(&b, p ? p : "");
-	return b.failed ? NULL : b.s;
+	return b.s;
 }
 
 char *
@@ -100,7 +100,7 @@ req_record_url(struct kiln_req *r, const char *plural, long long id)
 	abuf_add(&b, plural);
 	abuf_add(&b, "/");
 	abuf_add(&b, value_int_format(id < 0 ? 0 : id, num));
-	return b.failed ? NULL : b.s;
+	return b.s;
 }
 
 /*
