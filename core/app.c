@@ -14,6 +14,7 @@
 #include "plugin.h"
 #include "rules.h"
 #include "schema.h"
+#include "services.h"
 
 /* The database cannot be opened: said once, until it can again. */
 static enum db_err
@@ -43,6 +44,7 @@ app_open(struct app *app, const struct conf *conf, int flags)
 		(void)down(app);
 	else if (e != DB_OK)
 		goto fail;
+	app->services = &services_table;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
 	    entity_setup(app) == -1 ||
 	    (app->db != NULL && acl_register(app) == -1))

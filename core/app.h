@@ -55,6 +55,7 @@ struct app {
 	struct entity		*entities;
 	size_t			 nentities;
 	struct kiln_req		*req;		/* the request being served */
+	const struct kiln_services *services;	/* lent to plugins */
 	int			 db_down;	/* cannot open it (logged) */
 	int			 db_log_left;	/* old -wal beside (logged) */
 };

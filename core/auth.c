@@ -345,7 +345,7 @@ login(struct kiln_req *r)
 	int		 ok;
 	long long	 now = time(NULL), attempt;
 
-	if (req_read_body(r) != 0)
+	if (page_body(r) != 0)
 		return 0;
 	if (!same_origin(r))
 		return page_error(r, 403, "csrf",
@@ -402,7 +402,7 @@ logout(struct kiln_req *r)
 	const char	*tok;
 	sqlite3_stmt	*st;
 
-	if (req_read_body(r) != 0)
+	if (page_body(r) != 0)
 		return 0;
 	if (auth_request(r) != 0)
 		return 0;

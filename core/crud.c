@@ -16,6 +16,7 @@
 #include "crud.h"
 #include "db.h"
 #include "entity.h"
+#include "hook.h"
 #include "i18n.h"
 #include "list.h"
 #include "log.h"
@@ -158,17 +159,17 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	    _("updated"), rec.updated_at));
 	out_close(r);
 	/* Past a draft, say, no more lines and no deleting. */
-	sv = plugin_enter(r, e->plug, &was);
+	sv = hook_enter(r, e->plug, &was);
 	if (writable && e->d->editable != NULL &&
 	    !e->d->editable(r, sv, id))
 		writable = 0;
-	plugin_leave(r, was);
+	hook_leave(r, was);
 	if (list_children(r, e, id, writable) == -1)
 		log_warn("children of %s %lld not shown", e->d->name, id);
 	if (e->d->page != NULL) {
-		sv = plugin_enter(r, e->plug, &was);
+		sv = hook_enter(r, e->plug, &was);
 		e->d->page(r, sv, id);
-		plugin_leave(r, was);
+		hook_leave(r, was);
 	}
 	plugin_sections(r, e, id, writable);
 	audit_history(r, e, id);
@@ -378,10 +379,10 @@ create(struct kiln_req *r, const struct entity *e)
 		goto out;
 	}
 	/* What came with the record (an order's lines), same transaction. */
-	sv = plugin_enter(r, e->plug, &was);
+	sv = hook_enter(r, e->plug, &was);
 	rc = e->d->created != NULL ? e->d->created(r, sv, rec.id, cerr,
 	    sizeof(cerr)) : 0;
-	plugin_leave(r, was);
+	hook_leave(r, was);
 	if (rc != 0) {
 		ferr_add(&fe, NULL, arena_strdup(r->arena, cerr));
 		err = REC_INVALID;
@@ -420,10 +421,10 @@ changed(struct kiln_req *r, const struct entity *e,
 	/* struct kiln_kv and struct rules_kv agree (checked in plugin.c). */
 	bk = (const struct kiln_kv *)(void *)b;
 	ak = (const struct kiln_kv *)(void *)a;
-	sv = plugin_enter(r, e->plug, &was);
+	sv = hook_enter(r, e->plug, &was);
 	rc = e->d->changed != NULL ? e->d->changed(r, sv, after->id, bk, ak,
 	    n) : 0;
-	plugin_leave(r, was);
+	hook_leave(r, was);
 	if (rc != 0)
 		return -1;
 	return plugin_watches(r, e->d->name, after->id, bk, ak, n);
@@ -623,7 +624,7 @@ crud_route(struct kiln_req *r, const char *path)
 		return 1;
 	body = r->method == M_POST || r->method == M_PUT ||
 	    r->method == M_PATCH || r->method == M_DELETE;
-	if (body && req_read_body(r) != 0)
+	if (body && page_body(r) != 0)
 		return 0;	/* answered already */
 	/* Lists in a document go only where a plugin takes them. */
 	if (r->sets != NULL && r->sets->n > 0 && (slash != NULL ||

@@ -154,7 +154,7 @@ route(struct kiln_req *r)
 		return;
 	/* A form's CSRF token is in its body: read before checking it. */
 	changes = r->method != M_GET && r->method != M_HEAD;
-	if (changes && req_read_body(r) != 0)
+	if (changes && page_body(r) != 0)
 		return;
 	if (auth_request(r) != 0)
 		return;

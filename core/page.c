@@ -10,8 +10,25 @@
 #include "i18n.h"
 #include "out.h"
 #include "page.h"
-#include "plugin.h"
 #include "req.h"
+
+/* Labelled GET routes of every plugin, as items of the navigation. */
+static void
+menu_plugins(struct kiln_req *r)
+{
+	const struct kiln_route	*rt;
+	size_t			 i;
+
+	for (i = 0; i < r->app->nplugins; i++)
+		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
+		    rt++) {
+			if (rt->label == NULL || strcmp(rt->method, "GET") != 0)
+				continue;
+			out_open(r, "li");
+			page_link(r, req_url(r, "%s", rt->path), _(rt->label));
+			out_close(r);
+		}
+}
 
 void
 page_link(struct kiln_req *r, const char *url, const char *text)
@@ -88,7 +105,7 @@ nav(struct kiln_req *r)
 		    _(r->app->entities[i].d->label_plural));
 		out_close(r);
 	}
-	plugin_menu(r);
+	menu_plugins(r);
 	if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
 		out_open(r, "li");
 		page_link(r, req_url(r, "/admin/users"), _("Users"));
@@ -174,6 +191,16 @@ xml_error(struct kiln_req *r, int status, const char *code,
 		out_text(r, fe->v[i].msg);
 		out_close(r);
 	}
+}
+
+int
+page_body(struct kiln_req *r)
+{
+	if (req_read_body(r) == 0)
+		return 0;
+	page_error(r, r->refused.status, r->refused.code, r->refused.msg,
+	    NULL);
+	return -1;
 }
 
 int

@@ -15,6 +15,11 @@ int	 page_end(struct kiln_req *);
 /* Error as the contract shapes it; ferrs may be NULL. */
 int	 page_error(struct kiln_req *, int status, const char *code,
 	    const char *message, const struct ferrs *);
+/*
+ * Read the request's body (req_read_body); 0, or -1 once its refusal
+ * (411, 400, 413, 415) has been answered.
+ */
+int	 page_body(struct kiln_req *);
 /* <a href=url>text</a> */
 void	 page_link(struct kiln_req *, const char *url, const char *text);
 /* A POST form's hidden CSRF field, when the request has a session. */

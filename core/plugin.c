@@ -1,5 +1,7 @@
 /*
- * plugin.c - the plugin loader; see plugin.h and kiln-plugin.h.
+ * plugin.c - the plugin loader and the calls into plugins that are not
+ * an entity's hooks (routes, sections, watches, jobs, checks); see
+ * plugin.h.  What plugins may call is services.c.
  */
 #include "config.h"
 
@@ -12,673 +14,21 @@
 #include <string.h>
 
 #include "kiln-plugin.h"
-#include "acl.h"
 #include "app.h"
-#include "audit.h"
 #include "cli.h"
-#include "crud.h"
 #include "db.h"
 #include "entity.h"
-#include "form.h"
-#include "record.h"
-#include "rules.h"
 #include "arena.h"
-#include "i18n.h"
+#include "hook.h"
 #include "list.h"
 #include "log.h"
-#include "out.h"
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
-#include "storage.h"
 #include "value.h"
-#include "xmlin.h"
 
 #define PLUGIN_MAX	64
 
-static void	 svc_log(enum kiln_log, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-svc_log(enum kiln_log level, const char *fmt, ...)
-{
-	char	 buf[1024];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	log_msg(level, "%s", buf);
-}
-
-static void *
-svc_alloc(struct kiln_req *r, size_t n)
-{
-	return arena_alloc(r->arena, n);
-}
-
-static const char *
-svc_param(struct kiln_req *r, const char *name)
-{
-	return req_param(r, name);
-}
-
-static int
-svc_begin(struct kiln_req *r, int status, const char *root,
-    const char *title)
-{
-	if (r->fmt == FMT_XML)
-		return out_xml_begin(r, status, root);
-	return page_begin(r, status, title);
-}
-
-static int
-svc_error(struct kiln_req *r, int status, const char *code,
-    const char *msg)
-{
-	return page_error(r, status, code, msg, NULL);
-}
-
-static long long
-svc_route_id(struct kiln_req *r)
-{
-	return r->route_id;
-}
-
-static long long
-svc_user_id(struct kiln_req *r)
-{
-	return r->user ? r->user->id : 0;
-}
-
-static const char *
-svc_user_login(struct kiln_req *r)
-{
-	return r->user ? r->user->login : "";
-}
-
-static const char *
-svc_user_role(struct kiln_req *r)
-{
-	return r->user ? r->user->role : "";
-}
-
-static const char *
-svc_user_team(struct kiln_req *r)
-{
-	return r->user && r->user->team ? r->user->team : "";
-}
-
-/* What a plugin's statement is being prepared for, and the first "no". */
-struct confine {
-	const struct app	*app;
-	const struct plugin	*p;
-	int			 refused;
-};
-
-/* Of the users table, what a plugin requiring "user" may read. */
-static const char *const user_view[] = {
-	"", "id", "login", "name", "team", "role", "active", NULL
-};
-
-static int
-in_list(const char *const *l, const char *s)
-{
-	for (; l != NULL && *l != NULL; l++)
-		if (strcmp(*l, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Is table that of (or the fts table of) an entity of plugin p? */
-static int
-entity_table(const struct app *app, const struct plugin *p,
-    const char *entity, const char *table)
-{
-	const struct entity	*e;
-	size_t			 i;
-
-	for (i = 0; i < app->nentities; i++) {
-		e = &app->entities[i];
-		if ((p != NULL && e->plug != p) ||
-		    (entity != NULL && strcmp(e->d->name, entity) != 0))
-			continue;
-		if (strcmp(e->d->plural, table) == 0 ||
-		    (e->d->fts != NULL && strcmp(e->d->fts, table) == 0))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-owns(const struct app *app, const struct plugin *p, const char *table)
-{
-	return entity_table(app, p, NULL, table) ||
-	    in_list(p->desc->tables, table);
-}
-
-static int
-may_read(const struct app *app, const struct plugin *p, const char *table,
-    const char *column)
-{
-	const char *const	*q;
-
-	if (owns(app, p, table))
-		return 1;
-	for (q = p->desc->requires; q != NULL && *q != NULL; q++) {
-		if (strcmp(*q, "user") == 0) {
-			if (strcmp(table, "users") == 0 &&
-			    in_list(user_view, column ? column : ""))
-				return 1;
-		} else if (entity_table(app, NULL, *q, table))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * SQLite's authorizer while a plugin's statement is prepared: it reads
- * its own tables and what it requires, writes only its own, and opens
- * no transaction, pragma or schema change of its own.  Trigger bodies
- * (inner != NULL) come from the plugins' migrations, not from here.
- */
-static int
-confine(void *arg, int action, const char *a1, const char *a2,
-    const char *db, const char *inner)
-{
-	struct confine	*c = arg;
-	const char	*why = NULL;
-
-	(void)db;
-	if (inner != NULL)
-		return SQLITE_OK;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_READ:
-		if (may_read(c->app, c->p, a1, a2))
-			return SQLITE_OK;
-		why = "reads";
-		break;
-	case SQLITE_INSERT:
-	case SQLITE_UPDATE:
-	case SQLITE_DELETE:
-		if (owns(c->app, c->p, a1))
-			return SQLITE_OK;
-		why = "writes";
-		break;
-	default:
-		why = "runs an action (transaction, pragma, schema) on";
-		break;
-	}
-	if (!c->refused++)
-		log_err("plugin %s: SQL refused: it %s %s%s%s, which is not its"
-		    " own nor declared in requires", c->p->desc->name, why,
-		    a1 ? a1 : "the database", a2 && *a2 ? "." : "",
-		    a2 ? a2 : "");
-	return SQLITE_DENY;
-}
-
-/*
- * The host's cached statement, lent as an opaque handle: prepared under
- * the calling plugin's rights, and cached under its name.
- */
-static struct kiln_stmt *
-svc_sql(struct kiln_req *r, const char *sql)
-{
-	struct confine	 c = { r->app, r->caller, 0 };
-	const char	*key;
-
-	if (c.p == NULL) {
-		log_err("plugin SQL outside a call into a plugin: refused");
-		return NULL;
-	}
-	if ((key = arena_printf(r->arena, "%s\n%s", c.p->desc->name, sql)) ==
-	    NULL)
-		return NULL;
-	return (struct kiln_stmt *)db_stmt_as(r->app->db, key, sql, confine,
-	    &c);
-}
-
-static void
-svc_bind_int(struct kiln_stmt *st, int i, long long v)
-{
-	sqlite3_bind_int64((sqlite3_stmt *)st, i, v);
-}
-
-static void
-svc_bind_text(struct kiln_stmt *st, int i, const char *v)
-{
-	sqlite3_bind_text((sqlite3_stmt *)st, i, v ? v : "", -1,
-	    SQLITE_TRANSIENT);
-}
-
-static int
-svc_step(struct kiln_stmt *st)
-{
-	int	 rc = sqlite3_step((sqlite3_stmt *)st);
-
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("plugin SQL: %s", sqlite3_errmsg(sqlite3_db_handle(
-	    (sqlite3_stmt *)st)));
-	return -1;
-}
-
-static long long
-svc_col_int(struct kiln_stmt *st, int i)
-{
-	return sqlite3_column_int64((sqlite3_stmt *)st, i);
-}
-
-static const char *
-svc_col_text(struct kiln_stmt *st, int i)
-{
-	const unsigned char	*s = sqlite3_column_text((sqlite3_stmt *)st, i);
-
-	return s ? (const char *)s : "";
-}
-
-static void
-svc_done(struct kiln_stmt *st)
-{
-	db_done((sqlite3_stmt *)st);
-}
-
-static int
-svc_begin_write(struct kiln_req *r)
-{
-	return db_begin(r->app->db) == DB_OK ? 0 : -1;
-}
-
-static int
-svc_commit(struct kiln_req *r)
-{
-	return db_commit(r->app->db) == DB_OK ? 0 : -1;
-}
-
-static void
-svc_rollback(struct kiln_req *r)
-{
-	db_rollback(r->app->db);
-}
-
-static int
-svc_write_failed(struct kiln_req *r)
-{
-	return storage_answer(r, db_fault(r->app->db));
-}
-
-static int
-svc_audit(struct kiln_req *r, const char *action, const char *entity,
-    long long id, const char *detail)
-{
-	return audit_event(r, action, entity, id, detail);
-}
-
-static int
-svc_redirect(struct kiln_req *r, const char *path)
-{
-	return out_redirect(r, req_url(r, "%s", path));
-}
-
-static int
-svc_access(struct kiln_req *r, const char *name, long long id)
-{
-	const struct entity	*e = entity_by_name(r->app, name);
-	struct record		 rec;
-
-	if (e == NULL || record_load(r, e, id, &rec) != REC_OK)
-		return -1;
-	return acl_may_write(r, e, &rec) ? 1 : 0;
-}
-
-/* The ABI's kv is the sandbox's, member for member: passed as it is. */
-_Static_assert((int)KILN_KV_STR == (int)RULES_STR &&
-    (int)KILN_KV_INT == (int)RULES_INT &&
-    (int)KILN_KV_BOOL == (int)RULES_BOOL &&
-    (int)KILN_RULE_ERROR == (int)RULES_ERROR &&
-    sizeof(struct kiln_kv) == sizeof(struct rules_kv) &&
-    offsetof(struct kiln_kv, key) == offsetof(struct rules_kv, key) &&
-    offsetof(struct kiln_kv, type) == offsetof(struct rules_kv, type) &&
-    offsetof(struct kiln_kv, i) == offsetof(struct rules_kv, i) &&
-    offsetof(struct kiln_kv, s) == offsetof(struct rules_kv, s),
-    "kiln_kv drifted from rules_kv");
-
-/* And the verdicts, member for member. */
-_Static_assert((int)KILN_PASS == (int)RULES_PASS &&
-    (int)KILN_WARN == (int)RULES_WARN && (int)KILN_HOLD == (int)RULES_HOLD &&
-    (int)KILN_REJECT == (int)RULES_REJECT &&
-    sizeof(struct kiln_verdict) == sizeof(struct rules_verdict) &&
-    offsetof(struct kiln_verdict, result) ==
-    offsetof(struct rules_verdict, result) &&
-    offsetof(struct kiln_verdict, rule) ==
-    offsetof(struct rules_verdict, rule) &&
-    offsetof(struct kiln_verdict, message) ==
-    offsetof(struct rules_verdict, message) &&
-    offsetof(struct kiln_verdict, field) ==
-    offsetof(struct rules_verdict, field),
-    "kiln_verdict drifted from rules_verdict");
-
-/* No copies: a job may run thousands of rules on one arena. */
-static void
-svc_rules(struct kiln_req *r, const char *const *names, size_t n,
-    const char *kind, const struct kiln_kv *rec, size_t nrec,
-    const struct kiln_kv *ctx, size_t nctx, struct kiln_verdict *out)
-{
-	size_t	 i;
-
-	if (r->app->rules == NULL) {
-		for (i = 0; i < n; i++) {
-			memset(&out[i], 0, sizeof(out[i]));
-			out[i].result = KILN_RULE_ERROR;
-			snprintf(out[i].rule, sizeof(out[i].rule), "%s",
-			    names[i] ? names[i] : "");
-			snprintf(out[i].message, sizeof(out[i].message),
-			    "rule %s could not run: the rules are not loaded",
-			    out[i].rule);
-		}
-		return;
-	}
-	rules_run_each(r->app->rules, names, n, kind,
-	    (const struct rules_kv *)(const void *)rec, nrec,
-	    (const struct rules_kv *)(const void *)ctx, nctx,
-	    (struct rules_verdict *)(void *)out);
-}
-
-static void
-svc_rule(struct kiln_req *r, const char *name, const char *kind,
-    const struct kiln_kv *rec, size_t nrec, const struct kiln_kv *ctx,
-    size_t nctx, struct kiln_verdict *out)
-{
-	svc_rules(r, &name, 1, kind, rec, nrec, ctx, nctx, out);
-}
-
-static const char *
-svc_url(struct kiln_req *r, const char *path)
-{
-	return req_url(r, "%s", path);
-}
-
-static int
-svc_wants_xml(struct kiln_req *r)
-{
-	return r->fmt == FMT_XML;
-}
-
-static const char *
-svc_money(struct kiln_req *r, long long v)
-{
-	char	 buf[MONEY_BUFSZ];
-
-	return arena_strdup(r->arena, value_money_format(v, buf));
-}
-
-static const char *
-svc_currency(struct kiln_req *r)
-{
-	return r->app->conf.currency;
-}
-
-static const struct xmlset *
-find_set(struct kiln_req *r, const char *list)
-{
-	size_t	 i;
-
-	for (i = 0; r->sets != NULL && i < r->sets->n; i++)
-		if (strcmp(r->sets->v[i].name, list) == 0)
-			return &r->sets->v[i];
-	return NULL;
-}
-
-static size_t
-svc_items(struct kiln_req *r, const char *list)
-{
-	const struct xmlset	*s = find_set(r, list);
-
-	return s ? s->n : 0;
-}
-
-static const char *
-svc_item(struct kiln_req *r, const char *list, size_t i, const char *field)
-{
-	const struct xmlset	*s = find_set(r, list);
-
-	if (s == NULL || i >= s->n)
-		return NULL;
-	return form_get(&s->items[i], field);
-}
-
-/* Name/value pairs as the form fields the core's parsers take. */
-static int
-kv_fields(struct kiln_req *r, const struct kiln_kv *kv, size_t n,
-    struct kvlist *in)
-{
-	size_t	 i;
-	int	 rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++)
-		if (kv[i].type == KILN_KV_STR && kv[i].s != NULL)
-			rc = form_add(r->arena, in, kv[i].key, kv[i].s);
-		else if (kv[i].type == KILN_KV_INT ||
-		    kv[i].type == KILN_KV_BOOL)
-			rc = form_add(r->arena, in, kv[i].key, arena_printf(
-			    r->arena, "%lld", kv[i].i));
-	return rc;
-}
-
-/* The first problem of a refused write, as "field: message". */
-static void
-first_error(const struct ferrs *fe, const char *otherwise, char *err,
-    size_t errsz)
-{
-	if (fe->n)
-		snprintf(err, errsz, "%s%s%s", fe->v[0].field ?
-		    fe->v[0].field : "", fe->v[0].field ? ": " : "",
-		    fe->v[0].msg);
-	else
-		snprintf(err, errsz, "%s", otherwise);
-}
-
-static int
-svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
-    size_t n, long long *id, char *err, size_t errsz)
-{
-	const struct entity	*e = entity_by_name(r->app, name);
-	struct kvlist		 in = { NULL, 0, 0 };
-	struct record		 rec;
-	struct ferrs		 fe = { .n = 0 };
-	const char		*msg = NULL;
-	enum rec_err		 rc;
-
-	*err = '\0';
-	if (e == NULL) {
-		snprintf(err, errsz, "no record type %s", name);
-		return -1;
-	}
-	if (kv_fields(r, kv, n, &in) != 0) {
-		snprintf(err, errsz, "%s", _("could not be stored"));
-		return -1;
-	}
-	record_defaults(r, e, &rec);
-	if ((rc = record_apply(r, e, &rec, &in, &fe)) == REC_OK &&
-	    !acl_may_write(r, e, &rec))
-		rc = REC_FORBIDDEN;
-	if (rc == REC_OK &&
-	    (rc = record_check(r, e, &rec, &fe, &msg)) == REC_OK &&
-	    (rc = record_insert(r, e, &rec, &fe)) == REC_OK &&
-	    audit_record(r, "create", e, NULL, &rec) != 0)
-		rc = REC_ERROR;
-	if (rc == REC_OK) {
-		*id = rec.id;
-		return 0;
-	}
-	if (rc == REC_FORBIDDEN) {
-		if (fe.n && fe.v[0].field != NULL)
-			snprintf(err, errsz, "%s: %s", fe.v[0].field,
-			    fe.v[0].msg);
-		else
-			snprintf(err, errsz, "%s", _("You may not create this"
-			    " record for that owner."));
-		return -2;
-	}
-	first_error(&fe, msg ? msg : _("could not be stored"), err, errsz);
-	return -1;
-}
-
-static int
-svc_update(struct kiln_req *r, const char *name, long long id,
-    const struct kiln_kv *kv, size_t n, char *err, size_t errsz)
-{
-	const struct entity	*e = entity_by_name(r->app, name);
-	struct kvlist		 in = { NULL, 0, 0 };
-	struct ferrs		 fe = { .n = 0 };
-	enum rec_err		 rc;
-
-	*err = '\0';
-	if (e == NULL) {
-		snprintf(err, errsz, "no record type %s", name);
-		return -1;
-	}
-	if (kv_fields(r, kv, n, &in) != 0)
-		rc = REC_ERROR;
-	else
-		rc = crud_update_fields(r, e, id, &in, &fe);
-	if (rc == REC_OK)
-		return 0;
-	first_error(&fe, rc == REC_NOTFOUND ? _("No such record.") :
-	    _("could not be stored"), err, errsz);
-	return -1;
-}
-
-static long
-svc_rows(struct kiln_req *r, const char *name, const struct kiln_kv *where,
-    size_t nwhere, const struct kiln_kv **out, size_t *ncols,
-    const char **next, char *err, size_t errsz)
-{
-	const struct entity	*e = entity_by_name(r->app, name);
-	struct kvlist		 in = { NULL, 0, 0 };
-	struct record		*recs;
-	struct rules_kv		*all, *one;
-	const char		*msg;
-	size_t			 k;
-	long			 n, i;
-
-	*out = NULL;
-	*ncols = 0;
-	*next = NULL;
-	*err = '\0';
-	if (e == NULL) {
-		snprintf(err, errsz, "no record type %s", name);
-		return -1;
-	}
-	if (kv_fields(r, where, nwhere, &in) != 0 ||
-	    (n = list_rows(r, e, &in, &recs, next, &msg)) < 0) {
-		snprintf(err, errsz, "%s", msg ? msg : _("Internal error."));
-		return -1;
-	}
-	k = e->d->nfields + 1;
-	if ((all = arena_calloc(r->arena, (size_t)n * k + 1, sizeof(*all))) ==
-	    NULL) {
-		snprintf(err, errsz, "%s", _("Internal error."));
-		return -1;
-	}
-	/* struct kiln_kv and struct rules_kv agree (checked above). */
-	for (i = 0; i < n; i++) {
-		if ((one = record_kv(r, e, &recs[i], &k)) == NULL) {
-			snprintf(err, errsz, "%s", _("Internal error."));
-			return -1;
-		}
-		memcpy(&all[(size_t)i * k], one, k * sizeof(*one));
-	}
-	*out = (const struct kiln_kv *)(void *)all;
-	*ncols = k;
-	return n;
-}
-
-/* A plugin's write answered as the core answers one. */
-static int
-svc_show(struct kiln_req *r, const char *name, long long id, int created)
-{
-	const struct entity	*e = entity_by_name(r->app, name);
-
-	if (e == NULL)
-		return page_error(r, 500, "internal", _("Internal error."),
-		    NULL);
-	return crud_show(r, e, id, created);
-}
-
-static int
-svc_setting(struct kiln_req *r, const char *name)
-{
-	return conf_bool(&r->app->conf, name);
-}
-
-static int
-svc_parse_money(const char *s, long long *v)
-{
-	return s != NULL && value_money_parse(s, v) == 0 ? 0 : -1;
-}
-
-static int
-svc_parse_date(const char *s)
-{
-	return s != NULL && value_date_ok(s) ? 0 : -1;
-}
-
-static const struct kiln_services services = {
-	.abi = KILN_ABI_VERSION,
-	.log = svc_log,
-	.alloc = svc_alloc,
-	.param = svc_param,
-	.begin = svc_begin,
-	.open = out_open,
-	.attr = out_attr,
-	.text = out_text,
-	.close = out_close,
-	.end = out_finish,
-	.error = svc_error,
-	.route_id = svc_route_id,
-	.user_id = svc_user_id,
-	.user_login = svc_user_login,
-	.user_role = svc_user_role,
-	.user_team = svc_user_team,
-	.sql = svc_sql,
-	.bind_int = svc_bind_int,
-	.bind_text = svc_bind_text,
-	.step = svc_step,
-	.col_int = svc_col_int,
-	.col_text = svc_col_text,
-	.done = svc_done,
-	.begin_write = svc_begin_write,
-	.commit = svc_commit,
-	.rollback = svc_rollback,
-	.audit = svc_audit,
-	.redirect = svc_redirect,
-	.access = svc_access,
-	.rule = svc_rule,
-	.csrf = page_csrf,
-	.url = svc_url,
-	.wants_xml = svc_wants_xml,
-	.tr = i18n_tr,
-	.items = svc_items,
-	.item = svc_item,
-	.create = svc_create,
-	.money = svc_money,
-	.currency = svc_currency,
-	.show = svc_show,
-	.rules = svc_rules,
-	.setting = svc_setting,
-	.parse_money = svc_parse_money,
-	.parse_date = svc_parse_date,
-	.write_failed = svc_write_failed,
-	.update = svc_update,
-	.rows = svc_rows,
-};
 
 /*
  * Other plugins' parts of a record's page: their own sections, and the
@@ -700,9 +50,9 @@ plugin_sections(struct kiln_req *r, const struct entity *e, long long id,
 			if (strcmp(s->entity, e->d->name) != 0)
 				continue;
 			if (s->page != NULL) {
-				sv = plugin_enter(r, &r->app->plugins[i], &was);
+				sv = hook_enter(r, &r->app->plugins[i], &was);
 				s->page(r, sv, id);
-				plugin_leave(r, was);
+				hook_leave(r, was);
 			}
 			if (s->list != NULL && s->by != NULL &&
 			    list_related(r, s->list, s->by, id, writable) == -1)
@@ -744,24 +94,6 @@ plugin_checks(struct app *app, FILE *out)
 	return bad;
 }
 
-/* Labelled GET routes of every plugin, as items of the navigation. */
-void
-plugin_menu(struct kiln_req *r)
-{
-	const struct kiln_route	*rt;
-	size_t			 i;
-
-	for (i = 0; i < r->app->nplugins; i++)
-		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
-		    rt++) {
-			if (rt->label == NULL || strcmp(rt->method, "GET") != 0)
-				continue;
-			out_open(r, "li");
-			page_link(r, req_url(r, "%s", rt->path), _(rt->label));
-			out_close(r);
-		}
-}
-
 /* Whether any plugin watches updates of entity (see plugin.h). */
 int
 plugin_watched(const struct app *app, const char *entity)
@@ -792,9 +124,9 @@ plugin_watches(struct kiln_req *r, const char *entity, long long id,
 		    w++) {
 			if (strcmp(w->entity, entity) != 0)
 				continue;
-			sv = plugin_enter(r, &r->app->plugins[i], &was);
+			sv = hook_enter(r, &r->app->plugins[i], &was);
 			rc = w->changed(r, sv, id, before, after, n);
-			plugin_leave(r, was);
+			hook_leave(r, was);
 			if (rc != 0)
 				return -1;
 		}
@@ -822,7 +154,7 @@ plugin_jobs(struct app *app, const char *only)
 			}
 			r.job = arena_printf(r.arena, "job:%s", j->name);
 			r.caller = &app->plugins[i];
-			if (j->run(&r, &services) != 0) {
+			if (j->run(&r, app->services) != 0) {
 				log_err("job %s (plugin %s) failed", j->name,
 				    app->plugins[i].desc->name);
 				failed++;
@@ -837,21 +169,6 @@ plugin_jobs(struct app *app, const char *only)
 			cli_req_free(&r);
 		}
 	return only != NULL && ran == 0 ? -1 : failed;
-}
-
-const struct kiln_services *
-plugin_enter(struct kiln_req *r, const struct plugin *p,
-    const struct plugin **was)
-{
-	*was = r->caller;
-	r->caller = p;
-	return &services;
-}
-
-void
-plugin_leave(struct kiln_req *r, const struct plugin *was)
-{
-	r->caller = was;
 }
 
 static int
@@ -966,7 +283,7 @@ load_dir(struct app *app, const char *dir)
 		if (app->nplugins < PLUGIN_MAX &&
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    ents[i]->d_name) < sizeof(path))
-			(void)load_one(app, path, &services);
+			(void)load_one(app, path, app->services);
 		free(ents[i]);
 	}
 	free(ents);
@@ -1035,10 +352,10 @@ plugin_route(struct kiln_req *r)
 			    !route_match(rt->path, r->path, &r->route_id))
 				continue;
 			if (r->method != M_GET && r->method != M_HEAD &&
-			    req_read_body(r) != 0)
+			    page_body(r) != 0)
 				return 0;
 			r->caller = &r->app->plugins[i];
-			if (rt->handler(r, &services) != 0)
+			if (rt->handler(r, r->app->services) != 0)
 				log_warn("plugin %s: %s %s: its handler failed",
 				    r->app->plugins[i].desc->name, m, rt->path);
 			r->caller = NULL;

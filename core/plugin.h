@@ -16,19 +16,10 @@ struct kiln_req;
 
 /*
  * Load every *.so in dirs (one directory, or several separated by ':');
- * a bad plugin is logged and skipped.
+ * a bad plugin is logged and skipped.  Each init gets app->services.
  */
 int	 plugin_load_all(struct app *, const char *dirs);
 void	 plugin_unload_all(struct app *);
-/*
- * The table lent to plugins, for a call into plugin p (an entity's
- * hook): its SQL is confined to p's tables until plugin_leave() puts
- * back the caller that was (*was): calls nest (a hook's create() runs
- * another plugin's hook).
- */
-const struct kiln_services *plugin_enter(struct kiln_req *,
-	    const struct plugin *p, const struct plugin **was);
-void	 plugin_leave(struct kiln_req *, const struct plugin *was);
 /*
  * Every plugin's sections for record id's page: their own parts, and
  * their records that name it (writable: may the user change it?).
@@ -49,8 +40,6 @@ int	 plugin_watches(struct kiln_req *, const char *entity, long long id,
  * when only names no job.
  */
 int	 plugin_jobs(struct app *, const char *only);
-/* Every plugin's labelled GET routes as items of the navigation list. */
-void	 plugin_menu(struct kiln_req *);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "entity.h"
 #include "form.h"
+#include "hook.h"
 #include "i18n.h"
 #include "log.h"
 #include "plugin.h"
@@ -437,11 +438,11 @@ record_rule(struct kiln_req *r, const struct entity *e,
 		return -1;
 	/* The plugin's facts first: they carry today as it sees it. */
 	if (e->d->context != NULL && rec->id > 0) {
-		sv = plugin_enter(r, e->plug, &was);
+		sv = hook_enter(r, e->plug, &was);
 		nctx = e->d->context(r, sv, rec->id,
 		    (struct kiln_kv *)(void *)ctx, sizeof(ctx) /
 		    sizeof(ctx[0]) - 3);
-		plugin_leave(r, was);
+		hook_leave(r, was);
 	}
 	value_now(today);
 	today[10] = '\0';

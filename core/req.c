@@ -150,6 +150,16 @@ media_type(struct kiln_req *r, const char *ct)
  * before a byte is read.  Returns 0, or -1 once an error response has
  * been sent.
  */
+/* Why the body was refused, for the caller to answer; returns -1. */
+static int
+refuse(struct kiln_req *r, int status, const char *code, const char *msg)
+{
+	r->refused.status = status;
+	r->refused.code = code;
+	r->refused.msg = msg;
+	return -1;
+}
+
 int
 req_read_body(struct kiln_req *r)
 {
@@ -169,37 +179,26 @@ req_read_body(struct kiln_req *r)
 		r->has_body = 1;
 		return 0;
 	}
-	if (*cl == '\0') {
-		page_error(r, 411, "bad_request",
-		    _("A request body needs a Content-Length."), NULL);
-		return -1;
-	}
-	if (value_int_parse(cl, &len) != 0 || len < 0) {
-		page_error(r, 400, "bad_request",
-		    _("Content-Length is not a number."), NULL);
-		return -1;
-	}
-	if ((unsigned long long)len > r->app->conf.max_body) {
-		page_error(r, 413, "too_large",
-		    _("The request body is too large."), NULL);
-		return -1;
-	}
+	if (*cl == '\0')
+		return refuse(r, 411, "bad_request",
+		    _("A request body needs a Content-Length."));
+	if (value_int_parse(cl, &len) != 0 || len < 0)
+		return refuse(r, 400, "bad_request",
+		    _("Content-Length is not a number."));
+	if ((unsigned long long)len > r->app->conf.max_body)
+		return refuse(r, 413, "too_large",
+		    _("The request body is too large."));
 	r->has_body = 1;
 	if (len == 0)
 		return 0;
 	ct = media_type(r, req_env(r, "CONTENT_TYPE"));
 	if (strcmp(ct, "application/x-www-form-urlencoded") != 0 &&
 	    strcmp(ct, "application/xml") != 0 &&
-	    strcmp(ct, "text/xml") != 0) {
-		page_error(r, 415, "unsupported",
+	    strcmp(ct, "text/xml") != 0)
+		return refuse(r, 415, "unsupported",
 		    _("Send application/x-www-form-urlencoded or"
-		    " application/xml."), NULL);
-		return -1;
-	}
-	if ((buf = arena_alloc(r->arena, (size_t)len + 1)) == NULL) {
-		page_error(r, 500, "internal", _("out of memory"), NULL);
-		return -1;
-	}
+		    " application/xml."));
+	buf = arena_alloc(r->arena, (size_t)len + 1);
 	while (got < (size_t)len) {
 		n = r->io->read(r->io->ctx, buf + got, (size_t)len - got);
 		if (n <= 0)
@@ -207,32 +206,22 @@ req_read_body(struct kiln_req *r)
 		got += (size_t)n;
 	}
 	r->body_read = got;
-	if (got != (size_t)len) {
-		page_error(r, 400, "bad_request",
-		    _("The request body ended early."), NULL);
-		return -1;
-	}
+	if (got != (size_t)len)
+		return refuse(r, 400, "bad_request",
+		    _("The request body ended early."));
 	buf[got] = '\0';
 	if (strcmp(ct, "application/x-www-form-urlencoded") == 0) {
-		if ((fe = form_parse(r->arena, buf, got, &r->body)) !=
-		    FORM_OK) {
-			page_error(r, 400, "bad_request", _(form_strerror(fe)),
-			    NULL);
-			return -1;
-		}
+		if ((fe = form_parse(r->arena, buf, got, &r->body)) != FORM_OK)
+			return refuse(r, 400, "bad_request",
+			    _(form_strerror(fe)));
 		return 0;
 	}
-	if ((r->sets = arena_calloc(r->arena, 1, sizeof(*r->sets))) == NULL) {
-		page_error(r, 500, "internal", _("out of memory"), NULL);
-		return -1;
-	}
+	r->sets = arena_calloc(r->arena, 1, sizeof(*r->sets));
 	xe = xmlin_parse(r->arena, buf, got, &r->body, &root, r->sets);
 	r->body_root = root;
-	if (xe != XMLIN_OK) {
-		page_error(r, xe == XMLIN_DOCTYPE ? 415 : 400,
+	if (xe != XMLIN_OK)
+		return refuse(r, xe == XMLIN_DOCTYPE ? 415 : 400,
 		    xe == XMLIN_DOCTYPE ? "unsupported" : "bad_request",
-		    _(xmlin_strerror(xe)), NULL);
-		return -1;
-	}
+		    _(xmlin_strerror(xe)));
 	return 0;
 }

@@ -63,6 +63,11 @@ struct kiln_req {
 	int		 system;	/* the host's own write: every record */
 	const char	*job;		/* a plugin job's name (its actor) */
 	const struct plugin *caller;	/* the plugin being called, or NULL */
+	struct {			/* why req_read_body() refused */
+		int		 status;
+		const char	*code;
+		const char	*msg;
+	}		 refused;
 	int		 https;
 
 	/* response */
@@ -85,7 +90,10 @@ const char	*req_param(struct kiln_req *, const char *);
 const char	*req_query(struct kiln_req *, const char *);
 /* A field of the body alone (read already), or NULL. */
 const char	*req_body_param(struct kiln_req *, const char *);
-/* Read and parse the body according to its Content-Type. */
+/*
+ * Read and parse the body according to its Content-Type.  0, or -1 with
+ * r->refused saying why (page_body() answers it).
+ */
 int		 req_read_body(struct kiln_req *);
 /* Read and drop what is left of the body (CGI after an early answer). */
 void		 req_drain_body(struct kiln_req *);

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "arena.h"
 #include "entity.h"
+#include "hook.h"
 #include "i18n.h"
 #include "out.h"
 #include "plugin.h"
@@ -109,9 +110,9 @@ view_xml_record(struct kiln_req *r, const struct entity *e,
 	out_elem(r, "created_at", rec->created_at);
 	out_elem(r, "updated_at", rec->updated_at);
 	if (e->d->xml != NULL) {
-		sv = plugin_enter(r, e->plug, &was);
+		sv = hook_enter(r, e->plug, &was);
 		e->d->xml(r, sv, rec->id);
-		plugin_leave(r, was);
+		hook_leave(r, was);
 	}
 	out_close(r);
 }

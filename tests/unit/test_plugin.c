@@ -19,6 +19,7 @@
 #include "app.h"
 #include "arena.h"
 #include "plugin.h"
+#include "services.h"
 
 static void
 load_and_refuse(void **state)
@@ -36,6 +37,7 @@ load_and_refuse(void **state)
 		dir = "tests/plugins/.libs";
 	memset(&app, 0, sizeof(app));
 	app.perm = arena_new(4096);
+	app.services = &services_table;
 	/* Capture the log to read the refusals. */
 	assert_true((fd = mkstemp(errlog)) >= 0);
 	saved = dup(2);
