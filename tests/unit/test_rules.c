@@ -397,7 +397,10 @@ test_escapes(void **state)
 		  "rule esc failed: esc.lua:2: attempt to index a nil value "
 		  "(global 'io')" },
 		{ "os", "os.execute('true')", RULES_ERROR, "global 'os'" },
-		{ "require", "require('os')", RULES_ERROR, "global 'require'" },
+		{ "require", "require('os')", RULES_ERROR,
+		  "require os: cannot read os.lua" },
+		{ "require_path", "require('/etc/passwd')", RULES_ERROR,
+		  "'/etc/passwd' is not a module of the rules directory" },
 		{ "debug", "debug.getregistry()", RULES_ERROR,
 		  "global 'debug'" },
 		{ "package", "package.loadlib('libc.so.6', 'system')",
@@ -496,8 +499,8 @@ test_load_failures(void **state)
 		  "rule hog exceeded its memory limit of 2048 KiB while "
 		  "loading" },
 		{ "empty", "return {}\n", "empty.lua returned no hook functions" },
-		{ "badhook", "return { customer = 42 }\n",
-		  "badhook.lua: hook 'customer' is a number value, not a "
+		{ "badhook", "return { customer = function() end, order = 42 "
+		  "}\n", "badhook.lua: hook 'order' is a number value, not a "
 		  "function" },
 		{ "badkind", "return { function() end }\n",
 		  "badkind.lua returned a key that is not a record kind" },
@@ -811,6 +814,116 @@ test_isolation(void **state)
 	f->r = open_rules(f->dir, &test_limits);
 	expect(f->r, "a", "customer", RULES_WARN, "from a");
 	expect(f->r, "b", "customer", RULES_WARN, "nil nil");
+}
+
+/*
+ * require() gives a rule the modules of its own directory only, once
+ * per load, read-only at every depth; a module is no rule.
+ */
+static void
+test_require(void **state)
+{
+	struct fx	*f = *state;
+	const char	*names[8];
+	char		 path[PATH_MAX];
+
+	write_rule(f->dir, "settings", "local days = 30\n"
+	    "return { overdue_days = days, longest = { prospect = 'prepaid',"
+	    " key_account = 'net90' }, list = { 'a', 'b' } }\n");
+	write_rule(f->dir, "a", "local S = require('settings')\n"
+	    "return { order = function() return 'warn', S.overdue_days .. ' '"
+	    " .. S.longest.key_account .. ' ' .. S.list[2] end }\n");
+	write_rule(f->dir, "b", "local S = require 'settings'\n"
+	    "return { order = function() return 'warn', "
+	    "tostring(S == require('settings')) end,\n"
+	    "customer = function() S.longest.prospect = 'net90' end,\n"
+	    "product = function() S.overdue_days = 1 end }\n");
+	write_rule(f->dir, "dots", "require('settings.x')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "up", "require('../settings')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "none", "require('nosuch')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "loop", "require('loop2')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "loop2", "require('loop')\nreturn { x = 1 }\n");
+	write_rule(f->dir, "good", good_rule);
+	f->r = open_rules(f->dir, &test_limits);
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	expect(f->r, "b", "order", RULES_WARN, "true");
+	expect(f->r, "b", "customer", RULES_ERROR,
+	    "attempt to modify read-only table 'module' (key 'prospect')");
+	expect(f->r, "b", "product", RULES_ERROR,
+	    "attempt to modify read-only table 'module' (key 'overdue_days')");
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	assert_non_null(strstr(rules_load_error(f->r, "dots"),
+	    "'settings.x' is not a module of the rules directory"));
+	assert_non_null(strstr(rules_load_error(f->r, "up"),
+	    "is not a module"));
+	assert_non_null(strstr(rules_load_error(f->r, "none"),
+	    "rule none failed to load: none.lua:1: require nosuch: cannot read"
+	    " nosuch.lua"));
+	assert_non_null(strstr(rules_load_error(f->r, "loop"),
+	    "requires itself"));
+	/* A module is no rule: not listed, not broken. */
+	assert_null(rules_load_error(f->r, "settings"));
+	assert_int_equal(rules_has(f->r, "settings", "order"), 0);
+	/* Rules of a kind: hooked or broken, in file-name order. */
+	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 7);
+	assert_string_equal(names[0], "a");
+	assert_string_equal(names[1], "b");
+	assert_string_equal(names[2], "dots");
+	assert_string_equal(names[3], "loop");
+	assert_string_equal(names[4], "loop2");	/* broken by the loop */
+	assert_string_equal(names[5], "none");
+	assert_string_equal(names[6], "up");
+	assert_int_equal(rules_with_hook(f->r, "customer", names, 2), 7);
+	assert_string_equal(names[0], "b");
+	assert_string_equal(names[1], "dots");
+	assert_int_equal(rules_with_hook(f->r, "customer", NULL, 0), 7);
+
+	/* A broken module names itself in every rule that needs it. */
+	write_rule(f->dir, "settings", "return { overdue_days = = 1 }\n");
+	assert_int_equal(rules_reload(f->r), 0);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "rule a failed to load: a.lua:1: require settings: settings.lua:1:"
+	    " unexpected symbol"));
+	assert_non_null(strstr(rules_load_error(f->r, "b"),
+	    "require settings: settings.lua:1:"));
+	/* Removed: the rules that need it fail, the others go on. */
+	snprintf(path, sizeof(path), "%s/settings.lua", f->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rules_refresh(f->r), 1);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "cannot read settings.lua"));
+	expect_good(f->r);
+}
+
+/* A module that spins or hogs fails the rule's load, by the limits. */
+static void
+test_require_limits(void **state)
+{
+	struct fx	*f = *state;
+
+	write_rule(f->dir, "spin", "while true do end\n");
+	write_rule(f->dir, "hog", "local t = {} for i = 1, 1e9 do t[i] = i end\n");
+	write_rule(f->dir, "deep", "local t = {} local c = t for i = 1, 40 do"
+	    " c.x = {} c = c.x end return t\n");
+	write_rule(f->dir, "a", "require('spin')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "b", "require('hog')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "c", "require('deep')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "good", good_rule);
+	f->r = open_rules(f->dir, &test_limits);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "rule a exceeded its instruction budget"));
+	assert_non_null(strstr(rules_load_error(f->r, "b"),
+	    "rule b exceeded its memory limit"));
+	assert_non_null(strstr(rules_load_error(f->r, "c"),
+	    "nested more than 16 deep"));
+	expect_good(f->r);
 }
 
 /* Set FILE's mtime SECS into the future, as an edit in another tick. */
@@ -1168,6 +1281,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_isolation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require_limits, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_payment_terms,
