@@ -264,6 +264,33 @@ svc_rules(struct kiln_req *r, const char *const *names, size_t n,
 	    (struct rules_verdict *)(void *)out);
 }
 
+/*
+ * Copied into the request's arena: the rules are reloaded at the start
+ * of a request, and a caller keeps the list for the whole of one.
+ */
+int
+plugin_rules_for(struct kiln_req *r, const char *kind,
+    const char *const **namesp, size_t *np)
+{
+	const char	**names;
+	size_t		 n, i;
+
+	*namesp = NULL;
+	*np = 0;
+	if (r->app->rules == NULL)
+		return -1;
+	n = rules_with_hook(r->app->rules, kind, NULL, 0);
+	if ((names = arena_calloc(r->arena, n + 1, sizeof(*names))) == NULL)
+		return -1;
+	(void)rules_with_hook(r->app->rules, kind, names, n);
+	for (i = 0; i < n; i++)
+		if ((names[i] = arena_strdup(r->arena, names[i])) == NULL)
+			return -1;
+	*namesp = names;
+	*np = n;
+	return 0;
+}
+
 static void
 svc_rule(struct kiln_req *r, const char *name, const char *kind,
     const struct kiln_kv *rec, size_t nrec, const struct kiln_kv *ctx,
@@ -458,6 +485,7 @@ static const struct kiln_services services = {
 	.parse_money = svc_parse_money,
 	.parse_date = svc_parse_date,
 	.write_failed = svc_write_failed,
+	.rules_for = plugin_rules_for,
 };
 
 /*

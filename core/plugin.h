@@ -43,6 +43,13 @@ int	 plugin_watches(struct kiln_req *, const char *entity, long long id,
 int	 plugin_jobs(struct app *, const char *only);
 /* Every plugin's labelled GET routes as items of the navigation list. */
 void	 plugin_menu(struct kiln_req *);
+/*
+ * The rules that judge records of kind, in file-name order, copied into
+ * the request's arena (kiln_services.rules_for): 0, or -1 when the
+ * rules are not loaded or memory runs out.
+ */
+int	 plugin_rules_for(struct kiln_req *, const char *kind,
+	    const char *const **names, size_t *n);
 /* A plugin's own route; 1 if none matches. */
 int	 plugin_route(struct kiln_req *);
 

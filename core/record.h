@@ -69,9 +69,13 @@ void		 ferr_add(struct ferrs *, const char *, const char *);
 /* A record as name/value pairs (fields, then "id"); *n of them. */
 struct rules_kv	*record_kv(struct kiln_req *, const struct entity *,
 		    const struct record *, size_t *n);
-/* Run one rule hook on a record; fills verdict. */
-int		 record_rule(struct kiln_req *, const struct entity *,
-		    const struct record *, const char *rule,
-		    struct rules_verdict *);
+/*
+ * Run hook kind of the n rules names on a record, with the context its
+ * plugin gives (an order's exposure): rules_run_each() into v[0..n-1];
+ * -1 when the record cannot be handed over (memory).
+ */
+int		 record_rules(struct kiln_req *, const struct entity *,
+		    const struct record *, const char *kind,
+		    const char *const *names, size_t n, struct rules_verdict *v);
 
 #endif
