@@ -1101,6 +1101,67 @@ lua_dir(void)
 	return d != NULL && *d != '\0' ? d : "lua";
 }
 
+/* Run shipped rule NAME's KIND hook on one limit and exposure. */
+static void
+expect_credit(struct rules *r, const char *name, const char *kind,
+    const char *terms, long long limit, long long exposure,
+    enum rules_result want, const char *needle)
+{
+	struct rules_verdict	 v;
+	const struct rules_kv	 rec[] = {
+		{ "credit_limit", RULES_INT, NULL, limit },
+		{ "payment_terms", RULES_STR, terms, 0 },
+	};
+	const struct rules_kv	 ctx[] = {
+		{ "credit_limit", RULES_INT, NULL, limit },
+		{ "exposure", RULES_INT, NULL, exposure },
+		{ "overdue_days", RULES_INT, NULL, 0 },
+	};
+
+	check_verdict(&v, rules_run(r, name, kind, rec, 2, ctx, 3, &v), name,
+	    want, needle);
+}
+
+/*
+ * The shipped rules share settings.lua: it is no rule, the order rules
+ * are found in file-name order, and a zero limit means no credit to
+ * credit.lua and credit_status.lua alike.
+ */
+static void
+test_shipped_settings(void **state)
+{
+	static const char *const order[] = {
+		"credit", "delivery", "discount", "overdue", "payment_terms"
+	};
+	struct fx	*f = *state;
+	const char	*names[8];
+	size_t		 i;
+
+	f->r = open_rules(lua_dir(), NULL);
+	assert_null(rules_load_error(f->r, "settings"));
+	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(names[i], order[i]);
+	assert_int_equal(rules_with_hook(f->r, "customer", names, 8), 2);
+	assert_string_equal(names[0], "customer");
+	assert_string_equal(names[1], "payment_terms");
+	expect_credit(f->r, "credit", "order", "net30", 0, 100, RULES_HOLD,
+	    "no credit");
+	expect_credit(f->r, "credit_status", "credit", "net30", 0, 100,
+	    RULES_HOLD, "no credit: exposure 1.00 with a credit limit of 0");
+	expect_credit(f->r, "credit", "order", "prepaid", 0, 100, RULES_PASS,
+	    NULL);
+	expect_credit(f->r, "credit_status", "credit", "net30", 0, 0,
+	    RULES_PASS, NULL);
+	expect_credit(f->r, "credit", "order", "net30", 10000, 10100,
+	    RULES_HOLD, "credit limit exceeded: exposure 101.00 over limit "
+	    "100.00");
+	expect_credit(f->r, "credit_status", "credit", "net30", 10000, 10100,
+	    RULES_HOLD, "exposure 101.00 over limit 100.00");
+	expect_credit(f->r, "credit_status", "credit", "net30", 10000, 8100,
+	    RULES_WARN, "above 80% of the limit");
+}
+
 /* Run a shipped customer hook on a customer with SEGMENT and TERMS. */
 static void
 expect_terms(struct rules *r, const char *segment, const char *terms,
@@ -1288,6 +1349,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_payment_terms,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_settings, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_customer, setup,
 		    teardown),
 	};
