@@ -16,7 +16,11 @@
 
 local settings = require "settings"
 
-local LONGEST = settings.longest_terms
+-- Plain copies: a look-up in them is one step, not two.
+local LONGEST = {}
+for segment, terms in pairs(settings.longest_terms) do
+	LONGEST[segment] = terms
+end
 
 -- Each term's place, shortest first, and the list for messages.
 local RANK, NAMES = {}, {}
