@@ -107,6 +107,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Next page", "下一页" },
 	{ "No Content", "无内容" },
 	{ "No changes recorded.", "暂无变更记录。" },
+	{ "No rule file has an order hook: a submission is approved.", "没有任何规则文件带有 order 钩子：提交即获批准。" },
 	{ "No such page.", "页面不存在。" },
 	{ "No such record.", "记录不存在。" },
 	{ "No such token.", "令牌不存在。" },

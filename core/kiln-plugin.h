@@ -20,7 +20,8 @@
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
- * update(), rows(), tables and requires (SQL confined to them).
+ * update(), rows(), tables and requires (SQL confined to them),
+ * kiln_entity.save_hook for the list .rules, rules_for().
  */
 #define KILN_ABI_VERSION	5
 
@@ -134,7 +135,13 @@ struct kiln_entity {
 	const char		*title;		/* field naming a record */
 	const char		*sort;		/* default sort field */
 	const char		*fts;		/* FTS5 table over search fields */
-	const char *const	*rules;		/* rule files run on save */
+	/*
+	 * ABI 5: the rule hook every save runs ("customer": each file of
+	 * the rules directory with a customer hook, in file-name order),
+	 * or NULL for none.  It replaced a list of rule files: rules are
+	 * data, an administrator adds one by dropping a file in.
+	 */
+	const char		*save_hook;
 	const struct kiln_child	*children;	/* {NULL} terminated */
 	const struct kiln_access *access;	/* {NULL} terminated, or NULL */
 	unsigned		 flags;		/* KILN_E_* */
@@ -392,6 +399,19 @@ struct kiln_services {
 			    const struct kiln_kv *where, size_t n,
 			    const struct kiln_kv **rows, size_t *ncols,
 			    const char **next, char *err, size_t errsz);
+	/*
+	 * The rule files that judge records of kind ("order"), in
+	 * file-name order: each loaded rule with a hook for kind, and each
+	 * file that does not load (run, it gives an error verdict naming
+	 * itself), so an administrator adds a rule by dropping a file in
+	 * and removes one by deleting it.  Hand the list to rules().  0
+	 * with *n names in *names (maybe none), or -1 when the rules are
+	 * not loaded at all (judge nothing then: refuse).  The list and its
+	 * names belong to the request: valid until it ends, across any
+	 * reload of the rules.
+	 */
+	int		 (*rules_for)(struct kiln_req *, const char *kind,
+			    const char *const **names, size_t *n);
 };
 
 /*

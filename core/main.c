@@ -57,7 +57,8 @@ usage(void)
 	    "  user role LOGIN ROLE | user team LOGIN TEAM\n"
 	    "  backup OUT                    consistent online copy\n"
 	    "  check                         integrity check\n"
-	    "  rules test RULE --on TYPE:ID  dry-run a rule on a record\n"
+	    "  rules test [RULE] --on TYPE:ID  dry-run RULE, or every rule of"
+	    " TYPE, on a record\n"
 	    "  jobs [NAME]                   run the plugins' periodic jobs\n"
 	    "  demo-data [--customers N]     fill with sample data\n"
 	    "With no command under a web server, answers FastCGI or CGI.\n"
@@ -281,17 +282,24 @@ cmd_check(struct conf *conf)
 	return bad ? 1 : 0;
 }
 
+/*
+ * kiln rules test [RULE] --on TYPE:ID: what rule RULE, or every rule
+ * with a hook for TYPE (as a submission or a save runs them), says of
+ * a stored record now, one line each; nothing is saved.
+ */
 static int
 cmd_rules_test(struct conf *conf, const char *rule, const char *on)
 {
 	struct app		 app;
 	struct kiln_req		 r;
 	struct record		 rec;
-	struct rules_verdict	 v;
+	struct rules_verdict	*v;
 	const struct entity	*e;
+	const char *const	*names = &rule;
 	const char		*colon;
 	char			 type[64];
 	long long		 id;
+	size_t			 n = 1, i;
 	int			 rc = 1;
 
 	if (on == NULL || (colon = strchr(on, ':')) == NULL ||
@@ -319,20 +327,32 @@ cmd_rules_test(struct conf *conf, const char *rule, const char *on)
 		fprintf(stderr, "kiln: no %s %lld\n", type, id);
 		goto out2;
 	}
-	if (rules_load_error(app.rules, rule) == NULL &&
+	if (rule != NULL && rules_load_error(app.rules, rule) == NULL &&
 	    !rules_has(app.rules, rule, type)) {
 		fprintf(stderr, "kiln: rule %s has no hook for %s\n", rule,
 		    type);
 		goto out2;
 	}
-	record_rule(&r, e, &rec, rule, &v);
-	printf("%s %s:%lld: %s", rule, type, id, rules_result_name(v.result));
-	if (v.message[0])
-		printf(": %s", v.message);
-	if (v.field[0])
-		printf(" (field %s)", v.field);
-	printf("\n");
-	rc = v.result == RULES_ERROR ? 1 : 0;
+	if (rule == NULL && record_rules_for(&r, type, &names, &n) == -1)
+		goto out2;
+	if (n == 0) {
+		fprintf(stderr, "kiln: no rule has a hook for %s\n", type);
+		goto out2;
+	}
+	if ((v = arena_calloc(r.arena, n, sizeof(*v))) == NULL ||
+	    record_rules(&r, e, &rec, type, names, n, v) == -1)
+		goto out2;
+	rc = 0;
+	for (i = 0; i < n; i++) {
+		printf("%s %s:%lld: %s", names[i], type, id,
+		    rules_result_name(v[i].result));
+		if (v[i].message[0])
+			printf(": %s", v[i].message);
+		if (v[i].field[0])
+			printf(" (field %s)", v[i].field);
+		printf("\n");
+		rc |= v[i].result == RULES_ERROR;
+	}
 out2:
 	cli_req_free(&r);
 out:
@@ -430,9 +450,9 @@ main(int argc, char **argv)
 		rc = cmd_backup(&conf, pos[1]);
 	else if (strcmp(pos[0], "check") == 0)
 		rc = cmd_check(&conf);
-	else if (strcmp(pos[0], "rules") == 0 && npos == 3 &&
+	else if (strcmp(pos[0], "rules") == 0 && (npos == 2 || npos == 3) &&
 	    strcmp(pos[1], "test") == 0)
-		rc = cmd_rules_test(&conf, pos[2], o.on);
+		rc = cmd_rules_test(&conf, npos == 3 ? pos[2] : NULL, o.on);
 	else if (strcmp(pos[0], "jobs") == 0 && npos <= 2)
 		rc = cmd_jobs(&conf, npos == 2 ? pos[1] : NULL);
 	else if (strcmp(pos[0], "demo-data") == 0)

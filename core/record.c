@@ -424,9 +424,35 @@ record_kv(struct kiln_req *r, const struct entity *e,
 	return kv;
 }
 
+/*
+ * Copied into the request's arena: the rules are reloaded at the start
+ * of a request, and a caller keeps the list for the whole of one.
+ */
 int
-record_rule(struct kiln_req *r, const struct entity *e,
-    const struct record *rec, const char *rule, struct rules_verdict *v)
+record_rules_for(struct kiln_req *r, const char *kind,
+    const char *const **namesp, size_t *np)
+{
+	const char	**names;
+	size_t		 n, i;
+
+	*namesp = NULL;
+	*np = 0;
+	if (r->app->rules == NULL)
+		return -1;
+	n = rules_with_hook(r->app->rules, kind, NULL, 0);
+	names = arena_calloc(r->arena, n + 1, sizeof(*names));
+	(void)rules_with_hook(r->app->rules, kind, names, n);
+	for (i = 0; i < n; i++)
+		names[i] = arena_strdup(r->arena, names[i]);
+	*namesp = names;
+	*np = n;
+	return 0;
+}
+
+int
+record_rules(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, const char *kind, const char *const *names,
+    size_t nnames, struct rules_verdict *v)
 {
 	struct rules_kv			*kv, ctx[32];
 	const struct kiln_services	*sv;
@@ -455,7 +481,7 @@ record_rule(struct kiln_req *r, const struct entity *e,
 		ctx[nctx++] = (struct rules_kv){ .key = "role",
 		    .type = RULES_STR, .s = r->user->role };
 	}
-	return rules_run(r->app->rules, rule, e->d->name, kv, n, ctx,
+	return rules_run_each(r->app->rules, names, nnames, kind, kv, n, ctx,
 	    nctx, v);
 }
 
@@ -464,13 +490,15 @@ record_check(struct kiln_req *r, const struct entity *e,
     struct record *rec, struct ferrs *fe, const char **msg)
 {
 	const struct kiln_field	*f;
-	const char *const	*rule;
-	struct rules_verdict	 v;
+	const char *const	*names = NULL;
+	struct rules_verdict	*v;
 	enum rec_err		 err;
-	size_t			 i;
+	size_t			 i, n = 0;
 
 	*msg = NULL;
-	if (r->app->rules == NULL && e->d->rules != NULL && *e->d->rules) {
+	/* Without the rules nothing can say a record is sound. */
+	if (e->d->save_hook != NULL &&
+	    record_rules_for(r, e->d->save_hook, &names, &n) == -1) {
 		*msg = _("The business rules are not loaded; see the log.");
 		return REC_RULE;
 	}
@@ -490,28 +518,27 @@ record_check(struct kiln_req *r, const struct entity *e,
 	}
 	if (fe->n)
 		return REC_INVALID;
-	/* Rules see only records that passed the field checks. */
-	for (rule = e->d->rules; rule != NULL && *rule != NULL; rule++) {
-		if (!rules_has(r->app->rules, *rule, e->d->name) &&
-		    rules_load_error(r->app->rules, *rule) == NULL)
-			continue;	/* no hook for this kind: nothing to say */
-		record_rule(r, e, rec, *rule, &v);
-		switch (v.result) {
-		case RULES_PASS:
-		case RULES_WARN:
-			break;
-		case RULES_HOLD:
-		case RULES_REJECT:
-			ferr_add(fe, v.field[0] && entity_field(e, v.field) >= 0 ?
-			    arena_strdup(r->arena, v.field) : NULL,
-			    arena_printf(r->arena, "%s: %s", v.rule,
-			    v.message));
-			break;
-		case RULES_ERROR:
-			*msg = arena_strdup(r->arena, v.message);
+	if (n == 0)
+		return REC_OK;
+	/*
+	 * Rules see only records that passed the field checks: every rule
+	 * file with the entity's hook, on tables built once.
+	 */
+	if ((v = arena_calloc(r->arena, n, sizeof(*v))) == NULL ||
+	    record_rules(r, e, rec, e->d->save_hook, names, n, v) == -1)
+		return REC_ERROR;
+	for (i = 0; i < n; i++)
+		if (v[i].result == RULES_ERROR) {
+			*msg = arena_strdup(r->arena, v[i].message);
 			return REC_RULE;
 		}
-	}
+	for (i = 0; i < n; i++)
+		if (v[i].result == RULES_HOLD || v[i].result == RULES_REJECT)
+			ferr_add(fe, v[i].field[0] &&
+			    entity_field(e, v[i].field) >= 0 ?
+			    arena_strdup(r->arena, v[i].field) : NULL,
+			    arena_printf(r->arena, "%s: %s", v[i].rule,
+			    v[i].message));
 	return fe->n ? REC_INVALID : REC_OK;
 }
 

@@ -76,9 +76,20 @@ void		 ferr_add(struct ferrs *, const char *, const char *);
 /* A record as name/value pairs (fields, then "id"); *n of them. */
 struct rules_kv	*record_kv(struct kiln_req *, const struct entity *,
 		    const struct record *, size_t *n);
-/* Run one rule hook on a record; fills verdict. */
-int		 record_rule(struct kiln_req *, const struct entity *,
-		    const struct record *, const char *rule,
-		    struct rules_verdict *);
+/*
+ * The rules that judge records of kind, in file-name order, copied into
+ * the request's arena (kiln_services.rules_for): 0, or -1 when the
+ * rules are not loaded.
+ */
+int		 record_rules_for(struct kiln_req *, const char *kind,
+		    const char *const **names, size_t *n);
+/*
+ * Run hook kind of the n rules names on a record, with the context its
+ * plugin gives (an order's exposure): rules_run_each() into v[0..n-1];
+ * -1 when the record cannot be handed over (memory).
+ */
+int		 record_rules(struct kiln_req *, const struct entity *,
+		    const struct record *, const char *kind,
+		    const char *const *names, size_t n, struct rules_verdict *v);
 
 #endif

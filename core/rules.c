@@ -51,6 +51,7 @@
 #define RULES_FILE_MAX		(1024 * 1024)
 #define RULES_RACY_SECS		2	/* this fresh, a change may hide */
 #define RULES_MESSAGE_SIZE	sizeof(((struct rules_verdict *)0)->message)
+#define RULES_MODULE_DEPTH	16	/* nested tables a module may hold */
 
 enum trip {
 	TRIP_NONE = 0,
@@ -77,14 +78,17 @@ struct rule {
 	char		*error;		/* load error, or NULL */
 	struct hook	*hooks;
 	size_t		 nhooks;
+	int		 module;	/* data for require(), not a rule */
 };
 
 /* One lua_State, its accounting and limits, and the rules loaded in it. */
 struct sandbox {
 	lua_State	*L;
+	const char	*dir;		/* the rules directory, for require() */
 	struct rules_limits limits;
 	size_t		 mem_used;
 	int		 template_ref;
+	int		 modules_ref;	/* require()'s cache: name -> module */
 	/* the call (or load) in progress */
 	unsigned long	 used;
 	int		 step;
@@ -206,19 +210,35 @@ verdict_fail(struct rules_verdict *out, const char *msg)
 	return RULES_ERROR;
 }
 
+/*
+ * Whether S of LEN bytes is the NAME of a rule or module file NAME.lua:
+ * [a-z0-9_]+, short enough for Lua's chunk names.  No dots or slashes,
+ * so a name never reaches outside the rules directory.
+ */
+static int
+rule_name(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > RULES_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
 /* Whether D_NAME is a rule file name, NAME.lua with NAME [a-z0-9_]+. */
 static int
 rule_file_name(const char *d_name, char *name, size_t size)
 {
-	size_t	 len = strlen(d_name), i;
+	size_t	 len = strlen(d_name);
 
-	if (len <= 4 || len - 4 > RULES_NAME_MAX || len - 4 >= size ||
-	    strcmp(d_name + len - 4, ".lua") != 0)
+	if (len <= 4 || len - 4 >= size ||
+	    strcmp(d_name + len - 4, ".lua") != 0 ||
+	    !rule_name(d_name, len - 4))
 		return 0;
-	for (i = 0; i < len - 4; i++)
-		if (!((d_name[i] >= 'a' && d_name[i] <= 'z') ||
-		    (d_name[i] >= '0' && d_name[i] <= '9') || d_name[i] == '_'))
-			return 0;
 	memcpy(name, d_name, len - 4);
 	name[len - 4] = '\0';
 	return 1;
@@ -848,7 +868,10 @@ static const char *const base_names[] = {
 	"type", "_VERSION", NULL
 };
 
+static int	sb_require(lua_State *);
+
 static const luaL_Reg sandbox_base[] = {
+	{ "require", sb_require },
 	{ "pcall", sb_pcall },
 	{ "xpcall", sb_xpcall },
 	{ "setmetatable", sb_setmetatable },
@@ -915,6 +938,8 @@ build_template(lua_State *L)
 	push_readonly(L, 7, "kiln");
 	lua_setfield(L, 8, "kiln");
 	sb->template_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_createtable(L, 0, 4);
+	sb->modules_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
 
@@ -949,6 +974,7 @@ rule_clear(struct rule *r)
 	r->error = NULL;
 	r->hooks = NULL;
 	r->nhooks = 0;
+	r->module = 0;
 }
 
 /* Close a sandbox and everything loaded in it. */
@@ -969,12 +995,13 @@ sandbox_free(struct sandbox *sb)
 
 /* A new state with the sandbox template built, limits in force. */
 static struct sandbox *
-sandbox_new(const struct rules_limits *limits)
+sandbox_new(const char *dir, const struct rules_limits *limits)
 {
 	struct sandbox	*sb;
 
 	if ((sb = calloc(1, sizeof(*sb))) == NULL)
 		return NULL;
+	sb->dir = dir;
 	sb->limits = *limits;
 	set_today(sb, NULL, 0);
 	if ((sb->L = lua_newstate(sandbox_alloc, sb)) == NULL)
@@ -1134,14 +1161,163 @@ push_env(lua_State *L, struct sandbox *sb)
 }
 
 /*
+ * Push a read-only copy of the table at IDX, its tables (to DEPTH
+ * levels) copied the same way; MEMO maps a table already copied to its
+ * copy, so shared and cyclic tables stay so.  A module's settings must
+ * not change under the rule that reads them, at any depth.
+ */
+static void
+push_frozen(lua_State *L, int idx, int memo, int depth)
+{
+	int	 copy;
+
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 8, "module nested too deep");
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, memo) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
+	if (depth > RULES_MODULE_DEPTH)
+		luaL_error(L, "module tables nested more than %d deep",
+		    RULES_MODULE_DEPTH);
+	lua_createtable(L, 0, 0);
+	copy = lua_gettop(L);
+	push_readonly(L, copy, "module");
+	lua_pushvalue(L, idx);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, memo);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			push_frozen(L, -1, memo, depth + 1);
+			lua_replace(L, -2);
+		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, copy);
+	}
+	lua_remove(L, copy);
+}
+
+/*
+ * Run module NAME.lua of the rules directory in an environment of its
+ * own, under the budget of the load or call that asked for it, and
+ * push its table frozen.  Raises the module's error, with its file and
+ * line, when it does not load.
+ */
+static void
+load_module(lua_State *L, struct sandbox *sb, const char *name)
+{
+	struct rule	 mod;
+	char		 chunk[RULES_NAME_MAX + 6], err[256];
+	char		*buf = NULL;
+	size_t		 len = 0;
+	int		 env, status;
+
+	memset(&mod, 0, sizeof(mod));
+	snprintf(mod.name, sizeof(mod.name), "%s", name);
+	snprintf(chunk, sizeof(chunk), "@%s.lua", name);
+	push_env(L, sb);
+	env = lua_gettop(L);
+	if (read_rule_file(sb->dir, &mod, &buf, &len, err, sizeof(err)) == -1)
+		luaL_error(L, "%s", err);
+	status = luaL_loadbufferx(L, buf, len, chunk, "t");
+	free(buf);
+	if (status != LUA_OK)
+		lua_error(L);
+	lua_pushvalue(L, env);
+	lua_setupvalue(L, -2, 1);
+	lua_call(L, 0, 1);
+	if (lua_type(L, -1) != LUA_TTABLE)
+		luaL_error(L, "%s.lua must return a table, not a %s value",
+		    name, luaL_typename(L, -1));
+	lua_getmetatable(L, env);
+	lua_pushcfunction(L, ro_global);
+	lua_setfield(L, -2, "__newindex");
+	lua_pop(L, 1);
+	lua_newtable(L);
+	push_frozen(L, -2, lua_gettop(L), 0);
+}
+
+/* load_module() in a protected call: (sandbox, name) -> module. */
+static int
+load_module_protected(lua_State *L)
+{
+	load_module(L, lua_touserdata(L, 1), lua_tostring(L, 2));
+	return 1;
+}
+
+/*
+ * require(NAME) for rules: shared settings from NAME.lua of the rules
+ * directory only, loaded once per (re)load of the rules and handed out
+ * read-only, so every rule that asks sees the same values and none can
+ * change them.  A module that fails is remembered as failed: each rule
+ * that requires it fails to load, naming it.
+ */
+static int
+sb_require(lua_State *L)
+{
+	struct sandbox	*sb = sandbox_of(L);
+	size_t		 len;
+	const char	*name = luaL_checklstring(L, 1, &len);
+	int		 cache, status;
+
+	if (!rule_name(name, len))
+		return luaL_error(L, "require: '%s' is not a module of the "
+		    "rules directory (a name like settings, for "
+		    "settings.lua)", name);
+	lua_settop(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->modules_ref);
+	cache = lua_gettop(L);
+	switch (lua_getfield(L, cache, name)) {
+	case LUA_TTABLE:
+		return 1;
+	case LUA_TBOOLEAN:
+		return luaL_error(L, "require: module %s requires itself",
+		    name);
+	case LUA_TSTRING:
+		return luaL_error(L, "require %s: %s", name,
+		    lua_tostring(L, -1));
+	default:
+		break;
+	}
+	lua_pop(L, 1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, cache, name);
+	lua_pushcfunction(L, load_module_protected);
+	lua_pushlightuserdata(L, sb);
+	lua_pushvalue(L, 1);
+	status = lua_pcall(L, 2, 1, 0);
+	if (status != LUA_OK && (status == LUA_ERRMEM ||
+	    sb->trip != TRIP_NONE)) {
+		/* A limit of the call, not the module's fault. */
+		lua_pushnil(L);
+		lua_setfield(L, cache, name);
+		return lua_error(L);
+	}
+	if (status != LUA_OK && !lua_isstring(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushliteral(L, "failed (error object is not a string)");
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, cache, name);
+	if (status != LUA_OK)
+		return luaL_error(L, "require %s: %s", name,
+		    lua_tostring(L, -1));
+	return 1;
+}
+
+/*
  * Keep the hooks of the table at IDX: string keys naming record kinds,
- * function values.  Anything else is a mistake worth a load error.
+ * function values.  A table of data only (no function at its top
+ * level) is a module for require(), not a rule.  Anything else is a
+ * mistake worth a load error.
  */
 static int
 keep_hooks(lua_State *L, int idx, struct load *ld)
 {
 	struct rule	*r = ld->rule;
-	size_t		 count = 0, len;
+	size_t		 count = 0, entries = 0, len;
 	const char	*k;
 
 	if (lua_type(L, idx) != LUA_TTABLE) {
@@ -1150,6 +1326,17 @@ keep_hooks(lua_State *L, int idx, struct load *ld)
 		    luaL_typename(L, idx));
 		return -1;
 	}
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		count += lua_type(L, -1) == LUA_TFUNCTION;
+		entries++;
+		lua_pop(L, 1);
+	}
+	if (count == 0 && entries > 0) {
+		r->module = 1;
+		return 0;
+	}
+	count = 0;
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		k = lua_type(L, -2) == LUA_TSTRING ?
@@ -1411,7 +1598,7 @@ install(struct rules *r, struct rule *list, size_t n)
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((sb = sandbox_new(&r->limits)) == NULL) {
+	if ((sb = sandbox_new(r->dir, &r->limits)) == NULL) {
 		free(list);
 		goto out;
 	}
@@ -1630,6 +1817,27 @@ rules_has(struct rules *r, const char *name, const char *kind)
 	    (rule = find_rule(r->sb, name)) == NULL || rule->error != NULL)
 		return 0;
 	return find_hook(rule, kind) != LUA_NOREF;
+}
+
+/* See rules.h: the rules of KIND, in file-name order. */
+size_t
+rules_with_hook(struct rules *r, const char *kind, const char **names,
+    size_t max)
+{
+	struct rule	*rule;
+	size_t		 i, n = 0;
+
+	if (r == NULL || r->sb == NULL || kind == NULL)
+		return 0;
+	for (i = 0; i < r->sb->nrules; i++) {
+		rule = &r->sb->rules[i];
+		if (rule->error == NULL && find_hook(rule, kind) == LUA_NOREF)
+			continue;
+		if (n < max)
+			names[n] = rule->name;
+		n++;
+	}
+	return n;
 }
 
 /*

@@ -14,6 +14,12 @@
  * (money in minor units as integers) and a read-only context table,
  * and returns result[, message[, field]] where result is one of
  * "pass", "warn", "hold", "reject" (nil counts as "pass").
+ *
+ * A file that returns a table of data only (no function at its top
+ * level) is a module, no rule: rules share its settings through
+ * require("NAME"), which loads NAME.lua of the same directory once per
+ * (re)load, in the sandbox and under the budget of the caller, and
+ * hands every rule the same read-only table.
  */
 #ifndef KILN_RULES_H
 #define KILN_RULES_H
@@ -69,6 +75,17 @@ void		 rules_close(struct rules *);
 int		 rules_refresh(struct rules *);
 /* Force reload of every file (SIGHUP).  0, or -1 (the loaded rules stay). */
 int		 rules_reload(struct rules *);
+/*
+ * The rules that judge records of KIND, in file-name order: every
+ * loaded rule file with a hook for KIND, and every file that failed to
+ * load (nobody can tell what it would have judged: it takes part as an
+ * error naming itself until it is fixed or removed).  Modules (files
+ * that return data, for require()) are no rules.  Puts up to MAX names
+ * into NAMES, valid until the next reload, and returns how many there
+ * are (maybe more than MAX).
+ */
+size_t		 rules_with_hook(struct rules *, const char *kind,
+		    const char **names, size_t max);
 /* Whether rule NAME is loaded and has a hook for KIND. */
 int		 rules_has(struct rules *, const char *name, const char *kind);
 /*

@@ -676,4 +676,5 @@ const struct kiln_services services_table = {
 	.write_failed = svc_write_failed,
 	.update = svc_update,
 	.rows = svc_rows,
+	.rules_for = record_rules_for,
 };

@@ -7,7 +7,17 @@
 -- under the limit.  Money is in minor units (fen, cents).
 --
 -- order:  prepaid orders need no credit; a credit limit of 0 means no
---         credit at all; exposure above the limit puts the order on hold.
+--         credit at all (settings.zero_limit: "no_credit"; "unlimited"
+--         checks no limit); exposure above the limit puts the order on
+--         hold.
+
+local settings = require "settings"
+
+local ZERO_LIMIT = settings.zero_limit
+if ZERO_LIMIT ~= "no_credit" and ZERO_LIMIT ~= "unlimited" then
+	error(string.format("settings.zero_limit is %s, not \"no_credit\" "
+	    .. "or \"unlimited\"", tostring(ZERO_LIMIT)))
+end
 
 local M = {}
 
@@ -16,6 +26,9 @@ function M.order(o, ctx)
 		return "pass"
 	end
 	local limit = ctx.credit_limit or 0
+	if limit == 0 and ZERO_LIMIT == "unlimited" then
+		return "pass"
+	end
 	if limit == 0 then
 		return "hold", string.format("no credit: the customer's credit "
 		    .. "limit is 0 and the order asks for %s terms",

@@ -6,12 +6,21 @@
 --         (kiln jobs; hourly under kiln serve), from its credit limit,
 --         exposure (unpaid invoices + open orders) and the most days
 --         an invoice is overdue.
---           hold   an invoice more than 30 days overdue, or exposure
---                  above the limit (on credit terms)
---           watch  an invoice overdue at all, or exposure above 80 %
---                  of the limit
+--           hold   an invoice more than settings.overdue_days (30) days
+--                  overdue, or exposure above the limit; with a limit
+--                  of 0, any exposure (settings.zero_limit "no_credit",
+--                  as credit.lua holds every order on credit terms) or
+--                  none ("unlimited")
+--           watch  an invoice overdue at all, or exposure above
+--                  settings.watch_pct (80) % of the limit
 --           ok     otherwise
 -- Returns "pass" (ok), "warn" (watch) or "hold" (hold), with a message.
+
+local settings = require "settings"
+
+local GRACE_DAYS = settings.overdue_days
+local NO_CREDIT = settings.zero_limit == "no_credit"
+local WATCH_PCT = settings.watch_pct
 
 local M = {}
 
@@ -19,9 +28,13 @@ function M.credit(c, ctx)
 	local limit = c.credit_limit or 0
 	local exposure = ctx.exposure or 0
 	local overdue = ctx.overdue_days or 0
-	if overdue > 30 then
+	if overdue > GRACE_DAYS then
 		return "hold", string.format("an invoice is %d days overdue",
 		    overdue)
+	end
+	if limit == 0 and NO_CREDIT and exposure > 0 then
+		return "hold", string.format("no credit: exposure %s with a "
+		    .. "credit limit of 0", kiln.money(exposure))
 	end
 	if limit > 0 and exposure > limit then
 		return "hold", string.format("exposure %s over limit %s",
@@ -31,9 +44,10 @@ function M.credit(c, ctx)
 		return "warn", string.format("an invoice is %d days overdue",
 		    overdue)
 	end
-	if limit > 0 and exposure * 10 > limit * 8 then
-		return "warn", string.format("exposure %s is above 80%% of the "
-		    .. "limit %s", kiln.money(exposure), kiln.money(limit))
+	if limit > 0 and exposure * 100 > limit * WATCH_PCT then
+		return "warn", string.format("exposure %s is above %d%% of the "
+		    .. "limit %s", kiln.money(exposure), WATCH_PCT,
+		    kiln.money(limit))
 	end
 	return "pass"
 end

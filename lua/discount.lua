@@ -1,14 +1,17 @@
 -- discount.lua - line discounts within what a salesperson may give.
 --
--- order:  above 15 % a manager approves (hold); above 40 % never
---         (reject).  A line's discount is what its unit price and its
+-- order:  above settings.discount_approval_above (15) % a manager
+--         approves (hold); above settings.discount_never_above (40) %
+--         never (reject).  A line's discount is what its unit price and its
 --         discount_pct together take off the product's list price, so
 --         a lowered price counts like a discount.  ctx.max_discount_bp
 --         is the largest of the lines in 1/100 % (1550 = 15.50 %);
 --         ctx.max_discount_pct the same in whole per cent, rounded up.
 
-local APPROVAL_ABOVE = 15
-local NEVER_ABOVE = 40
+local settings = require "settings"
+
+local APPROVAL_ABOVE = settings.discount_approval_above
+local NEVER_ABOVE = settings.discount_never_above
 
 local M = {}
 

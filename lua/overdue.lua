@@ -1,9 +1,10 @@
 -- overdue.lua - no new credit while an invoice is long overdue.
 --
--- order:  any invoice of the customer unpaid more than 30 days past
---         its due date puts the order on hold.
+-- order:  any invoice of the customer unpaid more than
+--         settings.overdue_days (30) days past its due date puts the
+--         order on hold.
 
-local GRACE_DAYS = 30
+local GRACE_DAYS = require("settings").overdue_days
 
 local M = {}
 

@@ -1,12 +1,7 @@
 -- payment_terms.lua - payment terms may not be longer than the customer's
--- segment allows (docs: api.md, "Order evaluation").
---
---   segment            longest terms
---   prospect           prepaid
---   small_loyal        net30
---   project            net30
---   channel_partner    net60
---   key_account        net90
+-- segment allows (docs: api.md, "Order evaluation"): the terms, shortest
+-- first, and the longest each segment may have are settings.terms and
+-- settings.longest_terms (settings.lua).
 --
 -- customer: saving a customer whose terms are longer than its segment
 --           allows is rejected.
@@ -19,15 +14,22 @@
 -- Unknown terms or segments are rejected in both cases: a typo in a
 -- record must not slip past the check.
 
-local RANK = { prepaid = 0, net15 = 1, net30 = 2, net60 = 3, net90 = 4 }
+local settings = require "settings"
 
-local LONGEST = {
-	prospect = "prepaid",
-	small_loyal = "net30",
-	project = "net30",
-	channel_partner = "net60",
-	key_account = "net90",
-}
+-- Plain copies: a look-up in them is one step, not two.
+local LONGEST = {}
+for segment, terms in pairs(settings.longest_terms) do
+	LONGEST[segment] = terms
+end
+
+-- Each term's place, shortest first, and the list for messages.
+local RANK, NAMES = {}, {}
+for i, t in ipairs(settings.terms) do
+	RANK[t] = i
+	NAMES[i] = t
+end
+local EXPECTED = table.concat(NAMES, ", ", 1, #NAMES - 1) .. " or "
+    .. NAMES[#NAMES]
 
 local function blank(v)
 	return v == nil or v == ""
@@ -42,8 +44,8 @@ local function judge(terms, segment)
 	end
 	if RANK[terms] == nil then
 		return "reject", string.format("unknown payment terms '%s' "
-		    .. "(expected prepaid, net15, net30, net60 or net90)",
-		    tostring(terms)), "payment_terms"
+		    .. "(expected %s)", tostring(terms), EXPECTED),
+		    "payment_terms"
 	end
 	if blank(segment) then
 		return "reject", "the customer has no segment, so its payment "

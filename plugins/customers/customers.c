@@ -68,10 +68,6 @@ static const struct kiln_field customer_fields[] = {
 	  .flags = KILN_F_LONG },
 };
 
-static const char *const customer_rules[] = {
-	"payment_terms", "customer", NULL
-};
-
 static const struct kiln_child customer_children[] = {
 	{ .entity = "contact", .field = "customer" },
 	{ NULL, NULL }
@@ -87,7 +83,7 @@ static const struct kiln_entity customer = {
 	.title = "name",
 	.sort = "name",
 	.fts = "customers_fts",
-	.rules = customer_rules,
+	.save_hook = "customer",
 	.children = customer_children,
 };
 
@@ -123,7 +119,6 @@ static const struct kiln_entity contact = {
 	.title = "name",
 	.sort = "name",
 	.fts = NULL,
-	.rules = NULL,
 	.children = no_children,
 	.parent = "customer",
 };

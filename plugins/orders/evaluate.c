@@ -1,26 +1,29 @@
 /*
- * evaluate.c - POST /orders/#/submit: every order rule in lua/ judges
- * the order, its customer and the customer's history; the verdicts are
- * stored and decide the status (any reject: rejected; else any hold:
- * on_hold; else approved).  All of it in one BEGIN IMMEDIATE
- * transaction, so the exposure a rule sees is the exposure committed:
- * two orders submitted at once cannot both slip under a credit limit.
- * A rule that fails leaves the order a draft, with the rule's message.
+ * evaluate.c - POST /orders/#/submit: every rule file with an `order`
+ * hook (in file-name order; an administrator adds one by dropping a
+ * file into the rules directory) judges the order, its customer and
+ * the customer's history; the verdicts are stored and decide the status
+ * (any reject: rejected; else any hold: on_hold; else approved).  All
+ * of it in one BEGIN IMMEDIATE transaction, so the exposure a rule sees
+ * is the exposure committed: two orders submitted at once cannot both
+ * slip under a credit limit.  A rule that fails leaves the order a
+ * draft, with the rule's message.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "orders.h"
 
-static const char *const order_rules[] = {
-	"credit", "overdue", "discount", "delivery", "payment_terms", NULL
-};
-
 static const char *const result_names[] = {
 	"pass", "warn", "hold", "reject", "error"
 };
 
-#define NRULES	(sizeof(order_rules) / sizeof(order_rules[0]) - 1)
+/* The order rules of this request and their verdicts. */
+struct judgement {
+	const char *const	*names;
+	size_t			 n;
+	struct kiln_verdict	*v;
+};
 
 /*
  * A line's discount from its list price in 1/100 %, rounded: what is
@@ -168,12 +171,13 @@ orders_context(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /*
- * Judge the order with every rule (all run); 0, or -1 when one failed
- * (*bad: the first).
+ * Judge the order with every order rule there is now (all run): 0; -1
+ * when one failed (*bad: the first); -2 when the rules are not loaded
+ * or memory ran out (nothing judged).
  */
 static int
 judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
-    const struct facts *f, struct kiln_verdict *v, size_t *bad)
+    const struct facts *f, struct judgement *j, size_t *bad)
 {
 	const struct kiln_kv	 rec[] = {
 		KV_I("id", id), KV_I("total", f->total),
@@ -197,11 +201,15 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	};
 	size_t			 i;
 
-	/* One call: the tables are built once for the five hooks. */
-	sv->rules(r, order_rules, NRULES, "order", rec,
-	    sizeof(rec) / sizeof(rec[0]), ctx, sizeof(ctx) / sizeof(ctx[0]), v);
-	for (i = 0; i < NRULES; i++)
-		if (v[i].result == KILN_RULE_ERROR) {
+	if (sv->rules_for(r, "order", &j->names, &j->n) == -1 ||
+	    (j->v = sv->alloc(r, (j->n + 1) * sizeof(*j->v))) == NULL)
+		return -2;
+	/* One call: the tables are built once for all the hooks. */
+	sv->rules(r, j->names, j->n, "order", rec,
+	    sizeof(rec) / sizeof(rec[0]), ctx, sizeof(ctx) / sizeof(ctx[0]),
+	    j->v);
+	for (i = 0; i < j->n; i++)
+		if (j->v[i].result == KILN_RULE_ERROR) {
 			*bad = i;
 			return -1;
 		}
@@ -209,30 +217,33 @@ judge(struct kiln_req *r, const struct kiln_services *sv, long long id,
 }
 
 static const char *
-outcome(const struct kiln_verdict *v)
+outcome(const struct judgement *j)
 {
 	size_t	 i;
 	int	 hold = 0;
 
-	for (i = 0; i < NRULES; i++) {
-		if (v[i].result == KILN_REJECT)
+	for (i = 0; i < j->n; i++) {
+		if (j->v[i].result == KILN_REJECT)
 			return "rejected";
-		hold |= v[i].result == KILN_HOLD;
+		hold |= j->v[i].result == KILN_HOLD;
 	}
 	return hold ? "on_hold" : "approved";
 }
 
-/* Verdicts, status, history and audit: the writes of a submission. */
+/*
+ * Verdicts, status, history and audit: the writes of a submission.  The
+ * stored verdicts are exactly those of this submission: the set of
+ * rules may have changed since the last one.
+ */
 static int
 record(struct kiln_req *r, const struct kiln_services *sv, long long id,
-    const struct kiln_verdict *v, const char *status)
+    const struct judgement *j, const char *status)
 {
 	struct kiln_stmt	*st;
 	size_t			 i;
 	int			 rc = 0;
 
-	/* Each rule's place holds its latest verdict (order_rules is fixed). */
-	for (i = 0; rc == 0 && i < NRULES; i++) {
+	for (i = 0; rc == 0 && i < j->n; i++) {
 		if ((st = sv->sql(r, "INSERT INTO order_verdicts (\"order\","
 		    " pos, rule, result, message, at) VALUES (?1, ?2, ?3, ?4,"
 		    " ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
@@ -242,12 +253,19 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 			return -1;
 		sv->bind_int(st, 1, id);
 		sv->bind_int(st, 2, (long long)i + 1);
-		sv->bind_text(st, 3, order_rules[i]);
-		sv->bind_text(st, 4, result_names[v[i].result]);
-		sv->bind_text(st, 5, v[i].message);
+		sv->bind_text(st, 3, j->names[i]);
+		sv->bind_text(st, 4, result_names[j->v[i].result]);
+		sv->bind_text(st, 5, j->v[i].message);
 		rc = sv->step(st);
 		sv->done(st);
 	}
+	if (rc != 0 || (st = sv->sql(r, "DELETE FROM order_verdicts WHERE"
+	    " \"order\" = ?1 AND pos > ?2")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_int(st, 2, (long long)j->n);
+	rc = sv->step(st);
+	sv->done(st);
 	if (rc != 0)
 		return -1;
 	return orders_set_status(r, sv, id, status, "");
@@ -255,7 +273,7 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 
 static int
 answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
-    const struct kiln_verdict *v, const char *status)
+    const struct judgement *j, const char *status)
 {
 	char	 path[64], num[24];
 	size_t	 i;
@@ -268,11 +286,11 @@ answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	snprintf(num, sizeof(num), "%lld", id);
 	sv->attr(r, "order", num);
 	sv->attr(r, "status", status);
-	for (i = 0; i < NRULES; i++) {
+	for (i = 0; i < j->n; i++) {
 		sv->open(r, "verdict");
-		sv->attr(r, "rule", order_rules[i]);
-		sv->attr(r, "result", result_names[v[i].result]);
-		sv->text(r, v[i].message);
+		sv->attr(r, "rule", j->names[i]);
+		sv->attr(r, "result", result_names[j->v[i].result]);
+		sv->text(r, j->v[i].message);
 		sv->close(r);
 	}
 	return sv->end(r);
@@ -281,11 +299,12 @@ answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
 int
 orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 {
-	struct kiln_verdict	 v[NRULES];
+	struct judgement	 j;
 	struct facts		 f;
 	const char		*status;
 	long long		 id = sv->route_id(r);
 	size_t			 bad = 0;
+	int			 rc;
 
 	/* gather() reads the status with the rest of the facts. */
 	if (orders_begin(r, sv, id, NULL, 0) == -1)
@@ -305,12 +324,13 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 		    _("an order needs at least one line"));
 	}
 	/* A failed rule decides nothing: the order stays a draft. */
-	if (judge(r, sv, id, &f, v, &bad) == -1) {
+	if ((rc = judge(r, sv, id, &f, &j, &bad)) != 0) {
 		sv->rollback(r);
-		return sv->error(r, 409, "rule", v[bad].message);
+		return sv->error(r, 409, "rule", rc == -1 ? j.v[bad].message :
+		    _("The business rules are not loaded; see the log."));
 	}
-	status = outcome(v);
-	if (record(r, sv, id, v, status) != 0) {
+	status = outcome(&j);
+	if (record(r, sv, id, &j, status) != 0) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
@@ -320,7 +340,7 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 	    f.overdue_days);
 	if (sv->commit(r) != 0)
 		return sv->write_failed(r);
-	return answer(r, sv, id, v, status);
+	return answer(r, sv, id, &j, status);
 }
 
 /*
@@ -331,7 +351,7 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 int
 orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 {
-	struct kiln_verdict	 v[NRULES];
+	struct judgement	 j;
 	struct facts		 f;
 	long long		 id = sv->route_id(r);
 	char			 num[24];
@@ -343,7 +363,9 @@ orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 	if (sv->access(r, "order", id) < 0 || gather(r, sv, id, &f) == -1)
 		return sv->error(r, 404, "not_found", _("No such record."));
 	/* Every rule runs: a failing one is shown among the others. */
-	(void)judge(r, sv, id, &f, v, &bad);
+	if (judge(r, sv, id, &f, &j, &bad) == -2)
+		return sv->error(r, 409, "rule",
+		    _("The business rules are not loaded; see the log."));
 	sv->begin(r, 200, "dry_run", _("Rules on this order"));
 	snprintf(num, sizeof(num), "%lld", id);
 	if (sv->wants_xml(r))
@@ -356,24 +378,30 @@ orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 		sv->text(r, _("What each rule would decide now; nothing is"
 		    " changed."));
 		sv->close(r);
+		if (j.n == 0) {
+			sv->open(r, "p");
+			sv->text(r, _("No rule file has an order hook: a"
+			    " submission is approved."));
+			sv->close(r);
+		}
 		sv->open(r, "ul");
 	}
-	for (i = 0; i < NRULES; i++) {
+	for (i = 0; i < j.n; i++) {
 		sv->open(r, sv->wants_xml(r) ? "verdict" : "li");
 		if (sv->wants_xml(r)) {
-			sv->attr(r, "rule", order_rules[i]);
-			sv->attr(r, "result", result_names[v[i].result]);
+			sv->attr(r, "rule", j.names[i]);
+			sv->attr(r, "result", result_names[j.v[i].result]);
 		} else {
-			sv->attr(r, "class", result_names[v[i].result]);
+			sv->attr(r, "class", result_names[j.v[i].result]);
 			sv->open(r, "b");
-			sv->text(r, order_rules[i]);
+			sv->text(r, j.names[i]);
 			sv->close(r);
 			sv->text(r, ": ");
-			sv->text(r, result_names[v[i].result]);
-			if (v[i].message[0])
+			sv->text(r, result_names[j.v[i].result]);
+			if (j.v[i].message[0])
 				sv->text(r, " \u2014 ");
 		}
-		sv->text(r, v[i].message);
+		sv->text(r, j.v[i].message);
 		sv->close(r);
 	}
 	return sv->end(r);

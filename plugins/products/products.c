@@ -50,7 +50,6 @@ static const struct kiln_entity product = {
 	.title = "name",
 	.sort = "sku",
 	.fts = "products_fts",
-	.rules = NULL,
 	.children = no_children,
 	.access = product_access,
 };

@@ -223,7 +223,10 @@ start_apache() {
 	cp "$KILN" "$a/htdocs/acme/kiln.fcgi"
 	cp "$KILN" "$a/htdocs/acme/kiln.cgi"
 	chmod 755 "$a/htdocs/acme/kiln.fcgi" "$a/htdocs/acme/kiln.cgi"
-	write_conf "$a/htdocs/acme/kiln.conf" "$a/data/kiln.db"
+	# An administrator's own rules directory, as api.md allows: the
+	# rule tests drop files into it.
+	cp -r "$KILN_PREFIX/share/kiln/lua" "$a/data/rules"
+	write_conf "$a/htdocs/acme/kiln.conf" "$a/data/kiln.db" "$a/data/rules"
 	chown -R "$APACHE_USER:" "$a/data"
 	# LoadModule lines for what is not compiled in (Debian builds
 	# log_config and unixd into the binary).

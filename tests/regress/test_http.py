@@ -2572,6 +2572,99 @@ def t_rule_customer(o):
     check(count_named(o.api, name) == 0, "stored")
 
 
+MIN_ORDER = """-- min_order.lua (regress): every order below 1 000 000.00 waits.
+local M = {}
+function M.order(o, ctx)
+	if o.total < 100000000 then
+		return "hold", "below the minimum of " .. kiln.money(100000000)
+	end
+end
+return M
+"""
+
+
+@test("rules are data: a rule file dropped in judges the next submission "
+      "(verdict stored, dry run lists it); removed, submissions go on; a "
+      "broken one names itself", "rule")
+def t_rules_are_data(o):
+    if not o.rules_dir:
+        note("no --rules-dir for this target: not run")
+        return
+    new = os.path.join(o.rules_dir, "min_order.lua")
+    broken = os.path.join(o.rules_dir, "new_check.lua")
+    sku = uniq("SKU").replace(" ", "-")
+    r = expect(o.erp.post("/products", "<product><sku>%s</sku><name>Part"
+                          "</name><unit_price>10.00</unit_price>"
+                          "<lead_time_days>0</lead_time_days></product>" %
+                          sku, ctype=XML_CT, accept=XML_CT), 201)
+    pid = int(r.xml().get("id"))
+    cid, _ = create(o, credit_customer())
+
+    def order():
+        r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
+                              '<requested_date>2031-01-01</requested_date>'
+                              '</order>' % cid, ctype=XML_CT, accept=XML_CT),
+                   201)
+        oid = int(r.xml().get("id"))
+        expect(o.api.post("/order_lines", '<order_line><order id="%d"/>'
+                          '<product id="%d"/><quantity>1</quantity>'
+                          '</order_line>' % (oid, pid), ctype=XML_CT,
+                          accept=XML_CT), 201)
+        return oid
+
+    def submit(oid):
+        return o.api.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT)
+
+    def stored(oid):
+        r = expect(o.api.get("/orders/%d.xml" % oid), 200)
+        return [(v.get("rule"), v.get("result"))
+                for v in r.xml().findall("evaluation/verdict")]
+
+    shipped = ["credit", "delivery", "discount", "overdue", "payment_terms"]
+    try:
+        write_rule(new, MIN_ORDER)
+        oid = order()
+        r = expect(submit(oid), 200)
+        ran = [v.get("rule") for v in r.xml().findall("verdict")]
+        check(ran == shipped[:3] + ["min_order"] + shipped[3:],
+              "%s: rules ran %s, want the shipped ones and min_order in "
+              "file-name order" % (r.req(), ran))
+        check(r.xml().get("status") == "on_hold", "%s: %s" %
+              (r.req(), short(r.body)))
+        check(("min_order", "hold") in stored(oid),
+              "order %d does not keep min_order's verdict: %s" %
+              (oid, stored(oid)))
+        r = expect(o.erp.get("/orders/%d/rules.xml" % oid), 200)
+        check("min_order" in [v.get("rule") for v in r.xml()],
+              "%s: the dry run does not list min_order" % r.req())
+        # Removed: the same order, reopened, goes through and keeps
+        # only the verdicts of that submission.
+        os.unlink(new)
+        expect(o.api.post("/orders/%d/reopen" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 200)
+        r = expect(submit(oid), 200)
+        check(r.xml().get("status") == "approved", "%s: %s" %
+              (r.req(), short(r.body)))
+        check([v[0] for v in stored(oid)] == shipped,
+              "order %d keeps %s after min_order.lua went" %
+              (oid, stored(oid)))
+        # A broken new rule names itself; the order stays a draft.
+        write_rule(broken, "local M = {}\nfunction M.order(o)\n"
+                   "\treturn 'pass'\nend\nreturn M }\n")
+        oid = order()
+        root = expect_error(submit(oid), 409, "rule")
+        msg = root.findtext("message") or ""
+        check("new_check.lua:5:" in msg, "the 409 does not name the broken"
+              " rule and its line: %r" % msg)
+        os.unlink(broken)
+        expect(submit(oid), 200)
+    finally:
+        for path in (new, broken):
+            if os.path.exists(path):
+                os.unlink(path)
+
+
 # -- faults (kiln serve behind nginx only)
 
 def children(pid):

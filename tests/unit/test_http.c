@@ -2144,6 +2144,125 @@ order_rule_paths(void **state)
 }
 
 
+/* Remove rule file NAME.lua from the test's rules directory. */
+static void
+remove_rule(const char *name)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.lua", ruledir, name);
+	assert_int_equal(unlink(path), 0);
+}
+
+/* How many verdicts order o keeps, and how many of them rule said. */
+static long long
+verdicts(long long o, const char *rule)
+{
+	return scalar(arena_printf(A, "SELECT count(*) * 100 + sum(rule ="
+	    " '%s') FROM order_verdicts WHERE \"order\" = %lld", rule, o));
+}
+
+/*
+ * Rules are data: a rule file dropped into the directory takes part in
+ * the next submission (in file-name order) and its verdict is stored;
+ * removed, submissions go on and an order keeps exactly the verdicts
+ * of its last submission; a broken new file names itself; the dry run
+ * lists every rule that ran; customer hooks the same on saves.
+ */
+static void
+rules_are_data(void **state)
+{
+	const char	*admin = user_with_token("data.admin", "admin", "");
+	char		 path[64], *credit;
+	long long	 cust, prod, o;
+
+	(void)state;
+	prod = scalar("SELECT id FROM products WHERE sku = 'OT-1'");
+	cust = create_xml("/customers", "<customer><name>Rules Data Co"
+	    "</name><segment>key_account</segment><payment_terms>net30"
+	    "</payment_terms><credit_limit>900000.00</credit_limit><email>"
+	    "r@example.com</email></customer>");
+	assert_true(cust > 0);
+	/* Dropped in: the next submission runs it and stores its verdict. */
+	write_rule("min_order", "local M = {}\nfunction M.order(o, ctx)\n"
+	    "\treturn \"hold\", \"below the minimum of \" .. "
+	    "kiln.money(o.total + 1)\nend\nreturn M\n");
+	o = order_with(cust, prod, 1, 0, "2027-06-01");
+	assert_int_equal(submit(o), 200);
+	assert_true(has("status=\"on_hold\""));
+	assert_true(has("<verdict rule=\"min_order\" result=\"hold\">below"
+	    " the minimum of"));
+	assert_int_equal(verdicts(o, "min_order"), 601);
+	/* credit, delivery, discount, min_order, overdue, payment_terms */
+	assert_int_equal(scalar(arena_printf(A, "SELECT pos FROM"
+	    " order_verdicts WHERE \"order\" = %lld AND rule = 'min_order'",
+	    o)), 4);
+	snprintf(path, sizeof(path), "/orders/%lld", o);
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<verdict rule=\"min_order\" result=\"hold\">"));
+	/* The dry run shows every rule that runs now, the new one too. */
+	snprintf(path, sizeof(path), "/orders/%lld/rules.xml", o);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", admin, NULL }), 200);
+	assert_true(has("<verdict rule=\"min_order\" result=\"hold\""));
+	assert_true(has("<verdict rule=\"overdue\" result=\"pass\""));
+
+	/*
+	 * Removed: the same order, submitted again, keeps only the
+	 * verdicts of that submission; a new order goes through.
+	 */
+	remove_rule("min_order");
+	snprintf(path, sizeof(path), "/orders/%lld/reopen", o);
+	assert_int_equal(api("POST", path, NULL, ""), 200);
+	assert_int_equal(submit(o), 200);
+	snprintf(path, sizeof(path), "/orders/%lld/rules.xml", o);
+	assert_true(has("status=\"approved\""));
+	assert_false(has("min_order"));
+	assert_int_equal(verdicts(o, "min_order"), 500);
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, (const char *[]){
+	    "HTTP_AUTHORIZATION", admin, NULL }), 200);
+	assert_false(has("min_order"));
+	/* Even a shipped rule: removing credit.lua blocks nobody. */
+	credit = read_rule("credit");
+	remove_rule("credit");
+	assert_int_equal(submit(o = order_with(cust, prod, 1, 0,
+	    "2027-06-01")), 200);
+	assert_true(has("status=\"approved\""));
+	assert_false(has("rule=\"credit\""));
+	assert_int_equal(verdicts(o, "credit"), 400);
+	write_rule("credit", credit);
+	free(credit);
+
+	/* A broken new rule names itself; the order stays a draft. */
+	write_rule("new_check", "local M = {}\nfunction M.order(o)\n"
+	    "\treturn 'pass'\nend\nreturn M }\n");
+	o = order_with(cust, prod, 1, 0, "2027-06-01");
+	assert_int_equal(submit(o), 409);
+	assert_true(has("code=\"rule\""));
+	assert_true(has("rule new_check failed to load: new_check.lua:5:"));
+	assert_int_equal(verdicts(o, "new_check"), 0);
+	/* ...and saves: nobody can tell what it would have judged. */
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>"
+	    "Blocked Co</name></customer>"), 409);
+	assert_true(has("new_check.lua:5:"));
+	remove_rule("new_check");
+	assert_int_equal(submit(o), 200);
+	assert_int_equal(verdicts(o, "credit"), 501);
+
+	/* A customer rule dropped in judges the next save. */
+	write_rule("zz_city", "return { customer = function(c)\n"
+	    "\tif c.city == 'Atlantis' then\n"
+	    "\t\treturn 'reject', 'no such city', 'city'\n"
+	    "\tend\nend }\n");
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>"
+	    "Sunk Co</name><city>Atlantis</city></customer>"), 422);
+	assert_true(has("zz_city: no such city"));
+	assert_true(has("<field name=\"city\">"));
+	remove_rule("zz_city");
+	assert_int_equal(api("POST", "/customers", NULL, "<customer><name>"
+	    "Sunk Co</name><city>Atlantis</city></customer>"), 201);
+}
+
 /* A PATCH of order id as who (NULL: li.wei) at its current version. */
 static int
 order_patch(const char *who, long long id, const char *fields)
@@ -2639,6 +2758,7 @@ main(void)
 		cmocka_unit_test(order_copy),
 		cmocka_unit_test(credit_standing),
 		cmocka_unit_test(order_rule_paths),
+		cmocka_unit_test(rules_are_data),
 		cmocka_unit_test(integrity),
 		cmocka_unit_test(plugin_confined),
 		cmocka_unit_test(plugin_rows),

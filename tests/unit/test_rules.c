@@ -397,7 +397,10 @@ test_escapes(void **state)
 		  "rule esc failed: esc.lua:2: attempt to index a nil value "
 		  "(global 'io')" },
 		{ "os", "os.execute('true')", RULES_ERROR, "global 'os'" },
-		{ "require", "require('os')", RULES_ERROR, "global 'require'" },
+		{ "require", "require('os')", RULES_ERROR,
+		  "require os: cannot read os.lua" },
+		{ "require_path", "require('/etc/passwd')", RULES_ERROR,
+		  "'/etc/passwd' is not a module of the rules directory" },
 		{ "debug", "debug.getregistry()", RULES_ERROR,
 		  "global 'debug'" },
 		{ "package", "package.loadlib('libc.so.6', 'system')",
@@ -496,8 +499,8 @@ test_load_failures(void **state)
 		  "rule hog exceeded its memory limit of 2048 KiB while "
 		  "loading" },
 		{ "empty", "return {}\n", "empty.lua returned no hook functions" },
-		{ "badhook", "return { customer = 42 }\n",
-		  "badhook.lua: hook 'customer' is a number value, not a "
+		{ "badhook", "return { customer = function() end, order = 42 "
+		  "}\n", "badhook.lua: hook 'order' is a number value, not a "
 		  "function" },
 		{ "badkind", "return { function() end }\n",
 		  "badkind.lua returned a key that is not a record kind" },
@@ -813,6 +816,116 @@ test_isolation(void **state)
 	expect(f->r, "b", "customer", RULES_WARN, "nil nil");
 }
 
+/*
+ * require() gives a rule the modules of its own directory only, once
+ * per load, read-only at every depth; a module is no rule.
+ */
+static void
+test_require(void **state)
+{
+	struct fx	*f = *state;
+	const char	*names[8];
+	char		 path[PATH_MAX];
+
+	write_rule(f->dir, "settings", "local days = 30\n"
+	    "return { overdue_days = days, longest = { prospect = 'prepaid',"
+	    " key_account = 'net90' }, list = { 'a', 'b' } }\n");
+	write_rule(f->dir, "a", "local S = require('settings')\n"
+	    "return { order = function() return 'warn', S.overdue_days .. ' '"
+	    " .. S.longest.key_account .. ' ' .. S.list[2] end }\n");
+	write_rule(f->dir, "b", "local S = require 'settings'\n"
+	    "return { order = function() return 'warn', "
+	    "tostring(S == require('settings')) end,\n"
+	    "customer = function() S.longest.prospect = 'net90' end,\n"
+	    "product = function() S.overdue_days = 1 end }\n");
+	write_rule(f->dir, "dots", "require('settings.x')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "up", "require('../settings')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "none", "require('nosuch')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "loop", "require('loop2')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "loop2", "require('loop')\nreturn { x = 1 }\n");
+	write_rule(f->dir, "good", good_rule);
+	f->r = open_rules(f->dir, &test_limits);
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	expect(f->r, "b", "order", RULES_WARN, "true");
+	expect(f->r, "b", "customer", RULES_ERROR,
+	    "attempt to modify read-only table 'module' (key 'prospect')");
+	expect(f->r, "b", "product", RULES_ERROR,
+	    "attempt to modify read-only table 'module' (key 'overdue_days')");
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	assert_non_null(strstr(rules_load_error(f->r, "dots"),
+	    "'settings.x' is not a module of the rules directory"));
+	assert_non_null(strstr(rules_load_error(f->r, "up"),
+	    "is not a module"));
+	assert_non_null(strstr(rules_load_error(f->r, "none"),
+	    "rule none failed to load: none.lua:1: require nosuch: cannot read"
+	    " nosuch.lua"));
+	assert_non_null(strstr(rules_load_error(f->r, "loop"),
+	    "requires itself"));
+	/* A module is no rule: not listed, not broken. */
+	assert_null(rules_load_error(f->r, "settings"));
+	assert_int_equal(rules_has(f->r, "settings", "order"), 0);
+	/* Rules of a kind: hooked or broken, in file-name order. */
+	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 7);
+	assert_string_equal(names[0], "a");
+	assert_string_equal(names[1], "b");
+	assert_string_equal(names[2], "dots");
+	assert_string_equal(names[3], "loop");
+	assert_string_equal(names[4], "loop2");	/* broken by the loop */
+	assert_string_equal(names[5], "none");
+	assert_string_equal(names[6], "up");
+	assert_int_equal(rules_with_hook(f->r, "customer", names, 2), 7);
+	assert_string_equal(names[0], "b");
+	assert_string_equal(names[1], "dots");
+	assert_int_equal(rules_with_hook(f->r, "customer", NULL, 0), 7);
+
+	/* A broken module names itself in every rule that needs it. */
+	write_rule(f->dir, "settings", "return { overdue_days = = 1 }\n");
+	assert_int_equal(rules_reload(f->r), 0);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "rule a failed to load: a.lua:1: require settings: settings.lua:1:"
+	    " unexpected symbol"));
+	assert_non_null(strstr(rules_load_error(f->r, "b"),
+	    "require settings: settings.lua:1:"));
+	/* Removed: the rules that need it fail, the others go on. */
+	snprintf(path, sizeof(path), "%s/settings.lua", f->dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rules_refresh(f->r), 1);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "cannot read settings.lua"));
+	expect_good(f->r);
+}
+
+/* A module that spins or hogs fails the rule's load, by the limits. */
+static void
+test_require_limits(void **state)
+{
+	struct fx	*f = *state;
+
+	write_rule(f->dir, "spin", "while true do end\n");
+	write_rule(f->dir, "hog", "local t = {} for i = 1, 1e9 do t[i] = i end\n");
+	write_rule(f->dir, "deep", "local t = {} local c = t for i = 1, 40 do"
+	    " c.x = {} c = c.x end return t\n");
+	write_rule(f->dir, "a", "require('spin')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "b", "require('hog')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "c", "require('deep')\n"
+	    "return { order = function() end }\n");
+	write_rule(f->dir, "good", good_rule);
+	f->r = open_rules(f->dir, &test_limits);
+	assert_non_null(strstr(rules_load_error(f->r, "a"),
+	    "rule a exceeded its instruction budget"));
+	assert_non_null(strstr(rules_load_error(f->r, "b"),
+	    "rule b exceeded its memory limit"));
+	assert_non_null(strstr(rules_load_error(f->r, "c"),
+	    "nested more than 16 deep"));
+	expect_good(f->r);
+}
+
 /* Set FILE's mtime SECS into the future, as an edit in another tick. */
 static void
 bump_mtime(const char *dir, const char *file, int secs)
@@ -986,6 +1099,67 @@ lua_dir(void)
 	const char	*d = getenv("KILN_LUA_DIR");
 
 	return d != NULL && *d != '\0' ? d : "lua";
+}
+
+/* Run shipped rule NAME's KIND hook on one limit and exposure. */
+static void
+expect_credit(struct rules *r, const char *name, const char *kind,
+    const char *terms, long long limit, long long exposure,
+    enum rules_result want, const char *needle)
+{
+	struct rules_verdict	 v;
+	const struct rules_kv	 rec[] = {
+		{ "credit_limit", RULES_INT, NULL, limit },
+		{ "payment_terms", RULES_STR, terms, 0 },
+	};
+	const struct rules_kv	 ctx[] = {
+		{ "credit_limit", RULES_INT, NULL, limit },
+		{ "exposure", RULES_INT, NULL, exposure },
+		{ "overdue_days", RULES_INT, NULL, 0 },
+	};
+
+	check_verdict(&v, rules_run(r, name, kind, rec, 2, ctx, 3, &v), name,
+	    want, needle);
+}
+
+/*
+ * The shipped rules share settings.lua: it is no rule, the order rules
+ * are found in file-name order, and a zero limit means no credit to
+ * credit.lua and credit_status.lua alike.
+ */
+static void
+test_shipped_settings(void **state)
+{
+	static const char *const order[] = {
+		"credit", "delivery", "discount", "overdue", "payment_terms"
+	};
+	struct fx	*f = *state;
+	const char	*names[8];
+	size_t		 i;
+
+	f->r = open_rules(lua_dir(), NULL);
+	assert_null(rules_load_error(f->r, "settings"));
+	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(names[i], order[i]);
+	assert_int_equal(rules_with_hook(f->r, "customer", names, 8), 2);
+	assert_string_equal(names[0], "customer");
+	assert_string_equal(names[1], "payment_terms");
+	expect_credit(f->r, "credit", "order", "net30", 0, 100, RULES_HOLD,
+	    "no credit");
+	expect_credit(f->r, "credit_status", "credit", "net30", 0, 100,
+	    RULES_HOLD, "no credit: exposure 1.00 with a credit limit of 0");
+	expect_credit(f->r, "credit", "order", "prepaid", 0, 100, RULES_PASS,
+	    NULL);
+	expect_credit(f->r, "credit_status", "credit", "net30", 0, 0,
+	    RULES_PASS, NULL);
+	expect_credit(f->r, "credit", "order", "net30", 10000, 10100,
+	    RULES_HOLD, "credit limit exceeded: exposure 101.00 over limit "
+	    "100.00");
+	expect_credit(f->r, "credit_status", "credit", "net30", 10000, 10100,
+	    RULES_HOLD, "exposure 101.00 over limit 100.00");
+	expect_credit(f->r, "credit_status", "credit", "net30", 10000, 8100,
+	    RULES_WARN, "above 80% of the limit");
 }
 
 /* Run a shipped customer hook on a customer with SEGMENT and TERMS. */
@@ -1168,10 +1342,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_isolation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require_limits, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_payment_terms,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_settings, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_customer, setup,
 		    teardown),
 	};

@@ -1,0 +1,42 @@
+-- settings.lua - the policy the shipped rules share.  Not a rule: it
+-- returns data only (no functions), and rules read it with
+--
+--	local settings = require "settings"
+--
+-- so two rules cannot disagree about a number.  Change a value here and
+-- every rule that uses it follows at the next request.  The table is
+-- read-only to the rules.
+
+return {
+	-- An invoice unpaid more than this many days past its due date holds
+	-- the customer's new orders (overdue.lua) and puts the customer's
+	-- credit standing on hold (credit_status.lua).
+	overdue_days = 30,
+
+	-- Payment terms from the shortest to the longest.
+	terms = { "prepaid", "net15", "net30", "net60", "net90" },
+
+	-- The longest terms each customer segment may have (payment_terms.lua;
+	-- a prospect buys prepaid, see also customer.lua).
+	longest_terms = {
+		prospect = "prepaid",
+		small_loyal = "net30",
+		project = "net30",
+		channel_partner = "net60",
+		key_account = "net90",
+	},
+
+	-- What a credit limit of 0 means, in credit.lua and credit_status.lua
+	-- alike: "no_credit" (nothing on credit terms: a non-prepaid order is
+	-- held, and any exposure puts the standing on hold) or "unlimited"
+	-- (no limit is checked).
+	zero_limit = "no_credit",
+
+	-- Exposure above this share of the limit puts the standing on watch.
+	watch_pct = 80,
+
+	-- Line discounts off the list price, in per cent: above the first a
+	-- manager approves (hold), above the second never (reject).
+	discount_approval_above = 15,
+	discount_never_above = 40,
+}
