@@ -290,7 +290,7 @@ modify(struct kiln_req *r, const char *login, const char *what)
 		    strcmp(what, "enable") == 0) == 0;
 	} else {
 		db_rollback(r->app->db);
-		return page_error(r, 404, "not_found", _("No such page."),
+		return page_error(r, ERR_NOT_FOUND, _("No such page."),
 		    NULL);
 	}
 	return change(r, what, login, v, ok);
@@ -305,7 +305,7 @@ admin_route(struct kiln_req *r)
 	if (strncmp(r->path, "/admin/", 7) != 0)
 		return 1;
 	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
-		return page_error(r, 403, "forbidden",
+		return page_error(r, ERR_FORBIDDEN,
 		    _("Only administrators manage users."), NULL), 0;
 	if (strcmp(r->path, "/admin/users") == 0) {
 		if (r->method == M_POST)
@@ -314,15 +314,15 @@ admin_route(struct kiln_req *r)
 	}
 	if (strncmp(r->path, "/admin/users/", 13) != 0 ||
 	    r->method != M_POST)
-		return page_error(r, 404, "not_found", _("No such page."),
+		return page_error(r, ERR_NOT_FOUND, _("No such page."),
 		    NULL), 0;
 	rest = r->path + 13;
 	if ((slash = strchr(rest, '/')) == NULL || slash == rest)
-		return page_error(r, 404, "not_found", _("No such page."),
+		return page_error(r, ERR_NOT_FOUND, _("No such page."),
 		    NULL), 0;
 	login = arena_strndup(r->arena, rest, (size_t)(slash - rest));
 	if (!user_login_ok(login))
-		return page_error(r, 404, "not_found", _("No such user."),
+		return page_error(r, ERR_NOT_FOUND, _("No such user."),
 		    NULL), 0;
 	return modify(r, login, slash + 1), 0;
 }

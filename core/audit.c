@@ -483,14 +483,14 @@ audit_page(struct kiln_req *r)
 	int		 nb = 0, idx[8];
 
 	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
-		return page_error(r, 403, "forbidden",
+		return page_error(r, ERR_FORBIDDEN,
 		    _("Only administrators may read the audit trail."), NULL);
 	if (r->method != M_GET && r->method != M_HEAD)
-		return page_error(r, 405, "bad_request",
+		return page_error(r, ERR_METHOD,
 		    _("That method is not allowed here."), NULL);
 	if ((v = req_query(r, "before")) != NULL && *v != '\0' &&
 	    (value_int_parse(v, &before) != 0 || before < 1))
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    _("before must be an audit entry id"), NULL);
 	abuf_init(&sql, r->arena);
 	abuf_add(&sql, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN"
@@ -500,7 +500,7 @@ audit_page(struct kiln_req *r)
 		if ((v = req_query(r, filters[i].param)) == NULL || *v == '\0')
 			continue;
 		if (filters[i].numeric && value_int_parse(v, &x) != 0)
-			return page_error(r, 400, "bad_request",
+			return page_error(r, ERR_BAD_REQUEST,
 			    arena_printf(r->arena, _("filter %s: not a number"),
 			    filters[i].param), NULL);
 		idx[nb++] = (int)i;
@@ -511,7 +511,7 @@ audit_page(struct kiln_req *r)
 	abuf_addf(&sql, " ORDER BY a.id DESC LIMIT %d)"
 	    " ORDER BY a.id DESC, c.rowid", AUDIT_PAGE + 1);
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
-		return page_error(r, 500, "internal", _("Internal error."),
+		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
 	for (i = 0; i < (size_t)nb; i++) {
 		v = req_query(r, filters[idx[i]].param);
@@ -603,14 +603,14 @@ audit_changes(struct kiln_req *r)
 
 	r->fmt = FMT_XML;	/* a feed for programs */
 	if (r->method != M_GET && r->method != M_HEAD)
-		return page_error(r, 405, "bad_request",
+		return page_error(r, ERR_METHOD,
 		    _("That method is not allowed here."), NULL);
 	if (((p = req_query(r, "since")) != NULL && *p != '\0' &&
 	    (value_int_parse(p, &since) != 0 || since < 0)) ||
 	    ((p = req_query(r, "limit")) != NULL && *p != '\0' &&
 	    (value_int_parse(p, &limit) != 0 || limit < 1 ||
 	    limit > CHANGES_MAX)))
-		return page_error(r, 400, "bad_request", _("since must be a"
+		return page_error(r, ERR_BAD_REQUEST, _("since must be a"
 		    " sequence number, limit from 1 to 1000"), NULL);
 	/*
 	 * Only entities the user reads in full: a feed that skipped some
@@ -629,11 +629,11 @@ audit_changes(struct kiln_req *r)
 	}
 	abuf_addf(&sql, ") ORDER BY id LIMIT %lld", limit + 1);
 	if (!any)
-		return page_error(r, 403, "forbidden", _("The changes feed is"
+		return page_error(r, ERR_FORBIDDEN, _("The changes feed is"
 		    " for users who read every record of a kind."), NULL);
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL ||
 	    (v = arena_calloc(r->arena, (size_t)limit, sizeof(*v))) == NULL)
-		return page_error(r, 500, "internal", _("Internal error."),
+		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
 	sqlite3_bind_int64(st, 1, since);
 	last = since;

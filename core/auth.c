@@ -226,7 +226,7 @@ unauthenticated(struct kiln_req *r)
 {
 	if (r->fmt == FMT_XML || r->fmt == FMT_CSV) {
 		out_header(r, "WWW-Authenticate", "Bearer realm=\"kiln\"");
-		return page_error(r, 401, "unauthenticated",
+		return page_error(r, ERR_UNAUTHENTICATED,
 		    _("Log in or send an API token."), NULL);
 	}
 	return out_redirect(r, req_url(r, "/login"));
@@ -240,7 +240,7 @@ auth_request(struct kiln_req *r)
 	int		 state;
 
 	if ((u = arena_calloc(r->arena, 1, sizeof(*u))) == NULL)
-		return page_error(r, 500, "internal", _("out of memory"),
+		return page_error(r, ERR_INTERNAL, _("out of memory"),
 		    NULL), 1;
 	h = req_env(r, "HTTP_AUTHORIZATION");
 	if (strncasecmp(h, "Bearer ", 7) == 0) {
@@ -260,7 +260,7 @@ auth_request(struct kiln_req *r)
 		    session_user(r, tok, &other) == -1 || other.id != u->id) {
 			r->csrf = NULL;
 			if (session_create(r, u) == -1)
-				return page_error(r, 503, "busy",
+				return page_error(r, ERR_BUSY,
 				    _("Try again."), NULL), 1;
 		}
 	} else if ((tok = cookie(r, AUTH_COOKIE)) == NULL ||
@@ -270,7 +270,7 @@ auth_request(struct kiln_req *r)
 	state = r->method != M_GET && r->method != M_HEAD;
 	if (state && !csrf_ok(r)) {
 		/* The body must be read before a form's csrf can be seen. */
-		return page_error(r, 403, "csrf",
+		return page_error(r, ERR_CSRF,
 		    _("The form was stale or came from another site;"
 		    " reload the page and try again."), NULL), 1;
 	}
@@ -327,13 +327,13 @@ login_page(struct kiln_req *r, int status, const char *msg,
  * or unable to count or record attempts (503).
  */
 static int
-login_refused(struct kiln_req *r, int status, const char *code,
-    const char *msg, const char *login, long wait)
+login_refused(struct kiln_req *r, enum error_code e, const char *msg,
+    const char *login, long wait)
 {
 	out_header(r, "Retry-After", arena_printf(r->arena, "%ld", wait));
 	if (r->fmt == FMT_XML)
-		return page_error(r, status, code, msg, NULL);
-	return login_page(r, status, msg, login);
+		return page_error(r, e, msg, NULL);
+	return login_page(r, error_def(e)->status, msg, login);
 }
 
 static int
@@ -348,7 +348,7 @@ login(struct kiln_req *r)
 	if (page_body(r) != 0)
 		return 0;
 	if (!same_origin(r))
-		return page_error(r, 403, "csrf",
+		return page_error(r, ERR_CSRF,
 		    _("Log in from Kiln's own login page."), NULL);
 	login = req_param(r, "login");
 	pw = req_param(r, "password");
@@ -364,19 +364,19 @@ login(struct kiln_req *r)
 	 */
 	ip = proxy_client(r);
 	if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0)
-		return login_refused(r, 429, "throttled",
+		return login_refused(r, ERR_THROTTLED,
 		    _("Too many attempts; wait and try again."), login, wait);
 	if (wait < 0 || (attempt = throttle_note(r->app->db, login, ip,
 	    now)) < 0) {
 		log_err("login attempts cannot be %s: logins are refused",
 		    wait < 0 ? "counted" : "recorded");
-		return login_refused(r, 503, "busy", _("Logins are paused:"
+		return login_refused(r, ERR_BUSY, _("Logins are paused:"
 		    " attempts cannot be recorded. Try again later."), login,
 		    60);
 	}
 	ok = user_verify(r->app->db, r->arena, login, pw, &u) == 0;
 	if (ok && throttle_ok(r->app->db, attempt) == -1)
-		return login_refused(r, 503, "busy", _("Logins are paused:"
+		return login_refused(r, ERR_BUSY, _("Logins are paused:"
 		    " attempts cannot be recorded. Try again later."), login,
 		    60);
 	if (!ok) {
@@ -388,7 +388,7 @@ login(struct kiln_req *r)
 		    login);
 	}
 	if (session_create(r, &u) == -1)
-		return page_error(r, 503, "busy", _("Try again."), NULL);
+		return page_error(r, ERR_BUSY, _("Try again."), NULL);
 	log_info("login %s", u.login);
 	r->user = &u;
 	(void)audit_event(r, "login", "", 0, "");

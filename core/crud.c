@@ -31,47 +31,36 @@
 #include "view.h"
 #include "xmlin.h"
 
-/* Status and code of a record error, for page_error. */
-static int
-rec_status(struct kiln_req *r, enum rec_err err, const char **code,
-    const char **msg)
+/*
+ * The error of a record error, and its message when the table's would
+ * not say enough.
+ */
+static enum error_code
+rec_error(struct kiln_req *r, enum rec_err err, const char **msg)
 {
+	*msg = NULL;
 	switch (err) {
 	case REC_INVALID:
-		*code = "invalid";
-		*msg = _("Please correct the marked fields.");
-		return 422;
+		return ERR_INVALID;
 	case REC_BAD:
-		*code = "bad_request";
 		*msg = _("A field was given more than once.");
-		return 400;
+		return ERR_BAD_REQUEST;
 	case REC_NOTFOUND:
-		*code = "not_found";
 		*msg = _("No such record.");
-		return 404;
+		return ERR_NOT_FOUND;
 	case REC_STALE:
-		*code = "stale";
-		*msg = _("Someone else changed this record meanwhile;"
-		    " reload it and apply your change again.");
-		return 409;
+		return ERR_STALE;
 	case REC_RULE:
-		*code = "rule";
-		*msg = _("A business rule failed.");
-		return 409;
+		return ERR_RULE;
 	case REC_CONFLICT:
-		*code = "conflict";
-		*msg = _("The change conflicts with other records.");
-		return 409;
+		return ERR_CONFLICT;
 	case REC_FORBIDDEN:
-		*code = "forbidden";
 		*msg = _("You may not change this record.");
-		return 403;
+		return ERR_FORBIDDEN;
 	case REC_STORAGE:
-		return storage_status(db_fault(r->app->db), code, msg);
+		return storage_error(db_fault(r->app->db));
 	default:
-		*code = "internal";
-		*msg = _("Internal error.");
-		return 500;
+		return ERR_INTERNAL;
 	}
 }
 
@@ -89,11 +78,10 @@ failed(struct kiln_req *r)
 static int
 fail(struct kiln_req *r, enum rec_err err, const char *detail)
 {
-	const char	*code, *msg;
-	int		 status;
+	const char	*msg;
+	enum error_code	 e = rec_error(r, err, &msg);
 
-	status = rec_status(r, err, &code, &msg);
-	return page_error(r, status, code, detail ? detail : msg, NULL);
+	return page_error(r, e, detail ? detail : msg, NULL);
 }
 
 static int
@@ -283,25 +271,24 @@ static int
 invalid(struct kiln_req *r, const struct entity *e, struct record *rec,
     const struct ferrs *fe, enum rec_err err, const char *detail)
 {
-	const char	*code, *msg;
-	int		 status;
+	const char	*msg;
+	enum error_code	 ec = rec_error(r, err, &msg);
 
-	status = rec_status(r, err, &code, &msg);
 	/* Fields kept for other roles: name them. */
 	if (err == REC_FORBIDDEN && detail == NULL && fe->n)
 		detail = forbidden_fields(r, fe);
 	/* A conflict a trigger explained: its words are the message. */
 	if (err == REC_CONFLICT && detail == NULL && fe->n &&
 	    fe->v[0].field == NULL)
-		return page_error(r, status, code, fe->v[0].msg, NULL);
+		return page_error(r, ec, fe->v[0].msg, NULL);
 	if (r->fmt == FMT_HTML && (err == REC_INVALID || err == REC_RULE)) {
 		struct ferrs	 all = *fe;
 
 		if (detail != NULL)
 			ferr_add(&all, NULL, detail);
-		return form(r, e, rec, &all, status);
+		return form(r, e, rec, &all, error_def(ec)->status);
 	}
-	return page_error(r, status, code, detail ? detail : msg, fe);
+	return page_error(r, ec, detail ? detail : msg, fe);
 }
 
 /* After a successful write: 201/200 XML, or 303 to the record. */
@@ -314,7 +301,7 @@ crud_show(struct kiln_req *r, const struct entity *e, long long id,
 	if (r->fmt == FMT_XML) {
 		/* As stored: the database may have filled in fields. */
 		if (record_load(r, e, id, &rec) != REC_OK)
-			return page_error(r, 500, "internal",
+			return page_error(r, ERR_INTERNAL,
 			    _("Internal error."), NULL);
 		if (created)
 			out_header(r, "Location", view_record_url(r, e, id));
@@ -477,11 +464,11 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	int		 hv;
 
 	if ((hv = version_param(r, &expected)) == -1)
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    _("version must be a positive number"), NULL);
 	if (hv == 0) {
 		ferr_add(&fe, "version", _("is required (optimistic locking)"));
-		return page_error(r, 422, "invalid",
+		return page_error(r, ERR_INVALID,
 		    _("Send the version you last read."), &fe);
 	}
 	if ((de = db_begin(r->app->db)) != DB_OK)
@@ -558,10 +545,10 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 
 	/* As an update: a delete of what one has not seen is refused. */
 	if ((hv = version_param(r, &expected)) == -1)
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    _("version must be a positive number"), NULL);
 	if (hv == 0)
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    _("Send the version you last read."), NULL);
 	if ((de = db_begin(r->app->db)) != DB_OK)
 		return fail(r, record_db_err(de), NULL);
@@ -602,7 +589,7 @@ parse_id(const char *s, size_t n, long long *id)
 static int
 method_not_allowed(struct kiln_req *r)
 {
-	return page_error(r, 405, "bad_request",
+	return page_error(r, ERR_METHOD,
 	    _("That method is not allowed here."), NULL);
 }
 
@@ -629,12 +616,12 @@ crud_route(struct kiln_req *r, const char *path)
 	/* Lists in a document go only where a plugin takes them. */
 	if (r->sets != NULL && r->sets->n > 0 && (slash != NULL ||
 	    r->method != M_POST || e->d->created == NULL))
-		return page_error(r, 400, "bad_request", arena_printf(r->arena,
+		return page_error(r, ERR_BAD_REQUEST, arena_printf(r->arena,
 		    _("A <%s> list is not taken here."), r->sets->v[0].name),
 		    NULL), 0;
 	/* <contact> posted to /customers is a mistake, not a customer. */
 	if (r->body_root != NULL && strcmp(r->body_root, e->d->name) != 0)
-		return page_error(r, 400, "bad_request", arena_printf(r->arena,
+		return page_error(r, ERR_BAD_REQUEST, arena_printf(r->arena,
 		    _("Expected a <%s> document."), e->d->name), NULL), 0;
 	if (slash == NULL) {
 		if (r->method == M_GET || r->method == M_HEAD)
@@ -652,7 +639,7 @@ crud_route(struct kiln_req *r, const char *path)
 	}
 	if (parse_id(seg, slash ? (size_t)(slash - seg) : strlen(seg),
 	    &id) == -1)
-		return page_error(r, 404, "not_found", _("No such record."),
+		return page_error(r, ERR_NOT_FOUND, _("No such record."),
 		    NULL), 0;
 	if (slash != NULL) {
 		act = slash + 1;
@@ -663,7 +650,7 @@ crud_route(struct kiln_req *r, const char *path)
 			return delete(r, e, id), 0;
 		if (strcmp(act, "edit") == 0 || strcmp(act, "delete") == 0)
 			return method_not_allowed(r), 0;
-		return page_error(r, 404, "not_found", _("No such page."),
+		return page_error(r, ERR_NOT_FOUND, _("No such page."),
 		    NULL), 0;
 	}
 	switch (r->method) {

@@ -114,7 +114,7 @@ parse(struct kiln_req *r)
 	if (strlen(sn) > HTTP_MAX_PATH || strlen(pi) > HTTP_MAX_PATH ||
 	    !form_text_ok(sn, strlen(sn)) || !form_text_ok(pi, strlen(pi)) ||
 	    strpbrk(sn, "\r\n\t") != NULL || strpbrk(pi, "\r\n\t") != NULL)
-		return page_error(r, 400, "bad_request", _("Bad path."), NULL),
+		return page_error(r, ERR_BAD_REQUEST, _("Bad path."), NULL),
 		    -1;
 	/* Links are root-relative under the prefix: "/crm" + "/customers". */
 	n = strlen(sn);
@@ -127,11 +127,11 @@ parse(struct kiln_req *r)
 	i18n_select(req_env(r, "HTTP_ACCEPT_LANGUAGE"));
 	qs = req_env(r, "QUERY_STRING");
 	if (strlen(qs) > HTTP_MAX_QUERY)
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    _("The query string is too long."), NULL), -1;
 	if ((fe = form_parse(r->arena, qs, strlen(qs), &r->query)) !=
 	    FORM_OK)
-		return page_error(r, 400, "bad_request", _(form_strerror(fe)),
+		return page_error(r, ERR_BAD_REQUEST, _(form_strerror(fe)),
 		    NULL), -1;
 	return 0;
 }
@@ -142,7 +142,7 @@ route(struct kiln_req *r)
 	int	 changes;
 
 	if (r->method == M_OTHER) {
-		page_error(r, 405, "bad_request", _("Unsupported method."),
+		page_error(r, ERR_METHOD, _("Unsupported method."),
 		    NULL);
 		return;
 	}
@@ -177,7 +177,7 @@ route(struct kiln_req *r)
 		return;
 	if (crud_route(r, r->path) == 0)
 		return;
-	page_error(r, 404, "not_found", _("No such page."), NULL);
+	page_error(r, ERR_NOT_FOUND, _("No such page."), NULL);
 }
 
 int
@@ -214,7 +214,7 @@ http_serve(struct app *app, struct io *io, struct arena *a)
 	}
 	if (!r.started) {
 		log_err("%s: no response was produced", r.path);
-		page_error(&r, 500, "internal", _("Internal error."), NULL);
+		page_error(&r, ERR_INTERNAL, NULL, NULL);
 		rc = -1;
 	}
 	/* A handler that left a transaction open loses it, not the lock. */

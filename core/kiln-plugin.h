@@ -259,6 +259,11 @@ struct kiln_services {
 	void		 (*text)(struct kiln_req *, const char *text);
 	void		 (*close)(struct kiln_req *);
 	int		 (*end)(struct kiln_req *);
+	/*
+	 * Answer an error by its code (error.c's table: api.md's codes;
+	 * the status must be the table's) and message.  A write
+	 * transaction still open is rolled back first: no need to.
+	 */
 	int		 (*error)(struct kiln_req *, int status,
 			    const char *code, const char *message);
 	/* ABI 3. */

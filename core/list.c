@@ -633,11 +633,11 @@ list_handle(struct kiln_req *r, const struct entity *e)
 	enum db_err	 fault;
 
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
-		return page_error(r, 500, "internal", _("out of memory"), NULL);
+		return page_error(r, ERR_INTERNAL, _("out of memory"), NULL);
 	qy->e = e;
 	qy->params = &r->query;
 	if (build(r, qy, 0, -1, &msg) == -1)
-		return page_error(r, 400, "bad_request",
+		return page_error(r, ERR_BAD_REQUEST,
 		    msg ? msg : _("bad list request"), NULL);
 	if ((n = fetch(r, qy, &rows, &fault)) < 0)
 		return storage_answer(r, fault);

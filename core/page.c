@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "db.h"
 #include "entity.h"
 #include "i18n.h"
 #include "out.h"
@@ -198,17 +199,23 @@ page_body(struct kiln_req *r)
 {
 	if (req_read_body(r) == 0)
 		return 0;
-	page_error(r, r->refused.status, r->refused.code, r->refused.msg,
-	    NULL);
+	page_error(r, r->refused.error, r->refused.msg, NULL);
 	return -1;
 }
 
 int
-page_error(struct kiln_req *r, int status, const char *code,
-    const char *message, const struct ferrs *fe)
+page_error(struct kiln_req *r, enum error_code e, const char *message,
+    const struct ferrs *fe)
 {
-	size_t	 i;
+	const struct error_def	*def = error_def(e);
+	const char		*code = def->code;
+	int			 status = def->status;
+	size_t			 i;
 
+	if (r->app != NULL && r->app->db != NULL && !db_idle(r->app->db))
+		db_rollback(r->app->db);
+	if (message == NULL)
+		message = _(def->message);
 	if (r->started)
 		return -1;
 	if (status == 503)

@@ -7,13 +7,20 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 struct kiln_req;
 struct ferrs;
 
 int	 page_begin(struct kiln_req *, int status, const char *title);
 int	 page_end(struct kiln_req *);
-/* Error as the contract shapes it; ferrs may be NULL. */
-int	 page_error(struct kiln_req *, int status, const char *code,
+/*
+ * Error e as the contract shapes it (status and code from error.c's
+ * table), with message, or the table's when NULL; ferrs may be NULL.
+ * A write transaction still open is rolled back first: an error never
+ * commits half of anything.
+ */
+int	 page_error(struct kiln_req *, enum error_code,
 	    const char *message, const struct ferrs *);
 /*
  * Read the request's body (req_read_body); 0, or -1 once its refusal

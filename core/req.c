@@ -12,6 +12,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "page.h"
+#include "error.h"
 #include "req.h"
 #include "value.h"
 #include "xmlin.h"
@@ -152,10 +153,9 @@ media_type(struct kiln_req *r, const char *ct)
  */
 /* Why the body was refused, for the caller to answer; returns -1. */
 static int
-refuse(struct kiln_req *r, int status, const char *code, const char *msg)
+refuse(struct kiln_req *r, enum error_code e, const char *msg)
 {
-	r->refused.status = status;
-	r->refused.code = code;
+	r->refused.error = e;
 	r->refused.msg = msg;
 	return -1;
 }
@@ -180,13 +180,13 @@ req_read_body(struct kiln_req *r)
 		return 0;
 	}
 	if (*cl == '\0')
-		return refuse(r, 411, "bad_request",
+		return refuse(r, ERR_LENGTH,
 		    _("A request body needs a Content-Length."));
 	if (value_int_parse(cl, &len) != 0 || len < 0)
-		return refuse(r, 400, "bad_request",
+		return refuse(r, ERR_BAD_REQUEST,
 		    _("Content-Length is not a number."));
 	if ((unsigned long long)len > r->app->conf.max_body)
-		return refuse(r, 413, "too_large",
+		return refuse(r, ERR_TOO_LARGE,
 		    _("The request body is too large."));
 	r->has_body = 1;
 	if (len == 0)
@@ -195,7 +195,7 @@ req_read_body(struct kiln_req *r)
 	if (strcmp(ct, "application/x-www-form-urlencoded") != 0 &&
 	    strcmp(ct, "application/xml") != 0 &&
 	    strcmp(ct, "text/xml") != 0)
-		return refuse(r, 415, "unsupported",
+		return refuse(r, ERR_UNSUPPORTED,
 		    _("Send application/x-www-form-urlencoded or"
 		    " application/xml."));
 	buf = arena_alloc(r->arena, (size_t)len + 1);
@@ -207,12 +207,12 @@ req_read_body(struct kiln_req *r)
 	}
 	r->body_read = got;
 	if (got != (size_t)len)
-		return refuse(r, 400, "bad_request",
+		return refuse(r, ERR_BAD_REQUEST,
 		    _("The request body ended early."));
 	buf[got] = '\0';
 	if (strcmp(ct, "application/x-www-form-urlencoded") == 0) {
 		if ((fe = form_parse(r->arena, buf, got, &r->body)) != FORM_OK)
-			return refuse(r, 400, "bad_request",
+			return refuse(r, ERR_BAD_REQUEST,
 			    _(form_strerror(fe)));
 		return 0;
 	}
@@ -220,8 +220,7 @@ req_read_body(struct kiln_req *r)
 	xe = xmlin_parse(r->arena, buf, got, &r->body, &root, r->sets);
 	r->body_root = root;
 	if (xe != XMLIN_OK)
-		return refuse(r, xe == XMLIN_DOCTYPE ? 415 : 400,
-		    xe == XMLIN_DOCTYPE ? "unsupported" : "bad_request",
-		    _(xmlin_strerror(xe)));
+		return refuse(r, xe == XMLIN_DOCTYPE ? ERR_UNSUPPORTED :
+		    ERR_BAD_REQUEST, _(xmlin_strerror(xe)));
 	return 0;
 }

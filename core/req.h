@@ -64,8 +64,7 @@ struct kiln_req {
 	const char	*job;		/* a plugin job's name (its actor) */
 	const struct plugin *caller;	/* the plugin being called, or NULL */
 	struct {			/* why req_read_body() refused */
-		int		 status;
-		const char	*code;
+		int		 error;		/* enum error_code */
 		const char	*msg;
 	}		 refused;
 	int		 https;

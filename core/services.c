@@ -70,11 +70,25 @@ svc_begin(struct kiln_req *r, int status, const char *root,
 	return page_begin(r, status, title);
 }
 
+/*
+ * A plugin names its error by code; the table has its status.  A code
+ * not in the table (so not in schema/error.rng) is the plugin's bug:
+ * logged, and answered as an internal error.
+ */
 static int
 svc_error(struct kiln_req *r, int status, const char *code,
     const char *msg)
 {
-	return page_error(r, status, code, msg, NULL);
+	enum error_code	 e;
+
+	if (error_lookup(code, &e) == -1) {
+		log_err("plugin error code %s (%d) is not one of Kiln's",
+		    code ? code : "(null)", status);
+		e = ERR_INTERNAL;
+	} else if (error_def(e)->status != status)
+		log_warn("plugin error %s with status %d: answered %d", code,
+		    status, error_def(e)->status);
+	return page_error(r, e, msg, NULL);
 }
 
 static long long
@@ -605,7 +619,7 @@ svc_show(struct kiln_req *r, const char *name, long long id, int created)
 	const struct entity	*e = entity_by_name(r->app, name);
 
 	if (e == NULL)
-		return page_error(r, 500, "internal", _("Internal error."),
+		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
 	return crud_show(r, e, id, created);
 }

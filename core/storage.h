@@ -9,12 +9,13 @@
 #define KILN_STORAGE_H
 
 #include "db.h"
+#include "error.h"
 
 struct kiln_req;
 
-/* HTTP status, error code and message (translated) for e. */
-int	 storage_status(enum db_err e, const char **code, const char **msg);
-/* Answer the request with e: page_error with storage_status's words. */
+/* The error (error.c's table: status, code, words) of e. */
+enum error_code	 storage_error(enum db_err e);
+/* Answer the request with e's error. */
 int	 storage_answer(struct kiln_req *, enum db_err e);
 
 #endif

@@ -75,7 +75,7 @@ page(struct kiln_req *r, int status, const char *fresh, const char *msg)
 {
 	if (r->fmt == FMT_XML) {
 		if (fresh == NULL)
-			return page_error(r, status, "invalid", msg, NULL);
+			return page_error(r, ERR_INVALID, msg, NULL);
 		if (out_xml_begin(r, status, "token") == -1)
 			return -1;
 		out_text(r, fresh);
@@ -158,7 +158,7 @@ revoke(struct kiln_req *r, long long id)
 	    " WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL")) ==
 	    NULL) {
 		db_rollback(r->app->db);
-		return page_error(r, 500, "internal", _("Internal error."),
+		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -169,7 +169,7 @@ revoke(struct kiln_req *r, long long id)
 	n = sqlite3_changes(db_handle(r->app->db));
 	if (db_result(r->app->db, rc, "revoke") != DB_OK || n == 0) {
 		db_rollback(r->app->db);
-		return page_error(r, 404, "not_found", _("No such token."),
+		return page_error(r, ERR_NOT_FOUND, _("No such token."),
 		    NULL);
 	}
 	if (audit_event(r, "token_revoke", "user", r->user->id,
@@ -196,7 +196,7 @@ tokens_route(struct kiln_req *r)
 			return create(r), 0;
 		if (r->method == M_GET || r->method == M_HEAD)
 			return page(r, 200, NULL, NULL), 0;
-		return page_error(r, 405, "bad_request",
+		return page_error(r, ERR_METHOD,
 		    _("That method is not allowed here."), NULL), 0;
 	}
 	if (strncmp(r->path, "/tokens/", 8) != 0)
@@ -205,12 +205,12 @@ tokens_route(struct kiln_req *r)
 	n = strspn(rest, "0123456789");
 	if (n == 0 || n >= sizeof(num) || strcmp(rest + n, "/revoke") != 0 ||
 	    r->method != M_POST)
-		return page_error(r, 404, "not_found", _("No such page."),
+		return page_error(r, ERR_NOT_FOUND, _("No such page."),
 		    NULL), 0;
 	memcpy(num, rest, n);
 	num[n] = '\0';
 	if (value_int_parse(num, &id) != 0)
-		return page_error(r, 404, "not_found", _("No such token."),
+		return page_error(r, ERR_NOT_FOUND, _("No such token."),
 		    NULL), 0;
 	return revoke(r, id), 0;
 }

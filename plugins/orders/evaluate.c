@@ -310,28 +310,23 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 	if (orders_begin(r, sv, id, NULL, 0) == -1)
 		return 0;
 	if (gather(r, sv, id, &f) == -1) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	if (strcmp(f.status, "draft") != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "conflict",
 		    _("only a draft order can be submitted"));
 	}
 	if (f.lines == 0) {
-		sv->rollback(r);
 		return sv->error(r, 422, "invalid",
 		    _("an order needs at least one line"));
 	}
 	/* A failed rule decides nothing: the order stays a draft. */
 	if ((rc = judge(r, sv, id, &f, &j, &bad)) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "rule", rc == -1 ? j.v[bad].message :
 		    _("The business rules are not loaded; see the log."));
 	}
 	status = outcome(&j);
 	if (record(r, sv, id, &j, status) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	/* The facts are at hand: a rejected order owes nothing. */

@@ -119,7 +119,6 @@ conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	char	 path[64];
 
 	if (orders_set_status(r, sv, id, to, reason) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	orders_credit_of_order(r, sv, id);
@@ -213,7 +212,6 @@ decide(struct kiln_req *r, const struct kiln_services *sv, const char *to)
 	}
 	orders_status(r, sv, id, status, sizeof(status));
 	if (strcmp(status, "on_hold") != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "conflict",
 		    _("only an order on hold can be approved or rejected"));
 	}
@@ -246,7 +244,6 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 	if (orders_begin(r, sv, id, status, sizeof(status)) == -1)
 		return 0;
 	if (strcmp(status, "on_hold") != 0 && strcmp(status, "rejected") != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "conflict",
 		    _("only an order on hold or rejected can be reopened"));
 	}
@@ -344,17 +341,14 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	if (orders_begin(r, sv, id, NULL, 0) == -1)
 		return 0;
 	if (invoice_read(r, sv, id, &inv) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	if (inv.version != version) {
-		sv->rollback(r);
 		return sv->error(r, 409, "stale", _("Someone else changed this"
 		    " record meanwhile; reload it and apply your change"
 		    " again."));
 	}
 	if (strcmp(inv.status, "invoiced") != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "conflict", _("only an invoiced,"
 		    " unpaid order's invoice can be corrected"));
 	}
@@ -363,7 +357,6 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	if (date == NULL)
 		date = inv.date;
 	if (cents > inv.total || cents < inv.paid) {
-		sv->rollback(r);
 		return sv->error(r, 422, "invalid", _("An invoice is at most"
 		    " the order's total and at least what has been paid."));
 	}
@@ -371,7 +364,6 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	    " invoiced_date = ?3, correction_seq = correction_seq + 1,"
 	    " version = version + 1, updated_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")) == NULL) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	sv->bind_int(st, 1, id);
@@ -384,7 +376,6 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	    was, inv.date, sv->money(r, cents), date, reason);
 	if (rc != 0 || history(r, sv, id, "invoiced", why) != 0 ||
 	    sv->audit(r, "correct", "order", id, why) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 409, "conflict", _("The correction was"
 		    " refused; the order is unchanged."));
 	}
@@ -482,11 +473,9 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	if (sv->begin_write(r) != 0)
 		return sv->write_failed(r);
 	if (sv->access(r, "order", id) < 0) {
-		sv->rollback(r);
 		return sv->error(r, 404, "not_found", _("No such record."));
 	}
 	if (copy_read(r, sv, id, &o, &l, &n) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	kv[0] = (struct kiln_kv)KV_I("customer", o.customer);
@@ -522,7 +511,6 @@ orders_copy(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	snprintf(why, sizeof(why), "copy of %s", o.number);
 	if (history(r, sv, to, "draft", why) != 0) {
-		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	if (sv->commit(r) != 0)

@@ -123,7 +123,8 @@ def lineno(src, pos):
 for path in sorted(glob.glob(os.path.join(top, 'core', '*.c')) +
                    glob.glob(os.path.join(top, 'plugins', '*', '*.c'))):
     src = read(path)
-    for m in re.finditer(r'(?<![A-Za-z0-9_])_\(\s*' + LITS + r'\)', src):
+    # N_() marks a message kept untranslated in a table (error.c).
+    for m in re.finditer(r'(?<![A-Za-z0-9_])N?_\(\s*' + LITS + r'\)', src):
         need(decode(m.group(1)), '%s:%d' % (rel(path), lineno(src, m.start())))
     for fn in ('form_strerror', 'xmlin_strerror', 'out_reason'):
         m = re.search(r'^' + fn + r'\s*\([^)]*\)\s*\{(.*?)^\}', src,

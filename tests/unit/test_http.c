@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "error.h"
 #include "arena.h"
 #include "audit.h"
 #include "http.h"
@@ -2021,15 +2022,14 @@ write_rule(const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* The shipped text of rule NAME, to put back. */
+/* A whole file, NUL-terminated; free() it. */
 static char *
-read_rule(const char *name)
+read_file(const char *path)
 {
-	char	 path[512], *s;
+	char	*s;
 	FILE	*f;
 	long	 n;
 
-	snprintf(path, sizeof(path), "%s/%s.lua", ruledir, name);
 	assert_non_null(f = fopen(path, "r"));
 	assert_int_equal(fseek(f, 0, SEEK_END), 0);
 	n = ftell(f);
@@ -2038,6 +2038,16 @@ read_rule(const char *name)
 	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
 	return s;
+}
+
+/* The shipped text of rule NAME, to put back. */
+static char *
+read_rule(const char *name)
+{
+	char	 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.lua", ruledir, name);
+	return read_file(path);
 }
 
 /*
@@ -2725,6 +2735,35 @@ plugin_rows(void **state)
 	assert_int_equal(api("GET", "/hello/rows", "of=nothing", NULL), 400);
 }
 
+/*
+ * Issue 9: one table of errors.  Every code of core/error.c is one
+ * schema/error.rng accepts, and a 405 is method_not_allowed.
+ */
+static void
+error_table(void **state)
+{
+	const char	*lua = getenv("KILN_LUA_DIR");
+	char		 path[512], want[128], *rng;
+	size_t		 i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/../schema/error.rng", lua ? lua :
+	    "lua");
+	rng = read_file(path);
+	for (i = 0; i < ERR_MAX; i++) {
+		snprintf(want, sizeof(want), "<value>%s</value>",
+		    error_def((enum error_code)i)->code);
+		if (strstr(rng, want) == NULL)
+			fail_msg("%s is not in %s", want, path);
+		assert_true(error_def((enum error_code)i)->status >= 400);
+	}
+	free(rng);
+	assert_int_equal(api("TRACE", "/customers", NULL, NULL), 405);
+	assert_true(has("code=\"method_not_allowed\""));
+	assert_int_equal(api("PUT", "/customers", NULL, "<customer/>"), 405);
+	assert_true(has("code=\"method_not_allowed\""));
+}
+
 int
 main(void)
 {
@@ -2762,6 +2801,7 @@ main(void)
 		cmocka_unit_test(integrity),
 		cmocka_unit_test(plugin_confined),
 		cmocka_unit_test(plugin_rows),
+		cmocka_unit_test(error_table),
 		/* Last: they leave another database file in place. */
 		cmocka_unit_test(storage_read_only),
 		cmocka_unit_test(storage_full),
