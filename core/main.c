@@ -41,30 +41,7 @@ struct opts {
 	int		 customers;
 };
 
-static int
-usage(void)
-{
-	fputs("usage: kiln [--db PATH] [--config FILE] COMMAND ...\n"
-	    "  init                          create or migrate the database\n"
-	    "  serve [--listen ADDR] [--socket-group G] [--workers N]\n"
-	    "        [--max-requests N]      FastCGI on unix:/PATH (default\n"
-	    "                                unix:/run/kiln/kiln.sock) or ADDRESS:PORT\n"
-	    "  user add LOGIN --role ROLE [--name N] [--team T]\n"
-	    "                                password read from stdin\n"
-	    "  user token LOGIN              print a new API token\n"
-	    "  user list | disable LOGIN | enable LOGIN\n"
-	    "  user passwd LOGIN             new password from stdin\n"
-	    "  user role LOGIN ROLE | user team LOGIN TEAM\n"
-	    "  backup OUT                    consistent online copy\n"
-	    "  check                         integrity check\n"
-	    "  rules test [RULE] --on TYPE:ID  dry-run RULE, or every rule of"
-	    " TYPE, on a record\n"
-	    "  jobs [NAME]                   run the plugins' periodic jobs\n"
-	    "  demo-data [--customers N]     fill with sample data\n"
-	    "With no command under a web server, answers FastCGI or CGI.\n"
-	    "See kiln(1).\n", stderr);
-	return 2;
-}
+static int	 usage(void);
 
 static int
 parse_opts(int argc, char **argv, struct opts *o)
@@ -156,11 +133,12 @@ read_password(char *buf, size_t sz)
 }
 
 static int
-cmd_init(struct conf *conf)
+cmd_init(struct conf *conf, struct opts *o, char **arg, int narg)
 {
 	struct app	 app;
 	int		 rc;
 
+	(void)o, (void)arg, (void)narg;
 	if (app_open(&app, conf, APP_CREATE) == -1)
 		return 1;
 	rc = app_migrate(&app) == 0 ? 0 : 1;
@@ -194,86 +172,108 @@ set_active(struct db *db, const char *login, const char *on)
 }
 
 static int
-cmd_user(struct conf *conf, struct opts *o, char **pos, int npos)
+user_list_in(struct app *app, struct opts *o, char **arg)
 {
-	struct app	 app;
-	char		 pw[USER_PASSWORD_MAX + 2], tok[128];
-	const char	*sub = npos > 1 ? pos[1] : "";
-	int		 rc = 1;
+	(void)o, (void)arg;
+	return user_list(app->db, stdout) == 0 ? 0 : 1;
+}
 
-	if (npos < 3 && strcmp(sub, "list") != 0)
-		return usage();
-	if (app_open(&app, conf, 0) == -1)
-		return 1;
-	if (strcmp(sub, "list") == 0)
-		rc = user_list(app.db, stdout) == 0 ? 0 : 1;
-	else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
-		rc = user_change(&app, sub, pos[2], NULL, set_active,
-		    strcmp(sub, "enable") == 0 ? "yes" : NULL);
-	else if (strcmp(sub, "role") == 0 && npos == 4)
-		rc = user_change(&app, "role", pos[2], pos[3], user_set_role,
-		    pos[3]);
-	else if (strcmp(sub, "team") == 0 && npos == 4)
-		rc = user_change(&app, "team", pos[2], pos[3], user_set_team,
-		    pos[3]);
-	else if (strcmp(sub, "passwd") == 0) {
-		if (read_password(pw, sizeof(pw)) == 0)
-			rc = user_change(&app, "password", pos[2], NULL,
-			    user_set_password, pw);
-		sodium_memzero(pw, sizeof(pw));
-	} else if (strcmp(pos[1], "add") == 0) {
-		if (o->role == NULL) {
-			fprintf(stderr, "kiln: user add needs --role\n");
-			goto out;
-		}
-		if (read_password(pw, sizeof(pw)) == -1)
-			goto out;
-		rc = user_add(app.db, pos[2], o->role, o->name, o->team, pw) ==
-		    0 ? 0 : 1;
-		if (rc == 0)
-			(void)audit_cli(app.db, "user_add", "user", 0,
-			    arena_printf(app.perm, "%s: %s", pos[2], o->role));
-		sodium_memzero(pw, sizeof(pw));
-	} else if (strcmp(pos[1], "token") == 0) {
-		if (user_token_new(app.db, pos[2], "cli", tok, sizeof(tok)) ==
-		    0) {
-			printf("%s\n", tok);
-			rc = 0;
-		}
-		sodium_memzero(tok, sizeof(tok));
-	} else
-		rc = usage();
-out:
-	app_close(&app);
+static int
+user_disable_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)o;
+	return user_change(app, "disable", arg[0], NULL, set_active, NULL);
+}
+
+static int
+user_enable_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)o;
+	return user_change(app, "enable", arg[0], NULL, set_active, "yes");
+}
+
+static int
+user_role_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)o;
+	return user_change(app, "role", arg[0], arg[1], user_set_role, arg[1]);
+}
+
+static int
+user_team_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)o;
+	return user_change(app, "team", arg[0], arg[1], user_set_team, arg[1]);
+}
+
+static int
+user_passwd_in(struct app *app, struct opts *o, char **arg)
+{
+	char	 pw[USER_PASSWORD_MAX + 2];
+	int	 rc = 1;
+
+	(void)o;
+	if (read_password(pw, sizeof(pw)) == 0)
+		rc = user_change(app, "password", arg[0], NULL,
+		    user_set_password, pw);
+	sodium_memzero(pw, sizeof(pw));
 	return rc;
 }
 
 static int
-cmd_backup(struct conf *conf, const char *out)
+user_add_in(struct app *app, struct opts *o, char **arg)
 {
-	struct app	 app;
-	int		 rc;
+	char	 pw[USER_PASSWORD_MAX + 2];
+	int	 rc;
 
-	if (app_open(&app, conf, 0) == -1)
+	if (o->role == NULL) {
+		fprintf(stderr, "kiln: user add needs --role\n");
 		return 1;
-	rc = db_backup(app.db, out) == 0 ? 0 : 1;
-	app_close(&app);
+	}
+	if (read_password(pw, sizeof(pw)) == -1)
+		return 1;
+	rc = user_add(app->db, arg[0], o->role, o->name, o->team, pw) == 0 ?
+	    0 : 1;
+	if (rc == 0)
+		(void)audit_cli(app->db, "user_add", "user", 0,
+		    arena_printf(app->perm, "%s: %s", arg[0], o->role));
+	sodium_memzero(pw, sizeof(pw));
 	return rc;
 }
 
 static int
-cmd_check(struct conf *conf)
+user_token_in(struct app *app, struct opts *o, char **arg)
 {
-	struct app	 app;
-	int		 bad;
+	char	 tok[128];
+	int	 rc = 1;
 
-	if (app_open(&app, conf, 0) == -1)
-		return 1;
-	bad = db_check(app.db, stdout);
+	(void)o;
+	if (user_token_new(app->db, arg[0], "cli", tok, sizeof(tok)) == 0) {
+		printf("%s\n", tok);
+		rc = 0;
+	}
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
+
+static int
+backup_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)o;
+	return db_backup(app->db, arg[0]) == 0 ? 0 : 1;
+}
+
+static int
+check_in(struct app *app, struct opts *o, char **arg)
+{
+	int	 bad;
+
+	(void)o, (void)arg;
+	bad = db_check(app->db, stdout);
 	/* The business, once SQLite says its pages are sound. */
 	if (bad == 0)
-		bad = plugin_checks(&app, stdout);
-	app_close(&app);
+		bad = plugin_checks(app, stdout);
 	if (bad == 0)
 		printf("ok\n");
 	else
@@ -288,8 +288,10 @@ cmd_check(struct conf *conf)
  * a stored record now, one line each; nothing is saved.
  */
 static int
-cmd_rules_test(struct conf *conf, const char *rule, const char *on)
+cmd_rules_test(struct conf *conf, struct opts *o, char **arg, int narg)
 {
+	const char		*rule = narg == 1 ? arg[0] : NULL;
+	const char		*on = o->on;
 	struct app		 app;
 	struct kiln_req		 r;
 	struct record		 rec;
@@ -362,26 +364,24 @@ out:
 
 /* kiln jobs [NAME]: what kiln serve runs every jobs_interval, for cron. */
 static int
-cmd_jobs(struct conf *conf, const char *only)
+jobs_in(struct app *app, struct opts *o, char **arg)
 {
-	struct app	 app;
-	int		 rc;
+	int	 rc;
 
-	if (app_open(&app, conf, APP_RULES) == -1)
-		return 1;
-	if ((rc = plugin_jobs(&app, only)) == -1)
-		fprintf(stderr, "kiln: no job %s\n", only);
-	app_close(&app);
+	(void)o;
+	if ((rc = plugin_jobs(app, arg[0])) == -1)
+		fprintf(stderr, "kiln: no job %s\n", arg[0]);
 	return rc == 0 ? 0 : 1;
 }
 
 static int
-cmd_demo(struct conf *conf, struct opts *o)
+cmd_demo(struct conf *conf, struct opts *o, char **arg, int narg)
 {
 	struct app	 app;
 	char		 pw[USER_PASSWORD_MAX + 2];
 	int		 rc;
 
+	(void)arg, (void)narg;
 	if (read_password(pw, sizeof(pw)) == -1)
 		return 1;
 	if (app_open(&app, conf, APP_RULES) == -1)
@@ -393,13 +393,133 @@ cmd_demo(struct conf *conf, struct opts *o)
 	return rc;
 }
 
+static int
+cmd_serve(struct conf *conf, struct opts *o, char **arg, int narg)
+{
+	(void)o, (void)arg, (void)narg;
+	return server_serve(conf);
+}
+
+/*
+ * The commands, as tmux's cmd_entry: `kiln NAME [SUB] ARG...` with
+ * min to max ARGs.  A command either runs itself (run) or does its work
+ * with the database open (in_app, opened with app_flags).
+ */
+struct command {
+	const char	*name;
+	const char	*sub;
+	int		 min, max;
+	int		 quiet;		/* no info lines: only jobs and serve log */
+	int		(*run)(struct conf *, struct opts *, char **, int);
+	int		(*in_app)(struct app *, struct opts *, char **);
+	int		 app_flags;
+	const char	*usage;
+};
+
+static const struct command commands[] = {
+	{ "init", NULL, 0, 0, 1, cmd_init, NULL, 0,
+	  "init                          create or migrate the database" },
+	{ "serve", NULL, 0, 0, 0, cmd_serve, NULL, 0,
+	  "serve [--listen ADDR] [--socket-group G] [--workers N]\n"
+	  "        [--max-requests N]      FastCGI on unix:/PATH (default\n"
+	  "                                unix:/run/kiln/kiln.sock) or"
+	  " ADDRESS:PORT" },
+	{ "user", "add", 1, 1, 1, NULL, user_add_in, 0,
+	  "user add LOGIN --role ROLE [--name N] [--team T]\n"
+	  "                                password read from stdin" },
+	{ "user", "token", 1, 1, 1, NULL, user_token_in, 0,
+	  "user token LOGIN              print a new API token" },
+	{ "user", "list", 0, 0, 1, NULL, user_list_in, 0,
+	  "user list                     the users, their roles and teams" },
+	{ "user", "disable", 1, 1, 1, NULL, user_disable_in, 0,
+	  "user disable LOGIN | user enable LOGIN" },
+	{ "user", "enable", 1, 1, 1, NULL, user_enable_in, 0, NULL },
+	{ "user", "passwd", 1, 1, 1, NULL, user_passwd_in, 0,
+	  "user passwd LOGIN             new password from stdin" },
+	{ "user", "role", 2, 2, 1, NULL, user_role_in, 0,
+	  "user role LOGIN ROLE | user team LOGIN TEAM" },
+	{ "user", "team", 2, 2, 1, NULL, user_team_in, 0, NULL },
+	{ "backup", NULL, 1, 1, 1, NULL, backup_in, 0,
+	  "backup OUT                    consistent online copy" },
+	{ "check", NULL, 0, 0, 1, NULL, check_in, 0,
+	  "check                         integrity and business checks" },
+	{ "rules", "test", 0, 1, 1, cmd_rules_test, NULL, 0,
+	  "rules test [RULE] --on TYPE:ID  dry-run RULE, or every rule of"
+	  " TYPE, on a record" },
+	{ "jobs", NULL, 0, 1, 0, NULL, jobs_in, APP_RULES,
+	  "jobs [NAME]                   run the plugins' periodic jobs" },
+	{ "demo-data", NULL, 0, 0, 1, cmd_demo, NULL, 0,
+	  "demo-data [--customers N]     fill with sample data" },
+};
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static int
+usage(void)
+{
+	size_t	 i;
+
+	fputs("usage: kiln [--db PATH] [--config FILE] COMMAND ...\n",
+	    stderr);
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].usage != NULL)
+			fprintf(stderr, "  %s\n", commands[i].usage);
+	fputs("With no command under a web server, answers FastCGI or CGI.\n"
+	    "See kiln(1).\n", stderr);
+	return 2;
+}
+
+/* The command pos[] names, or NULL; *arg and *narg: its arguments. */
+static const struct command *
+command_of(char **pos, int npos, char ***arg, int *narg)
+{
+	const struct command	*c;
+	size_t			 i;
+	int			 skip;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		c = &commands[i];
+		if (strcmp(c->name, pos[0]) != 0)
+			continue;
+		skip = c->sub != NULL ? 2 : 1;
+		if (c->sub != NULL && (npos < 2 || strcmp(c->sub, pos[1]) != 0))
+			continue;
+		if (npos - skip < c->min || npos - skip > c->max)
+			return NULL;
+		*arg = pos + skip;
+		*narg = npos - skip;
+		return c;
+	}
+	return NULL;
+}
+
+/* Run a command: by itself, or with the database open for it. */
+static int
+command_run(const struct command *c, struct conf *conf, struct opts *o,
+    char **arg, int narg)
+{
+	struct app	 app;
+	int		 rc;
+
+	if (c->quiet)
+		log_set_quiet(1);
+	if (c->run != NULL)
+		return c->run(conf, o, arg, narg);
+	if (app_open(&app, conf, c->app_flags) == -1)
+		return 1;
+	rc = c->in_app(&app, o, arg);
+	app_close(&app);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct opts	 o;
-	struct conf	 conf;
-	char		*pos[8];
-	int		 npos, rc;
+	const struct command	*c;
+	struct opts		 o;
+	struct conf		 conf;
+	char			*pos[9] = { NULL }, **arg = NULL;
+	int			 npos, narg = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.max_requests = -1;
@@ -437,28 +557,10 @@ main(int argc, char **argv)
 		conf.workers = o.workers;
 	if (o.max_requests >= 0)
 		conf.max_requests = o.max_requests;
-	/* A job says what it did in an info line. */
-	if (strcmp(pos[0], "serve") != 0 && strcmp(pos[0], "jobs") != 0)
-		log_set_quiet(1);
-	if (strcmp(pos[0], "init") == 0)
-		rc = cmd_init(&conf);
-	else if (strcmp(pos[0], "serve") == 0)
-		rc = server_serve(&conf);
-	else if (strcmp(pos[0], "user") == 0)
-		rc = cmd_user(&conf, &o, pos, npos);
-	else if (strcmp(pos[0], "backup") == 0 && npos == 2)
-		rc = cmd_backup(&conf, pos[1]);
-	else if (strcmp(pos[0], "check") == 0)
-		rc = cmd_check(&conf);
-	else if (strcmp(pos[0], "rules") == 0 && (npos == 2 || npos == 3) &&
-	    strcmp(pos[1], "test") == 0)
-		rc = cmd_rules_test(&conf, npos == 3 ? pos[2] : NULL, o.on);
-	else if (strcmp(pos[0], "jobs") == 0 && npos <= 2)
-		rc = cmd_jobs(&conf, npos == 2 ? pos[1] : NULL);
-	else if (strcmp(pos[0], "demo-data") == 0)
-		rc = cmd_demo(&conf, &o);
-	else
+	if ((c = command_of(pos, npos, &arg, &narg)) == NULL)
 		rc = usage();
+	else
+		rc = command_run(c, &conf, &o, arg, narg);
 done:
 	xmlCleanupParser();
 	conf_free(&conf);
