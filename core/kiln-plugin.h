@@ -20,7 +20,7 @@
  * 2: kiln_entity.access; 3: record routes, SQL; 4: show, jobs, watches,
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
- * update(), rows(), tables and requires (SQL confined to them).
+ * update(), rows(), tables and requires (SQL confined to them), demo.
  */
 #define KILN_ABI_VERSION	5
 
@@ -447,6 +447,41 @@ struct kiln_watch {
 			    const struct kiln_kv *after, size_t n);
 };
 
+/*
+ * ABI 5: a user `kiln demo-data` made (the sales team), for a plugin's
+ * demo to give its records owners.  role: "admin", "manager", "sales",
+ * "service", "finance" or "office"; team may be "".
+ */
+struct kiln_demo_user {
+	long long	 id;
+	const char	*login;
+	const char	*role;
+	const char	*team;
+};
+
+/*
+ * ABI 5: what `kiln demo-data` tells a plugin's demo.  scale is the
+ * number of main records asked for (--customers N): a plugin makes
+ * about that many, or a share of it, of its kind.  users and nusers:
+ * the users the host made.  random(d, n) gives 0 .. n-1 (n > 0) from a
+ * sequence of the plugin's own with a fixed seed, so the demo is the
+ * same every time whichever other plugins are installed.  checkpoint(d)
+ * commits what was made so far and begins a new write transaction with
+ * an empty arena: everything services returned before it is gone
+ * (users and the context stay); 0, or -1 (stop: the demo failed).  Call
+ * it every few hundred records, so a large demo is not one transaction
+ * and one arena.  The members after `host` are the host's own.
+ */
+struct kiln_demo {
+	int				 scale;
+	const struct kiln_demo_user	*users;
+	size_t				 nusers;
+	unsigned			(*random)(struct kiln_demo *,
+					    unsigned n);
+	int				(*checkpoint)(struct kiln_demo *);
+	void				*host;
+};
+
 struct kiln_plugin {
 	unsigned			 abi;		/* KILN_ABI_VERSION */
 	const char			*signature;	/* KILN_SIGNATURE */
@@ -476,6 +511,21 @@ struct kiln_plugin {
 	 * whose entities it requires.
 	 */
 	const char *const		*requires;
+	/*
+	 * ABI 5: sample records for `kiln demo-data`, or NULL.  Called once
+	 * per run, after the demo users are made and after the demos of
+	 * the plugins it requires (their records are there to refer to), in
+	 * a write transaction the host opened and commits when it returns
+	 * 0 (-1 rolls back what was made since the last checkpoint and
+	 * stops the run; say why with log()).  It writes records only
+	 * through create() and update(), with the rights of the command
+	 * line, so fields, validation, rules, hooks, watches and audit
+	 * apply as they do to a form.  Its own tables it may also fill
+	 * with sql().  A second run adds to what is there.
+	 */
+	int				(*demo)(struct kiln_req *,
+					    const struct kiln_services *,
+					    struct kiln_demo *);
 };
 
 /* Fill the fixed head of a descriptor. */
