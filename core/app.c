@@ -138,35 +138,55 @@ ready(const struct app *app, const struct plugin *p, const char *done)
 	return 1;
 }
 
+/*
+ * The plugins in an order where each comes after those whose entities
+ * it requires: kiln init migrates in it (their tables exist then) and
+ * demo-data fills in it (their records are there to refer to).  order
+ * gets app->nplugins indexes; 0, or -1 on a loop of requires (logged).
+ */
 int
-app_migrate(struct app *app)
+app_plugin_order(const struct app *app, size_t *order)
 {
-	char	 done[64] = { 0 };
-	size_t	 i, left = app->nplugins, before;
+	char	 done[APP_PLUGINS_MAX] = { 0 };
+	size_t	 i, n = 0, before;
 
-	if (db_migrate(app->db, "core", schema_core) != DB_OK)
+	if (app->nplugins > sizeof(done)) {
+		log_err("%zu plugins: at most %zu are ordered", app->nplugins,
+		    sizeof(done));
 		return -1;
-	/* The plugins a plugin requires first: their tables exist then. */
-	while (left > 0) {
-		before = left;
-		for (i = 0; i < app->nplugins && i < sizeof(done); i++) {
+	}
+	while (n < app->nplugins) {
+		before = n;
+		for (i = 0; i < app->nplugins; i++) {
 			if (done[i] || !ready(app, &app->plugins[i], done))
 				continue;
-			if (db_migrate(app->db, app->plugins[i].desc->name,
-			    app->plugins[i].desc->migrations) != DB_OK)
-				return -1;
 			done[i] = 1;
-			left--;
+			order[n++] = i;
 		}
-		if (left == before) {
+		if (n == before) {
 			for (i = 0; i < app->nplugins; i++)
 				if (!done[i])
 					log_err("plugin %s: what it requires"
-					    " is never migrated (a loop of"
+					    " never comes first (a loop of"
 					    " requires)",
 					    app->plugins[i].desc->name);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+app_migrate(struct app *app)
+{
+	size_t	 order[APP_PLUGINS_MAX], i;
+
+	if (db_migrate(app->db, "core", schema_core) != DB_OK ||
+	    app_plugin_order(app, order) == -1)
+		return -1;
+	for (i = 0; i < app->nplugins; i++)
+		if (db_migrate(app->db, app->plugins[order[i]].desc->name,
+		    app->plugins[order[i]].desc->migrations) != DB_OK)
+			return -1;
 	return 0;
 }

@@ -85,4 +85,11 @@ void		 app_close(struct app *);
 enum db_err	 app_db_ready(struct app *);
 /* Apply the core's and every plugin's migrations (kiln init). */
 int		 app_migrate(struct app *);
+/* The plugins loaded at most (plugin.c), and ordered (app.c). */
+#define APP_PLUGINS_MAX	64
+/*
+ * The plugins' indexes, each after those whose entities it requires
+ * (the order of migrations and demos); 0, or -1 on a loop (logged).
+ */
+int		 app_plugin_order(const struct app *, size_t *order);
 #endif

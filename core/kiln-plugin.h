@@ -21,7 +21,7 @@
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
  * update(), rows(), tables and requires (SQL confined to them),
- * kiln_entity.save_hook for the list .rules, rules_for().
+ * kiln_entity.save_hook for the list .rules, rules_for(), demo.
  */
 #define KILN_ABI_VERSION	5
 
@@ -232,7 +232,9 @@ struct kiln_stmt;
 enum kiln_log { KILN_LOG_ERR = 0, KILN_LOG_WARN, KILN_LOG_INFO };
 
 /*
- * What the host lends a plugin.  Append only; bump abi on change.
+ * What the host lends a plugin.  Within one KILN_ABI_VERSION members are
+ * only appended, never changed; any change of a member's type or
+ * meaning, or of a struct's layout, bumps the version (doc/plugins.md).
  *
  * Lifetimes: what a service returns lives as long as the request (the
  * host's per-request arena: param, user_login/role/team, url, money,
@@ -246,11 +248,16 @@ enum kiln_log { KILN_LOG_ERR = 0, KILN_LOG_WARN, KILN_LOG_INFO };
  */
 struct kiln_services {
 	unsigned	  abi;
+	/* One line of the log, cut at 1 KiB. */
 	void		(*log)(enum kiln_log, const char *fmt, ...)
 			    __attribute__((format(printf, 2, 3)));
 	void		*(*alloc)(struct kiln_req *, size_t);
 	const char	*(*param)(struct kiln_req *, const char *name);
-	/* Output: an HTML page (inside the layout) or an XML document. */
+	/*
+	 * Output: an HTML page (inside the layout) or an XML document.
+	 * begin, end (and error, redirect, audit below) give 0, or -1 when
+	 * the answer could not be made or sent.
+	 */
 	int		 (*begin)(struct kiln_req *, int status,
 			    const char *root, const char *title);
 	void		 (*open)(struct kiln_req *, const char *element);
@@ -266,7 +273,7 @@ struct kiln_services {
 	 */
 	int		 (*error)(struct kiln_req *, int status,
 			    const char *code, const char *message);
-	/* ABI 3. */
+	/* ABI 3.  Without a user (a command, a job): 0 and "". */
 	long long	 (*route_id)(struct kiln_req *);
 	long long	 (*user_id)(struct kiln_req *);
 	const char	*(*user_login)(struct kiln_req *);
@@ -277,8 +284,11 @@ struct kiln_services {
 	 * the SQL function kiln_readable(entity, id) is 1 when the request's
 	 * user may read that record, so a list chooses only those before
 	 * its LIMIT ("... WHERE kiln_readable('order', o.id) LIMIT 500").
-	 * step: 1 a row, 0 done, -1 error (logged).  col_text is valid
-	 * until the next step.  done resets the statement for reuse.
+	 * sql() is NULL when the statement is malformed or refused (it
+	 * reaches past the plugin's tables: logged).  bind_text(NULL)
+	 * binds "".  step: 1 a row, 0 done, -1 error (logged).  A NULL
+	 * column reads as 0 or "".  col_text is valid until the next step.
+	 * done resets the statement for reuse.
 	 */
 	struct kiln_stmt *(*sql)(struct kiln_req *, const char *sql);
 	void		 (*bind_int)(struct kiln_stmt *, int, long long);
@@ -328,10 +338,11 @@ struct kiln_services {
 	const char	*(*item)(struct kiln_req *, const char *list, size_t i,
 			    const char *field);
 	/*
-	 * Create a record of another entity in the current transaction,
-	 * through the host's validation, access, rules and audit.  0 and
-	 * *id; -1 with "field: message" in err; -2 (ABI 4) when this user
-	 * may not create it (for that owner).
+	 * Create a record of another entity in the current write
+	 * transaction (begin_write first), through the host's validation,
+	 * access, rules and audit; its entity's created() hook does not
+	 * run.  0 and *id; -1 with "field: message" in err; -2 (ABI 4) when
+	 * this user may not create it (for that owner).
 	 */
 	int		 (*create)(struct kiln_req *, const char *entity,
 			    const struct kiln_kv *fields, size_t n,
@@ -472,6 +483,41 @@ struct kiln_watch {
 			    const struct kiln_kv *after, size_t n);
 };
 
+/*
+ * ABI 5: a user `kiln demo-data` made (the sales team), for a plugin's
+ * demo to give its records owners.  role: "admin", "manager", "sales",
+ * "service", "finance" or "office"; team may be "".
+ */
+struct kiln_demo_user {
+	long long	 id;
+	const char	*login;
+	const char	*role;
+	const char	*team;
+};
+
+/*
+ * ABI 5: what `kiln demo-data` tells a plugin's demo.  scale is the
+ * number of main records asked for (--customers N): a plugin makes
+ * about that many, or a share of it, of its kind.  users and nusers:
+ * the users the host made.  random(d, n) gives 0 .. n-1 (n > 0) from a
+ * sequence of the plugin's own with a fixed seed, so the demo is the
+ * same every time whichever other plugins are installed.  checkpoint(d)
+ * commits what was made so far and begins a new write transaction with
+ * an empty arena: everything services returned before it is gone
+ * (users and the context stay); 0, or -1 (stop: the demo failed).  Call
+ * it every few hundred records, so a large demo is not one transaction
+ * and one arena.  The members after `host` are the host's own.
+ */
+struct kiln_demo {
+	int				 scale;
+	const struct kiln_demo_user	*users;
+	size_t				 nusers;
+	unsigned			(*random)(struct kiln_demo *,
+					    unsigned n);
+	int				(*checkpoint)(struct kiln_demo *);
+	void				*host;
+};
+
 struct kiln_plugin {
 	unsigned			 abi;		/* KILN_ABI_VERSION */
 	const char			*signature;	/* KILN_SIGNATURE */
@@ -501,6 +547,21 @@ struct kiln_plugin {
 	 * whose entities it requires.
 	 */
 	const char *const		*requires;
+	/*
+	 * ABI 5: sample records for `kiln demo-data`, or NULL.  Called once
+	 * per run, after the demo users are made and after the demos of
+	 * the plugins it requires (their records are there to refer to), in
+	 * a write transaction the host opened and commits when it returns
+	 * 0 (-1 rolls back what was made since the last checkpoint and
+	 * stops the run; say why with log()).  It writes records only
+	 * through create() and update(), with the rights of the command
+	 * line, so fields, validation, rules, hooks, watches and audit
+	 * apply as they do to a form.  Its own tables it may also fill
+	 * with sql().  A second run adds to what is there.
+	 */
+	int				(*demo)(struct kiln_req *,
+					    const struct kiln_services *,
+					    struct kiln_demo *);
 };
 
 /* Fill the fixed head of a descriptor. */

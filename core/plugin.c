@@ -27,8 +27,6 @@
 #include "req.h"
 #include "value.h"
 
-#define PLUGIN_MAX	64
-
 
 /*
  * Other plugins' parts of a record's page: their own sections, and the
@@ -255,7 +253,7 @@ plugin_load_all(struct app *app, const char *dirs)
 	char	*copy, *dir, *save = NULL;
 	int	 rc = 0;
 
-	app->plugins = arena_calloc(app->perm, PLUGIN_MAX,
+	app->plugins = arena_calloc(app->perm, APP_PLUGINS_MAX,
 	    sizeof(*app->plugins));
 	if (app->plugins == NULL ||
 	    (copy = arena_strdup(app->perm, dirs)) == NULL)
@@ -280,7 +278,7 @@ load_dir(struct app *app, const char *dir)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (app->nplugins < PLUGIN_MAX &&
+		if (app->nplugins < APP_PLUGINS_MAX &&
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    ents[i]->d_name) < sizeof(path))
 			(void)load_one(app, path, app->services);

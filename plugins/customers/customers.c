@@ -6,7 +6,7 @@
  * that plain field rules cannot express live in lua/ (payment_terms,
  * customer) and run on every save.
  */
-#include "kiln-plugin.h"
+#include "customers.h"
 
 static const char *const segments[] = {
 	"key_account", "channel_partner", "small_loyal", "project",
@@ -224,4 +224,5 @@ const struct kiln_plugin kiln_plugin = {
 	.entities = entities,
 	.migrations = migrations,
 	.routes = NULL,
+	.demo = customers_demo,
 };

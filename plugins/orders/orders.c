@@ -681,4 +681,5 @@ const struct kiln_plugin kiln_plugin = {
 	.checks = checks,
 	.tables = tables,
 	.requires = requires,
+	.demo = orders_demo,
 };

@@ -73,5 +73,7 @@ void	 orders_xml(struct kiln_req *, const struct kiln_services *,
 	    long long id);
 void	 orders_page(struct kiln_req *, const struct kiln_services *,
 	    long long id);
+int	 orders_demo(struct kiln_req *, const struct kiln_services *,
+	    struct kiln_demo *);
 
 #endif

@@ -4,7 +4,7 @@
  * Catalogue data, not anyone's accounts: every role reads it, the back
  * office and administrators keep it.  A SKU is unique, ignoring case.
  */
-#include "kiln-plugin.h"
+#include "products.h"
 
 static const struct kiln_field product_fields[] = {
 	{ .name = "sku", .type = KILN_TEXT, .label = "SKU", .min = 1,
@@ -106,4 +106,5 @@ const struct kiln_plugin kiln_plugin = {
 	.description = "The product catalogue: SKU, price, lead time",
 	.entities = entities,
 	.migrations = migrations,
+	.demo = products_demo,
 };
