@@ -32,15 +32,4 @@ int	 audit_cli(struct db *, const char *action, const char *entity,
  * changed or removed one, once however many workers notice.
  */
 int	 audit_rules(struct app *);
-/* A record's history, newest first, as a section of its page. */
-void	 audit_history(struct kiln_req *, const struct entity *, long long);
-/*
- * GET /changes.xml?since=SEQ: creates, updates and deletes of every
- * declared entity the user may read in full, in commit order, after
- * SEQ, with the cursor to poll from next.  For ERP integrations.
- */
-int	 audit_changes(struct kiln_req *);
-/* GET /audit: the whole trail, filtered, for administrators. */
-int	 audit_page(struct kiln_req *);
-
 #endif

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "entity.h"
 #include "hook.h"
+#include "history.h"
 #include "i18n.h"
 #include "list.h"
 #include "log.h"
@@ -160,7 +161,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 		hook_leave(r, was);
 	}
 	plugin_sections(r, e, id, writable);
-	audit_history(r, e, id);
+	history_record(r, e, id);
 	if (!writable)
 		return page_end(r);
 	out_open(r, "form");

@@ -16,6 +16,7 @@
 #include "entity.h"
 #include "form.h"
 #include "http.h"
+#include "history.h"
 #include "i18n.h"
 #include "log.h"
 #include "out.h"
@@ -164,11 +165,11 @@ route(struct kiln_req *r)
 		return;
 	}
 	if (strcmp(r->path, "/audit") == 0) {
-		audit_page(r);
+		history_page(r);
 		return;
 	}
 	if (strcmp(r->path, "/changes") == 0) {
-		audit_changes(r);
+		history_changes(r);
 		return;
 	}
 	if (tokens_route(r) == 0 || admin_route(r) == 0)
