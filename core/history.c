@@ -148,10 +148,7 @@ rows_table(struct kiln_req *r, sqlite3_stmt *st, const char *none,
 
 	*last = 0;
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		out_open(r, "p");
-		out_attr(r, "class", "empty");
-		out_text(r, none);
-		out_close(r);
+		page_empty(r, none);
 		return;
 	}
 	out_open(r, "table");

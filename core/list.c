@@ -474,10 +474,7 @@ html_table(struct kiln_req *r, const struct query *qy,
 	long	 i;
 
 	if (n == 0) {
-		out_open(r, "p");
-		out_attr(r, "class", "empty");
-		out_text(r, none);
-		out_close(r);
+		page_empty(r, none);
 		return;
 	}
 	out_open(r, "table");

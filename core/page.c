@@ -194,6 +194,16 @@ xml_error(struct kiln_req *r, int status, const char *code,
 	}
 }
 
+/* The line a list or section shows when it has nothing to show. */
+void
+page_empty(struct kiln_req *r, const char *text)
+{
+	out_open(r, "p");
+	out_attr(r, "class", "empty");
+	out_text(r, text);
+	out_close(r);
+}
+
 int
 page_body(struct kiln_req *r)
 {

@@ -27,6 +27,8 @@ int	 page_error(struct kiln_req *, enum error_code,
  * (411, 400, 413, 415) has been answered.
  */
 int	 page_body(struct kiln_req *);
+/* <p class="empty">text</p>: a list with nothing in it. */
+void	 page_empty(struct kiln_req *, const char *text);
 /* <a href=url>text</a> */
 void	 page_link(struct kiln_req *, const char *url, const char *text);
 /* A POST form's hidden CSRF field, when the request has a session. */
