@@ -297,32 +297,22 @@ modify(struct kiln_req *r, const char *login, const char *what)
 }
 
 int
-admin_route(struct kiln_req *r)
+admin_users(struct kiln_req *r)
 {
-	const char	*rest, *slash;
-	char		*login;
+	return users_page(r, 200, NULL);
+}
 
-	if (strncmp(r->path, "/admin/", 7) != 0)
-		return 1;
-	if (r->user == NULL || strcmp(r->user->role, "admin") != 0)
-		return page_error(r, ERR_FORBIDDEN,
-		    _("Only administrators manage users."), NULL), 0;
-	if (strcmp(r->path, "/admin/users") == 0) {
-		if (r->method == M_POST)
-			return add(r), 0;
-		return users_page(r, 200, NULL), 0;
-	}
-	if (strncmp(r->path, "/admin/users/", 13) != 0 ||
-	    r->method != M_POST)
-		return page_error(r, ERR_NOT_FOUND, _("No such page."),
-		    NULL), 0;
-	rest = r->path + 13;
-	if ((slash = strchr(rest, '/')) == NULL || slash == rest)
-		return page_error(r, ERR_NOT_FOUND, _("No such page."),
-		    NULL), 0;
-	login = arena_strndup(r->arena, rest, (size_t)(slash - rest));
-	if (!user_login_ok(login))
-		return page_error(r, ERR_NOT_FOUND, _("No such user."),
-		    NULL), 0;
-	return modify(r, login, slash + 1), 0;
+int
+admin_add(struct kiln_req *r)
+{
+	return add(r);
+}
+
+/* POST /admin/users/LOGIN/WHAT: a change of one user. */
+int
+admin_modify(struct kiln_req *r)
+{
+	if (!user_login_ok(r->route_arg[0]))
+		return page_error(r, ERR_NOT_FOUND, _("No such user."), NULL);
+	return modify(r, r->route_arg[0], r->route_arg[1]);
 }

@@ -8,7 +8,9 @@
 
 struct kiln_req;
 
-/* 1 if the path is not ours. */
-int	 admin_route(struct kiln_req *);
+/* GET, POST /admin/users; POST /admin/users/LOGIN/WHAT (administrators). */
+int	 admin_users(struct kiln_req *);
+int	 admin_add(struct kiln_req *);
+int	 admin_modify(struct kiln_req *);
 
 #endif

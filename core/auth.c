@@ -420,14 +420,19 @@ logout(struct kiln_req *r)
 }
 
 int
-auth_route(struct kiln_req *r)
+auth_login(struct kiln_req *r)
 {
-	if (strcmp(r->path, "/login") == 0) {
-		if (r->method == M_POST)
-			return login(r), 0;
-		return login_page(r, 200, NULL, NULL), 0;
-	}
-	if (strcmp(r->path, "/logout") == 0 && r->method == M_POST)
-		return logout(r), 0;
-	return 1;
+	return login(r);
+}
+
+int
+auth_login_page(struct kiln_req *r)
+{
+	return login_page(r, 200, NULL, NULL);
+}
+
+int
+auth_logout(struct kiln_req *r)
+{
+	return logout(r);
 }

@@ -15,7 +15,9 @@ struct kiln_req;
  * 1 when a response (303 to login, 401, 403 csrf) has been sent.
  */
 int	 auth_request(struct kiln_req *);
-/* /login and /logout; 1 if the path is not theirs. */
-int	 auth_route(struct kiln_req *);
+/* POST /login, GET /login, POST /logout (before sign-in). */
+int	 auth_login(struct kiln_req *);
+int	 auth_login_page(struct kiln_req *);
+int	 auth_logout(struct kiln_req *);
 
 #endif

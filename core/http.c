@@ -23,6 +23,7 @@
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
+#include "route.h"
 #include "rules.h"
 #include "storage.h"
 #include "tokens.h"
@@ -137,48 +138,97 @@ parse(struct kiln_req *r)
 	return 0;
 }
 
+/* GET /: the first entity's list, for now (issue 11: a home page). */
+static int
+home(struct kiln_req *r)
+{
+	if (r->app->nentities == 0)
+		return page_error(r, ERR_NOT_FOUND, NULL, NULL);
+	return out_redirect(r, req_url(r, "/%s",
+	    r->app->entities[0].d->plural));
+}
+
+static const char *const admins[] = { "admin", NULL };
+
+/*
+ * The core's own pages, as plugins declare theirs (kiln_route): method,
+ * path ("#" an id, "*" a segment), handler, who may.  Public ones are
+ * answered before sign-in.
+ */
+struct core_route {
+	const char		*method;
+	const char		*path;
+	int			(*handler)(struct kiln_req *);
+	const char *const	*roles;
+	int			 public;
+};
+
+static const struct core_route core_routes[] = {
+	{ "GET", "/health", health, NULL, 1 },
+	{ "GET", "/login", auth_login_page, NULL, 1 },
+	{ "POST", "/login", auth_login, NULL, 1 },
+	{ "POST", "/logout", auth_logout, NULL, 1 },
+	{ "GET", "/", home, NULL, 0 },
+	{ "GET", "/audit", history_page, admins, 0 },
+	{ "GET", "/changes", history_changes, NULL, 0 },
+	{ "GET", "/tokens", tokens_page, NULL, 0 },
+	{ "POST", "/tokens", tokens_create, NULL, 0 },
+	{ "POST", "/tokens/#/revoke", tokens_revoke, NULL, 0 },
+	{ "GET", "/admin/users", admin_users, admins, 0 },
+	{ "POST", "/admin/users", admin_add, admins, 0 },
+	{ "POST", "/admin/users/*/*", admin_modify, admins, 0 },
+};
+
+/*
+ * The core route for the request among those public or not: 0 once
+ * answered, 1 if none; *seen when one matched the path, not the method.
+ */
+static int
+core_route(struct kiln_req *r, int public, int *seen)
+{
+	const struct core_route	*rt;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(core_routes) / sizeof(core_routes[0]); i++) {
+		rt = &core_routes[i];
+		if (rt->public != public || !route_match(r, rt->path))
+			continue;
+		*seen = 1;
+		if (!route_method(r, rt->method))
+			continue;
+		if (!route_role(r, rt->roles))
+			return page_error(r, ERR_FORBIDDEN, NULL, NULL), 0;
+		(void)rt->handler(r);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 route(struct kiln_req *r)
 {
-	int	 changes;
+	int	 seen = 0;
 
 	if (r->method == M_OTHER) {
-		page_error(r, ERR_METHOD, _("Unsupported method."),
-		    NULL);
+		page_error(r, ERR_METHOD, _("Unsupported method."), NULL);
 		return;
 	}
-	if (strcmp(r->path, "/health") == 0) {
-		health(r);
-		return;
-	}
-	if (auth_route(r) == 0)
+	if (core_route(r, 1, &seen) == 0)
 		return;
 	/* A form's CSRF token is in its body: read before checking it. */
-	changes = r->method != M_GET && r->method != M_HEAD;
-	if (changes && page_body(r) != 0)
+	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)
 		return;
 	if (auth_request(r) != 0)
 		return;
-	if (strcmp(r->path, "/") == 0 && r->app->nentities > 0) {
-		out_redirect(r, req_url(r, "/%s",
-		    r->app->entities[0].d->plural));
+	if (core_route(r, 0, &seen) == 0 || plugin_route(r, &seen) == 0)
+		return;
+	if (seen) {
+		page_error(r, ERR_METHOD, NULL, NULL);
 		return;
 	}
-	if (strcmp(r->path, "/audit") == 0) {
-		history_page(r);
-		return;
-	}
-	if (strcmp(r->path, "/changes") == 0) {
-		history_changes(r);
-		return;
-	}
-	if (tokens_route(r) == 0 || admin_route(r) == 0)
-		return;
-	if (plugin_route(r) == 0)
-		return;
 	if (crud_route(r, r->path) == 0)
 		return;
-	page_error(r, ERR_NOT_FOUND, _("No such page."), NULL);
+	page_error(r, ERR_NOT_FOUND, NULL, NULL);
 }
 
 int

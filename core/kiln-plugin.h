@@ -224,6 +224,11 @@ struct kiln_route {
 			    const struct kiln_services *);
 	/* ABI 4: a GET page with a label is in the navigation. */
 	const char	*label;
+	/*
+	 * ABI 5: the roles that may use it (NULL-terminated), or NULL for
+	 * every signed-in user; others get 403 before the handler runs.
+	 */
+	const char *const *roles;
 };
 
 /* A prepared statement of the plugin's own SQL text. */

@@ -25,6 +25,7 @@
 #include "page.h"
 #include "plugin.h"
 #include "req.h"
+#include "route.h"
 #include "value.h"
 
 
@@ -301,61 +302,31 @@ plugin_unload_all(struct app *app)
 	app->nplugins = 0;
 }
 
-/*
- * Does path match pattern, where a "#" segment stands for a record id
- * (digits, no leading zero)?  Sets *id when it does.
- */
-static int
-route_match(const char *pattern, const char *path, long long *id)
-{
-	char		 num[24];
-	size_t		 n;
-
-	while (*pattern && *path) {
-		if (pattern[0] == '#' && (pattern[1] == '/' ||
-		    pattern[1] == '\0')) {
-			n = strspn(path, "0123456789");
-			if (n == 0 || n >= sizeof(num) || path[0] == '0')
-				return 0;
-			memcpy(num, path, n);
-			num[n] = '\0';
-			if (value_int_parse(num, id) != 0)
-				return 0;
-			path += n;
-			pattern++;
-			continue;
-		}
-		if (*pattern++ != *path++)
-			return 0;
-	}
-	return *pattern == '\0' && *path == '\0';
-}
-
 int
-plugin_route(struct kiln_req *r)
+plugin_route(struct kiln_req *r, int *seen)
 {
-	static const char *const mnames[] = {
-		"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "?"
-	};
 	const struct kiln_route	*rt;
-	const char		*m = mnames[r->method];
 	size_t			 i;
 
-	if (r->method == M_HEAD)
-		m = "GET";
 	for (i = 0; i < r->app->nplugins; i++) {
 		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
 		    rt++) {
-			if (strcmp(rt->method, m) != 0 ||
-			    !route_match(rt->path, r->path, &r->route_id))
+			if (!route_match(r, rt->path))
 				continue;
+			*seen = 1;
+			if (!route_method(r, rt->method))
+				continue;
+			if (!route_role(r, rt->roles))
+				return page_error(r, ERR_FORBIDDEN, NULL, NULL),
+				    0;
 			if (r->method != M_GET && r->method != M_HEAD &&
 			    page_body(r) != 0)
 				return 0;
 			r->caller = &r->app->plugins[i];
 			if (rt->handler(r, r->app->services) != 0)
 				log_warn("plugin %s: %s %s: its handler failed",
-				    r->app->plugins[i].desc->name, m, rt->path);
+				    r->app->plugins[i].desc->name, rt->method,
+				    rt->path);
 			r->caller = NULL;
 			return 0;
 		}

@@ -40,7 +40,10 @@ int	 plugin_watches(struct kiln_req *, const char *entity, long long id,
  * when only names no job.
  */
 int	 plugin_jobs(struct app *, const char *only);
-/* A plugin's own route; 1 if none matches. */
-int	 plugin_route(struct kiln_req *);
+/*
+ * A plugin's own route; 1 if none matches (*seen set when one matched
+ * the path but not the method: a 405 if nothing else takes it).
+ */
+int	 plugin_route(struct kiln_req *, int *seen);
 
 #endif

@@ -55,7 +55,8 @@ struct kiln_req {
 	int		 has_body;
 	const char	*body_root;	/* root element of an XML body */
 	struct xmlsets	*sets;		/* its lists (an order's lines) */
-	long long	 route_id;	/* the "#" of a plugin route */
+	long long	 route_id;	/* the "#" of a route */
+	const char	*route_arg[2];	/* its "*" segments */
 	size_t		 body_read;	/* bytes of the body consumed */
 	const struct user *user;
 	const char	*csrf;		/* session's CSRF token, if a session */

@@ -184,33 +184,19 @@ revoke(struct kiln_req *r, long long id)
 }
 
 int
-tokens_route(struct kiln_req *r)
+tokens_page(struct kiln_req *r)
 {
-	const char	*rest;
-	long long	 id;
-	char		 num[24];
-	size_t		 n;
+	return page(r, 200, NULL, NULL);
+}
 
-	if (strcmp(r->path, "/tokens") == 0) {
-		if (r->method == M_POST)
-			return create(r), 0;
-		if (r->method == M_GET || r->method == M_HEAD)
-			return page(r, 200, NULL, NULL), 0;
-		return page_error(r, ERR_METHOD,
-		    _("That method is not allowed here."), NULL), 0;
-	}
-	if (strncmp(r->path, "/tokens/", 8) != 0)
-		return 1;
-	rest = r->path + 8;
-	n = strspn(rest, "0123456789");
-	if (n == 0 || n >= sizeof(num) || strcmp(rest + n, "/revoke") != 0 ||
-	    r->method != M_POST)
-		return page_error(r, ERR_NOT_FOUND, _("No such page."),
-		    NULL), 0;
-	memcpy(num, rest, n);
-	num[n] = '\0';
-	if (value_int_parse(num, &id) != 0)
-		return page_error(r, ERR_NOT_FOUND, _("No such token."),
-		    NULL), 0;
-	return revoke(r, id), 0;
+int
+tokens_create(struct kiln_req *r)
+{
+	return create(r);
+}
+
+int
+tokens_revoke(struct kiln_req *r)
+{
+	return revoke(r, r->route_id);
 }

@@ -8,7 +8,9 @@
 
 struct kiln_req;
 
-/* GET/POST /tokens, POST /tokens/ID/revoke; 1 if the path is not ours. */
-int	 tokens_route(struct kiln_req *);
+/* GET, POST /tokens; POST /tokens/#/revoke: a user's API tokens. */
+int	 tokens_page(struct kiln_req *);
+int	 tokens_create(struct kiln_req *);
+int	 tokens_revoke(struct kiln_req *);
 
 #endif

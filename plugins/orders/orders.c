@@ -589,17 +589,19 @@ static const struct kiln_migration migrations[] = {
 	{ 0, NULL }
 };
 
+static const char *const admins[] = { "admin", NULL };
+
 static const struct kiln_route routes[] = {
-	{ "POST", "/orders/#/submit", orders_submit, NULL },
-	{ "POST", "/orders/#/approve", orders_approve, NULL },
-	{ "POST", "/orders/#/reject", orders_reject, NULL },
-	{ "POST", "/orders/#/reopen", orders_reopen, NULL },
-	{ "POST", "/orders/#/copy", orders_copy, NULL },
-	{ "POST", "/orders/#/correct", orders_correct, NULL },
-	{ "GET", "/orders/#/rules", orders_dry_run, NULL },
+	{ "POST", "/orders/#/submit", orders_submit, NULL, NULL },
+	{ "POST", "/orders/#/approve", orders_approve, NULL, NULL },
+	{ "POST", "/orders/#/reject", orders_reject, NULL, NULL },
+	{ "POST", "/orders/#/reopen", orders_reopen, NULL, NULL },
+	{ "POST", "/orders/#/copy", orders_copy, NULL, NULL },
+	{ "POST", "/orders/#/correct", orders_correct, NULL, finance },
+	{ "GET", "/orders/#/rules", orders_dry_run, NULL, admins },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
 	{ "GET", "/orders/held", orders_held, .label = "Orders on hold" },
-	{ NULL, NULL, NULL, NULL }
+	{ NULL, NULL, NULL, NULL, NULL }
 };
 
 /* A customer's credit, and its orders (those the viewer may read). */
