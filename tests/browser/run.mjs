@@ -211,7 +211,8 @@ try {
 	if (finance) {
 		await check('finance: changes a credit limit, and nothing else', async () => {
 			await logIn(finance);
-			await page.goto(`${base}/customers`);
+			/* Not a prospect: a prospect has no credit (customer.lua). */
+			await page.goto(`${base}/customers?segment=key_account`);
 			await page.locator('table.list tbody tr td a').first().click();
 			await page.waitForSelector('dl.record');
 			await page.click('text=Edit');
