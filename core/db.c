@@ -27,6 +27,7 @@
 
 struct cached {
 	char		*sql;
+	const void	*owner;		/* whose rights prepared it (NULL: host) */
 	sqlite3_stmt	*stmt;
 };
 
@@ -342,7 +343,7 @@ hash(const char *s)
 
 /* Put a statement in its slot; the table is never full here. */
 static void
-cache_put(struct db *db, char *sql, sqlite3_stmt *st)
+cache_put(struct db *db, char *sql, const void *owner, sqlite3_stmt *st)
 {
 	struct cached	*c;
 	uint32_t	 i, h;
@@ -354,6 +355,7 @@ cache_put(struct db *db, char *sql, sqlite3_stmt *st)
 			break;
 	}
 	c->sql = sql;
+	c->owner = owner;
 	c->stmt = st;
 	db->ncached++;
 }
@@ -382,17 +384,17 @@ cache_flush(struct db *db)
 	}
 	db->ncached = 0;
 	for (i = 0; i < n; i++)
-		cache_put(db, keep[i].sql, keep[i].stmt);
+		cache_put(db, keep[i].sql, keep[i].owner, keep[i].stmt);
 }
 
 sqlite3_stmt *
 db_stmt(struct db *db, const char *sql)
 {
-	return db_stmt_as(db, sql, sql, NULL, NULL);
+	return db_stmt_as(db, NULL, sql, NULL, NULL);
 }
 
 sqlite3_stmt *
-db_stmt_as(struct db *db, const char *key, const char *sql,
+db_stmt_as(struct db *db, const void *owner, const char *sql,
     db_authorizer auth, void *ctx)
 {
 	struct cached	*c;
@@ -401,12 +403,12 @@ db_stmt_as(struct db *db, const char *key, const char *sql,
 	char		*copy;
 	int		 rc;
 
-	h = hash(key);
+	h = hash(sql);
 	for (i = 0; i < DB_CACHE; i++) {
 		c = &db->cache[(h + i) & (DB_CACHE - 1)];
 		if (c->sql == NULL)
 			break;
-		if (strcmp(c->sql, key) == 0)
+		if (c->owner == owner && strcmp(c->sql, sql) == 0)
 			return c->stmt;
 	}
 	/* The authorizer judges this statement's prepare, nothing else. */
@@ -421,13 +423,13 @@ db_stmt_as(struct db *db, const char *key, const char *sql,
 			log_err("prepare: %s", sqlite3_errmsg(db->h));
 		return NULL;
 	}
-	if ((copy = strdup(key)) == NULL) {
+	if ((copy = strdup(sql)) == NULL) {
 		sqlite3_finalize(st);
 		return NULL;
 	}
 	if (db->ncached >= DB_CACHE * 3 / 4)
 		cache_flush(db);
-	cache_put(db, copy, st);
+	cache_put(db, copy, owner, st);
 	return st;
 }
 

@@ -47,11 +47,12 @@ sqlite3_stmt	*db_stmt(struct db *, const char *sql);
 typedef int	(*db_authorizer)(void *, int, const char *, const char *,
 		    const char *, const char *);
 /*
- * The same, cached under key (so one text prepared under different
- * rights is two statements), prepared with auth as SQLite's authorizer
- * (a plugin's SQL: its tables only).  NULL when refused or on error.
+ * The same, prepared for owner (a plugin) with auth as SQLite's
+ * authorizer (a plugin's SQL: its tables only), and cached for that
+ * owner alone: one text prepared under different rights is two
+ * statements.  NULL when refused or on error.
  */
-sqlite3_stmt	*db_stmt_as(struct db *, const char *key, const char *sql,
+sqlite3_stmt	*db_stmt_as(struct db *, const void *owner, const char *sql,
 		    db_authorizer auth, void *ctx);
 /* Reset and unbind a statement from db_stmt after use. */
 void		 db_done(sqlite3_stmt *);

@@ -235,22 +235,18 @@ confine(void *arg, int action, const char *a1, const char *a2,
 
 /*
  * The host's cached statement, lent as an opaque handle: prepared under
- * the calling plugin's rights, and cached under its name.
+ * the calling plugin's rights, and cached for it alone.
  */
 static struct kiln_stmt *
 svc_sql(struct kiln_req *r, const char *sql)
 {
 	struct confine	 c = { r->app, r->caller, 0 };
-	const char	*key;
 
 	if (c.p == NULL) {
 		log_err("plugin SQL outside a call into a plugin: refused");
 		return NULL;
 	}
-	if ((key = arena_printf(r->arena, "%s\n%s", c.p->desc->name, sql)) ==
-	    NULL)
-		return NULL;
-	return (struct kiln_stmt *)db_stmt_as(r->app->db, key, sql, confine,
+	return (struct kiln_stmt *)db_stmt_as(r->app->db, c.p, sql, confine,
 	    &c);
 }
 

@@ -51,6 +51,7 @@ struct facts {
 	long long	 max_discount;		/* whole %, rounded up */
 	long long	 max_discount_bp;	/* 1/100 % */
 	long long	 max_lead;
+	long long	 verdicts;	/* stored from the last submission */
 };
 
 static void
@@ -76,8 +77,9 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	memset(f, 0, sizeof(*f));
 	st = sv->sql(r, "SELECT o.status, o.total, o.payment_terms,"
 	    " o.requested_date, o.customer, c.segment, c.credit_limit,"
-	    " date('now'), c.payment_terms FROM orders o JOIN customers c"
-	    " ON c.id = o.customer WHERE o.id = ?1");
+	    " date('now'), c.payment_terms, (SELECT count(*) FROM"
+	    " order_verdicts v WHERE v.\"order\" = o.id) FROM orders o"
+	    " JOIN customers c ON c.id = o.customer WHERE o.id = ?1");
 	if (st == NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
@@ -92,6 +94,7 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		copy(f->today, sizeof(f->today), sv->col_text(st, 7));
 		copy(f->customer_terms, sizeof(f->customer_terms),
 		    sv->col_text(st, 8));
+		f->verdicts = sv->col_int(st, 9);
 	}
 	sv->done(st);
 	if (rc != 1)
@@ -237,7 +240,7 @@ outcome(const struct judgement *j)
  */
 static int
 record(struct kiln_req *r, const struct kiln_services *sv, long long id,
-    const struct judgement *j, const char *status)
+    const struct judgement *j, long long stored, const char *status)
 {
 	struct kiln_stmt	*st;
 	size_t			 i;
@@ -259,15 +262,20 @@ record(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		rc = sv->step(st);
 		sv->done(st);
 	}
-	if (rc != 0 || (st = sv->sql(r, "DELETE FROM order_verdicts WHERE"
-	    " \"order\" = ?1 AND pos > ?2")) == NULL)
-		return -1;
-	sv->bind_int(st, 1, id);
-	sv->bind_int(st, 2, (long long)j->n);
-	rc = sv->step(st);
-	sv->done(st);
 	if (rc != 0)
 		return -1;
+	/* A rule removed since the last submission: its verdict goes too. */
+	if (stored > (long long)j->n) {
+		if ((st = sv->sql(r, "DELETE FROM order_verdicts WHERE"
+		    " \"order\" = ?1 AND pos > ?2")) == NULL)
+			return -1;
+		sv->bind_int(st, 1, id);
+		sv->bind_int(st, 2, (long long)j->n);
+		rc = sv->step(st);
+		sv->done(st);
+		if (rc != 0)
+			return -1;
+	}
 	return orders_set_status(r, sv, id, status, "");
 }
 
@@ -326,7 +334,7 @@ orders_submit(struct kiln_req *r, const struct kiln_services *sv)
 		    _("The business rules are not loaded; see the log."));
 	}
 	status = outcome(&j);
-	if (record(r, sv, id, &j, status) != 0) {
+	if (record(r, sv, id, &j, f.verdicts, status) != 0) {
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
 	/* The facts are at hand: a rejected order owes nothing. */
