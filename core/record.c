@@ -470,8 +470,7 @@ record_rules(struct kiln_req *r, const struct entity *e,
 		    sizeof(ctx[0]) - 3);
 		hook_leave(r, was);
 	}
-	value_now(today);
-	today[10] = '\0';
+	value_today(today);
 	if (nctx == 0)
 		ctx[nctx++] = (struct rules_kv){ .key = "today",
 		    .type = RULES_STR, .s = today };

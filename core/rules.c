@@ -1,24 +1,12 @@
 /*
- * rules.c - the Lua business-rule sandbox (design.md, "Business rules").
+ * rules.c - the business rules of a directory (design.md, "Business
+ * rules"; the public API in rules.h): which files there are, loading
+ * them into a sandbox (sandbox.c), reloading when one changes, running
+ * their hooks on a record and turning what they return into verdicts.
  *
  * An engine owns one sandbox: one lua_State holding every rule file of
  * the directory.  A reload builds a whole new sandbox and swaps it in
  * only once built, so a worker always runs one consistent set of rules.
- *
- * Inside the state each rule file has its own global environment: an
- * empty proxy whose reads go to the rule's own table of globals (a copy
- * of the sandbox template) and whose writes are allowed only while the
- * file loads.  The libraries in the template are read-only proxies too,
- * so no rule can change what another one sees.
- *
- * Limits per call (and per load): an instruction budget and a wall-clock
- * backstop, both checked in a count hook; a memory cap in the allocator;
- * Lua's own C-stack and Lua-stack limits for recursion.  Once a limit
- * trips, the hook fires at every instruction and the sandbox's pcall and
- * xpcall re-raise, so a rule cannot catch its way past a limit.  The few
- * library functions that can spin in C on a tiny input (string.rep of
- * empty strings, table shifts over sparse or __len-faked tables) are
- * bounded here; the hook cannot interrupt C code.
  */
 #include "config.h"
 
@@ -27,38 +15,25 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <lua.h>
 #include <lauxlib.h>
-#include <lualib.h>
 
 #include "rules.h"
+#include "sandbox.h"
+#include "value.h"
 
 #define RULES_DEFAULT_INSTRUCTIONS	1000000UL
 #define RULES_DEFAULT_MEMORY		((size_t)8 * 1024 * 1024)
 #define RULES_DEFAULT_WALL_MS		200U
-#define RULES_HOOK_STEP		1000	/* instructions between hook calls */
-#define RULES_NAME_MAX		55	/* "NAME.lua" fits Lua's LUA_IDSIZE */
 #define RULES_KIND_MAX		31
-#define RULES_FILE_MAX		(1024 * 1024)
 #define RULES_RACY_SECS		2	/* this fresh, a change may hide */
 #define RULES_MESSAGE_SIZE	sizeof(((struct rules_verdict *)0)->message)
-#define RULES_MODULE_DEPTH	16	/* nested tables a module may hold */
-
-enum trip {
-	TRIP_NONE = 0,
-	TRIP_BUDGET,
-	TRIP_TIME,
-	TRIP_MEMORY
-};
 
 struct hook {
 	char		 kind[RULES_KIND_MAX + 1];
@@ -67,7 +42,7 @@ struct hook {
 
 /* One rule file: what it was on disk when loaded, and what it gave. */
 struct rule {
-	char		 name[RULES_NAME_MAX + 1];
+	char		 name[SANDBOX_NAME_MAX + 1];
 	dev_t		 dev;
 	ino_t		 ino;
 	off_t		 size;
@@ -81,29 +56,12 @@ struct rule {
 	int		 module;	/* data for require(), not a rule */
 };
 
-/* One lua_State, its accounting and limits, and the rules loaded in it. */
-struct sandbox {
-	lua_State	*L;
-	const char	*dir;		/* the rules directory, for require() */
-	struct rules_limits limits;
-	size_t		 mem_used;
-	int		 template_ref;
-	int		 modules_ref;	/* require()'s cache: name -> module */
-	/* the call (or load) in progress */
-	unsigned long	 used;
-	int		 step;
-	struct timespec	 deadline;
-	enum trip	 trip;
-	char		 where[80];	/* NAME.lua:LINE of a tripped limit */
-	char		 today[11];	/* YYYY-MM-DD for kiln.today() */
-	struct rule	*rules;		/* sorted by name */
-	size_t		 nrules;
-};
-
 struct rules {
 	char		*dir;
 	struct rules_limits limits;
 	struct sandbox	*sb;
+	struct rule	*rules;		/* loaded in sb, sorted by name */
+	size_t		 nrules;
 };
 
 /* Arguments of a protected rule load. */
@@ -131,102 +89,14 @@ static const char *const result_names[] = {
 	"pass", "warn", "hold", "reject", "error"
 };
 
-/*
- * The length of the valid UTF-8 sequence at S (at most LEN bytes), or 0
- * when the bytes there are not UTF-8: messages end up in HTML and XML.
- */
-static size_t
-utf8_seqlen(const unsigned char *s, size_t len)
-{
-	size_t	 n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) ||	/* overlong */
-	    (s[0] == 0xed && s[1] > 0x9f) ||	/* surrogate */
-	    (s[0] == 0xf0 && s[1] < 0x90) ||	/* overlong */
-	    (s[0] == 0xf4 && s[1] > 0x8f))	/* beyond U+10FFFF */
-		return 0;
-	return n;
-}
-
-/*
- * Copy LEN bytes of SRC into DST (SIZE bytes) as text fit for a page or
- * an XML document: valid UTF-8 only (stray bytes become '?'), no NUL,
- * control characters as spaces, cut at a character boundary.
- */
-static void
-copy_text(char *dst, size_t size, const char *src, size_t len)
-{
-	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 i = 0, o = 0, n;
-
-	if (size == 0)
-		return;
-	while (i < len) {
-		n = utf8_seqlen(s + i, len - i);
-		if (n == 1 && s[i] == '\0') {
-			i++;
-			continue;
-		}
-		if (o + (n ? n : 1) >= size)
-			break;
-		if (n == 0) {
-			dst[o++] = '?';
-			i++;
-		} else if (n == 1) {
-			dst[o++] = (s[i] < 0x20 && s[i] != '\t' &&
-			    s[i] != '\n') || s[i] == 0x7f ? ' ' : (char)s[i];
-			i++;
-		} else {
-			memcpy(dst + o, s + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	dst[o] = '\0';
-}
-
 /* Mark OUT as a failure of its rule, saying MSG. */
 static int
 verdict_fail(struct rules_verdict *out, const char *msg)
 {
 	out->result = RULES_ERROR;
-	copy_text(out->message, sizeof(out->message), msg, strlen(msg));
+	value_utf8_copy(out->message, sizeof(out->message), msg, strlen(msg));
 	out->field[0] = '\0';
 	return RULES_ERROR;
-}
-
-/*
- * Whether S of LEN bytes is the NAME of a rule or module file NAME.lua:
- * [a-z0-9_]+, short enough for Lua's chunk names.  No dots or slashes,
- * so a name never reaches outside the rules directory.
- */
-static int
-rule_name(const char *s, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > RULES_NAME_MAX)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return 1;
 }
 
 /* Whether D_NAME is a rule file name, NAME.lua with NAME [a-z0-9_]+. */
@@ -237,7 +107,7 @@ rule_file_name(const char *d_name, char *name, size_t size)
 
 	if (len <= 4 || len - 4 >= size ||
 	    strcmp(d_name + len - 4, ".lua") != 0 ||
-	    !rule_name(d_name, len - 4))
+	    !sandbox_name_ok(d_name, len - 4))
 		return 0;
 	memcpy(name, d_name, len - 4);
 	name[len - 4] = '\0';
@@ -260,711 +130,6 @@ valid_ident(const char *s, size_t len, size_t max)
 	return 1;
 }
 
-/* The sandbox a state belongs to, kept in the state's extra space. */
-static struct sandbox *
-sandbox_of(lua_State *L)
-{
-	return *(struct sandbox **)lua_getextraspace(L);
-}
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * algorithm), so date arithmetic needs no time zone or timegm().
- */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long	 era;
-	unsigned	 yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* The inverse of days_from_civil(). */
-static void
-civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
-{
-	long long	 era;
-	unsigned	 doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (long long)yoe + era * 400 + (*m <= 2);
-}
-
-/* Parse a strict YYYY-MM-DD (years 1-9999) into days since the epoch. */
-static int
-parse_date(const char *s, size_t len, long long *days)
-{
-	static const unsigned char mdays[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	unsigned	 y = 0, m, d, i, leap;
-
-	if (len != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (unsigned)(s[i] - '0');
-	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1 || m < 1 || m > 12 || d < 1 ||
-	    d > mdays[m - 1] + (unsigned)(m == 2 && leap))
-		return -1;
-	*days = days_from_civil(y, m, d);
-	return 0;
-}
-
-/* Format days since the epoch as YYYY-MM-DD; -1 outside years 1-9999. */
-static int
-format_date(long long days, char *buf, size_t size)
-{
-	long long	 y;
-	unsigned	 m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	if (y < 1 || y > 9999)
-		return -1;
-	snprintf(buf, size, "%04lld-%02u-%02u", y, m, d);
-	return 0;
-}
-
-/* luaL_check* for a date argument. */
-static long long
-check_date(lua_State *L, int arg)
-{
-	size_t		 len;
-	const char	*s = luaL_checklstring(L, arg, &len);
-	long long	 days;
-
-	if (parse_date(s, len, &days) == -1)
-		luaL_argerror(L, arg, "date expected as YYYY-MM-DD");
-	return days;
-}
-
-/* kiln.money(minor): money in minor units as "1234.50", never a float. */
-static int
-kiln_money(lua_State *L)
-{
-	lua_Integer		 v = luaL_checkinteger(L, 1);
-	unsigned long long	 mag;
-	char			 buf[32];
-
-	mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	snprintf(buf, sizeof(buf), "%s%llu.%02llu", v < 0 ? "-" : "",
-	    mag / 100, mag % 100);
-	lua_pushstring(L, buf);
-	return 1;
-}
-
-/* kiln.date_add(date, days): the date DAYS days after DATE. */
-static int
-kiln_date_add(lua_State *L)
-{
-	long long	 days = check_date(L, 1);
-	lua_Integer	 n = luaL_checkinteger(L, 2);
-	char		 buf[32];
-
-	luaL_argcheck(L, n > -4000000 && n < 4000000, 2, "too many days");
-	if (format_date(days + n, buf, sizeof(buf)) == -1)
-		return luaL_error(L, "date out of range (years 1-9999)");
-	lua_pushstring(L, buf);
-	return 1;
-}
-
-/* kiln.days_between(d1, d2): days from D1 to D2, negative if D2 is earlier. */
-static int
-kiln_days_between(lua_State *L)
-{
-	long long	 a = check_date(L, 1);
-	long long	 b = check_date(L, 2);
-
-	lua_pushinteger(L, (lua_Integer)(b - a));
-	return 1;
-}
-
-/* kiln.today(): today in UTC, or the date the caller fixed in ctx.today. */
-static int
-kiln_today(lua_State *L)
-{
-	lua_pushstring(L, sandbox_of(L)->today);
-	return 1;
-}
-
-static const luaL_Reg kiln_funcs[] = {
-	{ "money", kiln_money },
-	{ "date_add", kiln_date_add },
-	{ "days_between", kiln_days_between },
-	{ "today", kiln_today },
-	{ NULL, NULL }
-};
-
-/*
- * Lua's allocator: refuse to grow the state beyond its memory limit, so
- * a runaway rule meets "not enough memory" instead of the OOM killer.
- */
-static void *
-sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-	struct sandbox	*sb = ud;
-	void		*np;
-
-	if (ptr == NULL)
-		osize = 0;
-	if (nsize == 0) {
-		free(ptr);
-		sb->mem_used -= osize;
-		return NULL;
-	}
-	if (nsize > osize && (sb->mem_used > sb->limits.memory ||
-	    nsize - osize > sb->limits.memory - sb->mem_used))
-		return NULL;
-	if ((np = realloc(ptr, nsize)) == NULL) {
-		if (nsize > osize)
-			return NULL;
-		/* Lua counts on shrinking: keep the bigger block. */
-		np = ptr;
-	}
-	sb->mem_used = sb->mem_used - osize + nsize;
-	return np;
-}
-
-/* What a tripped limit is called in the error raised inside the state. */
-static const char *
-trip_text(enum trip t)
-{
-	switch (t) {
-	case TRIP_BUDGET:
-		return "instruction budget exceeded";
-	case TRIP_TIME:
-		return "time limit exceeded";
-	case TRIP_MEMORY:
-		return "not enough memory";
-	default:
-		return "limit exceeded";
-	}
-}
-
-/* Whether the call in progress has run past its wall-clock deadline. */
-static int
-deadline_passed(const struct sandbox *sb)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > sb->deadline.tv_sec ||
-	    (now.tv_sec == sb->deadline.tv_sec &&
-	    now.tv_nsec >= sb->deadline.tv_nsec);
-}
-
-/*
- * The count hook: charge the instruction budget and watch the clock.
- * Once a limit trips it re-arms at every instruction and line and fails
- * each time, so a pcall in the rule cannot swallow the error.
- */
-static void
-budget_hook(lua_State *L, lua_Debug *ar)
-{
-	struct sandbox	*sb = sandbox_of(L);
-	unsigned long	 left;
-
-	if (sb->trip == TRIP_NONE) {
-		if (ar->event == LUA_HOOKCOUNT)
-			sb->used += (unsigned long)sb->step;
-		if (sb->used >= sb->limits.instructions)
-			sb->trip = TRIP_BUDGET;
-		else if (deadline_passed(sb))
-			sb->trip = TRIP_TIME;
-		else {
-			left = sb->limits.instructions - sb->used;
-			if (left < (unsigned long)sb->step) {
-				sb->step = (int)left;
-				lua_sethook(L, budget_hook, LUA_MASKCOUNT,
-				    sb->step);
-			}
-			return;
-		}
-	}
-	if (sb->where[0] == '\0' && lua_getinfo(L, "Sl", ar))
-		snprintf(sb->where, sizeof(sb->where), "%s:%d",
-		    ar->short_src, ar->currentline);
-	lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
-	luaL_error(L, "%s", trip_text(sb->trip));
-}
-
-/* Give the coming call or load a fresh budget and deadline. */
-static void
-budget_arm(struct sandbox *sb)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	sb->deadline.tv_sec = now.tv_sec + (time_t)(sb->limits.wall_ms / 1000);
-	sb->deadline.tv_nsec = now.tv_nsec +
-	    (long)(sb->limits.wall_ms % 1000) * 1000000L;
-	if (sb->deadline.tv_nsec >= 1000000000L) {
-		sb->deadline.tv_sec++;
-		sb->deadline.tv_nsec -= 1000000000L;
-	}
-	sb->used = 0;
-	sb->trip = TRIP_NONE;
-	sb->where[0] = '\0';
-	sb->step = sb->limits.instructions < RULES_HOOK_STEP ?
-	    (int)sb->limits.instructions : RULES_HOOK_STEP;
-	lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, sb->step);
-}
-
-/*
- * Stop charging: C code between calls runs without a hook.  The hook
- * cannot interrupt a long library call (a backtracking pattern), so the
- * clock is read once more: a call that came back late is still late.
- */
-static void
-budget_disarm(struct sandbox *sb)
-{
-	lua_sethook(sb->L, NULL, 0, 0);
-	if (sb->trip == TRIP_NONE && deadline_passed(sb))
-		sb->trip = TRIP_TIME;
-}
-
-/* Whether MSG starts with a "NAME.lua:LINE:" position. */
-static int
-has_position(const char *msg)
-{
-	const char	*p = msg;
-
-	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-	    *p == '_')
-		p++;
-	if (p == msg || strncmp(p, ".lua:", 5) != 0)
-		return 0;
-	p += 5;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return *p == ':';
-}
-
-/*
- * Message handler of every entry into the state: make the error object
- * a string (never calling a __tostring, which would run rule code) and
- * make sure it says where: errors raised in C ("C stack overflow", a
- * library function's own) get the line of the innermost rule code.
- */
-static int
-msgh(lua_State *L)
-{
-	lua_Debug	 ar;
-	const char	*msg;
-	int		 level;
-
-	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
-		msg = lua_tostring(L, 1);
-	else
-		msg = lua_pushfstring(L, "(error object is a %s value)",
-		    luaL_typename(L, 1));
-	if (has_position(msg))
-		return 1;
-	for (level = 0; lua_getstack(L, level, &ar); level++)
-		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-			lua_pushfstring(L, "%s:%d: %s", ar.short_src,
-			    ar.currentline, msg);
-			break;
-		}
-	return 1;
-}
-
-/* __newindex of read-only tables: records, ctx, libraries. */
-static int
-ro_newindex(lua_State *L)
-{
-	const char	*name = "table";
-
-	if (lua_getmetatable(L, 1) &&
-	    lua_getfield(L, -1, "__name") == LUA_TSTRING)
-		name = lua_tostring(L, -1);
-	if (lua_type(L, 2) == LUA_TSTRING)
-		return luaL_error(L, "attempt to modify read-only table '%s' "
-		    "(key '%s')", name, lua_tostring(L, 2));
-	return luaL_error(L, "attempt to modify read-only table '%s'", name);
-}
-
-/* __newindex of a rule's globals once loaded: rules are pure. */
-static int
-ro_global(lua_State *L)
-{
-	if (lua_type(L, 2) == LUA_TSTRING)
-		return luaL_error(L, "attempt to assign to global '%s' after "
-		    "load (use a local variable)", lua_tostring(L, 2));
-	return luaL_error(L, "attempt to assign to a global after load "
-	    "(use a local variable)");
-}
-
-/* Iterator of pairs() over a read-only proxy: walks what it fronts. */
-static int
-ro_next(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_settop(L, 2);
-	if (!lua_getmetatable(L, 1) ||
-	    lua_getfield(L, -1, "__index") != LUA_TTABLE)
-		return 0;
-	lua_pushvalue(L, 2);
-	return lua_next(L, -2) ? 2 : 0;
-}
-
-/* __pairs of read-only proxies, so pairs(record) sees the fields. */
-static int
-ro_pairs(lua_State *L)
-{
-	lua_pushcfunction(L, ro_next);
-	lua_pushvalue(L, 1);
-	lua_pushnil(L);
-	return 3;
-}
-
-/* Push a read-only proxy named NAME for the table at IDX. */
-static void
-push_readonly(lua_State *L, int idx, const char *name)
-{
-	idx = lua_absindex(L, idx);
-	lua_createtable(L, 0, 0);
-	lua_createtable(L, 0, 5);
-	lua_pushvalue(L, idx);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, ro_newindex);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, ro_pairs);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushstring(L, name);
-	lua_setfield(L, -2, "__name");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, -2);
-}
-
-/*
- * End of the sandbox's pcall/xpcall: a tripped limit (or memory running
- * out) is raised again instead of being handed to the rule.
- */
-static int
-finish_pcall(lua_State *L, int status, int extra)
-{
-	struct sandbox	*sb = sandbox_of(L);
-
-	if (status == LUA_OK)
-		return lua_gettop(L) - extra;
-	if (status == LUA_ERRMEM && sb->trip == TRIP_NONE)
-		sb->trip = TRIP_MEMORY;
-	if (sb->trip != TRIP_NONE)
-		return lua_error(L);
-	lua_pushboolean(L, 0);
-	lua_pushvalue(L, -2);
-	return 2;
-}
-
-/* pcall for rules: the base one, except that limits are not catchable. */
-static int
-sb_pcall(lua_State *L)
-{
-	int	 status;
-
-	luaL_checkany(L, 1);
-	lua_pushboolean(L, 1);
-	lua_insert(L, 1);
-	status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
-	return finish_pcall(L, status, 0);
-}
-
-/*
- * The message handler a rule gives xpcall, guarded: an error raised by
- * the hook runs its handler with hooks off, so a tripped call must not
- * enter rule code at all.
- */
-static int
-xpcall_guard(lua_State *L)
-{
-	lua_settop(L, 1);
-	if (sandbox_of(L)->trip != TRIP_NONE)
-		return 1;
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, 1, 1);
-	return 1;
-}
-
-/* xpcall for rules: see sb_pcall() and xpcall_guard(). */
-static int
-sb_xpcall(lua_State *L)
-{
-	int	 status, n = lua_gettop(L);
-
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	lua_pushvalue(L, 2);
-	lua_pushcclosure(L, xpcall_guard, 1);
-	lua_replace(L, 2);
-	lua_pushboolean(L, 1);
-	lua_pushvalue(L, 1);
-	lua_rotate(L, 3, 2);
-	status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
-	return finish_pcall(L, status, 2);
-}
-
-/*
- * setmetatable for rules: no __gc, since a finalizer would run at some
- * later collection, inside another call or at close, outside any budget.
- */
-static int
-sb_setmetatable(lua_State *L)
-{
-	int	 t = lua_type(L, 2);
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2,
-	    "nil or table");
-	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-		return luaL_error(L, "cannot change a protected metatable");
-	if (t == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "__gc metamethods are not "
-			    "allowed in rules");
-		lua_pop(L, 1);
-	}
-	lua_settop(L, 2);
-	lua_setmetatable(L, 1);
-	return 1;
-}
-
-/*
- * Most elements a table function may shift in one call.  A sparse table
- * or a __len can claim a length of 2^50 at no memory cost, and the shift
- * loop runs in C where the hook cannot stop it.
- */
-static lua_Unsigned
-shift_cap(lua_State *L)
-{
-	return sandbox_of(L)->limits.memory / 16 + 1024;
-}
-
-/* table.insert with a bounded shift (see shift_cap()). */
-static int
-tab_insert(lua_State *L)
-{
-	lua_Integer	 e, pos, i;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	e = luaL_intop(+, luaL_len(L, 1), 1);
-	switch (lua_gettop(L)) {
-	case 2:
-		pos = e;
-		break;
-	case 3:
-		pos = luaL_checkinteger(L, 2);
-		luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2,
-		    "position out of bounds");
-		if ((lua_Unsigned)e - (lua_Unsigned)pos > shift_cap(L))
-			return luaL_error(L, "table.insert: too many elements "
-			    "to shift");
-		for (i = e; i > pos; i--) {
-			lua_geti(L, 1, i - 1);
-			lua_seti(L, 1, i);
-		}
-		break;
-	default:
-		return luaL_error(L, "wrong number of arguments to 'insert'");
-	}
-	lua_seti(L, 1, pos);
-	return 0;
-}
-
-/* table.remove with a bounded shift (see shift_cap()). */
-static int
-tab_remove(lua_State *L)
-{
-	lua_Integer	 size, pos;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	size = luaL_len(L, 1);
-	pos = luaL_optinteger(L, 2, size);
-	if (pos != size)
-		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size,
-		    2, "position out of bounds");
-	if (pos < size &&
-	    (lua_Unsigned)size - (lua_Unsigned)pos > shift_cap(L))
-		return luaL_error(L, "table.remove: too many elements to "
-		    "shift");
-	lua_geti(L, 1, pos);
-	for (; pos < size; pos++) {
-		lua_geti(L, 1, pos + 1);
-		lua_seti(L, 1, pos);
-	}
-	lua_pushnil(L);
-	lua_seti(L, 1, pos);
-	return 1;
-}
-
-/* table.move, refusing ranges beyond shift_cap(). */
-static int
-tab_move(lua_State *L)
-{
-	lua_Integer	 f = luaL_checkinteger(L, 2);
-	lua_Integer	 e = luaL_checkinteger(L, 3);
-
-	if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= shift_cap(L))
-		return luaL_error(L, "table.move: too many elements to move");
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
-}
-
-/*
- * string.rep, sized before it runs: string.rep("", 2^62) would loop in C
- * for ever, and a result beyond the memory limit is a memory trip.
- */
-static int
-str_rep(lua_State *L)
-{
-	size_t		 l, lsep;
-	lua_Integer	 n;
-
-	luaL_checklstring(L, 1, &l);
-	n = luaL_checkinteger(L, 2);
-	luaL_optlstring(L, 3, "", &lsep);
-	if (n <= 0 || l + lsep == 0) {
-		lua_pushliteral(L, "");
-		return 1;
-	}
-	if (l + lsep < l ||
-	    l + lsep > sandbox_of(L)->limits.memory / (lua_Unsigned)n) {
-		sandbox_of(L)->trip = TRIP_MEMORY;
-		return luaL_error(L, "not enough memory");
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
-}
-
-static const char *const base_names[] = {
-	"assert", "error", "getmetatable", "ipairs", "next", "pairs",
-	"rawequal", "rawget", "rawlen", "select", "tonumber", "tostring",
-	"type", "_VERSION", NULL
-};
-
-static int	sb_require(lua_State *);
-
-static const luaL_Reg sandbox_base[] = {
-	{ "require", sb_require },
-	{ "pcall", sb_pcall },
-	{ "xpcall", sb_xpcall },
-	{ "setmetatable", sb_setmetatable },
-	{ NULL, NULL }
-};
-
-/*
- * Build, in a fresh state, the template every rule's globals are copied
- * from: the allowed base functions and read-only library proxies.  The
- * real library tables are trimmed too, since strings reach theirs
- * through the string metatable (protected).
- */
-static int
-build_template(lua_State *L)
-{
-	struct sandbox		 *sb = lua_touserdata(L, 1);
-	const char *const	 *n;
-
-	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);		/* 2 */
-	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);	/* 3 */
-	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);	/* 4 */
-	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);	/* 5 */
-	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);	/* 6 */
-	luaL_newlib(L, kiln_funcs);				/* 7 */
-
-	lua_pushnil(L);
-	lua_setfield(L, 3, "dump");
-	lua_getfield(L, 3, "rep");
-	lua_pushcclosure(L, str_rep, 1);
-	lua_setfield(L, 3, "rep");
-	lua_pushliteral(L, "");
-	lua_getmetatable(L, -1);
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 2);
-
-	lua_pushcfunction(L, tab_insert);
-	lua_setfield(L, 4, "insert");
-	lua_pushcfunction(L, tab_remove);
-	lua_setfield(L, 4, "remove");
-	lua_getfield(L, 4, "move");
-	lua_pushcclosure(L, tab_move, 1);
-	lua_setfield(L, 4, "move");
-
-	lua_pushnil(L);
-	lua_setfield(L, 5, "random");
-	lua_pushnil(L);
-	lua_setfield(L, 5, "randomseed");
-
-	lua_createtable(L, 0, 24);				/* 8 */
-	for (n = base_names; *n != NULL; n++) {
-		lua_getfield(L, 2, *n);
-		lua_setfield(L, 8, *n);
-	}
-	luaL_setfuncs(L, sandbox_base, 0);
-	push_readonly(L, 3, LUA_STRLIBNAME);
-	lua_setfield(L, 8, LUA_STRLIBNAME);
-	push_readonly(L, 4, LUA_TABLIBNAME);
-	lua_setfield(L, 8, LUA_TABLIBNAME);
-	push_readonly(L, 5, LUA_MATHLIBNAME);
-	lua_setfield(L, 8, LUA_MATHLIBNAME);
-	push_readonly(L, 6, LUA_UTF8LIBNAME);
-	lua_setfield(L, 8, LUA_UTF8LIBNAME);
-	push_readonly(L, 7, "kiln");
-	lua_setfield(L, 8, "kiln");
-	sb->template_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	lua_createtable(L, 0, 4);
-	sb->modules_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-	return 0;
-}
-
-/* Set today's date (UTC) for kiln.today(), unless ctx.today fixes one. */
-static void
-set_today(struct sandbox *sb, const struct rules_kv *ctx, size_t nctx)
-{
-	struct tm	 tm;
-	time_t		 now = time(NULL);
-	long long	 days;
-	size_t		 i;
-
-	for (i = 0; i < nctx; i++)
-		if (ctx[i].key != NULL && strcmp(ctx[i].key, "today") == 0 &&
-		    ctx[i].type == RULES_STR && ctx[i].s != NULL &&
-		    parse_date(ctx[i].s, strlen(ctx[i].s), &days) == 0) {
-			memcpy(sb->today, ctx[i].s, 10);
-			sb->today[10] = '\0';
-			return;
-		}
-	if (gmtime_r(&now, &tm) == NULL ||
-	    strftime(sb->today, sizeof(sb->today), "%Y-%m-%d", &tm) == 0)
-		snprintf(sb->today, sizeof(sb->today), "1970-01-01");
-}
-
 /* Free what a rule file left on the C side. */
 static void
 rule_clear(struct rule *r)
@@ -975,48 +140,6 @@ rule_clear(struct rule *r)
 	r->hooks = NULL;
 	r->nhooks = 0;
 	r->module = 0;
-}
-
-/* Close a sandbox and everything loaded in it. */
-static void
-sandbox_free(struct sandbox *sb)
-{
-	size_t	 i;
-
-	if (sb == NULL)
-		return;
-	if (sb->L != NULL)
-		lua_close(sb->L);
-	for (i = 0; i < sb->nrules; i++)
-		rule_clear(&sb->rules[i]);
-	free(sb->rules);
-	free(sb);
-}
-
-/* A new state with the sandbox template built, limits in force. */
-static struct sandbox *
-sandbox_new(const char *dir, const struct rules_limits *limits)
-{
-	struct sandbox	*sb;
-
-	if ((sb = calloc(1, sizeof(*sb))) == NULL)
-		return NULL;
-	sb->dir = dir;
-	sb->limits = *limits;
-	set_today(sb, NULL, 0);
-	if ((sb->L = lua_newstate(sandbox_alloc, sb)) == NULL)
-		goto fail;
-	*(struct sandbox **)lua_getextraspace(sb->L) = sb;
-	lua_pushcfunction(sb->L, build_template);
-	lua_pushlightuserdata(sb->L, sb);
-	if (lua_pcall(sb->L, 1, 0, 0) != LUA_OK)
-		goto fail;
-	lua_settop(sb->L, 0);
-	return sb;
-fail:
-	sandbox_free(sb);
-	errno = ENOMEM;
-	return NULL;
 }
 
 /* FNV-1a: notices a change that a racy stat cannot. */
@@ -1044,78 +167,6 @@ rule_set_stat(struct rule *r, const struct stat *st)
 	r->ctime = st->st_ctim;
 }
 
-/*
- * Read DIR/NAME.lua whole into *BUFP (malloc'd), noting in R what the
- * file was when read.  On failure says why in ERR.
- */
-static int
-read_rule_file(const char *dir, struct rule *r, char **bufp, size_t *lenp,
-    char *err, size_t errsize)
-{
-	char		 path[PATH_MAX];
-	struct stat	 st;
-	char		*buf = NULL, *nb;
-	size_t		 len = 0, cap;
-	ssize_t		 n;
-	int		 fd = -1, rc = -1;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.lua", dir, r->name) >=
-	    sizeof(path)) {
-		snprintf(err, errsize, "path too long");
-		goto out;
-	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
-	    -1 || fstat(fd, &st) == -1) {
-		snprintf(err, errsize, "cannot read %s.lua: %s", r->name,
-		    strerror(errno));
-		goto out;
-	}
-	rule_set_stat(r, &st);
-	if (!S_ISREG(st.st_mode) || st.st_size > RULES_FILE_MAX) {
-		snprintf(err, errsize, "%s.lua is not a regular file of at "
-		    "most %d bytes", r->name, RULES_FILE_MAX);
-		goto out;
-	}
-	cap = (size_t)st.st_size + 1;
-	if ((buf = malloc(cap)) == NULL)
-		goto nomem;
-	for (;;) {
-		if (len == cap) {
-			if (cap > RULES_FILE_MAX) {
-				snprintf(err, errsize, "%s.lua grew beyond %d "
-				    "bytes", r->name, RULES_FILE_MAX);
-				goto out;
-			}
-			if ((nb = realloc(buf, cap * 2)) == NULL)
-				goto nomem;
-			buf = nb;
-			cap *= 2;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errsize, "cannot read %s.lua: %s",
-			    r->name, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*bufp = buf;
-	*lenp = len;
-	buf = NULL;
-	rc = 0;
-	goto out;
-nomem:
-	snprintf(err, errsize, "out of memory reading %s.lua", r->name);
-out:
-	if (fd != -1)
-		close(fd);
-	free(buf);
-	return rc;
-}
-
 /* Whether a file last changed at R's times may still change unseen. */
 static int
 rule_is_racy(const struct rule *r)
@@ -1126,185 +177,6 @@ rule_is_racy(const struct rule *r)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	return now.tv_sec <= latest + RULES_RACY_SECS;
-}
-
-/* Push a rule's fresh environment; its writes land in its own globals. */
-static void
-push_env(lua_State *L, struct sandbox *sb)
-{
-	int	 d;
-
-	lua_createtable(L, 0, 32);
-	d = lua_gettop(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->template_ref);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, d);
-	}
-	lua_pop(L, 1);
-	lua_createtable(L, 0, 0);
-	lua_createtable(L, 0, 4);
-	lua_pushvalue(L, d);
-	lua_setfield(L, -2, "__index");
-	lua_pushvalue(L, d);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, ro_pairs);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, -2);
-	lua_pushvalue(L, -1);
-	lua_setfield(L, d, LUA_GNAME);
-	lua_remove(L, d);
-}
-
-/*
- * Push a read-only copy of the table at IDX, its tables (to DEPTH
- * levels) copied the same way; MEMO maps a table already copied to its
- * copy, so shared and cyclic tables stay so.  A module's settings must
- * not change under the rule that reads them, at any depth.
- */
-static void
-push_frozen(lua_State *L, int idx, int memo, int depth)
-{
-	int	 copy;
-
-	idx = lua_absindex(L, idx);
-	luaL_checkstack(L, 8, "module nested too deep");
-	lua_pushvalue(L, idx);
-	if (lua_rawget(L, memo) != LUA_TNIL)
-		return;
-	lua_pop(L, 1);
-	if (depth > RULES_MODULE_DEPTH)
-		luaL_error(L, "module tables nested more than %d deep",
-		    RULES_MODULE_DEPTH);
-	lua_createtable(L, 0, 0);
-	copy = lua_gettop(L);
-	push_readonly(L, copy, "module");
-	lua_pushvalue(L, idx);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, memo);
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			push_frozen(L, -1, memo, depth + 1);
-			lua_replace(L, -2);
-		}
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, copy);
-	}
-	lua_remove(L, copy);
-}
-
-/*
- * Run module NAME.lua of the rules directory in an environment of its
- * own, under the budget of the load or call that asked for it, and
- * push its table frozen.  Raises the module's error, with its file and
- * line, when it does not load.
- */
-static void
-load_module(lua_State *L, struct sandbox *sb, const char *name)
-{
-	struct rule	 mod;
-	char		 chunk[RULES_NAME_MAX + 6], err[256];
-	char		*buf = NULL;
-	size_t		 len = 0;
-	int		 env, status;
-
-	memset(&mod, 0, sizeof(mod));
-	snprintf(mod.name, sizeof(mod.name), "%s", name);
-	snprintf(chunk, sizeof(chunk), "@%s.lua", name);
-	push_env(L, sb);
-	env = lua_gettop(L);
-	if (read_rule_file(sb->dir, &mod, &buf, &len, err, sizeof(err)) == -1)
-		luaL_error(L, "%s", err);
-	status = luaL_loadbufferx(L, buf, len, chunk, "t");
-	free(buf);
-	if (status != LUA_OK)
-		lua_error(L);
-	lua_pushvalue(L, env);
-	lua_setupvalue(L, -2, 1);
-	lua_call(L, 0, 1);
-	if (lua_type(L, -1) != LUA_TTABLE)
-		luaL_error(L, "%s.lua must return a table, not a %s value",
-		    name, luaL_typename(L, -1));
-	lua_getmetatable(L, env);
-	lua_pushcfunction(L, ro_global);
-	lua_setfield(L, -2, "__newindex");
-	lua_pop(L, 1);
-	lua_newtable(L);
-	push_frozen(L, -2, lua_gettop(L), 0);
-}
-
-/* load_module() in a protected call: (sandbox, name) -> module. */
-static int
-load_module_protected(lua_State *L)
-{
-	load_module(L, lua_touserdata(L, 1), lua_tostring(L, 2));
-	return 1;
-}
-
-/*
- * require(NAME) for rules: shared settings from NAME.lua of the rules
- * directory only, loaded once per (re)load of the rules and handed out
- * read-only, so every rule that asks sees the same values and none can
- * change them.  A module that fails is remembered as failed: each rule
- * that requires it fails to load, naming it.
- */
-static int
-sb_require(lua_State *L)
-{
-	struct sandbox	*sb = sandbox_of(L);
-	size_t		 len;
-	const char	*name = luaL_checklstring(L, 1, &len);
-	int		 cache, status;
-
-	if (!rule_name(name, len))
-		return luaL_error(L, "require: '%s' is not a module of the "
-		    "rules directory (a name like settings, for "
-		    "settings.lua)", name);
-	lua_settop(L, 1);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->modules_ref);
-	cache = lua_gettop(L);
-	switch (lua_getfield(L, cache, name)) {
-	case LUA_TTABLE:
-		return 1;
-	case LUA_TBOOLEAN:
-		return luaL_error(L, "require: module %s requires itself",
-		    name);
-	case LUA_TSTRING:
-		return luaL_error(L, "require %s: %s", name,
-		    lua_tostring(L, -1));
-	default:
-		break;
-	}
-	lua_pop(L, 1);
-	lua_pushboolean(L, 0);
-	lua_setfield(L, cache, name);
-	lua_pushcfunction(L, load_module_protected);
-	lua_pushlightuserdata(L, sb);
-	lua_pushvalue(L, 1);
-	status = lua_pcall(L, 2, 1, 0);
-	if (status != LUA_OK && (status == LUA_ERRMEM ||
-	    sb->trip != TRIP_NONE)) {
-		/* A limit of the call, not the module's fault. */
-		lua_pushnil(L);
-		lua_setfield(L, cache, name);
-		return lua_error(L);
-	}
-	if (status != LUA_OK && !lua_isstring(L, -1)) {
-		lua_pop(L, 1);
-		lua_pushliteral(L, "failed (error object is not a string)");
-	}
-	lua_pushvalue(L, -1);
-	lua_setfield(L, cache, name);
-	if (status != LUA_OK)
-		return luaL_error(L, "require %s: %s", name,
-		    lua_tostring(L, -1));
-	return 1;
 }
 
 /*
@@ -1380,15 +252,14 @@ static int
 load_protected(lua_State *L)
 {
 	struct load	*ld = lua_touserdata(L, 1);
-	char		 chunk[RULES_NAME_MAX + 6];
+	char		 chunk[SANDBOX_NAME_MAX + 6];
 	size_t		 len, n;
 	const char	*msg;
 	int		 env, status;
 
 	snprintf(chunk, sizeof(chunk), "@%s.lua", ld->rule->name);
-	push_env(L, ld->sb);
-	env = lua_gettop(L);
-	status = luaL_loadbufferx(L, ld->buf, ld->len, chunk, "t");
+	status = sandbox_load(L, ld->sb, ld->rule->name, ld->buf, ld->len,
+	    &env);
 	if (status == LUA_ERRMEM)
 		return lua_error(L);
 	if (status != LUA_OK) {
@@ -1397,55 +268,34 @@ load_protected(lua_State *L)
 			len = 1;
 		}
 		if (strncmp(msg, chunk + 1, strlen(chunk + 1)) == 0)
-			copy_text(ld->fail, sizeof(ld->fail), msg, len);
+			value_utf8_copy(ld->fail, sizeof(ld->fail), msg, len);
 		else {
 			n = (size_t)snprintf(ld->fail, sizeof(ld->fail), "%s: ",
 			    chunk + 1);
-			copy_text(ld->fail + n, sizeof(ld->fail) - n, msg, len);
+			value_utf8_copy(ld->fail + n, sizeof(ld->fail) - n,
+			    msg, len);
 		}
 		return 0;
 	}
-	lua_pushvalue(L, env);
-	lua_setupvalue(L, -2, 1);
 	lua_call(L, 0, 1);
 	if (keep_hooks(L, lua_gettop(L), ld) == -1)
 		return 0;
-	lua_getmetatable(L, env);
-	lua_pushcfunction(L, ro_global);
-	lua_setfield(L, -2, "__newindex");
+	sandbox_seal(L, env);
 	return 0;
 }
 
-/* Say why a protected call into rule NAME failed, for a user to read. */
-static void
-describe_failure(struct sandbox *sb, int status, const char *name,
-    int loading, char *buf, size_t size)
+/* Read rule file R of DIR whole, noting in R what the file was. */
+static int
+read_rule(const char *dir, struct rule *r, char **bufp, size_t *lenp,
+    char *err, size_t errsize)
 {
-	char		 detail[512], where[96] = "";
-	const char	*when = loading ? " while loading" : "";
-	const char	*s;
-	size_t		 len;
+	struct stat	 st;
+	int		 rc;
 
-	if (sb->where[0] != '\0')
-		snprintf(where, sizeof(where), " (%s)", sb->where);
-	if (sb->trip == TRIP_BUDGET)
-		snprintf(buf, size, "rule %s exceeded its instruction budget "
-		    "of %lu%s%s", name, sb->limits.instructions, when, where);
-	else if (sb->trip == TRIP_TIME)
-		snprintf(buf, size, "rule %s exceeded its time limit of %u ms"
-		    "%s%s", name, sb->limits.wall_ms, when, where);
-	else if (sb->trip == TRIP_MEMORY || status == LUA_ERRMEM)
-		snprintf(buf, size, "rule %s exceeded its memory limit of "
-		    "%zu KiB%s", name, sb->limits.memory / 1024, when);
-	else {
-		if (lua_type(sb->L, -1) == LUA_TSTRING) {
-			s = lua_tolstring(sb->L, -1, &len);
-			copy_text(detail, sizeof(detail), s, len);
-		} else
-			snprintf(detail, sizeof(detail), "unknown error");
-		snprintf(buf, size, "rule %s %s: %s", name,
-		    loading ? "failed to load" : "failed", detail);
-	}
+	rc = sandbox_read(dir, r->name, &st, bufp, lenp, err, errsize);
+	if (st.st_mode != 0)
+		rule_set_stat(r, &st);
+	return rc;
 }
 
 /*
@@ -1464,7 +314,7 @@ load_rule(struct sandbox *sb, const char *dir, struct rule *r)
 
 	memset(&ld, 0, sizeof(ld));
 	msg[0] = '\0';
-	if (read_rule_file(dir, r, &buf, &len, err, sizeof(err)) == -1) {
+	if (read_rule(dir, r, &buf, &len, err, sizeof(err)) == -1) {
 		snprintf(msg, sizeof(msg), "rule %s failed to load: %s",
 		    r->name, err);
 		goto record;
@@ -1476,14 +326,11 @@ load_rule(struct sandbox *sb, const char *dir, struct rule *r)
 	ld.buf = buf;
 	ld.len = len;
 	lua_settop(L, 0);
-	lua_pushcfunction(L, msgh);
+	lua_pushcfunction(L, sandbox_msgh);
 	lua_pushcfunction(L, load_protected);
 	lua_pushlightuserdata(L, &ld);
-	budget_arm(sb);
-	status = lua_pcall(L, 1, 0, 1);
-	budget_disarm(sb);
-	if (status != LUA_OK || sb->trip != TRIP_NONE)
-		describe_failure(sb, status, r->name, 1, msg, sizeof(msg));
+	if ((status = sandbox_call(sb, 1, 0)) != LUA_OK)
+		sandbox_describe(sb, status, r->name, 1, msg, sizeof(msg));
 	else if (ld.fail[0] != '\0')
 		snprintf(msg, sizeof(msg), "rule %s failed to load: %s",
 		    r->name, ld.fail);
@@ -1492,7 +339,7 @@ record:
 		rule_clear(r);
 		if ((r->error = malloc(RULES_MESSAGE_SIZE)) == NULL)
 			goto out;
-		copy_text(r->error, RULES_MESSAGE_SIZE, msg, strlen(msg));
+		value_utf8_copy(r->error, RULES_MESSAGE_SIZE, msg, strlen(msg));
 		lua_settop(L, 0);
 		lua_gc(L, LUA_GCCOLLECT);
 	}
@@ -1520,7 +367,7 @@ scan_dir(const char *dir, struct rule **rulesp, size_t *np)
 	struct stat	 st;
 	struct rule	*list = NULL, *nl;
 	size_t		 n = 0, cap = 0;
-	char		 name[RULES_NAME_MAX + 1];
+	char		 name[SANDBOX_NAME_MAX + 1];
 	int		 rc = -1;
 
 	if ((d = opendir(dir)) == NULL)
@@ -1561,7 +408,7 @@ out:
 static int
 rule_changed(const char *dir, struct rule *loaded, const struct rule *seen)
 {
-	struct rule	 now;
+	struct stat	 st;
 	char		*buf = NULL, err[256];
 	size_t		 len = 0;
 	int		 changed = 1;
@@ -1575,8 +422,8 @@ rule_changed(const char *dir, struct rule *loaded, const struct rule *seen)
 		return 1;
 	if (!loaded->racy)
 		return 0;
-	now = *seen;
-	if (read_rule_file(dir, &now, &buf, &len, err, sizeof(err)) == -1)
+	if (sandbox_read(dir, loaded->name, &st, &buf, &len, err,
+	    sizeof(err)) == -1)
 		goto out;
 	if (hash_bytes(buf, len) != loaded->hash)
 		goto out;
@@ -1585,6 +432,17 @@ rule_changed(const char *dir, struct rule *loaded, const struct rule *seen)
 out:
 	free(buf);
 	return changed;
+}
+
+/* Free a list of rule files and what they left on the C side. */
+static void
+free_rules(struct rule *list, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		rule_clear(&list[i]);
+	free(list);
 }
 
 /*
@@ -1598,35 +456,37 @@ install(struct rules *r, struct rule *list, size_t n)
 	size_t		 i;
 	int		 rc = -1;
 
-	if ((sb = sandbox_new(r->dir, &r->limits)) == NULL) {
-		free(list);
+	if ((sb = sandbox_new(r->dir, &r->limits)) == NULL)
 		goto out;
-	}
-	sb->rules = list;
-	sb->nrules = n;
 	for (i = 0; i < n; i++)
-		if (load_rule(sb, r->dir, &sb->rules[i]) == -1) {
-			sandbox_free(sb);
+		if (load_rule(sb, r->dir, &list[i]) == -1)
 			goto out;
-		}
 	lua_gc(sb->L, LUA_GCCOLLECT);
+	free_rules(r->rules, r->nrules);
 	sandbox_free(r->sb);
 	r->sb = sb;
+	r->rules = list;
+	r->nrules = n;
+	sb = NULL;
+	list = NULL;
+	n = 0;
 	rc = 0;
 out:
+	sandbox_free(sb);
+	free_rules(list, n);
 	return rc;
 }
 
 /* The rule called NAME, or NULL. */
 static struct rule *
-find_rule(struct sandbox *sb, const char *name)
+find_rule(struct rules *r, const char *name)
 {
 	struct rule	 key;
 
-	if (sb == NULL || sb->nrules == 0 || strlen(name) > RULES_NAME_MAX)
+	if (r->nrules == 0 || strlen(name) > SANDBOX_NAME_MAX)
 		return NULL;
 	memcpy(key.name, name, strlen(name) + 1);
-	return bsearch(&key, sb->rules, sb->nrules, sizeof(key), rule_cmp);
+	return bsearch(&key, r->rules, r->nrules, sizeof(key), rule_cmp);
 }
 
 /* The registry reference of R's hook for KIND, or LUA_NOREF. */
@@ -1668,7 +528,7 @@ push_kv(lua_State *L, const struct rules_kv *kv, size_t n, const char *name)
 		}
 		lua_setfield(L, -2, kv[i].key);
 	}
-	push_readonly(L, -1, name);
+	sandbox_push_readonly(L, -1, name);
 	lua_remove(L, -2);
 }
 
@@ -1691,7 +551,7 @@ take_results(lua_State *L, struct call *c)
 			    memcmp(result_names[i], s, len) == 0)
 				break;
 		if (i > RULES_REJECT) {
-			copy_text(shown, sizeof(shown), s, len);
+			value_utf8_copy(shown, sizeof(shown), s, len);
 			snprintf(c->bad, sizeof(c->bad), "rule %s: returned "
 			    "invalid result '%s' (pass, warn, hold or reject)",
 			    c->name, shown);
@@ -1705,7 +565,7 @@ take_results(lua_State *L, struct call *c)
 	}
 	if (lua_type(L, -2) == LUA_TSTRING) {
 		s = lua_tolstring(L, -2, &len);
-		copy_text(out->message, sizeof(out->message), s, len);
+		value_utf8_copy(out->message, sizeof(out->message), s, len);
 	} else if (!lua_isnil(L, -2)) {
 		snprintf(c->bad, sizeof(c->bad), "rule %s: returned a %s "
 		    "value as message, not a string", c->name,
@@ -1715,7 +575,7 @@ take_results(lua_State *L, struct call *c)
 	if (lua_type(L, -1) == LUA_TSTRING) {
 		s = lua_tolstring(L, -1, &len);
 		if (len > 0 && !valid_ident(s, len, sizeof(out->field) - 1)) {
-			copy_text(shown, sizeof(shown), s, len);
+			value_utf8_copy(shown, sizeof(shown), s, len);
 			snprintf(c->bad, sizeof(c->bad), "rule %s: returned "
 			    "invalid field '%s'", c->name, shown);
 			return;
@@ -1770,6 +630,7 @@ rules_close(struct rules *r)
 	if (r == NULL)
 		return;
 	sandbox_free(r->sb);
+	free_rules(r->rules, r->nrules);
 	free(r->dir);
 	free(r);
 }
@@ -1784,10 +645,10 @@ rules_refresh(struct rules *r)
 
 	if (scan_dir(r->dir, &seen, &n) == -1)
 		return -1;
-	changed = r->sb == NULL || n != r->sb->nrules;
+	changed = r->sb == NULL || n != r->nrules;
 	for (i = 0; !changed && i < n; i++)
-		changed = strcmp(seen[i].name, r->sb->rules[i].name) != 0 ||
-		    rule_changed(r->dir, &r->sb->rules[i], &seen[i]);
+		changed = strcmp(seen[i].name, r->rules[i].name) != 0 ||
+		    rule_changed(r->dir, &r->rules[i], &seen[i]);
 	if (!changed) {
 		free(seen);
 		return 0;
@@ -1814,7 +675,7 @@ rules_has(struct rules *r, const char *name, const char *kind)
 	struct rule	*rule;
 
 	if (r == NULL || name == NULL || kind == NULL ||
-	    (rule = find_rule(r->sb, name)) == NULL || rule->error != NULL)
+	    (rule = find_rule(r, name)) == NULL || rule->error != NULL)
 		return 0;
 	return find_hook(rule, kind) != LUA_NOREF;
 }
@@ -1829,8 +690,8 @@ rules_with_hook(struct rules *r, const char *kind, const char **names,
 
 	if (r == NULL || r->sb == NULL || kind == NULL)
 		return 0;
-	for (i = 0; i < r->sb->nrules; i++) {
-		rule = &r->sb->rules[i];
+	for (i = 0; i < r->nrules; i++) {
+		rule = &r->rules[i];
 		if (rule->error == NULL && find_hook(rule, kind) == LUA_NOREF)
 			continue;
 		if (n < max)
@@ -1869,15 +730,28 @@ call_hook(lua_State *L)
 	return 0;
 }
 
+/* The host's ctx.today, which fixes kiln.today(), or NULL. */
+static const char *
+ctx_today(const struct rules_kv *ctx, size_t nctx)
+{
+	size_t	 i;
+
+	for (i = 0; i < nctx; i++)
+		if (ctx[i].key != NULL && strcmp(ctx[i].key, "today") == 0 &&
+		    ctx[i].type == RULES_STR && ctx[i].s != NULL)
+			return ctx[i].s;
+	return NULL;
+}
+
 /* Whether NAME has hook KIND; else the verdict says why not. */
 static struct rule *
-hook_of(struct sandbox *sb, const char *name, const char *kind,
+hook_of(struct rules *r, const char *name, const char *kind,
     struct rules_verdict *out, int *ref)
 {
 	struct rule	*rule;
 	char		 msg[256], shown[64];
 
-	if ((rule = find_rule(sb, name)) == NULL) {
+	if ((rule = find_rule(r, name)) == NULL) {
 		snprintf(msg, sizeof(msg), "rule %s: no such rule (no %s.lua "
 		    "loaded)", out->rule, out->rule);
 		verdict_fail(out, msg);
@@ -1888,7 +762,7 @@ hook_of(struct sandbox *sb, const char *name, const char *kind,
 		return NULL;
 	}
 	if ((*ref = find_hook(rule, kind)) == LUA_NOREF) {
-		copy_text(shown, sizeof(shown), kind, strlen(kind));
+		value_utf8_copy(shown, sizeof(shown), kind, strlen(kind));
 		snprintf(msg, sizeof(msg), "rule %s has no '%s' hook",
 		    rule->name, shown);
 		verdict_fail(out, msg);
@@ -1914,7 +788,7 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 		/* Copied before OUT is cleared: a name may be out[i].rule. */
 		rname[0] = '\0';
 		if (names[i] != NULL)
-			copy_text(rname, sizeof(rname), names[i],
+			value_utf8_copy(rname, sizeof(rname), names[i],
 			    strlen(names[i]));
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].result = RULES_ERROR;
@@ -1932,16 +806,13 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 	c.nrec = rec == NULL ? 0 : nrec;
 	c.ctx = ctx;
 	c.nctx = ctx == NULL ? 0 : nctx;
-	set_today(sb, c.ctx, c.nctx);
+	kilnlib_set_today(sb, ctx_today(c.ctx, c.nctx));
 	lua_settop(sb->L, 0);
-	lua_pushcfunction(sb->L, msgh);				/* 1 */
+	lua_pushcfunction(sb->L, sandbox_msgh);			/* 1 */
 	lua_pushcfunction(sb->L, push_tables);
 	lua_pushlightuserdata(sb->L, &c);
-	budget_arm(sb);
-	status = lua_pcall(sb->L, 1, 2, 1);			/* 2, 3 */
-	budget_disarm(sb);
-	if (status != LUA_OK || sb->trip != TRIP_NONE) {
-		describe_failure(sb, status, n ? out[0].rule : "rules", 0,
+	if ((status = sandbox_call(sb, 1, 2)) != LUA_OK) {	/* 2, 3 */
+		sandbox_describe(sb, status, n ? out[0].rule : "rules", 0,
 		    msg, sizeof(msg));
 		for (i = 0; i < n; i++)
 			verdict_fail(&out[i], msg);
@@ -1950,7 +821,7 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 	}
 	for (i = 0; i < n; i++) {
 		if (names[i] == NULL ||
-		    (rule = hook_of(sb, out[i].rule, kind, &out[i], &ref)) ==
+		    (rule = hook_of(r, out[i].rule, kind, &out[i], &ref)) ==
 		    NULL) {
 			if (names[i] == NULL)
 				verdict_fail(&out[i], "rules: no rule given");
@@ -1966,11 +837,8 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 		lua_pushlightuserdata(sb->L, &c);
 		lua_pushvalue(sb->L, 2);
 		lua_pushvalue(sb->L, 3);
-		budget_arm(sb);
-		status = lua_pcall(sb->L, 3, 0, 1);
-		budget_disarm(sb);
-		if (status != LUA_OK || sb->trip != TRIP_NONE) {
-			describe_failure(sb, status, rule->name, 0, msg,
+		if ((status = sandbox_call(sb, 3, 0)) != LUA_OK) {
+			sandbox_describe(sb, status, rule->name, 0, msg,
 			    sizeof(msg));
 			verdict_fail(&out[i], msg);
 		} else if (c.bad[0] != '\0')
@@ -2010,7 +878,7 @@ rules_load_error(struct rules *r, const char *name)
 	struct rule	*rule;
 
 	if (r == NULL || name == NULL ||
-	    (rule = find_rule(r->sb, name)) == NULL)
+	    (rule = find_rule(r, name)) == NULL)
 		return NULL;
 	return rule->error;
 }

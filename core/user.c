@@ -49,38 +49,6 @@ user_login_ok(const char *s)
 }
 
 /*
- * One UTF-8 character of s into *cp; its length, or 0 when s does not
- * start with a valid, shortest-form encoding.
- */
-static size_t
-utf8_char(const unsigned char *s, unsigned long *cp)
-{
-	size_t		 n, i;
-	unsigned long	 min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, *cp = s[0] & 0x1f, min = 0x80;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, *cp = s[0] & 0x0f, min = 0x800;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, *cp = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[i] & 0x3f);
-	}
-	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/*
  * Names and teams go into pages, CSV, the audit trail and log lines: a
  * newline there forges a line, a bidi override turns what follows
  * around on the screen ("Li" + U+202E + "gnaW" reads "Li Wang").
@@ -88,19 +56,17 @@ utf8_char(const unsigned char *s, unsigned long *cp)
 int
 user_text_ok(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	unsigned long		 cp;
-	size_t			 n;
+	size_t		 len = strlen(s), n;
+	unsigned long	 cp;
 
-	while (*p) {
-		if ((n = utf8_char(p, &cp)) == 0)
+	for (; len > 0; s += n, len -= n) {
+		if ((n = value_utf8_char(s, len, &cp)) == 0)
 			return 0;
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
 		    cp == 0x2028 || cp == 0x2029 ||
 		    (cp >= 0x202a && cp <= 0x202e) ||
 		    (cp >= 0x2066 && cp <= 0x2069))
 			return 0;
-		p += n;
 	}
 	return 1;
 }

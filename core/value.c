@@ -133,44 +133,134 @@ num(const char *s, int n)
 	return v;
 }
 
-/* Checks the first ten bytes as a calendar date. */
+/*
+ * The calendar date in the first ten bytes of S into *Y, *M, *D: 0, -1
+ * when they are no real YYYY-MM-DD day, -2 when the year is outside
+ * VALUE_YEAR_MIN..VALUE_YEAR_MAX (see value.h for why those).
+ */
 static int
-date_prefix_ok(const char *s)
+date_prefix(const char *s, int *y, int *m, int *d)
 {
 	static const int mdays[] = {
 		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
-	int	 y, m, d, leap;
+	int	 leap;
 
-	if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' ||
+	if (strnlen(s, 10) < 10 || !digits(s, 4) || s[4] != '-' ||
 	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
-		return 0;
-	y = num(s, 4);
-	m = num(s + 5, 2);
-	d = num(s + 8, 2);
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && !leap && d > 28)
-		return 0;
-	return d <= mdays[m - 1];
+		return -1;
+	*y = num(s, 4);
+	*m = num(s + 5, 2);
+	*d = num(s + 8, 2);
+	if (*m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
+		return -1;
+	leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
+	if (*m == 2 && !leap && *d > 28)
+		return -1;
+	if (*y < VALUE_YEAR_MIN || *y > VALUE_YEAR_MAX)
+		return -2;
+	return 0;
 }
 
 int
 value_date_ok(const char *s)
 {
-	return strlen(s) == 10 && date_prefix_ok(s);
+	int	 y, m, d;
+
+	return strlen(s) == 10 && date_prefix(s, &y, &m, &d) == 0;
 }
 
 int
 value_datetime_ok(const char *s)
 {
-	if (strlen(s) != 20 || !date_prefix_ok(s) || s[10] != 'T' ||
+	int	 y, m, d;
+
+	if (strlen(s) != 20 || date_prefix(s, &y, &m, &d) != 0 ||
+	    s[10] != 'T' ||
 	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) ||
 	    s[16] != ':' || !digits(s + 17, 2) || s[19] != 'Z')
 		return 0;
 	return num(s + 11, 2) < 24 && num(s + 14, 2) < 60 &&
 	    num(s + 17, 2) < 61;
+}
+
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm), so date arithmetic needs no time zone or timegm().
+ */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long	 era;
+	unsigned	 yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+/* The inverse of days_from_civil(). */
+static void
+civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	long long	 era;
+	unsigned	 doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+int
+value_date_parse(const char *s, long long *days)
+{
+	int	 y, m, d, rc;
+
+	if (strlen(s) != 10)
+		return -1;
+	if ((rc = date_prefix(s, &y, &m, &d)) != 0)
+		return rc;
+	*days = days_from_civil(y, (unsigned)m, (unsigned)d);
+	return 0;
+}
+
+/* Two decimal digits of V at P: dates are formatted without printf. */
+static char *
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+char *
+value_date_format(long long days, char *buf)
+{
+	long long	 y;
+	unsigned	 m, d;
+	char		*p = buf;
+
+	if (days < days_from_civil(VALUE_YEAR_MIN, 1, 1) ||
+	    days > days_from_civil(VALUE_YEAR_MAX, 12, 31))
+		return NULL;
+	civil_from_days(days, &y, &m, &d);
+	p = put2(p, (unsigned)(y / 100));
+	p = put2(p, (unsigned)(y % 100));
+	*p++ = '-';
+	p = put2(p, m);
+	*p++ = '-';
+	p = put2(p, d);
+	*p = '\0';
+	return buf;
 }
 
 /*
@@ -268,6 +358,74 @@ value_utf8_len(const char *s)
 	return n;
 }
 
+size_t
+value_utf8_char(const char *s, size_t len, unsigned long *cp)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	unsigned long		 c;
+	size_t			 n, i;
+
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80)
+		n = 1, c = u[0];
+	else if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		n = 2, c = u[0] & 0x1f;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		n = 3, c = u[0] & 0x0f;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		n = 4, c = u[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (u[i] & 0x3f);
+	}
+	/* overlong 3 and 4 byte forms, surrogates, beyond U+10FFFF */
+	if ((n == 3 && c < 0x800) || (c >= 0xd800 && c <= 0xdfff) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	if (cp != NULL)
+		*cp = c;
+	return n;
+}
+
+size_t
+value_utf8_copy(char *dst, size_t size, const char *src, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i = 0, o = 0, n;
+
+	if (size == 0)
+		return 0;
+	while (i < len) {
+		n = value_utf8_char(src + i, len - i, NULL);
+		if (n == 1 && s[i] == '\0') {
+			i++;
+			continue;
+		}
+		if (o + (n ? n : 1) >= size)
+			break;
+		if (n == 0) {
+			dst[o++] = '?';
+			i++;
+		} else if (n == 1) {
+			dst[o++] = (s[i] < 0x20 && s[i] != '\t' &&
+			    s[i] != '\n') || s[i] == 0x7f ? ' ' : (char)s[i];
+			i++;
+		} else {
+			memcpy(dst + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 char *
 value_now(char *buf)
 {
@@ -276,5 +434,16 @@ value_now(char *buf)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+char *
+value_today(char *buf)
+{
+	char	 now[21];
+
+	value_now(now);
+	memcpy(buf, now, 10);
+	buf[10] = '\0';
 	return buf;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -105,6 +106,60 @@ dates(void **state)
 	assert_false(value_datetime_ok("2026-11-26 09:30:00"));
 }
 
+/* Date arithmetic, shared by the C code and the rules' kiln.* helpers. */
+static void
+date_arithmetic(void **state)
+{
+	char		 buf[VALUE_DATE_BUFSZ], want[VALUE_DATE_BUFSZ];
+	long long	 days, prev;
+	int		 y;
+
+	(void)state;
+	assert_int_equal(value_date_parse("1970-01-01", &days), 0);
+	assert_int_equal(days, 0);
+	assert_int_equal(value_date_parse("2024-03-01", &days), 0);
+	assert_int_equal(days, 19783);
+	assert_string_equal(value_date_format(days - 1, buf), "2024-02-29");
+	assert_string_equal(value_date_format(-1, buf), "1969-12-31");
+	assert_int_equal(value_date_parse("1900-01-01", &days), 0);
+	assert_int_equal(days, -25567);
+	assert_string_equal(value_date_format(days, buf), "1900-01-01");
+	assert_null(value_date_format(days - 1, buf));
+	assert_int_equal(value_date_parse("2999-12-31", &days), 0);
+	assert_string_equal(value_date_format(days, buf), "2999-12-31");
+	assert_null(value_date_format(days + 1, buf));
+	assert_null(value_date_format(LLONG_MAX, buf));
+	assert_null(value_date_format(LLONG_MIN, buf));
+	/* Well-formed but outside the years: -2, as the other parsers. */
+	assert_int_equal(value_date_parse("1899-12-31", &days), -2);
+	assert_int_equal(value_date_parse("3000-01-01", &days), -2);
+	assert_int_equal(value_date_parse("0224-05-01", &days), -2);
+	assert_int_equal(value_date_parse("9999-12-31", &days), -2);
+	assert_int_equal(value_date_parse("9999-02-30", &days), -1);
+	assert_int_equal(value_date_parse("2023-02-29", &days), -1);
+	assert_int_equal(value_date_parse("2100-02-29", &days), -1);
+	assert_int_equal(value_date_parse("2024-1-1", &days), -1);
+	assert_int_equal(value_date_parse("2024-01-01 ", &days), -1);
+	assert_int_equal(value_date_parse("", &days), -1);
+	assert_false(value_date_ok("1899-12-31"));
+	assert_false(value_date_ok("3000-01-01"));
+	/* Every 1 March of the range: consecutive days, round trip. */
+	prev = -25567 - 1;
+	for (y = VALUE_YEAR_MIN; y <= VALUE_YEAR_MAX; y++) {
+		snprintf(want, sizeof(want), "%04d-03-01", y);
+		assert_int_equal(value_date_parse(want, &days), 0);
+		assert_int_equal(days - prev, y == VALUE_YEAR_MIN ? 60 :
+		    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365);
+		assert_string_equal(value_date_format(days, buf), want);
+		assert_string_equal(value_date_format(days - 1, buf) + 4,
+		    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ?
+		    "-02-29" : "-02-28");
+		prev = days;
+	}
+	value_today(buf);
+	assert_true(value_date_ok(buf));
+}
+
 static void
 contacts(void **state)
 {
@@ -135,6 +190,58 @@ utf8_length(void **state)
 	assert_int_equal(value_utf8_len("Müller"), 6);
 }
 
+/* One UTF-8 decoder: shortest forms of real code points only. */
+static void
+utf8_char(void **state)
+{
+	unsigned long	 cp;
+
+	(void)state;
+	assert_int_equal(value_utf8_char("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(value_utf8_char("ü", 2, &cp), 2);
+	assert_int_equal(cp, 0xfc);
+	assert_int_equal(value_utf8_char("华东", 6, &cp), 3);
+	assert_int_equal(cp, 0x534e);
+	assert_int_equal(value_utf8_char("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	assert_int_equal(value_utf8_char("\xe2\x80\xae", 3, &cp), 3);
+	assert_int_equal(cp, 0x202e);
+	assert_int_equal(value_utf8_char("华", 2, NULL), 0);	/* cut */
+	assert_int_equal(value_utf8_char("a", 0, NULL), 0);
+	assert_int_equal(value_utf8_char("\xc0\xaf", 2, NULL), 0);
+	assert_int_equal(value_utf8_char("\xe0\x80\xaf", 3, NULL), 0);
+	assert_int_equal(value_utf8_char("\xf0\x80\x80\xaf", 4, NULL), 0);
+	assert_int_equal(value_utf8_char("\xed\xa0\x80", 3, NULL), 0);
+	assert_int_equal(value_utf8_char("\xf4\x90\x80\x80", 4, NULL), 0);
+	assert_int_equal(value_utf8_char("\xf5\x80\x80\x80", 4, NULL), 0);
+	assert_int_equal(value_utf8_char("\x80", 1, NULL), 0);
+	assert_int_equal(value_utf8_char("\xc3(", 2, NULL), 0);
+}
+
+/* Text for a page: clean UTF-8, cut at a character boundary. */
+static void
+utf8_copy(void **state)
+{
+	char	 buf[8];
+
+	(void)state;
+	assert_int_equal(value_utf8_copy(buf, sizeof(buf), "abc", 3), 3);
+	assert_string_equal(buf, "abc");
+	/* 7 bytes fit: two characters of three bytes, not a half third */
+	assert_int_equal(value_utf8_copy(buf, sizeof(buf), "信用信用", 12), 6);
+	assert_string_equal(buf, "信用");
+	assert_int_equal(value_utf8_copy(buf, sizeof(buf), "a\0b", 3), 2);
+	assert_string_equal(buf, "ab");
+	value_utf8_copy(buf, sizeof(buf), "a\1b\tc\nd", 7);
+	assert_string_equal(buf, "a b\tc\nd");
+	value_utf8_copy(buf, sizeof(buf), "a\xff\xc0" "b", 4);
+	assert_string_equal(buf, "a??b");
+	assert_int_equal(value_utf8_copy(buf, 1, "abc", 3), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(value_utf8_copy(buf, 0, "abc", 3), 0);
+}
+
 int
 main(void)
 {
@@ -143,8 +250,11 @@ main(void)
 		cmocka_unit_test(money_sums_exact),
 		cmocka_unit_test(integers),
 		cmocka_unit_test(dates),
+		cmocka_unit_test(date_arithmetic),
 		cmocka_unit_test(contacts),
 		cmocka_unit_test(utf8_length),
+		cmocka_unit_test(utf8_char),
+		cmocka_unit_test(utf8_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
