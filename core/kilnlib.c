@@ -76,11 +76,14 @@ kiln_days_between(lua_State *L)
 	return 1;
 }
 
-/* kiln.today(): today in UTC, or the date the caller fixed in ctx.today. */
+/*
+ * kiln.today(): today in UTC, or the date the caller fixed in ctx.today:
+ * the buffer kilnlib_open() was given, its upvalue.
+ */
 static int
 kiln_today(lua_State *L)
 {
-	lua_pushstring(L, sandbox_of(L)->today);
+	lua_pushstring(L, lua_touserdata(L, lua_upvalueindex(1)));
 	return 1;
 }
 
@@ -92,11 +95,16 @@ static const luaL_Reg kiln_funcs[] = {
 	{ NULL, NULL }
 };
 
-/* The kiln table, for the sandbox template (made read-only there). */
+/*
+ * The kiln table, for the sandbox template (made read-only there);
+ * kiln.today() reads today, a buffer kilnlib_set_today() fills.
+ */
 int
-kilnlib_open(lua_State *L)
+kilnlib_open(lua_State *L, char *today)
 {
-	luaL_newlib(L, kiln_funcs);
+	luaL_newlibtable(L, kiln_funcs);
+	lua_pushlightuserdata(L, today);
+	luaL_setfuncs(L, kiln_funcs, 1);
 	return 1;
 }
 
@@ -105,12 +113,12 @@ kilnlib_open(lua_State *L)
  * (ctx.today, so a dry run or a test can pin it), else today in UTC.
  */
 void
-kilnlib_set_today(struct sandbox *sb, const char *date)
+kilnlib_set_today(char *today, const char *date)
 {
 	long long	 days;
 
 	if (date != NULL && value_date_parse(date, &days) == 0)
-		memcpy(sb->today, date, VALUE_DATE_BUFSZ);
+		memcpy(today, date, VALUE_DATE_BUFSZ);
 	else
-		value_today(sb->today);
+		value_today(today);
 }

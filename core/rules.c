@@ -806,7 +806,7 @@ rules_run_each(struct rules *r, const char *const *names, size_t n,
 	c.nrec = rec == NULL ? 0 : nrec;
 	c.ctx = ctx;
 	c.nctx = ctx == NULL ? 0 : nctx;
-	kilnlib_set_today(sb, ctx_today(c.ctx, c.nctx));
+	kilnlib_set_today(sb->today, ctx_today(c.ctx, c.nctx));
 	lua_settop(sb->L, 0);
 	lua_pushcfunction(sb->L, sandbox_msgh);			/* 1 */
 	lua_pushcfunction(sb->L, push_tables);

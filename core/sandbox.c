@@ -576,7 +576,7 @@ build_template(lua_State *L)
 	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);	/* 4 */
 	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);	/* 5 */
 	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);	/* 6 */
-	kilnlib_open(L);					/* 7 */
+	kilnlib_open(L, sb->today);				/* 7 */
 
 	lua_pushnil(L);
 	lua_setfield(L, 3, "dump");
@@ -645,7 +645,7 @@ sandbox_new(const char *dir, const struct rules_limits *limits)
 		return NULL;
 	sb->dir = dir;
 	sb->limits = *limits;
-	kilnlib_set_today(sb, NULL);
+	kilnlib_set_today(sb->today, NULL);
 	if ((sb->L = lua_newstate(sandbox_alloc, sb)) == NULL)
 		goto fail;
 	*(struct sandbox **)lua_getextraspace(sb->L) = sb;

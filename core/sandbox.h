@@ -99,8 +99,8 @@ int		 sandbox_load(lua_State *, struct sandbox *, const char *name,
 void		 sandbox_seal(lua_State *, int env);
 
 /* kilnlib.c: push the kiln table of helpers. */
-int		 kilnlib_open(lua_State *);
+int		 kilnlib_open(lua_State *, char *today);
 /* The date kiln.today() gives: DATE when a valid date, else UTC today. */
-void		 kilnlib_set_today(struct sandbox *, const char *date);
+void		 kilnlib_set_today(char *today, const char *date);
 
 #endif
