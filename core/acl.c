@@ -234,6 +234,42 @@ acl_register(struct app *app)
 }
 
 int
+acl_readable(struct kiln_req *r, const struct entity *e, long long id)
+{
+	sqlite3_stmt	*st;
+	struct abuf	 sql;
+	int		 rc;
+
+	abuf_init(&sql, r->arena);
+	abuf_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.id = ?1",
+	    e->d->plural);
+	acl_where(r, e, &sql);
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	acl_bind(r, st);
+	rc = sqlite3_step(st);
+	db_done(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+acl_may_write_id(struct kiln_req *r, const struct entity *e, long long id)
+{
+	long long	 owner;
+
+	switch (acl_write(r, e)) {
+	case ACL_ALL:
+		return 1;
+	case ACL_NONE:
+		return 0;
+	default:
+		return root_owner(r, e, id, &owner) == 0 &&
+		    in_scope(r, acl_write(r, e), owner);
+	}
+}
+
+int
 acl_may_write(struct kiln_req *r, const struct entity *e,
     const struct record *rec)
 {

@@ -56,6 +56,12 @@ void		 acl_bind(const struct kiln_req *, sqlite3_stmt *);
  * app->req's user may read the record (for plugins' own lists).
  */
 int		 acl_register(struct app *);
+/* Is record id there for the user (1), not (0), or -1 on error? */
+int		 acl_readable(struct kiln_req *, const struct entity *,
+		    long long id);
+/* May the user change stored record id (as it is in the database)? */
+int		 acl_may_write_id(struct kiln_req *, const struct entity *,
+		    long long id);
 /* May the user store rec as it now stands (its owner included)? */
 int		 acl_may_write(struct kiln_req *, const struct entity *,
 		    const struct record *);
