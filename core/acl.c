@@ -233,6 +233,20 @@ acl_register(struct app *app)
 	    SQLITE_UTF8, app, sql_readable, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* 1 or 0 when the role alone decides a write, -1 when the owner does. */
+static int
+write_by_role(const struct kiln_req *r, const struct entity *e)
+{
+	switch (acl_write(r, e)) {
+	case ACL_ALL:
+		return 1;
+	case ACL_NONE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 int
 acl_readable(struct kiln_req *r, const struct entity *e, long long id)
 {
@@ -257,16 +271,12 @@ int
 acl_may_write_id(struct kiln_req *r, const struct entity *e, long long id)
 {
 	long long	 owner;
+	int		 w;
 
-	switch (acl_write(r, e)) {
-	case ACL_ALL:
-		return 1;
-	case ACL_NONE:
-		return 0;
-	default:
-		return root_owner(r, e, id, &owner) == 0 &&
-		    in_scope(r, acl_write(r, e), owner);
-	}
+	if ((w = write_by_role(r, e)) != -1)
+		return w;
+	return root_owner(r, e, id, &owner) == 0 &&
+	    in_scope(r, acl_write(r, e), owner);
 }
 
 int
@@ -275,15 +285,10 @@ acl_may_write(struct kiln_req *r, const struct entity *e,
 {
 	const char	*v;
 	long long	 owner;
+	int		 w;
 
-	switch (acl_write(r, e)) {
-	case ACL_ALL:
-		return 1;
-	case ACL_NONE:
-		return 0;
-	default:
-		break;
-	}
+	if ((w = write_by_role(r, e)) != -1)
+		return w;
 	if (e->parent_ent != NULL) {
 		/* The parent named in rec, as it stands in the database. */
 		v = rec->val[e->parent];
