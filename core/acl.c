@@ -160,14 +160,10 @@ root_owner(struct kiln_req *r, const struct entity *e, long long id,
     long long *owner)
 {
 	sqlite3_stmt	*st;
-	const char	*sql;
-	int		 rc, col;
+	int		 rc;
 
-	while (e->parent_ent != NULL || e->owner >= 0) {
-		col = e->parent_ent != NULL ? e->parent : e->owner;
-		sql = arena_printf(r->arena, "SELECT \"%s\" FROM \"%s\""
-		    " WHERE id = ?1", e->d->fields[col].name, e->d->plural);
-		if (sql == NULL || (st = db_stmt(r->app->db, sql)) == NULL)
+	while (e->upward != NULL) {
+		if ((st = db_stmt(r->app->db, e->upward)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
 		rc = sqlite3_step(st);

@@ -195,14 +195,21 @@ build(struct app *app, struct entity *e)
 
 /* Resolve kiln_entity.parent: a ref field to another entity. */
 static int
-parent_of(struct entity *e)
+parent_of(struct app *app, struct entity *e)
 {
 	int	 i;
 
 	e->parent = -1;
 	e->parent_ent = NULL;
-	if (e->d->parent == NULL)
+	e->upward = NULL;
+	if (e->d->parent == NULL) {
+		/* Access climbs from a record to its owner (acl.c). */
+		if (e->owner >= 0)
+			e->upward = arena_printf(app->perm, "SELECT \"%s\" FROM"
+			    " \"%s\" WHERE id = ?1", e->d->fields[e->owner].name,
+			    e->d->plural);
 		return 0;
+	}
 	if ((i = entity_field(e, e->d->parent)) < 0 ||
 	    e->d->fields[i].type != KILN_REF || e->refent[i] == NULL) {
 		log_err("entity %s: parent %s is not a reference to another"
@@ -211,6 +218,9 @@ parent_of(struct entity *e)
 	}
 	e->parent = i;
 	e->parent_ent = e->refent[i];
+	/* ...or from a child to its parent. */
+	e->upward = arena_printf(app->perm, "SELECT \"%s\" FROM \"%s\""
+	    " WHERE id = ?1", e->d->fields[i].name, e->d->plural);
 	return 0;
 }
 
@@ -277,7 +287,7 @@ entity_setup(struct app *app)
 	/* Built after all are known: refs may point across plugins. */
 	for (i = 0; i < app->nentities; i++)
 		if (build(app, &app->entities[i]) == -1 ||
-		    parent_of(&app->entities[i]) == -1)
+		    parent_of(app, &app->entities[i]) == -1)
 			return -1;
 	/* A loop of parents would leave every record without an owner. */
 	for (i = 0; i < app->nentities; i++) {

@@ -23,6 +23,7 @@ struct entity {
 	int			 owner;		/* field index, or -1 */
 	int			 parent;	/* field index, or -1 */
 	const struct entity	*parent_ent;	/* its entity, or NULL */
+	char			*upward;	/* SELECT parent (or owner) of ?1 */
 	int			*reflabel;	/* per field: label column or -1 */
 	const struct entity	**refent;	/* per field: target, NULL = user */
 	char			*select;	/* columns and joins, no WHERE */

@@ -1391,6 +1391,19 @@ def t_changes(o):
           "%s: events seen again after last" % r.req())
 
 
+def draft_order(api, cid, pid):
+    """A draft order of customer CID with one line of product PID."""
+    r = expect(api.post("/orders", '<order><customer id="%d"/>'
+                        '<requested_date>2031-01-01</requested_date>'
+                        '</order>' % cid, ctype=XML_CT, accept=XML_CT), 201)
+    oid = int(r.xml().get("id"))
+    expect(api.post("/order_lines", '<order_line><order id="%d"/>'
+                    '<product id="%d"/><quantity>1</quantity>'
+                    '</order_line>' % (oid, pid), ctype=XML_CT,
+                    accept=XML_CT), 201)
+    return oid
+
+
 @test("orders: 20 submits at once never approve past the credit limit",
       "faults")
 def t_orders_concurrent(o):
@@ -1409,16 +1422,7 @@ def t_orders_concurrent(o):
     cid, _ = create(o, credit_customer(credit_limit="5500.00"))
     orders = []
     for _ in range(20):
-        r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
-                              '<requested_date>2031-01-01</requested_date>'
-                              '</order>' % cid, ctype=XML_CT, accept=XML_CT),
-                   201)
-        oid = int(r.xml().get("id"))
-        expect(o.api.post("/order_lines", '<order_line><order id="%d"/>'
-                          '<product id="%d"/><quantity>1</quantity>'
-                          '</order_line>' % (oid, pid), ctype=XML_CT,
-                          accept=XML_CT), 201)
-        orders.append(oid)
+        orders.append(draft_order(o.api, cid, pid))
     results = {}
 
     def submit(oid):
@@ -2600,17 +2604,6 @@ def t_rules_are_data(o):
     pid = int(r.xml().get("id"))
     cid, _ = create(o, credit_customer())
 
-    def order():
-        r = expect(o.api.post("/orders", '<order><customer id="%d"/>'
-                              '<requested_date>2031-01-01</requested_date>'
-                              '</order>' % cid, ctype=XML_CT, accept=XML_CT),
-                   201)
-        oid = int(r.xml().get("id"))
-        expect(o.api.post("/order_lines", '<order_line><order id="%d"/>'
-                          '<product id="%d"/><quantity>1</quantity>'
-                          '</order_line>' % (oid, pid), ctype=XML_CT,
-                          accept=XML_CT), 201)
-        return oid
 
     def submit(oid):
         return o.api.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
@@ -2624,7 +2617,7 @@ def t_rules_are_data(o):
     shipped = ["credit", "delivery", "discount", "overdue", "payment_terms"]
     try:
         write_rule(new, MIN_ORDER)
-        oid = order()
+        oid = draft_order(o.api, cid, pid)
         r = expect(submit(oid), 200)
         ran = [v.get("rule") for v in r.xml().findall("verdict")]
         check(ran == shipped[:3] + ["min_order"] + shipped[3:],
@@ -2652,7 +2645,7 @@ def t_rules_are_data(o):
         # A broken new rule names itself; the order stays a draft.
         write_rule(broken, "local M = {}\nfunction M.order(o)\n"
                    "\treturn 'pass'\nend\nreturn M }\n")
-        oid = order()
+        oid = draft_order(o.api, cid, pid)
         root = expect_error(submit(oid), 409, "rule")
         msg = root.findtext("message") or ""
         check("new_check.lua:5:" in msg, "the 409 does not name the broken"
