@@ -8,6 +8,7 @@
 #include "acl.h"
 #include "app.h"
 #include "arena.h"
+#include "confine.h"
 #include "db.h"
 #include "entity.h"
 #include "log.h"
@@ -46,7 +47,7 @@ app_open(struct app *app, const struct conf *conf, int flags)
 		goto fail;
 	app->services = &services_table;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
-	    entity_setup(app) == -1 ||
+	    entity_setup(app) == -1 || confine_check(app) == -1 ||
 	    (app->db != NULL && acl_register(app) == -1))
 		goto fail;
 	if ((flags & APP_RULES) && (app->rules = rules_open(conf->rules, &lim)) ==
@@ -130,8 +131,9 @@ ready(const struct app *app, const struct plugin *p, const char *done)
 	const struct entity	*e;
 
 	for (q = p->desc->requires; q != NULL && *q != NULL; q++) {
-		if ((e = entity_by_name((struct app *)app, *q)) == NULL)
-			continue;	/* a host view, or not loaded */
+		if ((e = entity_by_name((struct app *)app, *q)) == NULL ||
+		    e->plug == p)
+			continue;	/* a host view, its own, or not loaded */
 		if (!done[e->plug - app->plugins])
 			return 0;
 	}

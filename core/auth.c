@@ -363,11 +363,21 @@ login(struct kiln_req *r)
 	 * what cannot be counted or recorded is not checked at all.
 	 */
 	ip = proxy_client(r);
-	if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0)
+	/*
+	 * Counted and recorded in one write transaction: parallel guesses
+	 * queue here, each seeing the ones before it, rather than all
+	 * passing the count before any is recorded.
+	 */
+	if (db_begin(r->app->db) != DB_OK)
+		wait = -1;
+	else if ((wait = throttle_wait(r->app->db, login, ip, now)) > 0) {
+		db_rollback(r->app->db);
 		return login_refused(r, ERR_THROTTLED,
 		    _("Too many attempts; wait and try again."), login, wait);
+	}
 	if (wait < 0 || (attempt = throttle_note(r->app->db, login, ip,
-	    now)) < 0) {
+	    now)) < 0 || db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
 		log_err("login attempts cannot be %s: logins are refused",
 		    wait < 0 ? "counted" : "recorded");
 		return login_refused(r, ERR_BUSY, _("Logins are paused:"

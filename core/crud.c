@@ -344,15 +344,8 @@ create(struct kiln_req *r, const struct entity *e)
 	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
 		return invalid(r, e, &rec, &fe, err, NULL);
 	/* No parent, or one out of sight (as if it did not exist). */
-	if (e->parent_ent != NULL && rec.val[e->parent] == NULL) {
-		ferr_add(&fe, e->d->fields[e->parent].name, _("is required"));
-		return invalid(r, e, &rec, &fe, REC_INVALID, NULL);
-	}
-	if (!record_parent_visible(r, e, &rec)) {
-		ferr_add(&fe, e->d->fields[e->parent].name,
-		    _("refers to a record that does not exist"));
-		return invalid(r, e, &rec, &fe, REC_INVALID, NULL);
-	}
+	if ((err = record_parent_check(r, e, &rec, &fe)) != REC_OK)
+		return invalid(r, e, &rec, &fe, err, NULL);
 	/* Sales create for themselves, managers for their team. */
 	if (!acl_may_write(r, e, &rec))
 		return fail(r, REC_FORBIDDEN, _("You may not create this record"
@@ -424,11 +417,13 @@ crud_update_fields(struct kiln_req *r, const struct entity *e, long long id,
 {
 	struct record	 rec, old;
 	enum rec_err	 err;
+	int		 was;
 
 	/* The host's write: whatever the user may see or change. */
+	was = r->system;
 	r->system = 1;
 	err = record_load(r, e, id, &rec);
-	r->system = 0;
+	r->system = was;
 	if (err != REC_OK)
 		return err;
 	old = rec;
@@ -448,8 +443,9 @@ crud_update_fields(struct kiln_req *r, const struct entity *e, long long id,
 	if (err != REC_OK)
 		(void)sqlite3_exec(db_handle(r->app->db), "ROLLBACK TO"
 		    " kiln_update", NULL, NULL, NULL);
-	(void)sqlite3_exec(db_handle(r->app->db), "RELEASE kiln_update",
-	    NULL, NULL, NULL);
+	if (sqlite3_exec(db_handle(r->app->db), "RELEASE kiln_update", NULL,
+	    NULL, NULL) != SQLITE_OK && err == REC_OK)
+		err = failed(r);
 	return err;
 }
 
@@ -462,7 +458,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 	enum db_err	 de;
 	const char	*detail = NULL;
 	long long	 expected;
-	int		 hv;
+	int		 hv, grant;
 
 	if ((hv = version_param(r, &expected)) == -1)
 		return page_error(r, ERR_BAD_REQUEST,
@@ -479,8 +475,7 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		return fail(r, err, NULL);
 	}
 	/* Finance, say, on a customer: the fields granted its role alone. */
-	if (!acl_may_write(r, e, &rec) && !(r->grant_only =
-	    entity_grants(r, e))) {
+	if ((grant = !acl_may_write(r, e, &rec)) && !entity_grants(r, e)) {
 		db_rollback(r->app->db);
 		return fail(r, REC_FORBIDDEN, NULL);
 	}
@@ -495,17 +490,17 @@ update(struct kiln_req *r, const struct entity *e, long long id)
 		goto out;
 	}
 	memcpy(old.val, rec.val, e->d->nfields * sizeof(char *));
-	if ((err = record_apply(r, e, &rec, &r->body, &fe)) != REC_OK)
+	/* Grant-only for this apply alone, not for the hooks that follow. */
+	r->grant_only = grant;
+	err = record_apply(r, e, &rec, &r->body, &fe);
+	r->grant_only = 0;
+	if (err != REC_OK)
 		goto out;
 	/* A child moved under a parent out of sight: no such parent. */
-	if (!record_parent_visible(r, e, &rec)) {
-		ferr_add(&fe, e->d->fields[e->parent].name,
-		    _("refers to a record that does not exist"));
-		err = REC_INVALID;
+	if ((err = record_parent_check(r, e, &rec, &fe)) != REC_OK)
 		goto out;
-	}
 	/* Nor may it be handed to someone out of reach. */
-	if (!r->grant_only && !acl_may_write(r, e, &rec)) {
+	if (!grant && !acl_may_write(r, e, &rec)) {
 		db_rollback(r->app->db);
 		return fail(r, REC_FORBIDDEN, _("You may not give this record"
 		    " to that owner."));
@@ -531,6 +526,7 @@ out:
 	if (err == REC_STALE)
 		return fail(r, err, NULL);
 	rec.version = expected;
+	r->grant_only = grant;	/* the form again, as it was shown */
 	return invalid(r, e, &rec, &fe, err, detail);
 }
 

@@ -338,6 +338,7 @@ static const struct msg zh_catalogue[] = {
 	{ "that status change is not allowed: an order goes approved, in_production, shipped, delivered, invoiced, paid, or is cancelled before it ships", "不允许此状态变更：订单依次为已批准、生产中、已发货、已交付、已开票、已付款，发货前可取消" },
 	{ "the XML body is not well-formed", "XML 正文格式不正确" },
 	{ "the invoice is recorded with the step to invoiced; finance corrects it with a reason", "发票须在转为“已开票”时登记；如需更正，由财务填写原因后更正" },
+	{ "the invoice is the order total; an invoice for less is a correction, with its reason", "发票金额即订单总额；少开发票属于更正，须填写原因" },
 	{ "too many elements", "元素过多" },
 	{ "too many filters", "筛选条件过多" },
 	{ "too many parameters", "参数过多" },

@@ -228,8 +228,8 @@ page_error(struct kiln_req *r, enum error_code e, const char *message,
 		message = _(def->message);
 	if (r->started)
 		return -1;
-	if (status == 503)
-		out_header(r, "Retry-After", "1");
+	if (status == 503 && form_get(&r->headers, "Retry-After") == NULL)
+		out_header(r, "Retry-After", "1");	/* unless told longer */
 	if (r->fmt == FMT_XML) {
 		if (out_xml_begin(r, status, "error") == -1)
 			return -1;

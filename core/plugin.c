@@ -16,6 +16,7 @@
 #include "kiln-plugin.h"
 #include "app.h"
 #include "cli.h"
+#include "confine.h"
 #include "db.h"
 #include "entity.h"
 #include "arena.h"
@@ -71,7 +72,9 @@ plugin_checks(struct app *app, FILE *out)
 
 	for (i = 0; i < app->nplugins; i++)
 		for (c = app->plugins[i].desc->checks; c && c->name; c++) {
-			if ((st = db_stmt(app->db, c->sql)) == NULL) {
+			/* Under the plugin's rights, as all its SQL. */
+			if ((st = (sqlite3_stmt *)confine_stmt(app,
+			    &app->plugins[i], c->sql)) == NULL) {
 				fprintf(out, "%s: check %s could not run\n",
 				    app->plugins[i].desc->name, c->name);
 				bad++;
@@ -79,6 +82,8 @@ plugin_checks(struct app *app, FILE *out)
 			}
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 				fprintf(out, "%s: %s\n", c->name,
+				    sqlite3_column_type(st, 0) == SQLITE_NULL ?
+				    "(a broken record)" :
 				    (const char *)sqlite3_column_text(st, 0));
 				bad++;
 			}

@@ -320,6 +320,9 @@ record_set(struct kiln_req *r, const struct entity *e, struct record *rec,
 			return REC_BAD;
 		}
 		val = parse_field(r, &e->d->fields[f], in->v[i].val, &msg);
+		if (msg == NULL && (e->d->fields[f].flags & KILN_F_REQUIRED) &&
+		    (val == NULL || *val == '\0'))
+			msg = _("is required");
 		if (msg != NULL) {
 			ferr_add(fe, e->d->fields[f].name, msg);
 			continue;
@@ -366,16 +369,23 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
 	return err;
 }
 
-int
-record_parent_visible(struct kiln_req *r, const struct entity *e,
-    const struct record *rec)
+enum rec_err
+record_parent_check(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, struct ferrs *fe)
 {
 	const char	*label;
 
-	if (e->parent_ent == NULL || rec->val[e->parent] == NULL)
-		return 1;
-	return ref_exists(r, e, (size_t)e->parent, rec->val[e->parent],
-	    &label) == REC_OK;
+	if (e->parent_ent == NULL)
+		return REC_OK;
+	if (rec->val[e->parent] == NULL)
+		ferr_add(fe, e->d->fields[e->parent].name, _("is required"));
+	else if (ref_exists(r, e, (size_t)e->parent, rec->val[e->parent],
+	    &label) != REC_OK)
+		ferr_add(fe, e->d->fields[e->parent].name,
+		    _("refers to a record that does not exist"));
+	else
+		return REC_OK;
+	return REC_INVALID;
 }
 
 void

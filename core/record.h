@@ -56,11 +56,12 @@ enum rec_err	 record_set(struct kiln_req *, const struct entity *,
 enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 		    struct record *, struct ferrs *, const char **msg);
 /*
- * Is the parent a child record names (kiln_entity.parent) there for the
- * user?  One they may not read is no parent: "does not exist" (422).
+ * A child record (kiln_entity.parent) names a parent the user may see:
+ * REC_OK, or REC_INVALID with the field's message (required, or "does
+ * not exist": one out of sight is none, and its existence is not told).
  */
-int		 record_parent_visible(struct kiln_req *, const struct entity *,
-		    const struct record *);
+enum rec_err	 record_parent_check(struct kiln_req *, const struct entity *,
+		    const struct record *, struct ferrs *);
 /* Look up the display text of references given only by id. */
 void		 record_labels(struct kiln_req *, const struct entity *,
 		    struct record *);

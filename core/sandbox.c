@@ -294,6 +294,19 @@ ro_next(lua_State *L)
 	return lua_next(L, -2) ? 2 : 0;
 }
 
+/* __len of proxies: the length of what it fronts (#settings.terms). */
+static int
+ro_len(lua_State *L)
+{
+	lua_Integer	 n = 0;
+
+	if (lua_getmetatable(L, 1) &&
+	    lua_getfield(L, -1, "__index") == LUA_TTABLE)
+		n = (lua_Integer)lua_rawlen(L, -1);
+	lua_pushinteger(L, n);
+	return 1;
+}
+
 /* __pairs of read-only proxies, so pairs(record) sees the fields. */
 static int
 ro_pairs(lua_State *L)
@@ -314,9 +327,11 @@ push_proxy(lua_State *L, int idx, int writable, const char *name)
 {
 	idx = lua_absindex(L, idx);
 	lua_createtable(L, 0, 0);
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 6);
 	lua_pushvalue(L, idx);
 	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, ro_len);
+	lua_setfield(L, -2, "__len");
 	if (writable)
 		lua_pushvalue(L, idx);
 	else
@@ -811,6 +826,9 @@ push_frozen(lua_State *L, int idx, int memo, int depth)
 	lua_rawset(L, memo);
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
+		/* A function's upvalues would be state every rule shares. */
+		if (lua_type(L, -1) == LUA_TFUNCTION)
+			luaL_error(L, "a module holds data, not functions");
 		if (lua_type(L, -1) == LUA_TTABLE) {
 			push_frozen(L, -1, memo, depth + 1);
 			lua_replace(L, -2);

@@ -84,3 +84,8 @@ const struct kiln_migration schema_core[] = {
 	},
 	{ 0, NULL }
 };
+
+const char *const schema_core_tables[] = {
+	"audit", "audit_changes", "login_attempts", "rule_files", "sessions",
+	"tokens", "users", "schema_migrations", NULL
+};

@@ -3,5 +3,7 @@
 #define KILN_SCHEMA_H
 
 extern const struct kiln_migration schema_core[];
+/* The core's tables: no plugin may claim or name one (NULL-terminated). */
+extern const char *const schema_core_tables[];
 
 #endif

@@ -246,6 +246,9 @@ mark(long long t)
  * own accept fails (EBADF) instead of taking a connection.  0 with a
  * connection, 1 to look again (another worker took it), -1 on error.
  */
+/* Is the listening socket TCP (not a unix socket)?  Set once a worker. */
+static int	 tcp;
+
 static int
 take_connection(FCGX_Request *req, int sock)
 {
@@ -260,8 +263,10 @@ take_connection(FCGX_Request *req, int sock)
 		return errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR || errno == ECONNABORTED ||
 		    errno == EPROTO ? 1 : -1;
-	/* Answers go out whole: no Nagle delay on the last piece. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Answers go out whole: no Nagle delay on the last piece (TCP). */
+	if (tcp)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
 	req->ipcFd = fd;
 	req->keepConnection = 1;
 	return 0;
@@ -300,6 +305,35 @@ next_request(FCGX_Request *req, int sock)
  * stop or max_requests is reached (recycling bounds any slow leak).
  */
 static int
+is_tcp(int sock)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	return getsockname(sock, (struct sockaddr *)&ss, &len) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+}
+
+/*
+ * libfcgi's FCGI_WEB_SERVER_ADDRS (the peers its own accept let in) is
+ * not honoured now that Kiln accepts: refuse to run with it rather than
+ * let anyone in while the setting says otherwise.  The socket's place
+ * and mode say who may connect (README, "The FastCGI socket").
+ */
+static int
+peers_unsupported(void)
+{
+	const char	*v = getenv("FCGI_WEB_SERVER_ADDRS");
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	log_err("FCGI_WEB_SERVER_ADDRS is set but not honoured: listen on a"
+	    " unix socket or a loopback address the web server alone reaches,"
+	    " and unset it");
+	return 1;
+}
+
+static int
 worker(const struct conf *conf, int sock, int max_requests)
 {
 	struct app	 app;
@@ -312,6 +346,7 @@ worker(const struct conf *conf, int sock, int max_requests)
 	catch(SIGINT, on_term, 0);
 	catch(SIGHUP, on_term, 0);	/* the supervisor reloads by recycling */
 	signal(SIGPIPE, SIG_IGN);
+	tcp = is_tcp(sock);
 	/* Without its database it answers 503 until it can open it. */
 	if (app_open(&app, conf, APP_RULES | APP_DB_LATER) == -1) {
 		log_err("worker cannot start (the lines above say why)");
@@ -430,7 +465,8 @@ log_allowed(struct loglimit *l, long long now)
  * now and then) or answering it.
  */
 static void
-watchdog(const struct conf *conf, pid_t *pids, int n, struct loglimit *ll)
+watchdog(const struct conf *conf, pid_t *pids, int *killed, int n,
+    struct loglimit *ll)
 {
 	long long	 now = mono_seconds(), t;
 	int		 i;
@@ -448,6 +484,7 @@ watchdog(const struct conf *conf, pid_t *pids, int n, struct loglimit *ll)
 			    now - t, conf->request_timeout);
 		kill(pids[i], SIGKILL);
 		started[i] = 0;
+		killed[i] = 1;	/* not a crash: replaced at once */
 	}
 }
 
@@ -466,20 +503,25 @@ restart_wait(struct restarts *rs, int workers, long long now)
 	rs->last = now;
 	if ((over = rs->strikes - workers - RESTART_FREE) <= 0)
 		return 0;
-	return over > 5 ? RESTART_MAX_WAIT :
-	    (1LL << (over - 1)) > RESTART_MAX_WAIT ? RESTART_MAX_WAIT :
-	    1LL << (over - 1);
+	if (over > 5)
+		over = 5;
+	return (1LL << (over - 1)) < RESTART_MAX_WAIT ? 1LL << (over - 1) :
+	    RESTART_MAX_WAIT;
 }
 
 /* A worker is gone: schedule its replacement, and say why. */
 static void
-reaped(pid_t pid, int status, int workers, long long *due,
+reaped(pid_t pid, int status, int by_watchdog, int workers, long long *due,
     struct restarts *rs, struct loglimit *ll)
 {
 	static struct loglimit	 waits;	/* shows while deaths flood */
 	long long	 now = mono_seconds(), wait = 0;
 
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	/*
+	 * A worker the watchdog killed was held by a slow client, not
+	 * broken: backing off would hand that client the pool.
+	 */
+	if (!by_watchdog && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 		wait = restart_wait(rs, workers, now);
 	*due = now + wait;
 	if (wait > 0 && log_allowed(&waits, now))
@@ -523,12 +565,15 @@ server_serve(const struct conf *conf)
 	int		 sock, i, n = conf->workers, status, alive;
 	time_t		 deadline;
 	long long	 next_jobs, jobs_since = 0, due[WORKERS_MAX], now;
+	int		 killed[WORKERS_MAX] = { 0 };
 	struct restarts	 rs = { 0, 0 };
 	struct loglimit	 ll = { 0, 0, 0 };
 	sigset_t	 block;
 
 	if (n < 1 || n > WORKERS_MAX)
 		n = 2;
+	if (peers_unsupported())
+		return 1;
 	if (FCGX_Init() != 0) {
 		log_err("FastCGI library init failed");
 		return 1;
@@ -577,7 +622,9 @@ server_serve(const struct conf *conf)
 				if (pids[i] != pid)
 					continue;
 				pids[i] = 0;
-				reaped(pid, status, n, &due[i], &rs, &ll);
+				reaped(pid, status, killed[i], n, &due[i], &rs,
+				    &ll);
+				killed[i] = 0;
 			}
 		}
 		now = mono_seconds();
@@ -588,7 +635,7 @@ server_serve(const struct conf *conf)
 		if (!stop && !reload)
 			took(sigtimedwait(&block, NULL,
 			    &(struct timespec){ 1, 0 }));
-		watchdog(conf, pids, n, &ll);
+		watchdog(conf, pids, killed, n, &ll);
 		log_flush(&ll, mono_seconds());
 		if (!stop && jobs == 0 && conf->jobs_interval > 0 &&
 		    mono_seconds() >= next_jobs) {
@@ -650,7 +697,7 @@ server_is_fastcgi(void)
 int
 server_fcgi_stdin(const struct conf *conf)
 {
-	if (FCGX_Init() != 0)
+	if (peers_unsupported() || FCGX_Init() != 0)
 		return 1;
 	return worker(conf, 0, conf->max_requests);
 }

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "confine.h"
 #include "crud.h"
 #include "db.h"
 #include "entity.h"
@@ -121,118 +122,6 @@ svc_user_team(struct kiln_req *r)
 	return r->user && r->user->team ? r->user->team : "";
 }
 
-/* What a plugin's statement is being prepared for, and the first "no". */
-struct confine {
-	const struct app	*app;
-	const struct plugin	*p;
-	int			 refused;
-};
-
-/* Of the users table, what a plugin requiring "user" may read. */
-static const char *const user_view[] = {
-	"", "id", "login", "name", "team", "role", "active", NULL
-};
-
-static int
-in_list(const char *const *l, const char *s)
-{
-	for (; l != NULL && *l != NULL; l++)
-		if (strcmp(*l, s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Is table that of (or the fts table of) an entity of plugin p? */
-static int
-entity_table(const struct app *app, const struct plugin *p,
-    const char *entity, const char *table)
-{
-	const struct entity	*e;
-	size_t			 i;
-
-	for (i = 0; i < app->nentities; i++) {
-		e = &app->entities[i];
-		if ((p != NULL && e->plug != p) ||
-		    (entity != NULL && strcmp(e->d->name, entity) != 0))
-			continue;
-		if (strcmp(e->d->plural, table) == 0 ||
-		    (e->d->fts != NULL && strcmp(e->d->fts, table) == 0))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-owns(const struct app *app, const struct plugin *p, const char *table)
-{
-	return entity_table(app, p, NULL, table) ||
-	    in_list(p->desc->tables, table);
-}
-
-static int
-may_read(const struct app *app, const struct plugin *p, const char *table,
-    const char *column)
-{
-	const char *const	*q;
-
-	if (owns(app, p, table))
-		return 1;
-	for (q = p->desc->requires; q != NULL && *q != NULL; q++) {
-		if (strcmp(*q, "user") == 0) {
-			if (strcmp(table, "users") == 0 &&
-			    in_list(user_view, column ? column : ""))
-				return 1;
-		} else if (entity_table(app, NULL, *q, table))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * SQLite's authorizer while a plugin's statement is prepared: it reads
- * its own tables and what it requires, writes only its own, and opens
- * no transaction, pragma or schema change of its own.  Trigger bodies
- * (inner != NULL) come from the plugins' migrations, not from here.
- */
-static int
-confine(void *arg, int action, const char *a1, const char *a2,
-    const char *db, const char *inner)
-{
-	struct confine	*c = arg;
-	const char	*why = NULL;
-
-	(void)db;
-	if (inner != NULL)
-		return SQLITE_OK;
-	switch (action) {
-	case SQLITE_SELECT:
-	case SQLITE_FUNCTION:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_READ:
-		if (may_read(c->app, c->p, a1, a2))
-			return SQLITE_OK;
-		why = "reads";
-		break;
-	case SQLITE_INSERT:
-	case SQLITE_UPDATE:
-	case SQLITE_DELETE:
-		if (owns(c->app, c->p, a1))
-			return SQLITE_OK;
-		why = "writes";
-		break;
-	default:
-		why = "runs an action (transaction, pragma, schema) on";
-		break;
-	}
-	if (!c->refused++)
-		log_err("plugin %s: SQL refused: it %s %s%s%s, which is not its"
-		    " own nor declared in requires", c->p->desc->name, why,
-		    a1 ? a1 : "the database", a2 && *a2 ? "." : "",
-		    a2 ? a2 : "");
-	return SQLITE_DENY;
-}
-
 /*
  * The host's cached statement, lent as an opaque handle: prepared under
  * the calling plugin's rights, and cached for it alone.
@@ -240,14 +129,11 @@ confine(void *arg, int action, const char *a1, const char *a2,
 static struct kiln_stmt *
 svc_sql(struct kiln_req *r, const char *sql)
 {
-	struct confine	 c = { r->app, r->caller, 0 };
-
-	if (c.p == NULL) {
+	if (r->caller == NULL) {
 		log_err("plugin SQL outside a call into a plugin: refused");
 		return NULL;
 	}
-	return (struct kiln_stmt *)db_stmt_as(r->app->db, c.p, sql, confine,
-	    &c);
+	return (struct kiln_stmt *)confine_stmt(r->app, r->caller, sql);
 }
 
 static void
@@ -513,7 +399,9 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 		return -1;
 	}
 	record_defaults(r, e, &rec);
+	/* The doors of a create by form or XML (crud.c create()). */
 	if ((rc = record_apply(r, e, &rec, &in, &fe)) == REC_OK &&
+	    (rc = record_parent_check(r, e, &rec, &fe)) == REC_OK &&
 	    !acl_may_write(r, e, &rec))
 		rc = REC_FORBIDDEN;
 	if (rc == REC_OK &&

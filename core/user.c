@@ -63,9 +63,7 @@ user_text_ok(const char *s)
 		if ((n = value_utf8_char(s, len, &cp)) == 0)
 			return 0;
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
-		    cp == 0x2028 || cp == 0x2029 ||
-		    (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069))
+		    cp == 0x2028 || cp == 0x2029 || value_bidi_control(cp))
 			return 0;
 	}
 	return 1;

@@ -334,16 +334,23 @@ value_bool_parse(const char *s, int *out)
 }
 
 int
+value_bidi_control(unsigned long cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int
 value_has_bidi(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
+	size_t		 len = strlen(s), n;
+	unsigned long	 cp;
 
-	/* E2 80 AA-AE and E2 81 A6-A9: no other sequence holds them. */
-	for (; (p = (const unsigned char *)strchr((const char *)p, 0xe2)) !=
-	    NULL; p++)
-		if ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-		    (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
+	for (; len > 0; s += n, len -= n) {
+		if ((n = value_utf8_char(s, len, &cp)) == 0)
+			return 0;	/* not text: refused elsewhere */
+		if (value_bidi_control(cp))
 			return 1;
+	}
 	return 0;
 }
 

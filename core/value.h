@@ -46,6 +46,8 @@ int	 value_bool_parse(const char *, int *);
  * shown to others read differently from what it is?
  */
 int	 value_has_bidi(const char *);
+/* Is code point cp one of those (user.c checks names by code point)? */
+int	 value_bidi_control(unsigned long cp);
 /* Characters (code points) in UTF-8 text. */
 size_t	 value_utf8_len(const char *);
 /*

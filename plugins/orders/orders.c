@@ -586,6 +586,34 @@ static const struct kiln_migration migrations[] = {
 	" WHERE id = new.id AND new.unit_price IS NULL;"
 	LINE_SUMS
 	},
+	{ 8,
+	/*
+	 * Review of 7.  A line made before 7 gets the list price it lacks
+	 * at its first change, so a lowered price on an old draft is
+	 * judged too.  The bounds refuse a change that breaks them, not an
+	 * unrelated update of a row that broke them before 7 (kiln check
+	 * names those).  The step to invoiced invoices the total: anything
+	 * less is a correction, with its reason (POST /orders/ID/correct).
+	 */
+	"CREATE TRIGGER order_lines_list AFTER UPDATE OF quantity, unit_price,"
+	" discount_pct ON order_lines WHEN new.list_price IS NULL BEGIN"
+	" UPDATE order_lines SET list_price = " PRODUCT_PRICE("new.product")
+	" WHERE id = new.id; END;"
+	"DROP TRIGGER orders_money;"
+	"CREATE TRIGGER orders_money BEFORE UPDATE ON orders"
+	" WHEN (new.invoiced_amount IS NOT old.invoiced_amount"
+	" OR new.paid_amount IS NOT old.paid_amount OR new.total IS NOT"
+	" old.total) AND (new.invoiced_amount < 0 OR new.paid_amount < 0"
+	" OR new.invoiced_amount > new.total"
+	" OR new.paid_amount > new.invoiced_amount) BEGIN"
+	" SELECT RAISE(ABORT, 'an invoice cannot be above the order total,"
+	" nor a payment above the invoice'); END;"
+	"CREATE TRIGGER orders_invoice_total BEFORE UPDATE OF status ON orders"
+	" WHEN new.status = 'invoiced' AND old.status <> 'invoiced'"
+	" AND new.invoiced_amount < new.total BEGIN"
+	" SELECT RAISE(ABORT, 'the invoice is the order total; an invoice for"
+	" less is a correction, with its reason'); END;"
+	},
 	{ 0, NULL }
 };
 

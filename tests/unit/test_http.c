@@ -713,19 +713,19 @@ scalar_text(const char *sql)
 }
 
 /*
- * Time passes: order o was invoiced 70 days ago (amount in minor
- * units), as the API would have recorded it, history included.
+ * Time passes: order o was invoiced (its total) 70 days ago, as the API
+ * would have recorded it, history included.
  */
 static void
-invoiced_long_ago(long long o, long long amount)
+invoiced_long_ago(long long o)
 {
 	assert_int_equal(sqlite3_exec(db_handle(app.db), arena_printf(A,
 	    "UPDATE orders SET status = 'invoiced', status_seq = status_seq"
-	    " + 1, invoiced_amount = %lld, invoiced_date = date('now',"
+	    " + 1, invoiced_amount = total, invoiced_date = date('now',"
 	    " '-70 days') WHERE id = %lld; INSERT INTO order_history"
 	    " (\"order\", seq, status, by_login, at) VALUES (%lld, (SELECT"
 	    " max(seq) + 1 FROM order_history WHERE \"order\" = %lld),"
-	    " 'invoiced', 'erp', date('now', '-70 days'))", amount, o, o, o),
+	    " 'invoiced', 'erp', date('now', '-70 days'))", o, o, o),
 	    NULL, NULL, NULL), SQLITE_OK);
 }
 
@@ -1988,7 +1988,7 @@ credit_standing(void **state)
 	assert_int_equal(api("PATCH", path, NULL, xml), 200);
 	assert_true(has("<credit_status>ok</credit_status>"));
 	/* An invoice falls 40 days overdue with time alone: no event... */
-	invoiced_long_ago(o, 500);
+	invoiced_long_ago(o);
 	snprintf(sql, sizeof(sql), "SELECT credit_status = 'ok' FROM"
 	    " customers WHERE id = %lld", cust);
 	assert_int_equal(scalar(sql), 1);
@@ -2103,7 +2103,7 @@ order_rule_paths(void **state)
 	o = order_with(late, prod, 1, 0, "2027-06-01");
 	assert_int_equal(submit(o), 200);
 	assert_true(has("<verdict rule=\"overdue\" result=\"pass\""));
-	invoiced_long_ago(o, 100);
+	invoiced_long_ago(o);
 	assert_int_equal(submit(order_with(late, prod, 1, 0, "2027-06-01")),
 	    200);
 	assert_true(has("<verdict rule=\"overdue\" result=\"hold\">an"
@@ -2387,8 +2387,15 @@ integrity(void **state)
 	assert_int_equal(api("PATCH", path, NULL, xml), 200);
 	assert_true(has("<unit_price currency=\"CNY\">4.00</unit_price>"));
 	assert_true(has("<list_price currency=\"CNY\">5.00</list_price>"));
+	/* A line from before list prices were kept gets one when changed. */
+	assert_int_equal(sqlite3_exec(db_handle(app.db), arena_printf(A,
+	    "UPDATE order_lines SET list_price = NULL WHERE id = %lld", line),
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(api("PATCH", path, NULL, "<order_line version=\"3\">"
+	    "<unit_price>3.00</unit_price></order_line>"), 200);
+	assert_true(has("<list_price currency=\"CNY\">5.00</list_price>"));
 	/* A line stays on its order: no total is left behind. */
-	snprintf(xml, sizeof(xml), "<order_line version=\"3\"><order>%lld"
+	snprintf(xml, sizeof(xml), "<order_line version=\"4\"><order>%lld"
 	    "</order></order_line>", o);
 	assert_int_equal(api("PATCH", path, NULL, xml), 409);
 	assert_true(has("a line stays on its order"));
@@ -2435,6 +2442,11 @@ integrity(void **state)
 	    "<invoiced_amount>90.00</invoiced_amount><invoiced_date>"
 	    "2026-11-03</invoiced_date>"), 409);
 	assert_true(has("above the order total"));
+	/* ...and the step invoices the total: less is a correction. */
+	assert_int_equal(order_patch(fin, o, "<status>invoiced</status>"
+	    "<invoiced_amount>0.01</invoiced_amount><invoiced_date>"
+	    "2026-11-03</invoiced_date>"), 409);
+	assert_true(has("the invoice is the order total"));
 	assert_int_equal(order_patch(fin, o, "<status>invoiced</status>"
 	    "<invoiced_amount>80.00</invoiced_amount><invoiced_date>"
 	    "2026-11-03</invoiced_date>"), 200);

@@ -18,6 +18,8 @@
 
 #include "app.h"
 #include "arena.h"
+#include "confine.h"
+#include "entity.h"
 #include "plugin.h"
 #include "services.h"
 
@@ -70,11 +72,56 @@ load_and_refuse(void **state)
 	arena_free(app.perm);
 }
 
+/*
+ * A plugin claims only tables of its own: not the core's, not SQLite's,
+ * not another plugin's entity table or claim (checked when Kiln starts).
+ */
+static void
+claims(void **state)
+{
+	static const struct kiln_field	 f[] = {
+		{ .name = "name", .type = KILN_TEXT, .label = "Name" },
+	};
+	static const struct kiln_entity	 thing = {
+		.name = "thing", .plural = "things", .label = "Thing",
+		.label_plural = "Things", .fields = f, .nfields = 1,
+		.title = "name",
+	};
+	static const struct kiln_entity *const ents[] = { &thing, NULL };
+	static const char *const mine[] = { "thing_notes", NULL };
+	static const char *const users[] = { "users", NULL };
+	static const char *const theirs[] = { "things", NULL };
+	static const char *const master[] = { "sqlite_master", NULL };
+	struct kiln_plugin	 a = { .name = "a", .entities = ents };
+	struct kiln_plugin	 b = { .name = "b" };
+	struct plugin		 ps[2] = { { &a, NULL, "a" }, { &b, NULL, "b" } };
+	struct entity		 e = { .d = &thing, .plug = &ps[0] };
+	struct app		 app;
+
+	(void)state;
+	memset(&app, 0, sizeof(app));
+	app.plugins = ps;
+	app.nplugins = 2;
+	app.entities = &e;
+	app.nentities = 1;
+	a.tables = mine;
+	assert_int_equal(confine_check(&app), 0);
+	b.tables = users;
+	assert_int_equal(confine_check(&app), -1);
+	b.tables = theirs;
+	assert_int_equal(confine_check(&app), -1);
+	b.tables = master;
+	assert_int_equal(confine_check(&app), -1);
+	b.tables = mine;	/* a's claim */
+	assert_int_equal(confine_check(&app), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(load_and_refuse),
+		cmocka_unit_test(claims),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

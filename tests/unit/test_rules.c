@@ -832,7 +832,12 @@ test_require(void **state)
 	    " key_account = 'net90' }, list = { 'a', 'b' } }\n");
 	write_rule(f->dir, "a", "local S = require('settings')\n"
 	    "return { order = function() return 'warn', S.overdue_days .. ' '"
-	    " .. S.longest.key_account .. ' ' .. S.list[2] end }\n");
+	    " .. S.longest.key_account .. ' ' .. S.list[2] .. ' ' .. #S.list"
+	    " end }\n");
+	/* A module is data: a function in it would be shared state. */
+	write_rule(f->dir, "helpers", "return { f = function() end }\n");
+	write_rule(f->dir, "usefn", "require('helpers')\n"
+	    "return { order = function() end }\n");
 	write_rule(f->dir, "b", "local S = require 'settings'\n"
 	    "return { order = function() return 'warn', "
 	    "tostring(S == require('settings')) end,\n"
@@ -849,13 +854,15 @@ test_require(void **state)
 	write_rule(f->dir, "loop2", "require('loop')\nreturn { x = 1 }\n");
 	write_rule(f->dir, "good", good_rule);
 	f->r = open_rules(f->dir, &test_limits);
-	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b 2");
 	expect(f->r, "b", "order", RULES_WARN, "true");
+	assert_non_null(strstr(rules_load_error(f->r, "usefn"),
+	    "a module holds data, not functions"));
 	expect(f->r, "b", "customer", RULES_ERROR,
 	    "attempt to modify read-only table 'module' (key 'prospect')");
 	expect(f->r, "b", "product", RULES_ERROR,
 	    "attempt to modify read-only table 'module' (key 'overdue_days')");
-	expect(f->r, "a", "order", RULES_WARN, "30 net90 b");
+	expect(f->r, "a", "order", RULES_WARN, "30 net90 b 2");
 	assert_non_null(strstr(rules_load_error(f->r, "dots"),
 	    "'settings.x' is not a module of the rules directory"));
 	assert_non_null(strstr(rules_load_error(f->r, "up"),
@@ -869,7 +876,7 @@ test_require(void **state)
 	assert_null(rules_load_error(f->r, "settings"));
 	assert_int_equal(rules_has(f->r, "settings", "order"), 0);
 	/* Rules of a kind: hooked or broken, in file-name order. */
-	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 7);
+	assert_int_equal(rules_with_hook(f->r, "order", names, 8), 8);
 	assert_string_equal(names[0], "a");
 	assert_string_equal(names[1], "b");
 	assert_string_equal(names[2], "dots");
@@ -877,10 +884,11 @@ test_require(void **state)
 	assert_string_equal(names[4], "loop2");	/* broken by the loop */
 	assert_string_equal(names[5], "none");
 	assert_string_equal(names[6], "up");
-	assert_int_equal(rules_with_hook(f->r, "customer", names, 2), 7);
+	assert_string_equal(names[7], "usefn");	/* broken by its module */
+	assert_int_equal(rules_with_hook(f->r, "customer", names, 2), 8);
 	assert_string_equal(names[0], "b");
 	assert_string_equal(names[1], "dots");
-	assert_int_equal(rules_with_hook(f->r, "customer", NULL, 0), 7);
+	assert_int_equal(rules_with_hook(f->r, "customer", NULL, 0), 8);
 
 	/* A broken module names itself in every rule that needs it. */
 	write_rule(f->dir, "settings", "return { overdue_days = = 1 }\n");
