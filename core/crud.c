@@ -26,6 +26,7 @@
 #include "plugin.h"
 #include "record.h"
 #include "req.h"
+#include "route.h"
 #include "rules.h"
 #include "storage.h"
 #include "value.h"
@@ -568,21 +569,6 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 	return out_redirect(r, req_url(r, "/%s", e->d->plural));
 }
 
-/* A path segment as a record id: digits only, no sign, in range. */
-static int
-parse_id(const char *s, size_t n, long long *id)
-{
-	char	 buf[24];
-
-	if (n == 0 || n >= sizeof(buf) || s[0] == '0')
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (strspn(buf, "0123456789") != n)
-		return -1;
-	return value_int_parse(buf, id) == 0 ? 0 : -1;
-}
-
 static int
 method_not_allowed(struct kiln_req *r)
 {
@@ -634,7 +620,7 @@ crud_route(struct kiln_req *r, const char *path)
 			return method_not_allowed(r), 0;
 		return form_new(r, e), 0;
 	}
-	if (parse_id(seg, slash ? (size_t)(slash - seg) : strlen(seg),
+	if (route_parse_id(seg, slash ? (size_t)(slash - seg) : strlen(seg),
 	    &id) == -1)
 		return page_error(r, ERR_NOT_FOUND, _("No such record."),
 		    NULL), 0;

@@ -15,10 +15,22 @@ static const char *const method_names[] = {
 };
 
 int
+route_parse_id(const char *s, size_t n, long long *id)
+{
+	char	 num[24];
+
+	if (n == 0 || n >= sizeof(num) || s[0] == '0' ||
+	    strspn(s, "0123456789") < n)
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	return value_int_parse(num, id) == 0 ? 0 : -1;
+}
+
+int
 route_match(struct kiln_req *r, const char *pattern)
 {
 	const char	*path = r->path;
-	char		 num[24];
 	size_t		 n, args = 0;
 
 	while (*pattern && *path) {
@@ -34,14 +46,8 @@ route_match(struct kiln_req *r, const char *pattern)
 					return 0;
 				r->route_arg[args++] = arena_strndup(r->arena,
 				    path, n);
-			} else {
-				if (n >= sizeof(num) || path[0] == '0')
-					return 0;
-				memcpy(num, path, n);
-				num[n] = '\0';
-				if (value_int_parse(num, &r->route_id) != 0)
-					return 0;
-			}
+			} else if (route_parse_id(path, n, &r->route_id) != 0)
+				return 0;
 			path += n;
 			pattern++;
 			continue;

@@ -5,6 +5,8 @@
 #ifndef KILN_ROUTE_H
 #define KILN_ROUTE_H
 
+#include <stddef.h>
+
 struct kiln_req;
 
 /*
@@ -13,6 +15,8 @@ struct kiln_req;
  * non-empty segment (r->route_arg[0], then [1]).
  */
 int	 route_match(struct kiln_req *, const char *pattern);
+/* The first n bytes of s as a record id (digits, no leading zero). */
+int	 route_parse_id(const char *s, size_t n, long long *id);
 /* Does the request's method answer to method ("GET" takes HEAD too)? */
 int	 route_method(const struct kiln_req *, const char *method);
 /* Is the user's role among roles (NULL-terminated; NULL: anyone)? */
