@@ -104,33 +104,32 @@ acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 }
 
 void
-acl_bind(const struct kiln_req *r, sqlite3_stmt *st)
+acl_bind(const struct kiln_req *r, struct db_stmt *st)
 {
 	int	 i;
 
 	if (r->user == NULL)
 		return;
-	if ((i = sqlite3_bind_parameter_index(st, ":acl_uid")) > 0)
-		sqlite3_bind_int64(st, i, r->user->id);
-	if ((i = sqlite3_bind_parameter_index(st, ":acl_team")) > 0)
-		sqlite3_bind_text(st, i, r->user->team ? r->user->team : "",
-		    -1, SQLITE_TRANSIENT);
+	if ((i = db_bind_index(st, ":acl_uid")) > 0)
+		db_bind_int(st, i, r->user->id);
+	if ((i = db_bind_index(st, ":acl_team")) > 0)
+		db_bind_text(st, i, r->user->team ? r->user->team : "");
 }
 
 /* The team of user id, or NULL. */
 static const char *
 team_of(struct kiln_req *r, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	const char	*team = NULL;
 
 	if ((st = db_stmt(r->app->db,
 	    "SELECT team FROM users WHERE id = ?1")) == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	db_bind_int(st, 1, id);
+	if (db_step(st) == DB_ROW)
 		team = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 0));
+		    db_col_text(st, 0));
 	db_done(st);
 	return team;
 }
@@ -159,21 +158,20 @@ static int
 root_owner(struct kiln_req *r, const struct entity *e, long long id,
     long long *owner)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	while (e->upward != NULL) {
 		if ((st = db_stmt(r->app->db, e->upward)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) !=
-		    SQLITE_NULL)
-			id = sqlite3_column_int64(st, 0);
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		if (rc == DB_ROW && !db_col_null(st, 0))
+			id = db_col_int(st, 0);
 		else
-			rc = SQLITE_DONE;
+			rc = DB_DONE;
 		db_done(st);
-		if (rc != SQLITE_ROW)
+		if (rc != DB_ROW)
 			return -1;
 		if (e->parent_ent == NULL) {
 			*owner = id;
@@ -246,7 +244,7 @@ write_by_role(const struct kiln_req *r, const struct entity *e)
 int
 acl_readable(struct kiln_req *r, const struct entity *e, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct abuf	 sql;
 	int		 rc;
 
@@ -256,11 +254,11 @@ acl_readable(struct kiln_req *r, const struct entity *e, long long id)
 	acl_where(r, e, &sql);
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int(st, 1, id);
 	acl_bind(r, st);
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int

@@ -27,7 +27,7 @@ struct entity;
 struct kiln_req;
 struct record;
 
-#include <sqlite3.h>
+struct db_stmt;
 
 #include "kiln-plugin.h"
 
@@ -50,7 +50,7 @@ enum acl_scope	 acl_write(const struct kiln_req *, const struct entity *);
  */
 void		 acl_where(const struct kiln_req *, const struct entity *,
 		    struct abuf *);
-void		 acl_bind(const struct kiln_req *, sqlite3_stmt *);
+void		 acl_bind(const struct kiln_req *, struct db_stmt *);
 /*
  * Register kiln_readable(entity, id) on the worker's connection: 1 when
  * app->req's user may read the record (for plugins' own lists).

@@ -80,22 +80,22 @@ field_cell(struct kiln_req *r, const char *login, const char *field,
 }
 
 static void
-user_row(struct kiln_req *r, sqlite3_stmt *st)
+user_row(struct kiln_req *r, struct db_stmt *st)
 {
-	const char	*login = (const char *)sqlite3_column_text(st, 0);
-	int		 active = sqlite3_column_int(st, 4);
+	const char	*login = db_col_text(st, 0);
+	int		 active = db_col_int(st, 4);
 
 	out_open(r, "tr");
 	out_elem(r, "td", login);
-	out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
+	out_elem(r, "td", db_col_text(st, 1));
 	out_open(r, "td");
 	form_open(r, login, "role");
-	role_select(r, NULL, (const char *)sqlite3_column_text(st, 2));
+	role_select(r, NULL, db_col_text(st, 2));
 	page_button(r, _("Change"), NULL);
 	out_close(r);
 	out_close(r);
 	field_cell(r, login, "team", _("Team"),
-	    (const char *)sqlite3_column_text(st, 3), _("Change"));
+	    db_col_text(st, 3), _("Change"));
 	/* No value: a new password is typed, never shown. */
 	field_cell(r, login, "password", _("New password"), NULL,
 	    _("Reset password"));
@@ -164,7 +164,7 @@ users_page(struct kiln_req *r, int status, const char *msg)
 		N_("Login"), N_("Name"), N_("Role"), N_("Team"),
 		N_("Password"), N_("State")
 	};
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if (page_begin(r, status, _("Users")) == -1)
 		return -1;
@@ -182,7 +182,7 @@ users_page(struct kiln_req *r, int status, const char *msg)
 	out_open(r, "tbody");
 	if ((st = db_stmt(r->app->db, "SELECT login, name, role, team, active"
 	    " FROM users ORDER BY login LIMIT 1000")) != NULL) {
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (db_step(st) == DB_ROW)
 			user_row(r, st);
 		db_done(st);
 	}

@@ -28,29 +28,31 @@ insert(struct db *db, long long uid, const char *login, const char *ip,
     const char *action, const char *entity, long long record,
     const char *detail)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 now[24];
+	long long	 id = -1;
 	int		 rc;
 
 	if ((st = db_stmt(db, "INSERT INTO audit (at, user_id, login, ip,"
 	    " action, entity, record_id, detail) VALUES"
-	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL)
+	    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id")) == NULL)
 		return -1;
 	db_bind_text(st, 1, value_now(now));
 	if (uid > 0)
-		sqlite3_bind_int64(st, 2, uid);
+		db_bind_int(st, 2, uid);
 	db_bind_text(st, 3, login);
 	db_bind_text(st, 4, ip);
 	db_bind_text(st, 5, action);
 	db_bind_text(st, 6, entity);
 	if (record > 0)
-		sqlite3_bind_int64(st, 7, record);
+		db_bind_int(st, 7, record);
 	db_bind_text(st, 8, detail);
-	rc = sqlite3_step(st);
+	if ((rc = db_step(st)) == DB_ROW)
+		id = db_col_int(st, 0);
 	db_done(st);
 	if (db_result(db, rc, "audit") != DB_OK)
 		return -1;
-	return sqlite3_last_insert_rowid(db_handle(db));
+	return id;
 }
 
 static long long
@@ -72,19 +74,19 @@ static int
 change(struct db *db, long long aid, const char *field, const char *old,
     const char *new)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(db, "INSERT INTO audit_changes (audit_id, field,"
 	    " old, new) VALUES (?1, ?2, ?3, ?4)")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, aid);
+	db_bind_int(st, 1, aid);
 	db_bind_text(st, 2, field);
 	if (old != NULL)
-		sqlite3_bind_text(st, 3, old, -1, SQLITE_STATIC);
+		db_bind_text(st, 3, old);
 	if (new != NULL)
-		sqlite3_bind_text(st, 4, new, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+		db_bind_text(st, 4, new);
+	rc = db_step(st);
 	db_done(st);
 	return db_result(db, rc, "audit change") == DB_OK ? 0 : -1;
 }
@@ -168,7 +170,7 @@ rule_name_ok(const char *s)
 static int
 rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	const char	*old = NULL;
 	char		 now[24];
 	int		 rc;
@@ -177,8 +179,8 @@ rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
 	    == NULL)
 		return -1;
 	db_bind_text(st, 1, name);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		old = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+	if (db_step(st) == DB_ROW)
+		old = arena_strdup(a, db_col_text(st, 0));
 	db_done(st);
 	if (old != NULL && strcmp(old, hash) == 0)
 		return 0;
@@ -188,7 +190,7 @@ rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, hash);
 	db_bind_text(st, 3, value_now(now));
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
 	if (db_result(db, rc, "rule_files") != DB_OK)
 		return -1;
@@ -201,7 +203,7 @@ rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
 static int
 rules_gone(struct app *app, struct arena *a)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	const char	*names[256];
 	char		 path[4096];
 	int		 n = 0, i, rc = 0;
@@ -209,12 +211,12 @@ rules_gone(struct app *app, struct arena *a)
 	if ((st = db_stmt(app->db, "SELECT name FROM rule_files LIMIT 256"))
 	    == NULL)
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		snprintf(path, sizeof(path), "%s/%s", app->conf.rules,
-		    sqlite3_column_text(st, 0));
+		    db_col_text(st, 0));
 		if (access(path, R_OK) != 0)
 			names[n++] = arena_strdup(a,
-			    (const char *)sqlite3_column_text(st, 0));
+			    db_col_text(st, 0));
 	}
 	db_done(st);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -222,7 +224,7 @@ rules_gone(struct app *app, struct arena *a)
 		    " WHERE name = ?1")) == NULL)
 			return -1;
 		db_bind_text(st, 1, names[i]);
-		rc = db_result(app->db, sqlite3_step(st), "rule_files") ==
+		rc = db_result(app->db, db_step(st), "rule_files") ==
 		    DB_OK ? 0 : -1;
 		db_done(st);
 		if (rc == 0 && insert(app->db, 0, "system", "", "rules", "rule",

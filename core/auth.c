@@ -59,7 +59,7 @@ static int
 session_user(struct kiln_req *r, const char *tok, struct user *u)
 {
 	unsigned char	 h[32];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 sid = 0, seen = 0, made = 0, now = time(NULL);
 	int		 rc;
 
@@ -71,42 +71,42 @@ session_user(struct kiln_req *r, const char *tok, struct user *u)
 	    " JOIN users u ON u.id = s.user_id WHERE s.hash = ?1"
 	    " AND u.active = 1")) == NULL)
 		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		u->id = sqlite3_column_int64(st, 0);
+	db_bind_blob(st, 1, h, sizeof(h));
+	if ((rc = db_step(st)) == DB_ROW) {
+		u->id = db_col_int(st, 0);
 		u->login = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 1));
+		    db_col_text(st, 1));
 		u->name = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 2));
+		    db_col_text(st, 2));
 		u->role = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 3));
+		    db_col_text(st, 3));
 		u->team = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 4));
-		sid = sqlite3_column_int64(st, 5);
+		    db_col_text(st, 4));
+		sid = db_col_int(st, 5);
 		r->csrf = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 6));
-		made = sqlite3_column_int64(st, 7);
-		seen = sqlite3_column_int64(st, 8);
+		    db_col_text(st, 6));
+		made = db_col_int(st, 7);
+		seen = db_col_int(st, 8);
 	}
 	db_done(st);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return -1;
 	if (now - seen > r->app->conf.session_idle ||
 	    now - made > r->app->conf.session_max) {
 		r->csrf = NULL;
 		if ((st = db_stmt(r->app->db,
 		    "DELETE FROM sessions WHERE id = ?1")) != NULL) {
-			sqlite3_bind_int64(st, 1, sid);
-			sqlite3_step(st);
+			db_bind_int(st, 1, sid);
+			db_step(st);
 			db_done(st);
 		}
 		return -1;
 	}
 	if (now - seen >= TOUCH_EVERY && (st = db_stmt(r->app->db,
 	    "UPDATE sessions SET seen_at = ?2 WHERE id = ?1")) != NULL) {
-		sqlite3_bind_int64(st, 1, sid);
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_step(st);	/* best effort: only extends idle time */
+		db_bind_int(st, 1, sid);
+		db_bind_int(st, 2, now);
+		db_step(st);	/* best effort: only extends idle time */
 		db_done(st);
 	}
 	return 0;
@@ -180,7 +180,7 @@ session_create(struct kiln_req *r, const struct user *u)
 {
 	char		 tok[64], csrf[64];
 	unsigned char	 h[32];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 now = time(NULL);
 	int		 rc;
 
@@ -190,11 +190,11 @@ session_create(struct kiln_req *r, const struct user *u)
 	if ((st = db_stmt(r->app->db, "INSERT INTO sessions (user_id, hash,"
 	    " csrf, created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, u->id);
-	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	db_bind_int(st, 1, u->id);
+	db_bind_blob(st, 2, h, sizeof(h));
 	db_bind_text(st, 3, csrf);
-	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st);
+	db_bind_int(st, 4, now);
+	rc = db_step(st);
 	db_done(st);
 	if (db_result(r->app->db, rc, "session") != DB_OK)
 		return -1;
@@ -410,7 +410,7 @@ logout(struct kiln_req *r)
 {
 	unsigned char	 h[32];
 	const char	*tok;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if (page_body(r) != 0)
 		return 0;
@@ -420,8 +420,8 @@ logout(struct kiln_req *r)
 	    (st = db_stmt(r->app->db, "DELETE FROM sessions WHERE hash = ?1"))
 	    != NULL) {
 		user_secret_hash(tok, h);
-		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-		sqlite3_step(st);
+		db_bind_blob(st, 1, h, sizeof(h));
+		db_step(st);
 		db_done(st);
 	}
 	(void)audit_event(r, "logout", "", 0, "");

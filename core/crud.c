@@ -433,8 +433,7 @@ crud_update_fields(struct kiln_req *r, const struct entity *e, long long id,
 		return REC_ERROR;
 	memcpy(old.val, rec.val, e->d->nfields * sizeof(char *));
 	/* All of it or none: the caller may go on with its transaction. */
-	if (sqlite3_exec(db_handle(r->app->db), "SAVEPOINT kiln_update", NULL,
-	    NULL, NULL) != SQLITE_OK)
+	if (db_exec(r->app->db, "SAVEPOINT kiln_update") != DB_OK)
 		return REC_ERROR;
 	if ((err = record_set(r, e, &rec, in, fe)) == REC_OK &&
 	    (err = record_update(r, e, &rec, old.version, fe)) == REC_OK &&
@@ -442,10 +441,9 @@ crud_update_fields(struct kiln_req *r, const struct entity *e, long long id,
 	    audit_record(r, "update", e, &old, &rec) == -1))
 		err = REC_ERROR;
 	if (err != REC_OK)
-		(void)sqlite3_exec(db_handle(r->app->db), "ROLLBACK TO"
-		    " kiln_update", NULL, NULL, NULL);
-	if (sqlite3_exec(db_handle(r->app->db), "RELEASE kiln_update", NULL,
-	    NULL, NULL) != SQLITE_OK && err == REC_OK)
+		(void)db_exec(r->app->db, "ROLLBACK TO kiln_update");
+	if (db_exec(r->app->db, "RELEASE kiln_update") != DB_OK &&
+	    err == REC_OK)
 		err = failed(r);
 	return err;
 }

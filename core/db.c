@@ -25,10 +25,15 @@
 
 #define DB_CACHE	256	/* statements; power of two */
 
+struct db_stmt {
+	struct db	*db;
+	sqlite3_stmt	*lite;
+};
+
 struct cached {
 	char		*sql;
 	const void	*owner;		/* whose rights prepared it (NULL: host) */
-	sqlite3_stmt	*stmt;
+	struct db_stmt	*stmt;
 };
 
 struct db {
@@ -43,8 +48,13 @@ struct db {
 	int		 readonly;	/* opened for reading only */
 	int		 moved_said;	/* its file's fate is in the log */
 	enum db_err	 fault;		/* the last failure, for db_fault() */
+	enum db_err	 last;		/* the last statement's, for db_last() */
+	int		 last_code;	/* its extended SQLite result code */
+	char		 last_msg[256];	/* and its words */
 	struct stat	 wal, shm;	/* our -wal and -shm (st_ino 0: none) */
 };
+
+static void	stmt_free(struct db_stmt *);
 
 static const char *const pragmas =
 	"PRAGMA journal_mode=WAL;"
@@ -314,7 +324,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	for (i = 0; i < DB_CACHE; i++) {
-		sqlite3_finalize(db->cache[i].stmt);
+		stmt_free(db->cache[i].stmt);
 		free(db->cache[i].sql);
 	}
 	sqlite3_close(db->h);
@@ -330,6 +340,15 @@ db_handle(struct db *db)
 	return db->h;
 }
 
+static void
+stmt_free(struct db_stmt *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->lite);
+	free(st);
+}
+
 /* FNV-1a: the cache key is the statement text. */
 static uint32_t
 hash(const char *s)
@@ -343,7 +362,7 @@ hash(const char *s)
 
 /* Put a statement in its slot; the table is never full here. */
 static void
-cache_put(struct db *db, char *sql, const void *owner, sqlite3_stmt *st)
+cache_put(struct db *db, char *sql, const void *owner, struct db_stmt *st)
 {
 	struct cached	*c;
 	uint32_t	 i, h;
@@ -373,10 +392,10 @@ cache_flush(struct db *db)
 	for (i = 0; i < DB_CACHE; i++) {
 		if (db->cache[i].sql == NULL)
 			continue;
-		if (sqlite3_stmt_busy(db->cache[i].stmt))
+		if (sqlite3_stmt_busy(db->cache[i].stmt->lite))
 			keep[n++] = db->cache[i];
 		else {
-			sqlite3_finalize(db->cache[i].stmt);
+			stmt_free(db->cache[i].stmt);
 			free(db->cache[i].sql);
 		}
 		db->cache[i].sql = NULL;
@@ -387,17 +406,18 @@ cache_flush(struct db *db)
 		cache_put(db, keep[i].sql, keep[i].owner, keep[i].stmt);
 }
 
-sqlite3_stmt *
+struct db_stmt *
 db_stmt(struct db *db, const char *sql)
 {
 	return db_stmt_as(db, NULL, sql, NULL, NULL);
 }
 
-sqlite3_stmt *
+struct db_stmt *
 db_stmt_as(struct db *db, const void *owner, const char *sql,
     db_authorizer auth, void *ctx)
 {
 	struct cached	*c;
+	struct db_stmt	*stmt;
 	sqlite3_stmt	*st = NULL;
 	uint32_t	 i, h;
 	char		*copy;
@@ -423,23 +443,90 @@ db_stmt_as(struct db *db, const void *owner, const char *sql,
 			log_err("prepare: %s", sqlite3_errmsg(db->h));
 		return NULL;
 	}
-	if ((copy = strdup(sql)) == NULL) {
+	if ((copy = strdup(sql)) == NULL ||
+	    (stmt = calloc(1, sizeof(*stmt))) == NULL) {
+		free(copy);
 		sqlite3_finalize(st);
 		return NULL;
 	}
+	stmt->db = db;
+	stmt->lite = st;
 	if (db->ncached >= DB_CACHE * 3 / 4)
 		cache_flush(db);
-	cache_put(db, copy, owner, st);
-	return st;
+	cache_put(db, copy, owner, stmt);
+	return stmt;
 }
 
 void
-db_done(sqlite3_stmt *st)
+db_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_reset(st->lite);
+	sqlite3_clear_bindings(st->lite);
+}
+
+void
+db_bind_int(struct db_stmt *st, int i, long long v)
+{
+	sqlite3_bind_int64(st->lite, i, v);
+}
+
+void
+db_bind_text(struct db_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st->lite, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+void
+db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
+{
+	sqlite3_bind_blob(st->lite, i, p, (int)n, SQLITE_TRANSIENT);
+}
+
+void
+db_bind_null(struct db_stmt *st, int i)
+{
+	sqlite3_bind_null(st->lite, i);
+}
+
+int
+db_bind_index(struct db_stmt *st, const char *name)
+{
+	return sqlite3_bind_parameter_index(st->lite, name);
+}
+
+long long
+db_col_int(struct db_stmt *st, int i)
+{
+	return sqlite3_column_int64(st->lite, i);
+}
+
+const char *
+db_col_text(struct db_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st->lite, i);
+}
+
+const void *
+db_col_blob(struct db_stmt *st, int i, size_t *n)
+{
+	const void	*p = sqlite3_column_blob(st->lite, i);
+
+	*n = (size_t)sqlite3_column_bytes(st->lite, i);
+	return p;
+}
+
+int
+db_col_null(struct db_stmt *st, int i)
+{
+	return sqlite3_column_type(st->lite, i) == SQLITE_NULL;
+}
+
+long long
+db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
 }
 
 /* Remember a failure for db_fault(); returns it. */
@@ -489,31 +576,116 @@ classify(struct db *db, int rc)
 	}
 }
 
-enum db_err
-db_result(struct db *db, int rc, const char *what)
+/* Log a failure e (of what) as an administrator needs to see it. */
+static void
+say(struct db *db, enum db_err e, const char *what, const char *msg)
 {
-	enum db_err	 e = classify(db, rc);
-
 	switch (e) {
 	case DB_BUSY:
 		log_warn("%s: database busy", what);
 		break;
 	case DB_FULL:
 		log_err("%s: database %s: the disk is full (%s): the change"
-		    " is rolled back", what, db->path, sqlite3_errmsg(db->h));
+		    " is rolled back", what, db->path, msg);
 		break;
 	case DB_READONLY:
 		log_err("%s: database %s is read-only (%s): the change is"
-		    " refused", what, db->path, sqlite3_errmsg(db->h));
+		    " refused", what, db->path, msg);
 		break;
 	case DB_ERROR:
 	case DB_MOVED:
-		log_err("%s: %s", what, sqlite3_errmsg(db->h));
+		log_err("%s: %s", what, msg);
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * Note an SQLite result of the connection's last statement: what it
+ * means, its code and words (for db_last and db_violation), and, for
+ * a real failure, the log and db_fault().
+ */
+static enum db_err
+note(struct db *db, int rc, const char *what)
+{
+	enum db_err	 e = classify(db, rc);
+
+	db->last = e;
+	if (e == DB_OK)
+		return e;
+	db->last_code = sqlite3_extended_errcode(db->h);
+	snprintf(db->last_msg, sizeof(db->last_msg), "%s",
+	    sqlite3_errmsg(db->h));
+	say(db, e, what, db->last_msg);
 	return fault(db, e);
+}
+
+/* The start of a statement's text, to name it in the log. */
+static const char *
+excerpt(sqlite3_stmt *st, char *buf, size_t size)
+{
+	const char	*sql = sqlite3_sql(st);
+
+	snprintf(buf, size, "%.60s%s", sql, strlen(sql) > 60 ? "..." : "");
+	return buf;
+}
+
+int
+db_step(struct db_stmt *st)
+{
+	char	 what[80];
+	int	 rc;
+
+	switch ((rc = sqlite3_step(st->lite))) {
+	case SQLITE_ROW:
+		st->db->last = DB_OK;
+		return DB_ROW;
+	case SQLITE_DONE:
+		st->db->last = DB_OK;
+		return DB_DONE;
+	default:
+		(void)note(st->db, rc, excerpt(st->lite, what, sizeof(what)));
+		return -1;
+	}
+}
+
+enum db_err
+db_result(struct db *db, int rc, const char *what)
+{
+	(void)what;	/* the failing statement was named in the log */
+	return rc < 0 ? db->last : DB_OK;
+}
+
+enum db_err
+db_last(struct db *db)
+{
+	return db->last;
+}
+
+const char *
+db_message(struct db *db)
+{
+	return db->last == DB_OK ? "" : db->last_msg;
+}
+
+enum db_violation
+db_violation(struct db *db, const char **msg)
+{
+	const char	*dot;
+
+	*msg = db->last_msg;
+	if (db->last != DB_CONSTRAINT)
+		return DB_V_OTHER;
+	if (db->last_code == SQLITE_CONSTRAINT_TRIGGER)
+		return DB_V_RULE;
+	/* "UNIQUE constraint failed: table.column" */
+	if (db->last_code == SQLITE_CONSTRAINT_UNIQUE &&
+	    (dot = strrchr(db->last_msg, '.')) != NULL) {
+		*msg = dot + 1;
+		return DB_V_UNIQUE;
+	}
+	return DB_V_OTHER;
 }
 
 enum db_err
@@ -606,14 +778,25 @@ db_stale(struct db *db)
 static enum db_err
 exec(struct db *db, const char *sql)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(db, sql)) == NULL)
 		return DB_ERROR;
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
 	return db_result(db, rc, sql);
+}
+
+enum db_err
+db_exec(struct db *db, const char *sql)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
+	sqlite3_free(err);
+	return note(db, rc, sql);
 }
 
 /* Leave the writers' queue. */
@@ -719,11 +902,6 @@ db_rollback(struct db *db)
 	dequeue(db);
 }
 
-int
-db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
 
 /* Authorizer of plugins' migrations: anything but a view. */
 static int
@@ -739,7 +917,7 @@ enum db_err
 db_migrate(struct db *db, const char *owner,
     const struct kiln_migration *m)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	enum db_err	 e;
 	char		*err = NULL;
 	char		 now[24];
@@ -760,8 +938,8 @@ db_migrate(struct db *db, const char *owner,
 			goto fail;
 		}
 		db_bind_text(st, 1, owner);
-		sqlite3_bind_int(st, 2, m->version);
-		have = sqlite3_step(st) == SQLITE_ROW;
+		db_bind_int(st, 2, m->version);
+		have = db_step(st) == DB_ROW;
 		db_done(st);
 		if (have) {
 			if ((e = db_commit(db)) != DB_OK)
@@ -790,9 +968,9 @@ db_migrate(struct db *db, const char *owner,
 			goto fail;
 		}
 		db_bind_text(st, 1, owner);
-		sqlite3_bind_int(st, 2, m->version);
+		db_bind_int(st, 2, m->version);
 		db_bind_text(st, 3, value_now(now));
-		rc = sqlite3_step(st);
+		rc = db_step(st);
 		db_done(st);
 		if ((e = db_result(db, rc, "migration record")) != DB_OK)
 			goto fail;

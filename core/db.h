@@ -40,9 +40,21 @@ enum db_err {
 
 int		 db_open(const char *path, int flags, struct db **);
 void		 db_close(struct db *);
+/* The SQLite connection (authorizer, functions, tests). */
 sqlite3		*db_handle(struct db *);
+
+/*
+ * A prepared statement, cached by the connection for its life: bind,
+ * step, read the columns, then db_done() it for the next use.  Values
+ * are numbered from 1 (?1, ?2 ...; :name for db_bind_index).
+ */
+struct db_stmt;
+
+#define DB_ROW		1	/* db_step: a row is there */
+#define DB_DONE		0	/* ... no more rows (or a write done) */
+
 /* A cached, reset statement for sql; NULL (logged) on error. */
-sqlite3_stmt	*db_stmt(struct db *, const char *sql);
+struct db_stmt	*db_stmt(struct db *, const char *sql);
 /* sqlite3_set_authorizer's callback. */
 typedef int	(*db_authorizer)(void *, int, const char *, const char *,
 		    const char *, const char *);
@@ -52,10 +64,32 @@ typedef int	(*db_authorizer)(void *, int, const char *, const char *,
  * owner alone: one text prepared under different rights is two
  * statements.  NULL when refused or on error.
  */
-sqlite3_stmt	*db_stmt_as(struct db *, const void *owner, const char *sql,
+struct db_stmt	*db_stmt_as(struct db *, const void *owner, const char *sql,
 		    db_authorizer auth, void *ctx);
+void		 db_bind_int(struct db_stmt *, int, long long);
+/* Text; NULL binds "" (the common case: NOT NULL DEFAULT ''). */
+void		 db_bind_text(struct db_stmt *, int, const char *);
+void		 db_bind_blob(struct db_stmt *, int, const void *, size_t);
+void		 db_bind_null(struct db_stmt *, int);
+/* The number of the named value (":acl_uid"), or 0 if sql has none. */
+int		 db_bind_index(struct db_stmt *, const char *name);
+/*
+ * DB_ROW, DB_DONE, or -1 when the statement failed: a real error is
+ * logged with the statement; db_result(db, -1, ...) and db_last() say
+ * what it was (a constraint is not logged: the caller tells the user).
+ */
+int		 db_step(struct db_stmt *);
+long long	 db_col_int(struct db_stmt *, int);
+/* NULL for an SQL NULL; valid until the next step or db_done(). */
+const char	*db_col_text(struct db_stmt *, int);
+const void	*db_col_blob(struct db_stmt *, int, size_t *);
+int		 db_col_null(struct db_stmt *, int);
 /* Reset and unbind a statement from db_stmt after use. */
-void		 db_done(sqlite3_stmt *);
+void		 db_done(struct db_stmt *);
+/* Rows the last INSERT, UPDATE or DELETE changed (not its triggers'). */
+long long	 db_changes(struct db *);
+/* Run SQL without values (SAVEPOINT, a migration's script). */
+enum db_err	 db_exec(struct db *, const char *sql);
 /*
  * BEGIN IMMEDIATE, once Kiln's other writers are done (flock(2) on
  * DB-queue, at most 5 s; then SQLite's own lock, as long again).
@@ -65,8 +99,23 @@ enum db_err	 db_commit(struct db *);
 void		 db_rollback(struct db *);
 /* No transaction open, not queued for one (the end of a request). */
 int		 db_idle(struct db *);
-/* Map an sqlite3 result code to db_err, logging real errors. */
+/*
+ * What db_step's (or a back end's) result rc means: DB_OK for DB_ROW
+ * and DB_DONE, else the failure of the last statement, logged once
+ * with what when it is a real error.
+ */
 enum db_err	 db_result(struct db *, int rc, const char *what);
+/* The last statement's failure, DB_OK when it did not fail. */
+enum db_err	 db_last(struct db *);
+/* The words of the last failure ("" when none). */
+const char	*db_message(struct db *);
+/*
+ * Why a constraint refused the last statement: DB_V_RULE, a trigger
+ * said why in words for people (*msg); DB_V_UNIQUE, a unique index on
+ * column *msg of the table; DB_V_OTHER (a foreign key, a CHECK).
+ */
+enum db_violation { DB_V_OTHER = 0, DB_V_RULE, DB_V_UNIQUE };
+enum db_violation db_violation(struct db *, const char **msg);
 /*
  * The last failure of db_begin, db_commit or db_result since the last
  * db_begin or db_stale (the start of a request): why a write failed.
@@ -87,7 +136,5 @@ enum db_err	 db_migrate(struct db *, const char *owner,
 int		 db_check(struct db *, FILE *);
 /* Online copy to path with the backup API. */
 int		 db_backup(struct db *, const char *path);
-/* Bind text or NULL-as-empty; helper for the common case. */
-int		 db_bind_text(sqlite3_stmt *, int, const char *);
 
 #endif

@@ -107,15 +107,15 @@ demo_users(struct kiln_req *r, const char *password,
 static long long
 demo_count(struct app *app, const struct entity *e)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 sql[160];
 	long long	 n = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", e->d->plural);
 	if ((st = db_stmt(app->db, sql)) == NULL)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
 	db_done(st);
 	return n;
 }

@@ -180,7 +180,7 @@ build(struct app *app, struct entity *e)
 		nlabels++;
 	}
 	abuf_addf(&sel, " FROM \"%s\" t%s", d->plural, join.s);
-	abuf_addf(&ins, ") %s)", vals.s);
+	abuf_addf(&ins, ") %s) RETURNING id", vals.s);
 	abuf_add(&upd, " WHERE id = ?2 AND version = ?3");
 	e->select = sel.s;
 	e->insert = ins.s;

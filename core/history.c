@@ -49,7 +49,7 @@ shown(struct kiln_req *r, const struct entity *e, const char *field,
 
 /* Rows of audit (joined with their changes) as an HTML table body. */
 static void
-html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
+html_rows(struct kiln_req *r, struct db_stmt *st, long long *last, int *n)
 {
 	const struct entity	*e = NULL;
 	long long		 id, prev = 0;
@@ -57,7 +57,7 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 
 	*n = 0;
 	do {	/* the caller stepped onto the first row */
-		id = sqlite3_column_int64(st, 0);
+		id = db_col_int(st, 0);
 		if (id != prev) {
 			if (prev != 0) {
 				out_close(r);	/* ul */
@@ -71,49 +71,48 @@ html_rows(struct kiln_req *r, sqlite3_stmt *st, long long *last, int *n)
 			(*n)++;
 			prev = id;
 			e = entity_by_name(r->app,
-			    (const char *)sqlite3_column_text(st, 5));
+			    db_col_text(st, 5));
 			out_open(r, "tr");
-			out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
-			out_elem(r, "td", (const char *)sqlite3_column_text(st, 2));
-			out_elem(r, "td", (const char *)sqlite3_column_text(st, 3));
-			out_elem(r, "td", _((const char *)sqlite3_column_text(st, 4)));
+			out_elem(r, "td", db_col_text(st, 1));
+			out_elem(r, "td", db_col_text(st, 2));
+			out_elem(r, "td", db_col_text(st, 3));
+			out_elem(r, "td", _(db_col_text(st, 4)));
 			out_open(r, "td");
-			if (e != NULL && sqlite3_column_type(st, 6) != SQLITE_NULL)
+			if (e != NULL && !db_col_null(st, 6))
 				page_link(r, view_record_url(r, e,
-				    sqlite3_column_int64(st, 6)),
+				    db_col_int(st, 6)),
 				    arena_printf(r->arena, "%s %lld",
-				    _(e->d->label), sqlite3_column_int64(st, 6)));
+				    _(e->d->label), db_col_int(st, 6)));
 			else
-				out_text(r, (const char *)sqlite3_column_text(st, 5));
+				out_text(r, db_col_text(st, 5));
 			out_close(r);
 			out_open(r, "td");
-			out_text(r, (const char *)sqlite3_column_text(st, 7));
+			out_text(r, db_col_text(st, 7));
 			out_open(r, "ul");
 			out_attr(r, "class", "changes");
 		}
-		if (sqlite3_column_type(st, 8) == SQLITE_NULL)
+		if (db_col_null(st, 8))
 			continue;
-		field = (const char *)sqlite3_column_text(st, 8);
+		field = db_col_text(st, 8);
 		out_open(r, "li");
 		out_open(r, "b");
 		out_text(r, field);
 		out_close(r);
 		out_text(r, ": ");
 		/* A create has no old value to strike out. */
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL &&
-		    sqlite3_column_bytes(st, 9) > 0) {
+		if (!db_col_null(st, 9) && *db_col_text(st, 9) != '\0') {
 			out_open(r, "del");
 			out_text(r, shown(r, e, field,
-			    (const char *)sqlite3_column_text(st, 9)));
+			    db_col_text(st, 9)));
 			out_close(r);
 			out_text(r, " \u2192 ");
 		}
 		out_open(r, "ins");
 		out_text(r, shown(r, e, field,
-		    (const char *)sqlite3_column_text(st, 10)));
+		    db_col_text(st, 10)));
 		out_close(r);
 		out_close(r);
-	} while (sqlite3_step(st) == SQLITE_ROW);
+	} while (db_step(st) == DB_ROW);
 	if (prev != 0) {
 		out_close(r);
 		out_close(r);
@@ -141,13 +140,13 @@ table_head(struct kiln_req *r)
  * empty table is no use to anyone).  *last: see html_rows.
  */
 static void
-rows_table(struct kiln_req *r, sqlite3_stmt *st, const char *none,
+rows_table(struct kiln_req *r, struct db_stmt *st, const char *none,
     long long *last)
 {
 	int	 n;
 
 	*last = 0;
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (db_step(st) != DB_ROW) {
 		page_empty(r, none);
 		return;
 	}
@@ -163,7 +162,7 @@ rows_table(struct kiln_req *r, sqlite3_stmt *st, const char *none,
 void
 history_record(struct kiln_req *r, const struct entity *e, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 last;
 
 	if ((st = db_stmt(r->app->db, "SELECT " AUDIT_COLS " FROM audit a"
@@ -173,8 +172,8 @@ history_record(struct kiln_req *r, const struct entity *e, long long id)
 	    " AND record_id = ?2 AND action = 'delete'), 0)"
 	    " ORDER BY a.id DESC, c.rowid LIMIT 2000")) == NULL)
 		return;
-	sqlite3_bind_text(st, 1, e->d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
+	db_bind_text(st, 1, e->d->name);
+	db_bind_int(st, 2, id);
 	out_open(r, "section");
 	out_attr(r, "class", "history");
 	out_elem(r, "h2", _("History"));
@@ -223,7 +222,7 @@ int
 history_page(struct kiln_req *r)
 {
 	struct abuf	 sql, next;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	const char	*v;
 	long long	 x, before = 0, last;
 	size_t		 i;
@@ -264,12 +263,12 @@ history_page(struct kiln_req *r)
 		v = req_query(r, filters[idx[i]].param);
 		if (filters[idx[i]].numeric) {
 			value_int_parse(v, &x);
-			sqlite3_bind_int64(st, (int)i + 1, x);
+			db_bind_int(st, (int)i + 1, x);
 		} else
-			sqlite3_bind_text(st, (int)i + 1, v, -1, SQLITE_STATIC);
+			db_bind_text(st, (int)i + 1, v);
 	}
 	if (before > 0)
-		sqlite3_bind_int64(st, nb + 1, before);
+		db_bind_int(st, nb + 1, before);
 	if (page_begin(r, 200, _("Audit trail")) == -1) {
 		db_done(st);
 		return -1;
@@ -312,7 +311,7 @@ struct change {
 static void
 change_xml(struct kiln_req *r, const struct change *c)
 {
-	sqlite3_stmt	*fs;
+	struct db_stmt	*fs;
 
 	out_open(r, "change");
 	out_attrf(r, "seq", "%lld", c->seq);
@@ -324,11 +323,11 @@ change_xml(struct kiln_req *r, const struct change *c)
 	out_attr(r, "by", c->by);
 	if ((fs = db_stmt(r->app->db, "SELECT field FROM audit_changes"
 	    " WHERE audit_id = ?1 ORDER BY rowid")) != NULL) {
-		sqlite3_bind_int64(fs, 1, c->seq);
-		while (sqlite3_step(fs) == SQLITE_ROW) {
+		db_bind_int(fs, 1, c->seq);
+		while (db_step(fs) == DB_ROW) {
 			out_open(r, "field");
 			out_attr(r, "name",
-			    (const char *)sqlite3_column_text(fs, 0));
+			    db_col_text(fs, 0));
 			out_void(r);
 		}
 		db_done(fs);
@@ -340,7 +339,7 @@ int
 history_changes(struct kiln_req *r)
 {
 	struct abuf	 sql;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct change	*v;
 	const char	*p;
 	long long	 since = 0, limit = CHANGES_DEFAULT, last;
@@ -382,23 +381,23 @@ history_changes(struct kiln_req *r)
 	    (v = arena_calloc(r->arena, (size_t)limit, sizeof(*v))) == NULL)
 		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
-	sqlite3_bind_int64(st, 1, since);
+	db_bind_int(st, 1, since);
 	last = since;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		if (n == limit) {
 			more = 1;	/* one row past the page */
 			break;
 		}
-		v[n].seq = sqlite3_column_int64(st, 0);
+		v[n].seq = db_col_int(st, 0);
 		v[n].at = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 1));
+		    db_col_text(st, 1));
 		v[n].by = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 2));
+		    db_col_text(st, 2));
 		v[n].action = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 3));
-		v[n].id = sqlite3_column_int64(st, 4);
+		    db_col_text(st, 3));
+		v[n].id = db_col_int(st, 4);
 		v[n].e = entity_by_name(r->app,
-		    (const char *)sqlite3_column_text(st, 5));
+		    db_col_text(st, 5));
 		last = v[n].seq;
 		n++;
 	}

@@ -519,9 +519,9 @@ csv_row(struct kiln_req *r, struct abuf *b, const struct entity *e,
 }
 
 static int
-run(struct kiln_req *r, struct query *qy, sqlite3_stmt **out)
+run(struct kiln_req *r, struct query *qy, struct db_stmt **out)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 i;
 
 	if ((st = db_stmt(r->app->db, qy->sql.s)) == NULL)
@@ -529,10 +529,9 @@ run(struct kiln_req *r, struct query *qy, sqlite3_stmt **out)
 	acl_bind(r, st);
 	for (i = 0; i < qy->nb; i++) {
 		if (qy->b[i].isint)
-			sqlite3_bind_int64(st, i + 1, qy->b[i].i);
+			db_bind_int(st, i + 1, qy->b[i].i);
 		else
-			sqlite3_bind_text(st, i + 1, qy->b[i].s, -1,
-			    SQLITE_STATIC);
+			db_bind_text(st, i + 1, qy->b[i].s);
 	}
 	*out = st;
 	return 0;
@@ -547,7 +546,7 @@ static long
 fetch(struct kiln_req *r, struct query *qy, struct record **rows,
     enum db_err *fault)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long		 n = 0, cap = 64;
 	struct record	*v, *nv;
 	int		 rc;
@@ -557,7 +556,7 @@ fetch(struct kiln_req *r, struct query *qy, struct record **rows,
 		return -1;
 	if ((v = arena_calloc(r->arena, (size_t)cap, sizeof(*v))) == NULL)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == cap) {
 			cap *= 2;
 			if ((nv = arena_calloc(r->arena, (size_t)cap,
@@ -568,7 +567,7 @@ fetch(struct kiln_req *r, struct query *qy, struct record **rows,
 		}
 		record_row_some(r, qy->e, st, &v[n++], qy->need);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		*fault = db_result(r->app->db, rc, "list");
 		goto fail;
 	}

@@ -66,31 +66,31 @@ int
 plugin_checks(struct app *app, FILE *out)
 {
 	const struct kiln_check	*c;
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	size_t			 i;
 	int			 bad = 0, rc;
 
 	for (i = 0; i < app->nplugins; i++)
 		for (c = app->plugins[i].desc->checks; c && c->name; c++) {
 			/* Under the plugin's rights, as all its SQL. */
-			if ((st = (sqlite3_stmt *)confine_stmt(app,
+			if ((st = (struct db_stmt *)confine_stmt(app,
 			    &app->plugins[i], c->sql)) == NULL) {
 				fprintf(out, "%s: check %s could not run\n",
 				    app->plugins[i].desc->name, c->name);
 				bad++;
 				continue;
 			}
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			while ((rc = db_step(st)) == DB_ROW) {
 				fprintf(out, "%s: %s\n", c->name,
-				    sqlite3_column_type(st, 0) == SQLITE_NULL ?
+				    db_col_null(st, 0) ?
 				    "(a broken record)" :
-				    (const char *)sqlite3_column_text(st, 0));
+				    db_col_text(st, 0));
 				bad++;
 			}
-			if (rc != SQLITE_DONE) {
+			if (rc != DB_DONE) {
 				fprintf(out, "%s: check %s failed: %s\n",
 				    app->plugins[i].desc->name, c->name,
-				    sqlite3_errmsg(db_handle(app->db)));
+				    db_message(app->db));
 				bad++;
 			}
 			db_done(st);

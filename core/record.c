@@ -34,18 +34,15 @@ ferr_add(struct ferrs *fe, const char *field, const char *msg)
 }
 
 static const char *
-col_text(struct kiln_req *r, sqlite3_stmt *st, int i)
+col_text(struct kiln_req *r, struct db_stmt *st, int i)
 {
-	const unsigned char	*s;
+	const char	*s = db_col_text(st, i);
 
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NULL;
-	s = sqlite3_column_text(st, i);
-	return s ? arena_strdup(r->arena, (const char *)s) : NULL;
+	return s ? arena_strdup(r->arena, s) : NULL;
 }
 
 void
-record_row(struct kiln_req *r, const struct entity *e, sqlite3_stmt *st,
+record_row(struct kiln_req *r, const struct entity *e, struct db_stmt *st,
     struct record *rec)
 {
 	record_row_some(r, e, st, rec, NULL);
@@ -53,12 +50,12 @@ record_row(struct kiln_req *r, const struct entity *e, sqlite3_stmt *st,
 
 void
 record_row_some(struct kiln_req *r, const struct entity *e,
-    sqlite3_stmt *st, struct record *rec, const unsigned char *need)
+    struct db_stmt *st, struct record *rec, const unsigned char *need)
 {
 	size_t	 i, n = e->d->nfields;
 
-	rec->id = sqlite3_column_int64(st, ENT_COL_ID);
-	rec->version = sqlite3_column_int64(st, ENT_COL_VERSION);
+	rec->id = db_col_int(st, ENT_COL_ID);
+	rec->version = db_col_int(st, ENT_COL_VERSION);
 	rec->created_at = col_text(r, st, ENT_COL_CREATED);
 	rec->updated_at = col_text(r, st, ENT_COL_UPDATED);
 	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
@@ -76,7 +73,7 @@ enum rec_err
 record_load(struct kiln_req *r, const struct entity *e, long long id,
     struct record *rec)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct abuf	 sql;
 	int		 rc;
 	enum rec_err	 err;
@@ -87,13 +84,13 @@ record_load(struct kiln_req *r, const struct entity *e, long long id,
 	acl_where(r, e, &sql);
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int(st, 1, id);
 	acl_bind(r, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = db_step(st);
+	if (rc == DB_ROW) {
 		record_row(r, e, st, rec);
 		err = REC_OK;
-	} else if (rc == SQLITE_DONE)
+	} else if (rc == DB_DONE)
 		err = REC_NOTFOUND;
 	else
 		err = record_db_err(db_result(r->app->db, rc, "load"));
@@ -339,7 +336,7 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
     const char *id, const char **label)
 {
 	const struct entity	*t = e->refent[i];
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	struct abuf		 sql;
 	int			 rc;
 	enum rec_err		 err = REC_OK;
@@ -355,13 +352,13 @@ ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
 	}
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return REC_ERROR;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, id);
 	acl_bind(r, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		*label = arena_strdup(r->arena,
-		    (const char *)sqlite3_column_text(st, 0));
-	else if (rc == SQLITE_DONE)
+		    db_col_text(st, 0));
+	else if (rc == DB_DONE)
 		err = REC_NOTFOUND;
 	else
 		err = REC_ERROR;
@@ -553,7 +550,7 @@ record_check(struct kiln_req *r, const struct entity *e,
 
 /* Bind the field values from ?4 on, typed as the columns are. */
 static void
-bind_fields(const struct entity *e, sqlite3_stmt *st,
+bind_fields(const struct entity *e, struct db_stmt *st,
     const struct record *rec)
 {
 	const struct kiln_field	*f;
@@ -563,13 +560,12 @@ bind_fields(const struct entity *e, sqlite3_stmt *st,
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
 		if (rec->val[i] == NULL)
-			sqlite3_bind_null(st, (int)i + 4);
+			db_bind_null(st, (int)i + 4);
 		else if (entity_is_numeric(f) &&
 		    value_int_parse(rec->val[i], &v) == 0)
-			sqlite3_bind_int64(st, (int)i + 4, v);
+			db_bind_int(st, (int)i + 4, v);
 		else
-			sqlite3_bind_text(st, (int)i + 4, rec->val[i], -1,
-			    SQLITE_STATIC);
+			db_bind_text(st, (int)i + 4, rec->val[i]);
 	}
 }
 
@@ -581,20 +577,21 @@ bind_fields(const struct entity *e, sqlite3_stmt *st,
 static enum rec_err
 duplicate(struct kiln_req *r, const struct entity *e, struct ferrs *fe)
 {
-	const char	*msg = sqlite3_errmsg(db_handle(r->app->db));
-	const char	*dot;
+	const char	*msg;
 	int		 i;
 
-	/* A plugin's trigger said why, in words meant for people. */
-	if (sqlite3_extended_errcode(db_handle(r->app->db)) ==
-	    SQLITE_CONSTRAINT_TRIGGER) {
+	switch (db_violation(r->app->db, &msg)) {
+	case DB_V_RULE:
+		/* A plugin's trigger said why, in words meant for people. */
 		ferr_add(fe, NULL, _(arena_strdup(r->arena, msg)));
 		return REC_CONFLICT;
-	}
-	if ((sqlite3_extended_errcode(db_handle(r->app->db)) !=
-	    SQLITE_CONSTRAINT_UNIQUE) || (dot = strrchr(msg, '.')) == NULL ||
-	    (i = entity_field(e, dot + 1)) < 0)
+	case DB_V_UNIQUE:
+		if ((i = entity_field(e, msg)) >= 0)
+			break;
 		return REC_CONFLICT;
+	default:
+		return REC_CONFLICT;
+	}
 	ferr_add(fe, e->d->fields[i].name, _("is taken by another record"));
 	return REC_INVALID;
 }
@@ -631,7 +628,7 @@ enum rec_err
 record_insert(struct kiln_req *r, const struct entity *e,
     struct record *rec, struct ferrs *fe)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 now[24];
 	int		 rc;
 	enum rec_err	 err;
@@ -639,13 +636,13 @@ record_insert(struct kiln_req *r, const struct entity *e,
 	if ((st = db_stmt(r->app->db, e->insert)) == NULL)
 		return REC_ERROR;
 	value_now(now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, now);
 	bind_fields(e, st, rec);
-	rc = sqlite3_step(st);
+	if ((rc = db_step(st)) == DB_ROW)
+		rec->id = db_col_int(st, 0);
 	db_done(st);
 	if ((err = step_result(r, e, fe, rc, "insert")) != REC_OK)
 		return err;
-	rec->id = sqlite3_last_insert_rowid(db_handle(r->app->db));
 	rec->version = 1;
 	rec->created_at = rec->updated_at = arena_strdup(r->arena, now);
 	return REC_OK;
@@ -655,24 +652,24 @@ record_insert(struct kiln_req *r, const struct entity *e,
 static enum rec_err
 why_unchanged(struct kiln_req *r, const struct entity *e, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(r->app->db, e->exists)) == NULL)
 		return REC_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
 	db_done(st);
-	if (rc == SQLITE_ROW)
+	if (rc == DB_ROW)
 		return REC_STALE;
-	return rc == SQLITE_DONE ? REC_NOTFOUND : REC_ERROR;
+	return rc == DB_DONE ? REC_NOTFOUND : REC_ERROR;
 }
 
 enum rec_err
 record_update(struct kiln_req *r, const struct entity *e,
     struct record *rec, long long expected, struct ferrs *fe)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 now[24];
 	int		 rc;
 	enum rec_err	 err;
@@ -680,15 +677,15 @@ record_update(struct kiln_req *r, const struct entity *e,
 	if ((st = db_stmt(r->app->db, e->update)) == NULL)
 		return REC_ERROR;
 	value_now(now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, rec->id);
-	sqlite3_bind_int64(st, 3, expected);
+	db_bind_text(st, 1, now);
+	db_bind_int(st, 2, rec->id);
+	db_bind_int(st, 3, expected);
 	bind_fields(e, st, rec);
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
 	if ((err = step_result(r, e, fe, rc, "update")) != REC_OK)
 		return err;
-	if (sqlite3_changes(db_handle(r->app->db)) == 0)
+	if (db_changes(r->app->db) == 0)
 		return why_unchanged(r, e, rec->id);
 	rec->version = expected + 1;
 	rec->updated_at = arena_strdup(r->arena, now);
@@ -699,29 +696,29 @@ enum rec_err
 record_delete(struct kiln_req *r, const struct entity *e, long long id,
     long long expected, struct ferrs *fe)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 	enum rec_err	 err;
 
 	if (expected > 0) {
 		if ((st = db_stmt(r->app->db, e->exists)) == NULL)
 			return REC_ERROR;
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		err = rc == SQLITE_ROW ?
-		    (sqlite3_column_int64(st, 0) == expected ? REC_OK :
-		    REC_STALE) : rc == SQLITE_DONE ? REC_NOTFOUND : REC_ERROR;
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		err = rc == DB_ROW ?
+		    (db_col_int(st, 0) == expected ? REC_OK :
+		    REC_STALE) : rc == DB_DONE ? REC_NOTFOUND : REC_ERROR;
 		db_done(st);
 		if (err != REC_OK)
 			return err;
 	}
 	if ((st = db_stmt(r->app->db, e->delete)) == NULL)
 		return REC_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
 	db_done(st);
 	if ((err = step_result(r, e, fe, rc, "delete")) != REC_OK)
 		return err;
-	return sqlite3_changes(db_handle(r->app->db)) ? REC_OK :
+	return db_changes(r->app->db) ? REC_OK :
 	    REC_NOTFOUND;
 }

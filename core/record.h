@@ -7,7 +7,7 @@
 #ifndef KILN_RECORD_H
 #define KILN_RECORD_H
 
-#include <sqlite3.h>
+struct db_stmt;
 
 #include "db.h"
 #include "entity.h"
@@ -34,10 +34,10 @@ enum rec_err {
 enum rec_err	 record_db_err(enum db_err);
 
 void		 record_row(struct kiln_req *, const struct entity *,
-		    sqlite3_stmt *, struct record *);
+		    struct db_stmt *, struct record *);
 /* Only the fields whose need[i] is set (a list shows a few columns). */
 void		 record_row_some(struct kiln_req *, const struct entity *,
-		    sqlite3_stmt *, struct record *, const unsigned char *need);
+		    struct db_stmt *, struct record *, const unsigned char *need);
 enum rec_err	 record_load(struct kiln_req *, const struct entity *,
 		    long long, struct record *);
 void		 record_defaults(struct kiln_req *, const struct entity *,

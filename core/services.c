@@ -139,48 +139,45 @@ svc_sql(struct kiln_req *r, const char *sql)
 static void
 svc_bind_int(struct kiln_stmt *st, int i, long long v)
 {
-	sqlite3_bind_int64((sqlite3_stmt *)st, i, v);
+	db_bind_int((struct db_stmt *)st, i, v);
 }
 
 static void
 svc_bind_text(struct kiln_stmt *st, int i, const char *v)
 {
-	sqlite3_bind_text((sqlite3_stmt *)st, i, v ? v : "", -1,
-	    SQLITE_TRANSIENT);
+	db_bind_text((struct db_stmt *)st, i, v ? v : "");
 }
 
 static int
 svc_step(struct kiln_stmt *st)
 {
-	int	 rc = sqlite3_step((sqlite3_stmt *)st);
+	int	 rc = db_step((struct db_stmt *)st);
 
-	if (rc == SQLITE_ROW)
+	if (rc == DB_ROW)
 		return 1;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 0;
-	log_err("plugin SQL: %s", sqlite3_errmsg(sqlite3_db_handle(
-	    (sqlite3_stmt *)st)));
-	return -1;
+	return -1;	/* logged by db_step */
 }
 
 static long long
 svc_col_int(struct kiln_stmt *st, int i)
 {
-	return sqlite3_column_int64((sqlite3_stmt *)st, i);
+	return db_col_int((struct db_stmt *)st, i);
 }
 
 static const char *
 svc_col_text(struct kiln_stmt *st, int i)
 {
-	const unsigned char	*s = sqlite3_column_text((sqlite3_stmt *)st, i);
+	const char	*s = db_col_text((struct db_stmt *)st, i);
 
-	return s ? (const char *)s : "";
+	return s ? s : "";
 }
 
 static void
 svc_done(struct kiln_stmt *st)
 {
-	db_done((sqlite3_stmt *)st);
+	db_done((struct db_stmt *)st);
 }
 
 static int

@@ -14,20 +14,20 @@ static int
 attempts(struct db *db, const char *sql, const char *key, long long since,
     long long *count, long long *at)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	*count = *at = 0;
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
 	db_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, since);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		*at = sqlite3_column_int64(st, 1);
+	db_bind_int(st, 2, since);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*count = db_col_int(st, 0);
+		*at = db_col_int(st, 1);
 	}
 	db_done(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_ROW ? 0 : -1;
 }
 
 /* first << steps, at most max: the doubling waits. */
@@ -73,26 +73,26 @@ long long
 throttle_note(struct db *db, const char *login, const char *ip,
     long long now)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 id = -1;
 	int		 rc;
 
 	if ((st = db_stmt(db, "INSERT INTO login_attempts (at, login, ip, ok)"
-	    " VALUES (?1, ?2, ?3, 0)")) == NULL)
+	    " VALUES (?1, ?2, ?3, 0) RETURNING id")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
+	db_bind_int(st, 1, now);
 	db_bind_text(st, 2, login);
 	db_bind_text(st, 3, ip);
-	rc = sqlite3_step(st);
+	if ((rc = db_step(st)) == DB_ROW)
+		id = db_col_int(st, 0);
 	db_done(st);
 	if (db_result(db, rc, "login attempt") != DB_OK)
 		return -1;
-	id = sqlite3_last_insert_rowid(db_handle(db));
 	/* Housekeeping only: a failure here leaves old rows a while. */
 	if ((st = db_stmt(db, "DELETE FROM login_attempts WHERE at < ?1")) !=
 	    NULL) {
-		sqlite3_bind_int64(st, 1, now - 86400);
-		(void)sqlite3_step(st);
+		db_bind_int(st, 1, now - 86400);
+		(void)db_step(st);
 		db_done(st);
 	}
 	return id;
@@ -101,17 +101,17 @@ throttle_note(struct db *db, const char *login, const char *ip,
 int
 throttle_ok(struct db *db, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(db, "UPDATE login_attempts SET ok = 1"
 	    " WHERE id = ?1")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
 	db_done(st);
 	if (db_result(db, rc, "login attempt") != DB_OK ||
-	    sqlite3_changes(db_handle(db)) != 1)
+	    db_changes(db) != 1)
 		return -1;
 	return 0;
 }

@@ -27,32 +27,32 @@ token_table(struct kiln_req *r)
 	static const char *const cols[] = {
 		N_("Label"), N_("Created"), N_("State"), ""
 	};
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 id;
 
 	if ((st = db_stmt(r->app->db, "SELECT id, label, created_at,"
 	    " revoked_at FROM tokens WHERE user_id = ?1 ORDER BY id DESC"
 	    " LIMIT 200")) == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, r->user->id);
+	db_bind_int(st, 1, r->user->id);
 	out_open(r, "table");
 	out_attr(r, "class", "list");
 	page_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	out_open(r, "tbody");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	while (db_step(st) == DB_ROW) {
+		id = db_col_int(st, 0);
 		out_open(r, "tr");
-		out_elem(r, "td", (const char *)sqlite3_column_text(st, 1));
-		out_elem(r, "td", (const char *)sqlite3_column_text(st, 2));
+		out_elem(r, "td", db_col_text(st, 1));
+		out_elem(r, "td", db_col_text(st, 2));
 		out_open(r, "td");
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+		if (db_col_null(st, 3))
 			out_text(r, _("active"));
 		else
 			out_textf(r, "%s %s", _("revoked"),
-			    sqlite3_column_text(st, 3));
+			    db_col_text(st, 3));
 		out_close(r);
 		out_open(r, "td");
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+		if (db_col_null(st, 3)) {
 			out_open(r, "form");
 			out_attr(r, "method", "post");
 			out_attr(r, "action", req_url(r, "/tokens/%lld/revoke",
@@ -147,7 +147,7 @@ create(struct kiln_req *r)
 static int
 revoke(struct kiln_req *r, long long id)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 now[24];
 	int		 rc, n;
 
@@ -161,12 +161,12 @@ revoke(struct kiln_req *r, long long id)
 		return page_error(r, ERR_INTERNAL, _("Internal error."),
 		    NULL);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, r->user->id);
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, r->user->id);
 	db_bind_text(st, 3, value_now(now));
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
-	n = sqlite3_changes(db_handle(r->app->db));
+	n = db_changes(r->app->db);
 	if (db_result(r->app->db, rc, "revoke") != DB_OK || n == 0) {
 		db_rollback(r->app->db);
 		return page_error(r, ERR_NOT_FOUND, _("No such token."),

@@ -105,7 +105,7 @@ user_add(struct db *db, const char *login, const char *role,
     const char *name, const char *team, const char *password)
 {
 	char		 hash[crypto_pwhash_STRBYTES], now[24];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if (!user_login_ok(login)) {
@@ -135,7 +135,7 @@ user_add(struct db *db, const char *login, const char *role,
 	db_bind_text(st, 4, team);
 	db_bind_text(st, 5, hash);
 	db_bind_text(st, 6, value_now(now));
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
 	switch (db_result(db, rc, "add user")) {
 	case DB_OK:
@@ -152,15 +152,15 @@ user_add(struct db *db, const char *login, const char *role,
 static long long
 user_id(struct db *db, const char *login)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 id = 0;
 
 	if ((st = db_stmt(db, "SELECT id FROM users WHERE login = ?1"
 	    " AND active = 1")) == NULL)
 		return 0;
 	db_bind_text(st, 1, login);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
+	if (db_step(st) == DB_ROW)
+		id = db_col_int(st, 0);
 	db_done(st);
 	return id;
 }
@@ -171,7 +171,7 @@ user_token_new(struct db *db, const char *login, const char *label,
 {
 	unsigned char	 h[32];
 	char		 secret[64], now[24];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 id;
 	int		 rc;
 
@@ -186,11 +186,11 @@ user_token_new(struct db *db, const char *login, const char *label,
 	if ((st = db_stmt(db, "INSERT INTO tokens (user_id, hash, label,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+	db_bind_int(st, 1, id);
+	db_bind_blob(st, 2, h, sizeof(h));
 	db_bind_text(st, 3, label);
 	db_bind_text(st, 4, value_now(now));
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
 	sodium_memzero(secret, sizeof(secret));
 	return db_result(db, rc, "token") == DB_OK ? 0 : -1;
@@ -199,13 +199,13 @@ user_token_new(struct db *db, const char *login, const char *label,
 #define USER_COLS	"u.id, u.login, u.name, u.role, u.team"
 
 static void
-user_row(struct arena *a, sqlite3_stmt *st, struct user *u)
+user_row(struct arena *a, struct db_stmt *st, struct user *u)
 {
-	u->id = sqlite3_column_int64(st, 0);
-	u->login = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-	u->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-	u->role = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-	u->team = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
+	u->id = db_col_int(st, 0);
+	u->login = arena_strdup(a, db_col_text(st, 1));
+	u->name = arena_strdup(a, db_col_text(st, 2));
+	u->role = arena_strdup(a, db_col_text(st, 3));
+	u->team = arena_strdup(a, db_col_text(st, 4));
 }
 
 int
@@ -213,7 +213,7 @@ user_by_token(struct db *db, struct arena *a, const char *token,
     struct user *u)
 {
 	unsigned char	 h[32];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if (strlen(token) > 128)
@@ -223,28 +223,28 @@ user_by_token(struct db *db, struct arena *a, const char *token,
 	    " JOIN users u ON u.id = t.user_id WHERE t.hash = ?1"
 	    " AND t.revoked_at IS NULL AND u.active = 1")) == NULL)
 		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_blob(st, 1, h, sizeof(h));
+	if ((rc = db_step(st)) == DB_ROW)
 		user_row(a, st, u);
 	db_done(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_ROW ? 0 : -1;
 }
 
 int
 user_by_login(struct db *db, struct arena *a, const char *login,
     struct user *u)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(db, "SELECT " USER_COLS " FROM users u"
 	    " WHERE u.login = ?1 AND u.active = 1")) == NULL)
 		return -1;
 	db_bind_text(st, 1, login);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == DB_ROW)
 		user_row(a, st, u);
 	db_done(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == DB_ROW ? 0 : -1;
 }
 
 /*
@@ -270,15 +270,15 @@ static void
 rehash(struct db *db, long long id, const char *password)
 {
 	char		 hash[crypto_pwhash_STRBYTES];
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if (hash_password(password, hash) != 0 ||
 	    (st = db_stmt(db, "UPDATE users SET password = ?2 WHERE id = ?1"))
 	    == NULL)
 		return;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, hash);
-	(void)sqlite3_step(st);
+	(void)db_step(st);
 	db_done(st);
 }
 
@@ -286,7 +286,7 @@ int
 user_verify(struct db *db, struct arena *a, const char *login,
     const char *password, struct user *u)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 hash[crypto_pwhash_STRBYTES];
 	int		 found = 0, ok;
 
@@ -297,11 +297,11 @@ user_verify(struct db *db, struct arena *a, const char *login,
 	    " WHERE u.login = ?1 AND u.active = 1")) == NULL)
 		return -1;
 	db_bind_text(st, 1, login);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_bytes(st, 5) < (int)sizeof(hash)) {
+	if (db_step(st) == DB_ROW &&
+	    strlen(db_col_text(st, 5)) < sizeof(hash)) {
 		user_row(a, st, u);
 		snprintf(hash, sizeof(hash), "%s",
-		    (const char *)sqlite3_column_text(st, 5));
+		    db_col_text(st, 5));
 		found = 1;
 	}
 	db_done(st);
@@ -333,7 +333,7 @@ static int
 update_user(struct db *db, const char *sql, const char *login,
     const char *value, int ivalue)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc;
 
 	if ((st = db_stmt(db, sql)) == NULL)
@@ -342,12 +342,12 @@ update_user(struct db *db, const char *sql, const char *login,
 	if (value != NULL)
 		db_bind_text(st, 2, value);
 	else
-		sqlite3_bind_int(st, 2, ivalue);
-	rc = sqlite3_step(st);
+		db_bind_int(st, 2, ivalue);
+	rc = db_step(st);
 	db_done(st);
 	if (db_result(db, rc, "user") != DB_OK)
 		return -1;
-	if (sqlite3_changes(db_handle(db)) == 0) {
+	if (db_changes(db) == 0) {
 		fprintf(stderr, "kiln: no user %s\n", login);
 		return -1;
 	}
@@ -358,13 +358,13 @@ update_user(struct db *db, const char *sql, const char *login,
 static void
 end_sessions(struct db *db, const char *login)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if ((st = db_stmt(db, "DELETE FROM sessions WHERE user_id ="
 	    " (SELECT id FROM users WHERE login = ?1)")) == NULL)
 		return;
 	db_bind_text(st, 1, login);
-	(void)sqlite3_step(st);
+	(void)db_step(st);
 	db_done(st);
 }
 
@@ -410,7 +410,7 @@ user_set_team(struct db *db, const char *login, const char *team)
 int
 user_set_active(struct db *db, const char *login, int active)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if (update_user(db, "UPDATE users SET active = ?2 WHERE login = ?1",
 	    login, NULL, active) == -1)
@@ -423,7 +423,7 @@ user_set_active(struct db *db, const char *login, int active)
 		    " IS NULL AND user_id = (SELECT id FROM users WHERE"
 		    " login = ?1)")) != NULL) {
 			db_bind_text(st, 1, login);
-			(void)sqlite3_step(st);
+			(void)db_step(st);
 			db_done(st);
 		}
 	}
@@ -433,19 +433,19 @@ user_set_active(struct db *db, const char *login, int active)
 int
 user_list(struct db *db, FILE *out)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	if ((st = db_stmt(db, "SELECT login, role, team, active, name"
 	    " FROM users ORDER BY login")) == NULL)
 		return -1;
 	fprintf(out, "%-20s %-8s %-10s %-8s %s\n", "LOGIN", "ROLE", "TEAM",
 	    "STATE", "NAME");
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (db_step(st) == DB_ROW)
 		fprintf(out, "%-20s %-8s %-10s %-8s %s\n",
-		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-		    sqlite3_column_text(st, 2),
-		    sqlite3_column_int(st, 3) ? "active" : "disabled",
-		    sqlite3_column_text(st, 4));
+		    db_col_text(st, 0), db_col_text(st, 1),
+		    db_col_text(st, 2),
+		    db_col_int(st, 3) ? "active" : "disabled",
+		    db_col_text(st, 4));
 	db_done(st);
 	return 0;
 }

@@ -162,7 +162,7 @@ static void
 user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
     const char *val, enum acl_scope scope)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	const char	*uid;
 	long long	 cur = 0;
 
@@ -179,21 +179,21 @@ user_select(struct kiln_req *r, const struct kiln_field *f, const char *id,
 	if (st != NULL) {
 		if (val != NULL)
 			(void)value_int_parse(val, &cur);
-		sqlite3_bind_int(st, 1, scope == ACL_ALL);
-		sqlite3_bind_int(st, 5, scope == ACL_TEAM);
-		sqlite3_bind_int64(st, 2, r->user ? r->user->id : 0);
-		sqlite3_bind_int64(st, 3, cur);
-		sqlite3_bind_text(st, 4, r->user && r->user->team ?
-		    r->user->team : "", -1, SQLITE_STATIC);
+		db_bind_int(st, 1, scope == ACL_ALL);
+		db_bind_int(st, 5, scope == ACL_TEAM);
+		db_bind_int(st, 2, r->user ? r->user->id : 0);
+		db_bind_int(st, 3, cur);
+		db_bind_text(st, 4, r->user && r->user->team ?
+		    r->user->team : "");
 	}
-	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
-		uid = (const char *)sqlite3_column_text(st, 0);
+	while (st != NULL && db_step(st) == DB_ROW) {
+		uid = db_col_text(st, 0);
 		out_open(r, "option");
 		out_attr(r, "value", uid);
 		if (val != NULL && strcmp(val, uid) == 0)
 			out_attr(r, "selected", "selected");
-		out_textf(r, "%s (%s)", sqlite3_column_text(st, 2),
-		    sqlite3_column_text(st, 1));
+		out_textf(r, "%s (%s)", db_col_text(st, 2),
+		    db_col_text(st, 1));
 		out_close(r);
 	}
 	db_done(st);

@@ -38,11 +38,11 @@ now(void)
 static void
 write_one(struct db *db, int v)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 
 	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES (?1)"));
-	sqlite3_bind_int(st, 1, v);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	db_bind_int(st, 1, v);
+	assert_int_equal(db_step(st), DB_DONE);
 	db_done(st);
 }
 
@@ -305,7 +305,7 @@ static void
 full_disk_is_named(void **state)
 {
 	struct db	*db;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 path[128];
 	int		 rc, i;
 
@@ -319,12 +319,12 @@ full_disk_is_named(void **state)
 	write_one(db, 2);
 	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES"
 	    " (zeroblob(100000))"));
-	for (i = 0, rc = SQLITE_DONE; i < 10 && rc == SQLITE_DONE; i++) {
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
+	for (i = 0, rc = DB_DONE; i < 10 && rc == DB_DONE; i++) {
+		rc = db_step(st);
+		db_done(st);
 	}
-	db_done(st);
-	assert_int_equal(rc & 0xff, SQLITE_FULL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(db_last(db), DB_FULL);
 	assert_int_equal(db_result(db, rc, "insert"), DB_FULL);
 	assert_int_equal(db_fault(db), DB_FULL);
 	db_rollback(db);
@@ -338,7 +338,7 @@ static void
 read_only_is_named(void **state)
 {
 	struct db	*db;
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 path[128];
 	int		 rc;
 
@@ -350,9 +350,9 @@ read_only_is_named(void **state)
 	assert_int_equal(db_fault(db), DB_READONLY);
 	assert_true(db_idle(db));
 	assert_non_null(st = db_stmt(db, "INSERT INTO t (v) VALUES (1)"));
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
-	assert_int_equal(rc & 0xff, SQLITE_READONLY);
+	assert_int_equal(rc, -1);
 	assert_int_equal(db_result(db, rc, "insert"), DB_READONLY);
 	db_close(db);
 }

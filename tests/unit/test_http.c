@@ -863,22 +863,22 @@ throttling(void **state)
 static long long
 spray(const char *ip, int n, int age)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	long long	 now = time(NULL);
 
 	assert_non_null(st = db_stmt(app.db, "DELETE FROM login_attempts"
 	    " WHERE ip = ?1"));
 	db_bind_text(st, 1, ip);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	assert_int_equal(db_step(st), DB_DONE);
 	db_done(st);
 	assert_non_null(st = db_stmt(app.db, "WITH RECURSIVE n(i) AS"
 	    " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)"
 	    " INSERT INTO login_attempts (at, login, ip, ok)"
 	    " SELECT ?3 - (i > 1), 'spray' || i, ?1, 0 FROM n"));
 	db_bind_text(st, 1, ip);
-	sqlite3_bind_int(st, 2, n);
-	sqlite3_bind_int64(st, 3, now - age);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	db_bind_int(st, 2, n);
+	db_bind_int(st, 3, now - age);
+	assert_int_equal(db_step(st), DB_DONE);
 	db_done(st);
 	return now;
 }
