@@ -78,7 +78,7 @@ acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 	case ACL_ALL:
 		return;
 	case ACL_NONE:
-		abuf_add(b, " AND 0");
+		abuf_add(b, " AND FALSE");
 		return;
 	default:
 		break;
@@ -86,7 +86,7 @@ acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 	/* A child is readable where its parent is: ask the parent's rows. */
 	if (e->parent_ent != NULL) {
 		abuf_addf(b, " AND t.\"%s\" IN (SELECT t.id FROM \"%s\" t"
-		    " WHERE 1", e->d->fields[e->parent].name,
+		    " WHERE TRUE", e->d->fields[e->parent].name,
 		    e->parent_ent->d->plural);
 		acl_where(r, e->parent_ent, b);
 		abuf_add(b, ")");
@@ -225,6 +225,78 @@ acl_register(struct app *app)
 {
 	return sqlite3_create_function(db_handle(app->db), "kiln_readable", 2,
 	    SQLITE_UTF8, app, sql_readable, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * The end of kiln_readable's second argument in s: the ")" that
+ * closes the call, past nested parentheses and quoted text; or NULL.
+ */
+static const char *
+arg_end(const char *s)
+{
+	int	 depth = 0;
+	char	 q;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '"') {
+			for (q = *s++; *s != '\0' && *s != q; s++)
+				continue;
+			if (*s == '\0')
+				return NULL;
+		} else if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth-- == 0)
+			return s;
+	}
+	return NULL;
+}
+
+const char *
+acl_expand(struct app *app, struct kiln_req *r, struct arena *a,
+    const char *sql)
+{
+	static const char	 fn[] = "kiln_readable(";
+	const struct entity	*e;
+	const char		*s, *at, *name, *q, *end;
+	struct abuf		 b;
+	struct kiln_req		 none;
+	char			 ent[64];
+
+	if (!db_is_pg(app->db) || strstr(sql, fn) == NULL)
+		return sql;
+	if (r == NULL) {
+		memset(&none, 0, sizeof(none));	/* no user: the system */
+		none.app = app;
+		r = &none;
+	}
+	abuf_init(&b, a);
+	for (s = sql; (at = strstr(s, fn)) != NULL; s = end + 1) {
+		abuf_addn(&b, s, (size_t)(at - s));
+		/* 'name', then the id's expression up to the closing ")". */
+		name = at + sizeof(fn) - 1;
+		if (*name != '\'' || (q = strchr(name + 1, '\'')) == NULL ||
+		    q[1] != ',' || (end = arg_end(q + 2)) == NULL)
+			return sql;	/* not ours to read: runs as written */
+		snprintf(ent, sizeof(ent), "%.*s", (int)(q - name - 1),
+		    name + 1);
+		e = entity_by_name(app, ent);
+		if (e == NULL || acl_read(r, e) == ACL_NONE) {
+			abuf_add(&b, "FALSE");
+			continue;
+		}
+		if (acl_read(r, e) == ACL_ALL) {
+			abuf_add(&b, "TRUE");
+			continue;
+		}
+		abuf_add(&b, "((");
+		abuf_addn(&b, q + 2, (size_t)(end - q - 2));
+		abuf_addf(&b, ") IN (SELECT t.id FROM \"%s\" t WHERE TRUE",
+		    e->d->plural);
+		acl_where(r, e, &b);
+		abuf_add(&b, "))");
+	}
+	abuf_add(&b, s);
+	return b.s;
 }
 
 /* 1 or 0 when the role alone decides a write, -1 when the owner does. */

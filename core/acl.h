@@ -23,6 +23,7 @@
 
 struct abuf;
 struct app;
+struct arena;
 struct entity;
 struct kiln_req;
 struct record;
@@ -56,6 +57,15 @@ void		 acl_bind(const struct kiln_req *, struct db_stmt *);
  * app->req's user may read the record (for plugins' own lists).
  */
 int		 acl_register(struct app *);
+/*
+ * PostgreSQL cannot call back into Kiln: there sql's kiln_readable(
+ * 'entity', expr) becomes (expr) IN (the entity's ids the user may
+ * read), with acl_where's values (acl_bind them); without a request
+ * (kiln check) every record is.  sql itself on SQLite, or when it has
+ * no kiln_readable.  In the arena.
+ */
+const char	*acl_expand(struct app *, struct kiln_req *, struct arena *,
+		    const char *sql);
 /* Is record id there for the user (1), not (0), or -1 on error? */
 int		 acl_readable(struct kiln_req *, const struct entity *,
 		    long long id);

@@ -28,6 +28,28 @@ down(struct app *app)
 	return DB_UNAVAILABLE;
 }
 
+/*
+ * On PostgreSQL a new connection's SQLite shadow (db.c) gets every
+ * SQLite migration, the core's and the plugins' in migration order;
+ * then plugins' SQL can be judged against the same tables.
+ */
+static int
+shadow(struct app *app)
+{
+	size_t	 order[APP_PLUGINS_MAX], i;
+
+	if (!db_is_pg(app->db))
+		return 0;
+	if (db_shadow(app->db, "core", schema_core) != DB_OK ||
+	    app_plugin_order(app, order) == -1)
+		return -1;
+	for (i = 0; i < app->nplugins; i++)
+		if (db_shadow(app->db, app->plugins[order[i]].desc->name,
+		    app->plugins[order[i]].desc->migrations) != DB_OK)
+			return -1;
+	return 0;
+}
+
 int
 app_open(struct app *app, const struct conf *conf, int flags)
 {
@@ -48,7 +70,8 @@ app_open(struct app *app, const struct conf *conf, int flags)
 	app->services = &services_table;
 	if (plugin_load_all(app, conf->plugins) == -1 ||
 	    entity_setup(app) == -1 || confine_check(app) == -1 ||
-	    (app->db != NULL && acl_register(app) == -1))
+	    (app->db != NULL && (acl_register(app) == -1 ||
+	    shadow(app) == -1)))
 		goto fail;
 	if ((flags & APP_RULES) && (app->rules = rules_open(conf->rules, &lim)) ==
 	    NULL)
@@ -97,7 +120,7 @@ app_db_ready(struct app *app)
 	    DB_OK)
 		return down(app);
 	/* A new connection: its SQL functions too. */
-	if (acl_register(app) == -1) {
+	if (acl_register(app) == -1 || shadow(app) == -1) {
 		db_close(app->db);
 		app->db = NULL;
 		return down(app);
@@ -181,14 +204,17 @@ app_plugin_order(const struct app *app, size_t *order)
 int
 app_migrate(struct app *app)
 {
-	size_t	 order[APP_PLUGINS_MAX], i;
+	const struct kiln_plugin	*d;
+	size_t				 order[APP_PLUGINS_MAX], i;
 
-	if (db_migrate(app->db, "core", schema_core) != DB_OK ||
-	    app_plugin_order(app, order) == -1)
+	if (db_migrate(app->db, "core", schema_core, schema_core_pg) !=
+	    DB_OK || app_plugin_order(app, order) == -1)
 		return -1;
-	for (i = 0; i < app->nplugins; i++)
-		if (db_migrate(app->db, app->plugins[order[i]].desc->name,
-		    app->plugins[order[i]].desc->migrations) != DB_OK)
+	for (i = 0; i < app->nplugins; i++) {
+		d = app->plugins[order[i]].desc;
+		if (db_migrate(app->db, d->name, d->migrations,
+		    d->pg_migrations) != DB_OK)
 			return -1;
+	}
 	return 0;
 }

@@ -184,8 +184,9 @@ rule_seen(struct db *db, struct arena *a, const char *name, const char *hash)
 	db_done(st);
 	if (old != NULL && strcmp(old, hash) == 0)
 		return 0;
-	if ((st = db_stmt(db, "INSERT OR REPLACE INTO rule_files (name, hash,"
-	    " seen_at) VALUES (?1, ?2, ?3)")) == NULL)
+	if ((st = db_stmt(db, "INSERT INTO rule_files (name, hash, seen_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE"
+	    " SET hash = excluded.hash, seen_at = excluded.seen_at")) == NULL)
 		return -1;
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, hash);

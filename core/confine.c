@@ -128,11 +128,13 @@ authorize(void *arg, int action, const char *a1, const char *a2,
 
 
 struct kiln_stmt *
-confine_stmt(const struct app *app, const struct plugin *p, const char *sql)
+confine_stmt(const struct app *app, const struct plugin *p, const char *sql,
+    const char *run)
 {
 	struct confine	 c = { app, p, 0 };
 
-	return (struct kiln_stmt *)db_stmt_as(app->db, p, sql, authorize, &c);
+	return (struct kiln_stmt *)db_stmt_as(app->db, p, sql, authorize, &c,
+	    run);
 }
 
 /*

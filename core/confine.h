@@ -11,9 +11,12 @@ struct app;
 struct kiln_stmt;
 struct plugin;
 
-/* A cached statement of plugin p's, prepared under its rights; or NULL. */
+/*
+ * A cached statement of plugin p's, prepared under its rights; or
+ * NULL.  run: what runs on PostgreSQL (db_stmt_as), or NULL.
+ */
 struct kiln_stmt *confine_stmt(const struct app *, const struct plugin *p,
-		    const char *sql);
+		    const char *sql, const char *run);
 /*
  * Whether every plugin's claimed tables are its to claim (not the
  * core's, SQLite's, nor another plugin's); -1 (each logged) if not.

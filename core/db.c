@@ -21,13 +21,15 @@
 #include "kiln-plugin.h"
 #include "db.h"
 #include "log.h"
+#include "pg.h"
 #include "value.h"
 
 #define DB_CACHE	256	/* statements; power of two */
 
 struct db_stmt {
 	struct db	*db;
-	sqlite3_stmt	*lite;
+	sqlite3_stmt	*lite;		/* one of the two */
+	struct pg_stmt	*pg;
 };
 
 struct cached {
@@ -36,8 +38,15 @@ struct cached {
 	struct db_stmt	*stmt;
 };
 
+/*
+ * On PostgreSQL, h is an SQLite database in memory with the same
+ * tables (the SQLite migrations run there too): a plugin's statement
+ * is prepared there first under the same authorizer as on SQLite, so
+ * it is confined to its tables on both engines alike.
+ */
 struct db {
 	sqlite3		*h;
+	struct pg	*pg;		/* PostgreSQL, or NULL for SQLite */
 	char		*path;		/* as configured: checks, messages */
 	struct cached	 cache[DB_CACHE];
 	size_t		 ncached;
@@ -49,12 +58,14 @@ struct db {
 	int		 moved_said;	/* its file's fate is in the log */
 	enum db_err	 fault;		/* the last failure, for db_fault() */
 	enum db_err	 last;		/* the last statement's, for db_last() */
+	enum db_violation pg_why;	/* PostgreSQL: why a constraint said no */
 	int		 last_code;	/* its extended SQLite result code */
 	char		 last_msg[256];	/* and its words */
 	struct stat	 wal, shm;	/* our -wal and -shm (st_ino 0: none) */
 };
 
 static void	stmt_free(struct db_stmt *);
+static enum db_err pg_db_open(struct db *, const char *, int, struct db **);
 
 static const char *const pragmas =
 	"PRAGMA journal_mode=WAL;"
@@ -280,6 +291,8 @@ db_open(const char *path, int flags, struct db **out)
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return DB_ERROR;
 	db->queue = -1;
+	if (pg_is_conninfo(path))
+		return pg_db_open(db, path, flags, out);
 	if ((db->path = strdup(path)) == NULL)
 		goto fail;
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -316,6 +329,46 @@ fail:
 	return e;
 }
 
+/*
+ * PostgreSQL: the server's connection, and the SQLite shadow in
+ * memory (struct db).  path is the server as the log may name it
+ * (never a password).
+ */
+static enum db_err
+pg_db_open(struct db *db, const char *conninfo, int flags,
+    struct db **out)
+{
+	enum db_err	 e;
+	char		*err = NULL;
+
+	if ((db->path = pg_describe(conninfo)) == NULL) {
+		free(db);
+		return DB_ERROR;
+	}
+	if ((e = pg_open(conninfo, flags & DB_QUIET, &db->pg)) != DB_OK)
+		goto fail;
+	e = DB_ERROR;
+	if (open_conn(db, ":memory:", SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, &err) != SQLITE_OK) {
+		log_err("database %s: its SQLite shadow: %s", db->path, err);
+		sqlite3_free(err);
+		goto fail;
+	}
+	*out = db;
+	return DB_OK;
+fail:
+	pg_close(db->pg);
+	free(db->path);
+	free(db);
+	return e;
+}
+
+int
+db_is_pg(const struct db *db)
+{
+	return db->pg != NULL;
+}
+
 void
 db_close(struct db *db)
 {
@@ -328,6 +381,7 @@ db_close(struct db *db)
 		free(db->cache[i].sql);
 	}
 	sqlite3_close(db->h);
+	pg_close(db->pg);
 	if (db->queue != -1)
 		close(db->queue);
 	free(db->path);
@@ -346,6 +400,7 @@ stmt_free(struct db_stmt *st)
 	if (st == NULL)
 		return;
 	sqlite3_finalize(st->lite);
+	pg_stmt_free(st->pg);
 	free(st);
 }
 
@@ -392,7 +447,9 @@ cache_flush(struct db *db)
 	for (i = 0; i < DB_CACHE; i++) {
 		if (db->cache[i].sql == NULL)
 			continue;
-		if (sqlite3_stmt_busy(db->cache[i].stmt->lite))
+		if (db->cache[i].stmt->lite != NULL ?
+		    sqlite3_stmt_busy(db->cache[i].stmt->lite) :
+		    pg_busy(db->cache[i].stmt->pg))
 			keep[n++] = db->cache[i];
 		else {
 			stmt_free(db->cache[i].stmt);
@@ -409,43 +466,57 @@ cache_flush(struct db *db)
 struct db_stmt *
 db_stmt(struct db *db, const char *sql)
 {
-	return db_stmt_as(db, NULL, sql, NULL, NULL);
+	return db_stmt_as(db, NULL, sql, NULL, NULL, NULL);
 }
 
 struct db_stmt *
 db_stmt_as(struct db *db, const void *owner, const char *sql,
-    db_authorizer auth, void *ctx)
+    db_authorizer auth, void *ctx, const char *run)
 {
 	struct cached	*c;
-	struct db_stmt	*stmt;
+	struct db_stmt	*stmt = NULL;
 	sqlite3_stmt	*st = NULL;
 	uint32_t	 i, h;
+	const char	*key;
 	char		*copy;
 	int		 rc;
 
-	h = hash(sql);
+	/* On PostgreSQL what runs is what is cached (one per expansion). */
+	key = db->pg != NULL && run != NULL ? run : sql;
+	h = hash(key);
 	for (i = 0; i < DB_CACHE; i++) {
 		c = &db->cache[(h + i) & (DB_CACHE - 1)];
 		if (c->sql == NULL)
 			break;
-		if (c->owner == owner && strcmp(c->sql, sql) == 0)
+		if (c->owner == owner && strcmp(c->sql, key) == 0)
 			return c->stmt;
 	}
-	/* The authorizer judges this statement's prepare, nothing else. */
-	if (auth != NULL)
-		sqlite3_set_authorizer(db->h, auth, ctx);
-	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL);
-	if (auth != NULL)
-		sqlite3_set_authorizer(db->h, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		if (rc != SQLITE_AUTH)	/* the authorizer said why */
-			log_err("prepare: %s", sqlite3_errmsg(db->h));
-		return NULL;
+	/*
+	 * The authorizer judges this statement's prepare, nothing else.
+	 * On PostgreSQL the shadow judges a plugin's SQL (struct db).
+	 */
+	if (db->pg == NULL || auth != NULL) {
+		if (auth != NULL)
+			sqlite3_set_authorizer(db->h, auth, ctx);
+		rc = sqlite3_prepare_v3(db->h, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (auth != NULL)
+			sqlite3_set_authorizer(db->h, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			if (rc != SQLITE_AUTH)	/* the authorizer said why */
+				log_err("prepare: %s", sqlite3_errmsg(db->h));
+			return NULL;
+		}
+		if (db->pg != NULL) {
+			sqlite3_finalize(st);
+			st = NULL;
+		}
 	}
-	if ((copy = strdup(sql)) == NULL ||
-	    (stmt = calloc(1, sizeof(*stmt))) == NULL) {
+	if ((copy = strdup(key)) == NULL ||
+	    (stmt = calloc(1, sizeof(*stmt))) == NULL ||
+	    (db->pg != NULL && (stmt->pg = pg_prepare(db->pg, key)) == NULL)) {
 		free(copy);
+		free(stmt);
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -462,6 +533,10 @@ db_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
+	if (st->pg != NULL) {
+		pg_reset(st->pg);
+		return;
+	}
 	sqlite3_reset(st->lite);
 	sqlite3_clear_bindings(st->lite);
 }
@@ -469,50 +544,83 @@ db_done(struct db_stmt *st)
 void
 db_bind_int(struct db_stmt *st, int i, long long v)
 {
-	sqlite3_bind_int64(st->lite, i, v);
+	char	 buf[24];
+
+	if (st->pg != NULL)
+		pg_bind(st->pg, i, PG_INT, buf, (size_t)snprintf(buf,
+		    sizeof(buf), "%lld", v));
+	else
+		sqlite3_bind_int64(st->lite, i, v);
 }
 
 void
 db_bind_text(struct db_stmt *st, int i, const char *s)
 {
-	sqlite3_bind_text(st->lite, i, s ? s : "", -1, SQLITE_TRANSIENT);
+	if (s == NULL)
+		s = "";
+	if (st->pg != NULL)
+		pg_bind(st->pg, i, PG_TEXT, s, strlen(s));
+	else
+		sqlite3_bind_text(st->lite, i, s, -1, SQLITE_TRANSIENT);
 }
 
 void
 db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 {
-	sqlite3_bind_blob(st->lite, i, p, (int)n, SQLITE_TRANSIENT);
+	if (st->pg != NULL)
+		pg_bind(st->pg, i, PG_BLOB, p, n);
+	else
+		sqlite3_bind_blob(st->lite, i, p, (int)n, SQLITE_TRANSIENT);
 }
 
 void
 db_bind_null(struct db_stmt *st, int i)
 {
-	sqlite3_bind_null(st->lite, i);
+	if (st->pg != NULL)
+		pg_bind(st->pg, i, PG_TEXT, NULL, 0);
+	else
+		sqlite3_bind_null(st->lite, i);
 }
 
 int
 db_bind_index(struct db_stmt *st, const char *name)
 {
+	if (st->pg != NULL)
+		return pg_bind_index(st->pg, name);
 	return sqlite3_bind_parameter_index(st->lite, name);
 }
 
+/* PostgreSQL's booleans are 't' and 'f': 1 and 0, as SQLite's. */
 long long
 db_col_int(struct db_stmt *st, int i)
 {
-	return sqlite3_column_int64(st->lite, i);
+	const char	*v;
+
+	if (st->pg == NULL)
+		return sqlite3_column_int64(st->lite, i);
+	if ((v = pg_col(st->pg, i)) == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	return strtoll(v, NULL, 10);
 }
 
 const char *
 db_col_text(struct db_stmt *st, int i)
 {
+	if (st->pg != NULL)
+		return pg_col(st->pg, i);
 	return (const char *)sqlite3_column_text(st->lite, i);
 }
 
 const void *
 db_col_blob(struct db_stmt *st, int i, size_t *n)
 {
-	const void	*p = sqlite3_column_blob(st->lite, i);
+	const void	*p;
 
+	if (st->pg != NULL)
+		return pg_col_blob(st->pg, i, n);
+	p = sqlite3_column_blob(st->lite, i);
 	*n = (size_t)sqlite3_column_bytes(st->lite, i);
 	return p;
 }
@@ -520,12 +628,16 @@ db_col_blob(struct db_stmt *st, int i, size_t *n)
 int
 db_col_null(struct db_stmt *st, int i)
 {
+	if (st->pg != NULL)
+		return pg_col(st->pg, i) == NULL;
 	return sqlite3_column_type(st->lite, i) == SQLITE_NULL;
 }
 
 long long
 db_changes(struct db *db)
 {
+	if (db->pg != NULL)
+		return pg_changes(db->pg);
 	return sqlite3_changes64(db->h);
 }
 
@@ -623,20 +735,48 @@ note(struct db *db, int rc, const char *what)
 
 /* The start of a statement's text, to name it in the log. */
 static const char *
-excerpt(sqlite3_stmt *st, char *buf, size_t size)
+excerpt_of(const char *sql, char *buf, size_t size)
 {
-	const char	*sql = sqlite3_sql(st);
-
 	snprintf(buf, size, "%.60s%s", sql, strlen(sql) > 60 ? "..." : "");
 	return buf;
+}
+
+static const char *
+excerpt(sqlite3_stmt *st, char *buf, size_t size)
+{
+	return excerpt_of(sqlite3_sql(st), buf, size);
+}
+
+/* A failure on PostgreSQL, as note() for SQLite's. */
+static enum db_err
+note_pg(struct db *db, const struct pg_fail *f, const char *what)
+{
+	db->last = f->err;
+	db->pg_why = f->why;
+	snprintf(db->last_msg, sizeof(db->last_msg), "%s",
+	    f->why == DB_V_UNIQUE ? f->column : f->msg);
+	say(db, f->err, what, f->msg);
+	if (f->err == DB_ERROR)
+		log_err("%s: SQLSTATE %s", what, f->state);
+	return fault(db, f->err);
 }
 
 int
 db_step(struct db_stmt *st)
 {
-	char	 what[80];
-	int	 rc;
+	struct pg_fail	 f;
+	char		 what[80];
+	int		 rc;
 
+	if (st->pg != NULL) {
+		if ((rc = pg_step(st->pg, &f)) >= 0) {
+			st->db->last = DB_OK;
+			return rc;
+		}
+		(void)note_pg(st->db, &f, excerpt_of(pg_sql(st->pg), what,
+		    sizeof(what)));
+		return -1;
+	}
 	switch ((rc = sqlite3_step(st->lite))) {
 	case SQLITE_ROW:
 		st->db->last = DB_OK;
@@ -677,6 +817,8 @@ db_violation(struct db *db, const char **msg)
 	*msg = db->last_msg;
 	if (db->last != DB_CONSTRAINT)
 		return DB_V_OTHER;
+	if (db->pg != NULL)
+		return db->pg_why;
 	if (db->last_code == SQLITE_CONSTRAINT_TRIGGER)
 		return DB_V_RULE;
 	/* "UNIQUE constraint failed: table.column" */
@@ -748,6 +890,8 @@ db_stale(struct db *db)
 	int	 left;
 
 	db->fault = DB_OK;	/* a new request */
+	if (db->pg != NULL)
+		return pg_broken(db->pg);
 	if (has_moved(db)) {
 		(void)moved(db, 0);
 		/*
@@ -791,9 +935,15 @@ exec(struct db *db, const char *sql)
 enum db_err
 db_exec(struct db *db, const char *sql)
 {
-	char	*err = NULL;
-	int	 rc;
+	struct pg_fail	 f;
+	char		*err = NULL;
+	int		 rc;
 
+	if (db->pg != NULL) {
+		if (pg_exec(db->pg, sql, &f) == 0)
+			return db->last = DB_OK;
+		return note_pg(db, &f, sql);
+	}
 	rc = sqlite3_exec(db->h, sql, NULL, NULL, &err);
 	sqlite3_free(err);
 	return note(db, rc, sql);
@@ -839,12 +989,36 @@ enqueue(struct db *db)
 	return rc;
 }
 
+/*
+ * Kiln's writers one at a time, on every host, as BEGIN IMMEDIATE and
+ * the writers' queue keep them on SQLite: a transaction-scoped advisory
+ * lock, taken first, released by COMMIT or ROLLBACK (or the end of the
+ * session).  What a handler reads in its write transaction is then
+ * what it writes against (a credit check, a version, a status), on
+ * PostgreSQL's READ COMMITTED as on SQLite.  A wait longer than
+ * lock_timeout (pg.c) is "busy".
+ */
+#define PG_WRITERS_LOCK	"7010617582"	/* "kiln" as a number; any fixed one */
+
+static enum db_err
+pg_begin(struct db *db)
+{
+	enum db_err	 e;
+
+	if ((e = db_exec(db, "BEGIN; SELECT pg_advisory_xact_lock("
+	    PG_WRITERS_LOCK ")")) != DB_OK)
+		db_rollback(db);
+	return e;
+}
+
 enum db_err
 db_begin(struct db *db)
 {
 	enum db_err	 e;
 
 	db->fault = DB_OK;
+	if (db->pg != NULL)
+		return pg_begin(db);
 	if (has_moved(db))
 		return moved(db, 0);
 	if (db->readonly) {
@@ -873,6 +1047,11 @@ db_commit(struct db *db)
 {
 	enum db_err	 e;
 
+	if (db->pg != NULL) {
+		if ((e = db_exec(db, "COMMIT")) != DB_OK)
+			db_rollback(db);
+		return e;
+	}
 	if (has_moved(db)) {
 		e = moved(db, 0);
 		db_rollback(db);
@@ -891,12 +1070,19 @@ db_commit(struct db *db)
 int
 db_idle(struct db *db)
 {
+	if (db->pg != NULL)
+		return !pg_in_tx(db->pg);
 	return sqlite3_get_autocommit(db->h) && !db->queued;
 }
 
 void
 db_rollback(struct db *db)
 {
+	if (db->pg != NULL) {
+		if (pg_in_tx(db->pg))
+			(void)db_exec(db, "ROLLBACK");
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		(void)exec(db, "ROLLBACK");
 	dequeue(db);
@@ -913,24 +1099,78 @@ no_views(void *arg, int action, const char *a1, const char *a2,
 	    action == SQLITE_CREATE_TEMP_VIEW ? SQLITE_DENY : SQLITE_OK;
 }
 
+/*
+ * Run one migration's script: on SQLite under no_views (but the
+ * core's): SQLite's authorizer trusts a view's body as it trusts a
+ * trigger's, so a plugin's view would open other tables to every
+ * plugin's SQL (confine.c).
+ */
+static enum db_err
+script(struct db *db, sqlite3 *h, const char *owner, int version,
+    const char *sql)
+{
+	enum db_err	 e;
+	char		*err = NULL;
+	int		 rc;
+
+	if (h == NULL) {
+		if ((e = db_exec(db, sql)) != DB_OK)
+			log_err("migration %s/%d: %s", owner, version,
+			    db->last_msg);
+		return e;
+	}
+	if (strcmp(owner, "core") != 0)
+		sqlite3_set_authorizer(h, no_views, NULL);
+	rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+	sqlite3_set_authorizer(h, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		log_err("migration %s/%d: %s", owner, version, err);
+		sqlite3_free(err);
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+enum db_err
+db_shadow(struct db *db, const char *owner, const struct kiln_migration *m)
+{
+	enum db_err	 e;
+
+	if (db->pg == NULL)
+		return DB_OK;
+	for (; m != NULL && m->sql != NULL; m++)
+		if ((e = script(db, db->h, owner, m->version, m->sql)) !=
+		    DB_OK)
+			return e;
+	return DB_OK;
+}
+
 enum db_err
 db_migrate(struct db *db, const char *owner,
-    const struct kiln_migration *m)
+    const struct kiln_migration *m, const struct kiln_migration *pgm)
 {
 	struct db_stmt	*st;
 	enum db_err	 e;
-	char		*err = NULL;
 	char		 now[24];
 	int		 have, rc;
 
-	e = exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    " owner TEXT NOT NULL, version INTEGER NOT NULL,"
-	    " applied_at TEXT NOT NULL, PRIMARY KEY (owner, version))");
-	if (e != DB_OK)
-		return e;
+	if (db->pg != NULL) {
+		if (pgm == NULL && m != NULL && m->sql != NULL) {
+			log_err("%s has no PostgreSQL migrations: it runs on"
+			    " SQLite only", owner);
+			return DB_ERROR;
+		}
+		m = pgm;
+	}
 	for (; m != NULL && m->sql != NULL; m++) {
 		if ((e = db_begin(db)) != DB_OK)
 			return e;
+		/* In the writers' lock: two hosts starting never race. */
+		if ((e = db_exec(db, "CREATE TABLE IF NOT EXISTS"
+		    " schema_migrations (owner TEXT NOT NULL,"
+		    " version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+		    " PRIMARY KEY (owner, version))")) != DB_OK)
+			goto fail;
 		st = db_stmt(db, "SELECT 1 FROM schema_migrations"
 		    " WHERE owner = ?1 AND version = ?2");
 		if (st == NULL) {
@@ -946,21 +1186,9 @@ db_migrate(struct db *db, const char *owner,
 				return e;
 			continue;
 		}
-		/*
-		 * No views from a plugin: SQLite's authorizer trusts a
-		 * view's body as it trusts a trigger's, so a view would
-		 * open other tables to every plugin's SQL (confine.c).
-		 */
-		if (strcmp(owner, "core") != 0)
-			sqlite3_set_authorizer(db->h, no_views, NULL);
-		rc = sqlite3_exec(db->h, m->sql, NULL, NULL, &err);
-		sqlite3_set_authorizer(db->h, NULL, NULL);
-		if (rc != SQLITE_OK) {
-			log_err("migration %s/%d: %s", owner, m->version, err);
-			sqlite3_free(err);
-			e = DB_ERROR;
+		if ((e = script(db, db->pg ? NULL : db->h, owner, m->version,
+		    m->sql)) != DB_OK)
 			goto fail;
-		}
 		st = db_stmt(db, "INSERT INTO schema_migrations"
 		    " (owner, version, applied_at) VALUES (?1, ?2, ?3)");
 		if (st == NULL) {

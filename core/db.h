@@ -62,10 +62,12 @@ typedef int	(*db_authorizer)(void *, int, const char *, const char *,
  * The same, prepared for owner (a plugin) with auth as SQLite's
  * authorizer (a plugin's SQL: its tables only), and cached for that
  * owner alone: one text prepared under different rights is two
- * statements.  NULL when refused or on error.
+ * statements.  On PostgreSQL run (when not NULL) is what runs: sql
+ * with the host's expansions (acl_expand), judged as sql is.  NULL
+ * when refused or on error.
  */
 struct db_stmt	*db_stmt_as(struct db *, const void *owner, const char *sql,
-		    db_authorizer auth, void *ctx);
+		    db_authorizer auth, void *ctx, const char *run);
 void		 db_bind_int(struct db_stmt *, int, long long);
 /* Text; NULL binds "" (the common case: NOT NULL DEFAULT ''). */
 void		 db_bind_text(struct db_stmt *, int, const char *);
@@ -129,9 +131,21 @@ enum db_err	 db_fault(struct db *);
  * connection would read the old database through it: not yet.
  */
 int		 db_stale(struct db *);
-/* Apply owner's numbered migrations not yet applied; idempotent. */
+/*
+ * Apply owner's numbered migrations not yet applied; idempotent.  On
+ * PostgreSQL pg's (kiln_plugin.pg_migrations), else lite's.
+ */
 enum db_err	 db_migrate(struct db *, const char *owner,
-		    const struct kiln_migration *);
+		    const struct kiln_migration *lite,
+		    const struct kiln_migration *pg);
+/*
+ * PostgreSQL: build the SQLite shadow (struct db in db.c) with owner's
+ * SQLite migrations, at each open; nothing on SQLite.
+ */
+enum db_err	 db_shadow(struct db *, const char *owner,
+		    const struct kiln_migration *lite);
+/* The connection is to PostgreSQL. */
+int		 db_is_pg(const struct db *);
 /* Run PRAGMA integrity_check and foreign_key_check; 0 when sound. */
 int		 db_check(struct db *, FILE *);
 /* Online copy to path with the backup API. */

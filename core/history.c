@@ -241,7 +241,7 @@ history_page(struct kiln_req *r)
 	abuf_init(&sql, r->arena);
 	abuf_add(&sql, "SELECT " AUDIT_COLS " FROM audit a LEFT JOIN"
 	    " audit_changes c ON c.audit_id = a.id WHERE a.id IN (SELECT a.id"
-	    " FROM audit a WHERE 1");
+	    " FROM audit a WHERE TRUE");
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		if ((v = req_query(r, filters[i].param)) == NULL || *v == '\0')
 			continue;

@@ -21,9 +21,10 @@
  * menu; 5: field write roles, parent entities, listed sections, checks,
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
  * update(), rows(), tables and requires (SQL confined to them),
- * kiln_entity.save_hook for the list .rules, rules_for(), demo.
+ * kiln_entity.save_hook for the list .rules, rules_for(), demo;
+ * 6: pg_migrations.
  */
-#define KILN_ABI_VERSION	5
+#define KILN_ABI_VERSION	6
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -567,6 +568,16 @@ struct kiln_plugin {
 	int				(*demo)(struct kiln_req *,
 					    const struct kiln_services *,
 					    struct kiln_demo *);
+	/*
+	 * ABI 6: the same migrations for PostgreSQL, where SQLite's text
+	 * does not serve ({0} terminated): the same numbers, each leaving
+	 * the schema SQLite's leaves (identity columns for AUTOINCREMENT,
+	 * BIGINT for INTEGER, PL/pgSQL trigger functions, pg_trgm for
+	 * FTS5).  A number may be left out when a later one does its work
+	 * (a plugin older than PostgreSQL support creates its schema as it
+	 * stands in one).  NULL: the plugin runs on SQLite only.
+	 */
+	const struct kiln_migration	*pg_migrations;
 };
 
 /* Fill the fixed head of a descriptor. */

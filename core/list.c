@@ -182,10 +182,14 @@ add_search(struct kiln_req *r, struct query *qy)
 	const struct kiln_entity	*d = qy->e->d;
 	const char			*pat;
 	size_t				 i;
-	int				 n, first = 1;
+	int				 n, first = 1, pg = db_is_pg(r->app->db);
 
-	/* Trigrams need three characters; shorter terms scan. */
-	if (d->fts != NULL && value_utf8_len(qy->q) >= 3) {
+	/*
+	 * Trigrams need three characters; shorter terms scan.  On
+	 * PostgreSQL the trigram index (pg_trgm, named as the FTS table)
+	 * serves ILIKE itself; SQLite's LIKE ignores ASCII case already.
+	 */
+	if (d->fts != NULL && !pg && value_utf8_len(qy->q) >= 3) {
 		if ((n = bind_add(qy, 0, 0, fts_phrase(r, qy->q))) < 0)
 			return -1;
 		abuf_addf(&qy->sql, " AND t.id IN (SELECT rowid FROM \"%s\""
@@ -199,11 +203,12 @@ add_search(struct kiln_req *r, struct query *qy)
 	for (i = 0; i < d->nfields; i++) {
 		if (!(d->fields[i].flags & KILN_F_SEARCH))
 			continue;
-		abuf_addf(&qy->sql, "%st.\"%s\" LIKE ?%d ESCAPE '\\'",
-		    first ? "" : " OR ", d->fields[i].name, n);
+		abuf_addf(&qy->sql, "%st.\"%s\" %s ?%d ESCAPE '\\'",
+		    first ? "" : " OR ", d->fields[i].name,
+		    pg ? "ILIKE" : "LIKE", n);
 		first = 0;
 	}
-	abuf_add(&qy->sql, first ? "0)" : ")");
+	abuf_add(&qy->sql, first ? "FALSE)" : ")");
 	return 0;
 }
 
@@ -257,7 +262,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	qy->need = html_columns(r, qy);
 	abuf_init(&qy->sql, r->arena);
 	abuf_add(&qy->sql, qy->e->select);
-	abuf_add(&qy->sql, " WHERE 1");
+	abuf_add(&qy->sql, " WHERE TRUE");
 	if (parent_field >= 0) {
 		n = bind_add(qy, 1, parent_id, NULL);
 		abuf_addf(&qy->sql, " AND t.\"%s\" = ?%d",

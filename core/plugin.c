@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kiln-plugin.h"
+#include "acl.h"
 #include "app.h"
 #include "cli.h"
 #include "confine.h"
@@ -74,7 +75,8 @@ plugin_checks(struct app *app, FILE *out)
 		for (c = app->plugins[i].desc->checks; c && c->name; c++) {
 			/* Under the plugin's rights, as all its SQL. */
 			if ((st = (struct db_stmt *)confine_stmt(app,
-			    &app->plugins[i], c->sql)) == NULL) {
+			    &app->plugins[i], c->sql, acl_expand(app, NULL,
+			    app->perm, c->sql))) == NULL) {
 				fprintf(out, "%s: check %s could not run\n",
 				    app->plugins[i].desc->name, c->name);
 				bad++;

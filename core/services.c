@@ -133,7 +133,14 @@ svc_sql(struct kiln_req *r, const char *sql)
 		log_err("plugin SQL outside a call into a plugin: refused");
 		return NULL;
 	}
-	return (struct kiln_stmt *)confine_stmt(r->app, r->caller, sql);
+	struct kiln_stmt	*st;
+
+	st = confine_stmt(r->app, r->caller, sql,
+	    acl_expand(r->app, r, r->arena, sql));
+	/* PostgreSQL: the user of kiln_readable's expansion. */
+	if (st != NULL)
+		acl_bind(r, (struct db_stmt *)st);
+	return st;
 }
 
 static void

@@ -11,11 +11,14 @@
 
 #include "orders.h"
 
-/* A customer's facts: limit, exposure, most days an invoice is overdue. */
+/*
+ * A customer's facts: limit, exposure, most days an invoice is overdue
+ * (whole days from today: PostgreSQL's CAST rounds, SQLite's truncates).
+ */
 #define CREDIT_FACTS \
 	" c.credit_limit, coalesce((SELECT amount FROM order_exposure" \
 	" WHERE customer = c.id), 0), (SELECT coalesce(max(CAST(" \
-	"julianday('now') - julianday(o.due_date) AS INTEGER)), 0)" \
+	"julianday(date('now')) - julianday(o.due_date) AS INTEGER)), 0)" \
 	" FROM orders o WHERE o.customer = c.id AND " OVERDUE("o.") ")"
 
 /* What credit_status.lua says of these facts; NULL when it failed. */

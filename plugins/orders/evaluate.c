@@ -133,8 +133,8 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->done(st);
 	if (rc != 1)
 		return -1;
-	/* Invoices past due and still unpaid. */
-	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday('now') -"
+	/* Invoices past due and still unpaid; whole days (credit.c). */
+	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday(date('now')) -"
 	    " julianday(due_date) AS INTEGER)), 0), coalesce(sum("
 	    "invoiced_amount - paid_amount), 0) FROM orders WHERE customer ="
 	    " ?1 AND " OVERDUE(""))) == NULL)

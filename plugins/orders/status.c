@@ -148,7 +148,7 @@ own_order(struct kiln_req *r, const struct kiln_services *sv, long long id)
 
 	if (sv->setting(r, "four_eyes") == 0)
 		return 0;
-	if ((st = sv->sql(r, "SELECT owner IS ?2 OR coalesce((SELECT by_login"
+	if ((st = sv->sql(r, "SELECT owner IS NOT DISTINCT FROM ?2 OR coalesce((SELECT by_login"
 	    " FROM order_history WHERE \"order\" = ?1 AND status = 'on_hold'"
 	    " ORDER BY seq DESC LIMIT 1), '') = ?3 FROM orders WHERE id = ?1"))
 	    == NULL)
