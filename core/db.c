@@ -47,6 +47,7 @@ struct cached {
 struct db {
 	sqlite3		*h;
 	struct pg	*pg;		/* PostgreSQL, or NULL for SQLite */
+	char		*conninfo;	/* its conninfo: a password, maybe */
 	char		*path;		/* as configured: checks, messages */
 	struct cached	 cache[DB_CACHE];
 	size_t		 ncached;
@@ -341,7 +342,9 @@ pg_db_open(struct db *db, const char *conninfo, int flags,
 	enum db_err	 e;
 	char		*err = NULL;
 
-	if ((db->path = pg_describe(conninfo)) == NULL) {
+	if ((db->path = pg_describe(conninfo)) == NULL ||
+	    (db->conninfo = strdup(conninfo)) == NULL) {
+		free(db->path);
 		free(db);
 		return DB_ERROR;
 	}
@@ -358,6 +361,7 @@ pg_db_open(struct db *db, const char *conninfo, int flags,
 	return DB_OK;
 fail:
 	pg_close(db->pg);
+	free(db->conninfo);
 	free(db->path);
 	free(db);
 	return e;
@@ -367,6 +371,12 @@ int
 db_is_pg(const struct db *db)
 {
 	return db->pg != NULL;
+}
+
+const char *
+db_name(const struct db *db)
+{
+	return db->path;
 }
 
 void
@@ -382,6 +392,7 @@ db_close(struct db *db)
 	}
 	sqlite3_close(db->h);
 	pg_close(db->pg);
+	free(db->conninfo);
 	if (db->queue != -1)
 		close(db->queue);
 	free(db->path);
@@ -1235,11 +1246,48 @@ check_query(struct db *db, const char *sql, const char *ok, FILE *out)
 	return bad;
 }
 
+/*
+ * PostgreSQL keeps its pages itself (and checksums them when the
+ * cluster was made so); what an administrator can leave broken is a
+ * constraint added NOT VALID, or an index a failed CREATE INDEX
+ * CONCURRENTLY left invalid: each is a row here.
+ */
+static int
+pg_check(struct db *db, FILE *out)
+{
+	struct db_stmt	*st;
+	int		 bad = 0, rc;
+
+	if ((st = db_stmt(db, "SELECT 'constraint ' || conname || ' on ' ||"
+	    " conrelid::regclass::text || ' is not validated'"
+	    " FROM pg_constraint c JOIN pg_namespace n ON n.oid ="
+	    " c.connamespace WHERE NOT convalidated"
+	    " AND n.nspname = current_schema()"
+	    " UNION ALL SELECT 'index ' || indexrelid::regclass::text ||"
+	    " ' is not valid' FROM pg_index i JOIN pg_class r ON r.oid ="
+	    " i.indexrelid JOIN pg_namespace n ON n.oid = r.relnamespace"
+	    " WHERE NOT indisvalid AND n.nspname = current_schema()")) ==
+	    NULL)
+		return 1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		fprintf(out, "%s\n", db_col_text(st, 0));
+		bad++;
+	}
+	db_done(st);
+	if (rc != DB_DONE) {
+		fprintf(out, "database %s: %s\n", db->path, db->last_msg);
+		bad++;
+	}
+	return bad;
+}
+
 int
 db_check(struct db *db, FILE *out)
 {
 	int	 bad;
 
+	if (db->pg != NULL)
+		return pg_check(db, out);
 	bad = check_query(db, "PRAGMA integrity_check", "ok", out);
 	bad += check_query(db, "PRAGMA foreign_key_check", NULL, out);
 	return bad;
@@ -1252,6 +1300,8 @@ db_backup(struct db *db, const char *path)
 	sqlite3_backup	*b;
 	int		 rc;
 
+	if (db->pg != NULL)
+		return pg_dump_to(db->conninfo, path);
 	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_err("backup %s: %s", path, sqlite3_errmsg(to));

@@ -146,9 +146,14 @@ enum db_err	 db_shadow(struct db *, const char *owner,
 		    const struct kiln_migration *lite);
 /* The connection is to PostgreSQL. */
 int		 db_is_pg(const struct db *);
+/* The database as messages name it (a path; a server, no password). */
+const char	*db_name(const struct db *);
 /* Run PRAGMA integrity_check and foreign_key_check; 0 when sound. */
 int		 db_check(struct db *, FILE *);
-/* Online copy to path with the backup API. */
+/*
+ * Online copy to path: SQLite's backup API; on PostgreSQL pg_dump's
+ * custom format (pg_restore reads it), of one consistent snapshot.
+ */
 int		 db_backup(struct db *, const char *path);
 
 #endif

@@ -143,7 +143,7 @@ cmd_init(struct conf *conf, struct opts *o, char **arg, int narg)
 		return 1;
 	rc = app_migrate(&app) == 0 ? 0 : 1;
 	if (rc == 0)
-		printf("database %s is ready\n", conf->db);
+		printf("database %s is ready\n", db_name(app.db));
 	app_close(&app);
 	return rc;
 }

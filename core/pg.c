@@ -69,10 +69,15 @@ long long pg_changes(struct pg *p) { (void)p; return 0; }
 int pg_exec(struct pg *p, const char *s, struct pg_fail *f)
     { (void)p, (void)s; f->err = DB_ERROR; return -1; }
 const char *pg_message(struct pg *p) { (void)p; return ""; }
+int pg_dump_to(const char *c, const char *p) { (void)c, (void)p; return -1; }
 
 #else
 
+#include <sys/wait.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -97,6 +102,7 @@ struct pg_stmt {
 	char		 name[16];	/* prepared as; "" not yet */
 	int		 typed;		/* prepared with the values' types */
 	int		 nparams;
+	int		 numbered;	/* the highest ?N: names come after */
 	char		*names[PG_MAXNAMES];
 	int		 namenum[PG_MAXNAMES];
 	char		*val[PG_MAXPARAMS];
@@ -219,6 +225,8 @@ name_number(struct pg_stmt *st, const char *name, size_t n)
 			return st->namenum[i];
 	if (i == PG_MAXNAMES || (st->names[i] = strndup(name, n)) == NULL)
 		return 0;
+	if (st->nparams < st->numbered)
+		st->nparams = st->numbered;
 	st->namenum[i] = ++st->nparams;
 	return st->nparams;
 }
@@ -238,6 +246,12 @@ rewrite(struct pg_stmt *st)
 	/* "$100" is never longer than "?100" or ":n". */
 	if ((st->text = malloc(strlen(s) * 2 + 1)) == NULL)
 		return -1;
+	/* A name's number must not be one a later ?N takes. */
+	for (t = s; (t = strchr(t, '?')) != NULL; t++)
+		if (isdigit((unsigned char)t[1]) &&
+		    (n = strtol(t + 1, NULL, 10)) > st->numbered &&
+		    n <= PG_MAXPARAMS)
+			st->numbered = (int)n;
 	for (o = st->text; *s != '\0'; ) {
 		if (*s == '\'' || *s == '"') {
 			char q = *s;
@@ -546,6 +560,65 @@ pg_exec(struct pg *p, const char *sql, struct pg_fail *f)
 	}
 	PQclear(res);
 	return rc;
+}
+
+int
+pg_dump_to(const char *conninfo, const char *path)
+{
+	PQconninfoOption	*o, *opts;
+	char			*pass = NULL, *rest = NULL, *p;
+	size_t			 len = 0;
+	pid_t			 pid;
+	int			 status;
+
+	if ((opts = PQconninfoParse(conninfo, NULL)) == NULL)
+		return -1;
+	/* The conninfo again, less its password (ps shows arguments). */
+	for (o = opts; o->keyword != NULL; o++)
+		if (o->val != NULL)
+			len += strlen(o->keyword) + strlen(o->val) * 2 + 4;
+	if ((rest = calloc(1, len + 1)) == NULL)
+		goto fail;
+	for (p = rest, o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL)
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			pass = strdup(o->val);
+			continue;
+		}
+		p += sprintf(p, "%s='", o->keyword);
+		for (const char *v = o->val; *v != '\0'; v++) {
+			if (*v == '\'' || *v == '\\')
+				*p++ = '\\';
+			*p++ = *v;
+		}
+		p += sprintf(p, "' ");
+	}
+	if ((pid = fork()) == -1)
+		goto fail;
+	if (pid == 0) {
+		if (pass != NULL)
+			setenv("PGPASSWORD", pass, 1);
+		execlp("pg_dump", "pg_dump", "--format=custom", "--file", path,
+		    "--dbname", rest, (char *)NULL);
+		fprintf(stderr, "kiln: pg_dump: %s (Debian:"
+		    " postgresql-client)\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		continue;
+	PQconninfoFree(opts);
+	free(rest);
+	free(pass);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	log_err("backup %s: pg_dump failed", path);
+	return -1;
+fail:
+	PQconninfoFree(opts);
+	free(rest);
+	free(pass);
+	return -1;
 }
 
 #endif /* HAVE_POSTGRESQL */

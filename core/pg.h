@@ -62,6 +62,12 @@ int		 pg_busy(struct pg_stmt *);
 long long	 pg_changes(struct pg *);
 /* Run SQL without values (one or several statements); 0 or -1. */
 int		 pg_exec(struct pg *, const char *sql, struct pg_fail *f);
+/*
+ * pg_dump of the database into path (custom format, one snapshot);
+ * the password, if any, through the environment, not the command line.
+ * 0, or -1 (logged).
+ */
+int		 pg_dump_to(const char *conninfo, const char *path);
 /* The server's words for a failure to connect or a lost connection. */
 const char	*pg_message(struct pg *);
 

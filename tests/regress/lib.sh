@@ -99,11 +99,49 @@ make_tmp() {
 	chmod 755 "$T"		# Apache's and nginx's users pass through
 }
 
+# db_for DIR: the database of the installation in DIR: DIR/kiln.db, or
+# with KILN_TEST_PG (a cluster of tests/regress/pgcluster) a PostgreSQL
+# database of its own there, made at its first mention.
+db_for() {
+	local dir=$1 name
+	if [ -z "${KILN_TEST_PG:-}" ]; then
+		echo "$dir/kiln.db"
+		return
+	fi
+	name=k$(printf '%s' "$dir" | md5sum | cut -c1-12)
+	if [ ! -e "$dir/.pgdb" ]; then
+		mkdir -p "$dir"
+		"$REGRESS_DIR/pgcluster" db "$KILN_TEST_PG" "$name" >/dev/null ||
+		    die "no PostgreSQL database $name in $KILN_TEST_PG"
+		: >"$dir/.pgdb"
+	fi
+	echo "host=$KILN_TEST_PG user=kiln dbname=$name"
+}
+
+# dbq DB [SQL]: SQL (or stdin) on a suite's database, either engine,
+# rows printed as the sqlite3 shell prints them (fields split by "|").
+dbq() {
+	local db=$1
+	shift
+	case $db in
+	postgres://* | postgresql://* | *=*)
+		if [ $# -gt 0 ]; then
+			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -c "$*"
+		else
+			psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" -f -
+		fi ;;
+	*)
+		sqlite3 "$db" "$@" ;;
+	esac
+}
+export -f dbq
+
 # setup_db DIR: a database with an admin and a sales user; prints the
 # sales user's API token into DIR/token, the admin's into DIR/admin_token.
 setup_db() {
-	local dir=$1 db=$1/kiln.db
+	local dir=$1 db
 	mkdir -p "$dir"
+	db=$(db_for "$dir")
 	"$KILN" init --db "$db" >"$dir/init.log" 2>&1 ||
 	    { cat "$dir/init.log"; die "kiln init --db $db failed"; }
 	"$KILN" init --db "$db" >>"$dir/init.log" 2>&1 ||
@@ -152,9 +190,9 @@ start_kiln_serve() {
 	mkdir -p "$dir"
 	setup_db "$dir"
 	cp -r "$KILN_PREFIX/share/kiln/lua" "$dir/rules"
-	write_conf "$dir/kiln.conf" "$dir/kiln.db" "$dir/rules"
+	write_conf "$dir/kiln.conf" "$(db_for "$dir")" "$dir/rules"
 	port_free "$KILN_PORT" || die "port $KILN_PORT is in use"
-	"$@" "$KILN" --config "$dir/kiln.conf" --db "$dir/kiln.db" serve \
+	"$@" "$KILN" --config "$dir/kiln.conf" --db "$(db_for "$dir")" serve \
 	    --listen "127.0.0.1:$KILN_PORT" --workers 2 \
 	    >"$T/kiln-serve.log" 2>&1 &
 	SUP_PID=$!
@@ -226,7 +264,7 @@ start_apache() {
 	# An administrator's own rules directory, as api.md allows: the
 	# rule tests drop files into it.
 	cp -r "$KILN_PREFIX/share/kiln/lua" "$a/data/rules"
-	write_conf "$a/htdocs/acme/kiln.conf" "$a/data/kiln.db" "$a/data/rules"
+	write_conf "$a/htdocs/acme/kiln.conf" "$(db_for "$a/data")" "$a/data/rules"
 	chown -R "$APACHE_USER:" "$a/data"
 	# LoadModule lines for what is not compiled in (Debian builds
 	# log_config and unixd into the binary).

@@ -1407,9 +1407,9 @@ def draft_order(api, cid, pid):
 @test("orders: 20 submits at once never approve past the credit limit",
       "faults")
 def t_orders_concurrent(o):
-    import sqlite3
+    import regressdb
     sku = uniq("SKU").replace(" ", "-")
-    con = sqlite3.connect(o.db, timeout=10)
+    con = regressdb.connect(o.db, timeout=10)
     with con:
         # 1000.00 a piece, no lead time: only credit decides.
         con.execute("INSERT INTO products (created_at, updated_at, sku, name,"

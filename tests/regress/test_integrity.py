@@ -21,7 +21,7 @@ from test_http.py.
 
 import argparse
 import os
-import sqlite3
+import regressdb
 import subprocess
 import sys
 import threading
@@ -50,7 +50,7 @@ W = World()
 
 
 def sql(query, args=()):
-    con = sqlite3.connect(W.db, timeout=30)
+    con = regressdb.connect(W.db, timeout=30)
     try:
         return con.execute(query, args).fetchall()
     finally:
@@ -78,8 +78,8 @@ def refused(resp, status, field=None, code=None):
 
 def row(table, rid):
     """A record as the database holds it: every column."""
-    con = sqlite3.connect(W.db, timeout=30)
-    con.row_factory = sqlite3.Row
+    con = regressdb.connect(W.db, timeout=30)
+    con.row_factory = regressdb.Row
     try:
         r = con.execute('SELECT * FROM "%s" WHERE id = ?' % table,
                         (rid,)).fetchone()

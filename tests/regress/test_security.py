@@ -38,7 +38,7 @@ import re
 import secrets
 import select
 import socket
-import sqlite3
+import regressdb
 import subprocess
 import sys
 import time
@@ -171,7 +171,7 @@ def session_cookie(r):
 
 
 def db_connect(o):
-    con = sqlite3.connect(o.db, timeout=15)
+    con = regressdb.connect(o.db, timeout=15)
     con.execute("PRAGMA busy_timeout = 15000")
     return con
 
@@ -1365,7 +1365,7 @@ def t_audit_append_only(o):
         try:
             dbw(o, sql)
             got.append("%s succeeded" % sql)
-        except sqlite3.DatabaseError as e:
+        except regressdb.DatabaseError as e:
             if "append-only" not in str(e):
                 got.append("%s: %s" % (sql, e))
     check(not got, "; ".join(got))
