@@ -1009,7 +1009,7 @@ enqueue(struct db *db)
  * PostgreSQL's READ COMMITTED as on SQLite.  A wait longer than
  * lock_timeout (pg.c) is "busy".
  */
-#define PG_WRITERS_LOCK	"7010617582"	/* "kiln" as a number; any fixed one */
+#define PG_WRITERS_LOCK	"7010617582"	/* any fixed number; schema.c's too */
 
 static enum db_err
 pg_begin(struct db *db)
