@@ -367,6 +367,31 @@ fail:
 	return e;
 }
 
+#define PG_JOBS_LOCK	"7010617583"
+
+int
+db_jobs_lock(struct db *db)
+{
+	struct db_stmt	*st;
+	int		 rc;
+
+	if (db->pg == NULL)
+		return 1;
+	if ((st = db_stmt(db, "SELECT pg_try_advisory_lock(" PG_JOBS_LOCK
+	    ")")) == NULL)
+		return -1;
+	rc = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+	db_done(st);
+	return rc;
+}
+
+void
+db_jobs_unlock(struct db *db)
+{
+	if (db->pg != NULL)
+		(void)db_exec(db, "SELECT pg_advisory_unlock(" PG_JOBS_LOCK ")");
+}
+
 int
 db_is_pg(const struct db *db)
 {

@@ -144,6 +144,14 @@ enum db_err	 db_migrate(struct db *, const char *owner,
  */
 enum db_err	 db_shadow(struct db *, const char *owner,
 		    const struct kiln_migration *lite);
+/*
+ * Periodic jobs run on one host at a time: 1 this connection may run
+ * them now (always, on SQLite: one machine), 0 another host's are
+ * running (PostgreSQL: a session advisory lock, let go by
+ * db_jobs_unlock or by the connection's end), -1 error.
+ */
+int		 db_jobs_lock(struct db *);
+void		 db_jobs_unlock(struct db *);
 /* The connection is to PostgreSQL. */
 int		 db_is_pg(const struct db *);
 /* The database as messages name it (a path; a server, no password). */

@@ -146,8 +146,14 @@ plugin_jobs(struct app *app, const char *only)
 	const struct kiln_job	*j;
 	struct kiln_req		 r;
 	size_t			 i;
-	int			 failed = 0, ran = 0;
+	int			 failed = 0, ran = 0, mine;
 
+	/* Several hosts on one PostgreSQL: one runs them, the others wait. */
+	if ((mine = db_jobs_lock(app->db)) != 1) {
+		if (mine == 0)
+			log_info("jobs: another host is running them; not now");
+		return mine == 0 ? 0 : 1;
+	}
 	for (i = 0; i < app->nplugins; i++)
 		for (j = app->plugins[i].desc->jobs; j && j->name; j++) {
 			if (only != NULL && strcmp(only, j->name) != 0)
@@ -174,6 +180,7 @@ plugin_jobs(struct app *app, const char *only)
 			}
 			cli_req_free(&r);
 		}
+	db_jobs_unlock(app->db);
 	return only != NULL && ran == 0 ? -1 : failed;
 }
 
