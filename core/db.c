@@ -669,6 +669,34 @@ db_col_null(struct db_stmt *st, int i)
 	return sqlite3_column_type(st->lite, i) == SQLITE_NULL;
 }
 
+/* PostgreSQL's columns are all text here, unless NULL. */
+enum db_kind
+db_col_kind(struct db_stmt *st, int i)
+{
+	if (st->pg != NULL)
+		return pg_col(st->pg, i) == NULL ? DB_K_NULL : DB_K_TEXT;
+	switch (sqlite3_column_type(st->lite, i)) {
+	case SQLITE_INTEGER:
+		return DB_K_INT;
+	case SQLITE_FLOAT:
+		return DB_K_REAL;
+	case SQLITE_TEXT:
+		return DB_K_TEXT;
+	case SQLITE_BLOB:
+		return DB_K_BLOB;
+	default:
+		return DB_K_NULL;
+	}
+}
+
+int
+db_col_count(struct db_stmt *st)
+{
+	if (st->pg != NULL)
+		return pg_col_count(st->pg);
+	return sqlite3_column_count(st->lite);
+}
+
 long long
 db_changes(struct db *db)
 {

@@ -86,6 +86,10 @@ long long	 db_col_int(struct db_stmt *, int);
 const char	*db_col_text(struct db_stmt *, int);
 const void	*db_col_blob(struct db_stmt *, int, size_t *);
 int		 db_col_null(struct db_stmt *, int);
+/* What a column of the current row holds (SQLite's storage classes). */
+enum db_kind { DB_K_NULL, DB_K_INT, DB_K_REAL, DB_K_TEXT, DB_K_BLOB };
+enum db_kind	 db_col_kind(struct db_stmt *, int);
+int		 db_col_count(struct db_stmt *);
 /* Reset and unbind a statement from db_stmt after use. */
 void		 db_done(struct db_stmt *);
 /* Rows the last INSERT, UPDATE or DELETE changed (not its triggers'). */

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "entity.h"
 #include "log.h"
+#include "migrate.h"
 #include "plugin.h"
 #include "record.h"
 #include "req.h"
@@ -36,6 +37,7 @@ struct opts {
 	const char	*name;
 	const char	*team;
 	const char	*on;
+	const char	*to;
 	int		 workers;
 	int		 max_requests;	/* -1: not given */
 	int		 customers;
@@ -56,6 +58,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "team", required_argument, NULL, 't' },
 		{ "on", required_argument, NULL, 'o' },
+		{ "to", required_argument, NULL, 'T' },
 		{ "customers", required_argument, NULL, 'C' },
 		{ "max-requests", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
@@ -78,6 +81,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'n': o->name = optarg; break;
 		case 't': o->team = optarg; break;
 		case 'o': o->on = optarg; break;
+		case 'T': o->to = optarg; break;
 		case 'w':
 			if (value_int_parse(optarg, &v) != 0 || v < 1 ||
 			    v > 64) {
@@ -265,6 +269,17 @@ backup_in(struct app *app, struct opts *o, char **arg)
 }
 
 static int
+migrate_in(struct app *app, struct opts *o, char **arg)
+{
+	(void)arg;
+	if (o->to == NULL) {
+		fprintf(stderr, "kiln: migrate-db --to postgresql://...\n");
+		return 2;
+	}
+	return migrate_db(app, &app->conf, o->to, stdout);
+}
+
+static int
 check_in(struct app *app, struct opts *o, char **arg)
 {
 	int	 bad;
@@ -443,6 +458,9 @@ static const struct command commands[] = {
 	  "backup OUT                    consistent online copy" },
 	{ "check", NULL, 0, 0, 1, NULL, check_in, 0,
 	  "check                         integrity and business checks" },
+	{ "migrate-db", NULL, 0, 0, 1, NULL, migrate_in, 0,
+	  "migrate-db --to CONNINFO      copy into an empty PostgreSQL"
+	  " database" },
 	{ "rules", "test", 0, 1, 1, cmd_rules_test, NULL, 0,
 	  "rules test [RULE] --on TYPE:ID  dry-run RULE, or every rule of"
 	  " TYPE, on a record" },

@@ -61,6 +61,7 @@ int pg_bind_index(struct pg_stmt *st, const char *n)
 int pg_step(struct pg_stmt *st, struct pg_fail *f)
     { (void)st; f->err = DB_ERROR; return -1; }
 const char *pg_col(struct pg_stmt *st, int i) { (void)st, (void)i; return NULL; }
+int pg_col_count(struct pg_stmt *st) { (void)st; return 0; }
 const void *pg_col_blob(struct pg_stmt *st, int i, size_t *n)
     { (void)st, (void)i; *n = 0; return NULL; }
 void pg_reset(struct pg_stmt *st) { (void)st; }
@@ -516,6 +517,12 @@ pg_col(struct pg_stmt *st, int i)
 	    PQgetisnull(st->res, st->row, i))
 		return NULL;
 	return PQgetvalue(st->res, st->row, i);
+}
+
+int
+pg_col_count(struct pg_stmt *st)
+{
+	return st->res != NULL ? PQnfields(st->res) : 0;
 }
 
 const void *

@@ -54,6 +54,7 @@ int		 pg_bind_index(struct pg_stmt *, const char *name);
 /* DB_ROW, DB_DONE, or -1 with *f filled in. */
 int		 pg_step(struct pg_stmt *, struct pg_fail *f);
 const char	*pg_col(struct pg_stmt *, int);
+int		 pg_col_count(struct pg_stmt *);
 const void	*pg_col_blob(struct pg_stmt *, int, size_t *);
 /* Forget the result and the values: ready for the next run. */
 void		 pg_reset(struct pg_stmt *);

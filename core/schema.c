@@ -187,6 +187,7 @@ const struct kiln_migration schema_core_pg[] = {
 	" AS $$ BEGIN PERFORM pg_advisory_xact_lock(7010617582);"
 	" IF NEW.id IS NULL THEN NEW.id := nextval('audit_id_seq'); END IF;"
 	" RETURN NEW; END $$;"
+	"ALTER SEQUENCE audit_id_seq OWNED BY audit.id;"
 	"CREATE TRIGGER audit_order BEFORE INSERT ON audit FOR EACH ROW"
 	" EXECUTE FUNCTION audit_order_fn();"
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW"
