@@ -225,4 +225,5 @@ const struct kiln_plugin kiln_plugin = {
 	.migrations = migrations,
 	.routes = NULL,
 	.demo = customers_demo,
+	.pg_migrations = customers_pg_migrations,
 };

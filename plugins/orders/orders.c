@@ -712,4 +712,5 @@ const struct kiln_plugin kiln_plugin = {
 	.tables = tables,
 	.requires = requires,
 	.demo = orders_demo,
+	.pg_migrations = orders_pg_migrations,
 };

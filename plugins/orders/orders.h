@@ -76,4 +76,7 @@ void	 orders_page(struct kiln_req *, const struct kiln_services *,
 int	 orders_demo(struct kiln_req *, const struct kiln_services *,
 	    struct kiln_demo *);
 
+/* schema_pg.c: the schema on PostgreSQL. */
+extern const struct kiln_migration orders_pg_migrations[];
+
 #endif

@@ -107,4 +107,5 @@ const struct kiln_plugin kiln_plugin = {
 	.entities = entities,
 	.migrations = migrations,
 	.demo = products_demo,
+	.pg_migrations = products_pg_migrations,
 };

@@ -10,4 +10,7 @@
 int	 products_demo(struct kiln_req *, const struct kiln_services *,
 	    struct kiln_demo *);
 
+/* schema_pg.c: the schema on PostgreSQL. */
+extern const struct kiln_migration products_pg_migrations[];
+
 #endif
