@@ -201,7 +201,8 @@ start_kiln_serve() {
 # start_nginx: nginx in front of kiln serve under /crm (KILN_PASS, the
 # fastcgi_pass address, 127.0.0.1:$KILN_PORT by default).  NGINX_EXTRA,
 # when set, is more configuration for the same server block (another
-# location, say); empty by default.
+# location, say); NGINX_HTTP_EXTRA for the http block (an upstream, a
+# log format); empty by default.
 start_nginx() {
 	local n=$T/nginx
 	mkdir -p "$n/tmp"
@@ -218,6 +219,7 @@ http {
 	include /etc/nginx/mime.types;
 	default_type application/octet-stream;
 	access_log $n/access.log;
+${NGINX_HTTP_EXTRA:-}
 	client_body_temp_path $n/tmp/body;
 	fastcgi_temp_path $n/tmp/fastcgi;
 	proxy_temp_path $n/tmp/proxy;
