@@ -811,14 +811,49 @@ excerpt(sqlite3_stmt *st, char *buf, size_t size)
 	return excerpt_of(sqlite3_sql(st), buf, size);
 }
 
+/*
+ * The one column of unique index name, as the shadow knows it (the
+ * same index names on both engines): PostgreSQL's message names an
+ * expression for an index on one ("translate(sku, ...)"); or NULL.
+ */
+static const char *
+index_column(struct db *db, const char *name, char *buf, size_t size)
+{
+	sqlite3_stmt	*st;
+	const char	*col = NULL;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT name FROM pragma_index_info(?1)",
+	    -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    sqlite3_step(st) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		/* Read again: the second step ended the first row's text. */
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(buf, size, "%s", sqlite3_column_text(st, 0));
+			col = buf;
+		}
+	}
+	sqlite3_finalize(st);
+	return col;
+}
+
 /* A failure on PostgreSQL, as note() for SQLite's. */
 static enum db_err
 note_pg(struct db *db, const struct pg_fail *f, const char *what)
 {
+	char	 col[64];
+
 	db->last = f->err;
 	db->pg_why = f->why;
 	snprintf(db->last_msg, sizeof(db->last_msg), "%s",
 	    f->why == DB_V_UNIQUE ? f->column : f->msg);
+	if (f->why == DB_V_OTHER && strcmp(f->state, "23505") == 0 &&
+	    index_column(db, f->constraint, col, sizeof(col)) != NULL) {
+		db->pg_why = DB_V_UNIQUE;
+		snprintf(db->last_msg, sizeof(db->last_msg), "%s", col);
+	}
 	say(db, f->err, what, f->msg);
 	if (f->err == DB_ERROR)
 		log_err("%s: SQLSTATE %s", what, f->state);

@@ -421,6 +421,9 @@ failure(struct pg *p, PGresult *res, struct pg_fail *f)
 		f->why = DB_V_RULE;
 	} else if (strncmp(state, "23", 2) == 0) {
 		f->err = DB_CONSTRAINT;
+		k = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+		snprintf(f->constraint, sizeof(f->constraint), "%s",
+		    k ? k : "");
 		/* "Key (code)=(C-1) already exists." */
 		detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 		if (strcmp(state, "23505") == 0 && detail != NULL &&
@@ -452,6 +455,7 @@ server_prepare(struct pg_stmt *st, int typed)
 	Oid	 types[PG_MAXPARAMS];
 	int	 i;
 
+	/* A value never bound (a number the text skips): text, NULL. */
 	for (i = 0; i < st->nparams; i++)
 		types[i] = typed || st->type[i] == OID_BYTEA ?
 		    (st->type[i] ? st->type[i] : OID_TEXT) : 0;
@@ -461,28 +465,67 @@ server_prepare(struct pg_stmt *st, int typed)
 	    types);
 }
 
+/* Run a command of the host's own (a savepoint); 0, or -1 with *f. */
+static int
+command(struct pg *p, const char *sql, struct pg_fail *f)
+{
+	PGresult	*res = PQexec(p->conn, sql);
+	int		 rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		if (f != NULL)
+			failure(p, res, f);
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Prepare st on the server: first with the types PostgreSQL infers
+ * from the text, then, if it cannot place a value (42P18: "?1 IS
+ * NULL", or a number the text does not use), with the bound values'
+ * types.  A failed prepare would end the whole transaction: inside
+ * one it runs under a savepoint.  Once per statement and connection.
+ */
+static int
+prepare(struct pg_stmt *st, struct pg_fail *f)
+{
+	PGresult	*res;
+	const char	*state;
+	int		 tx = pg_in_tx(st->pg), rc = 0;
+
+	if (tx && command(st->pg, "SAVEPOINT kiln_prepare", f) == -1)
+		return -1;
+	res = server_prepare(st, 0);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state != NULL && strcmp(state, "42P18") == 0) {
+		PQclear(res);
+		if (tx)
+			(void)command(st->pg,
+			    "ROLLBACK TO SAVEPOINT kiln_prepare", NULL);
+		res = server_prepare(st, 1);
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		failure(st->pg, res, f);
+		st->name[0] = '\0';
+		rc = -1;
+		if (tx)
+			(void)command(st->pg,
+			    "ROLLBACK TO SAVEPOINT kiln_prepare", NULL);
+	}
+	PQclear(res);
+	if (tx && command(st->pg, "RELEASE SAVEPOINT kiln_prepare",
+	    rc == 0 ? f : NULL) == -1)
+		rc = -1;
+	return rc;
+}
+
 static int
 run(struct pg_stmt *st, struct pg_fail *f)
 {
-	PGresult	*res = NULL;
-	const char	*state;
-
-	if (st->name[0] == '\0') {
-		res = server_prepare(st, 0);
-		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		/* A value PostgreSQL cannot place: say what was bound. */
-		if (state != NULL && strcmp(state, "42P18") == 0) {
-			PQclear(res);
-			res = server_prepare(st, 1);
-		}
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			failure(st->pg, res, f);
-			st->name[0] = '\0';
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
+	if (st->name[0] == '\0' && prepare(st, f) == -1)
+		return -1;
 	st->res = PQexecPrepared(st->pg->conn, st->name, st->nparams,
 	    (const char *const *)st->val, st->len, st->fmt, 0);
 	switch (PQresultStatus(st->res)) {

@@ -29,6 +29,7 @@ struct pg_fail {
 	char			 state[6];	/* SQLSTATE */
 	char			 msg[256];
 	char			 column[64];	/* DB_V_UNIQUE: its column */
+	char			 constraint[64]; /* the constraint or index */
 };
 
 /* Whether a configured database names a PostgreSQL server. */

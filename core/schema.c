@@ -89,18 +89,32 @@ const struct kiln_migration schema_core[] = {
  * PostgreSQL.  Version 1 also defines the SQLite functions that Kiln's
  * one SQL text uses (the subset it uses: 'now' or an ISO date or time,
  * modifiers "+N days" and "-N days"; strftime's %Y %m %d %H %M %S),
- * with SQLite's answer of NULL for what is not a date.  Integers are
+ * with SQLite's answer of NULL for what is not a date.  date() with a
+ * literal alone is a cast on PostgreSQL: today is
+ * strftime('%Y-%m-%d', 'now').  Integers are
  * BIGINT, SQLite's 64 bits.
  */
 #define PG_DAYS \
-	"CREATE FUNCTION kiln_when(t text) RETURNS timestamp LANGUAGE sql" \
-	" IMMUTABLE AS $$ SELECT CASE WHEN t ~ '^\\d{4}-\\d{2}-\\d{2}" \
-	"([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z?)?$'" \
-	" THEN replace(t, 'Z', '')::timestamp END $$;" \
+	/* SQLite's reading: day 29-31 of any month runs on (2030-02-30 */ \
+	/* is 2030-03-02); month 13, hour 24 and the like are NULL. */ \
+	"CREATE FUNCTION kiln_when(t text) RETURNS timestamp" \
+	" LANGUAGE plpgsql IMMUTABLE AS $$ DECLARE m text[]; BEGIN" \
+	" m := regexp_match(t, '^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ]" \
+	"(\\d{2}):(\\d{2})(?::(\\d{2}(?:\\.\\d+)?))?)?Z?$');" \
+	" IF m IS NULL OR m[1]::int < 1 OR m[2]::int NOT BETWEEN 1 AND 12" \
+	" OR m[3]::int NOT BETWEEN 1 AND 31 OR coalesce(m[4]::int, 0) > 23" \
+	" OR coalesce(m[5]::int, 0) > 59" \
+	" OR coalesce(m[6]::numeric, 0) >= 60 THEN RETURN NULL; END IF;" \
+	" RETURN make_date(m[1]::int, m[2]::int, 1)" \
+	" + (m[3]::int - 1) * interval '1 day'" \
+	" + make_interval(hours => coalesce(m[4]::int, 0)," \
+	" mins => coalesce(m[5]::int, 0)," \
+	" secs => coalesce(m[6]::double precision, 0)); END $$;" \
+	/* 'now' is the statement's time, in UTC, as SQLite's. */ \
 	"CREATE FUNCTION kiln_when(t text, m text) RETURNS timestamp" \
 	" LANGUAGE sql STABLE AS $$ SELECT CASE WHEN t = 'now'" \
-	" THEN localtimestamp ELSE kiln_when(t) END" \
-	" + CASE WHEN m ~ '^[+-]?\\d+ days?$'" \
+	" THEN statement_timestamp() AT TIME ZONE 'UTC' ELSE kiln_when(t)" \
+	" END + CASE WHEN m ~ '^[+-]?\\d+ days?$'" \
 	" THEN replace(m, '+', '')::interval ELSE interval '0' END $$;" \
 	"CREATE FUNCTION date(t text) RETURNS text LANGUAGE sql STABLE" \
 	" AS $$ SELECT to_char(kiln_when(t, ''), 'YYYY-MM-DD') $$;" \

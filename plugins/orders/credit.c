@@ -18,7 +18,7 @@
 #define CREDIT_FACTS \
 	" c.credit_limit, coalesce((SELECT amount FROM order_exposure" \
 	" WHERE customer = c.id), 0), (SELECT coalesce(max(CAST(" \
-	"julianday(date('now')) - julianday(o.due_date) AS INTEGER)), 0)" \
+	"julianday(" TODAY ") - julianday(o.due_date) AS INTEGER)), 0)" \
 	" FROM orders o WHERE o.customer = c.id AND " OVERDUE("o.") ")"
 
 /* What credit_status.lua says of these facts; NULL when it failed. */

@@ -100,7 +100,7 @@ orders_demo(struct kiln_req *r, const struct kiln_services *sv,
 	    " active = 1", 0);
 	/* The newest d->scale customers: those the demo just made. */
 	id = scalar(r, sv, "SELECT coalesce(min(id), 0) FROM (SELECT id FROM"
-	    " customers ORDER BY id DESC LIMIT ?1)", d->scale);
+	    " customers ORDER BY id DESC LIMIT ?1) AS newest", d->scale);
 	if (nprod == 0 || id == 0)
 		return 0;	/* nothing to order, or nobody to order it */
 	for (id--; (rc = next_customer(r, sv, &id, &owner)) == 1; ) {

@@ -77,7 +77,7 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	memset(f, 0, sizeof(*f));
 	st = sv->sql(r, "SELECT o.status, o.total, o.payment_terms,"
 	    " o.requested_date, o.customer, c.segment, c.credit_limit,"
-	    " date('now'), c.payment_terms, (SELECT count(*) FROM"
+	    " " TODAY ", c.payment_terms, (SELECT count(*) FROM"
 	    " order_verdicts v WHERE v.\"order\" = o.id) FROM orders o"
 	    " JOIN customers c ON c.id = o.customer WHERE o.id = ?1");
 	if (st == NULL)
@@ -134,8 +134,8 @@ gather(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	if (rc != 1)
 		return -1;
 	/* Invoices past due and still unpaid; whole days (credit.c). */
-	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday(date('now')) -"
-	    " julianday(due_date) AS INTEGER)), 0), coalesce(sum("
+	if ((st = sv->sql(r, "SELECT coalesce(max(CAST(julianday(" TODAY ")"
+	    " - julianday(due_date) AS INTEGER)), 0), coalesce(sum("
 	    "invoiced_amount - paid_amount), 0) FROM orders WHERE customer ="
 	    " ?1 AND " OVERDUE(""))) == NULL)
 		return -1;

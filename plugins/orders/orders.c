@@ -672,11 +672,11 @@ static const struct kiln_check checks[] = {
 	"SELECT 'order ' || o.number || ' (id ' || o.id || '): status '"
 	" || o.status || ' but its history ends at ' || coalesce((SELECT"
 	" h.status FROM order_history h WHERE h.\"order\" = o.id ORDER BY"
-	" h.seq DESC LIMIT 1), 'nothing') FROM orders o WHERE o.status IS NOT"
-	" coalesce((SELECT h.status FROM order_history h WHERE h.\"order\" ="
+	" h.seq DESC LIMIT 1), 'nothing') FROM orders o WHERE o.status"
+	" IS DISTINCT FROM coalesce((SELECT h.status FROM order_history h WHERE h.\"order\" ="
 	" o.id ORDER BY h.seq DESC LIMIT 1), 'draft')" },
 	{ "order numbers",
-	"SELECT 'order number ' || quote(number) || ' is held by ' || count(*)"
+	"SELECT 'order number ''' || number || ''' is held by ' || count(*)"
 	" || ' orders' FROM orders GROUP BY number"
 	" HAVING count(*) > 1 OR number = ''" },
 	{ NULL, NULL }

@@ -17,16 +17,23 @@
 #define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
 
 /*
+ * Today, UTC, as text, on both engines: date('now') is a cast to the
+ * date type on PostgreSQL (a literal's one-argument call named as a
+ * type), where text and date do not compare.
+ */
+#define TODAY	"strftime('%Y-%m-%d', 'now')"
+
+/*
  * What "late" means, in one place for every query (o: "" or a table
  * alias with its dot): a delivery once the promised date has passed
  * before the order was delivered; a payment once an invoice's due date
  * has passed unpaid.
  */
 #define LATE_DELIVERY(o) "(" o "promised_date <> '' AND " o "promised_date" \
-	" < date('now') AND " o "status IN ('approved', 'in_production'," \
+	" < " TODAY " AND " o "status IN ('approved', 'in_production'," \
 	" 'shipped'))"
 #define OVERDUE(o) "(" o "status = 'invoiced' AND " o "due_date <> ''" \
-	" AND " o "due_date < date('now'))"
+	" AND " o "due_date < " TODAY ")"
 
 void	 orders_status(struct kiln_req *, const struct kiln_services *,
 	    long long, char *, size_t);

@@ -416,7 +416,7 @@ copy_read(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	int			 rc;
 
 	if ((st = sv->sql(r, "SELECT customer, owner, payment_terms,"
-	    " CASE WHEN requested_date >= date('now') THEN requested_date"
+	    " CASE WHEN requested_date >= " TODAY " THEN requested_date"
 	    " ELSE '' END, notes, number, (SELECT count(*) FROM order_lines"
 	    " WHERE \"order\" = ?1) FROM orders WHERE id = ?1")) == NULL)
 		return -1;

@@ -203,7 +203,7 @@ promises(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	    " 10) FROM order_history h WHERE h.\"order\" = o.id AND"
 	    " h.status = 'delivered' ORDER BY h.seq DESC LIMIT 1), '') AS d,"
 	    " coalesce(o.due_date, '') AS due, coalesce(o.paid_date, '')"
-	    " AS paid FROM orders o WHERE o.id = ?1)")) == NULL)
+	    " AS paid FROM orders o WHERE o.id = ?1) AS dates")) == NULL)
 		return;
 	sv->bind_int(st, 1, id);
 	if (sv->step(st) == 1 && (*sv->col_text(st, 0) ||
