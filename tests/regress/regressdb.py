@@ -121,6 +121,8 @@ class PgConnection:
 
     def execute(self, sql, args=()):
         sql = bind(sql.strip().rstrip(";"), args)
+        # SQLite's instr() is PostgreSQL's strpos(): the same answers.
+        sql = re.sub(r"\binstr\(", "strpos(", sql)
         if re.match(r"(?is)^\s*(select|with|values)\b", sql):
             out = self.psql("SELECT row_to_json(q) FROM (%s) q" % sql)
             rows, names = [], []
@@ -142,6 +144,12 @@ class PgConnection:
         tag = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
         m = re.search(r"(\d+)$", tag)
         return PgCursor([], int(m.group(1)) if m else 0, [])
+
+    def executemany(self, sql, rows):
+        n = 0
+        for r in rows:
+            n += self.execute(sql, r).rowcount
+        return PgCursor([], n, [])
 
     def executescript(self, sql):
         self.psql(sql)

@@ -61,8 +61,11 @@ def name(word):
 def create_customer(c, nm, limit=None):
     extra = ""
     if limit is not None:
-        extra = ("<credit_limit>%s</credit_limit>"
-                 "<payment_terms>net30</payment_terms>" % limit)
+        # A prospect buys prepaid: credit is for a customer.
+        extra = ("<segment>key_account</segment><phone>+86 512 1</phone>"
+                 "<credit_limit>%s"
+                 "</credit_limit><payment_terms>net30</payment_terms>"
+                 % limit)
     return c.post("/customers", "<customer><name>%s</name><city>Suzhou"
                   "</city>%s</customer>" % (nm, extra), ctype=XML_CT,
                   accept=XML_CT)
