@@ -101,7 +101,6 @@ struct pg_stmt {
 	char		*sql;		/* as given, for the log */
 	char		*text;		/* with $1, $2 ... */
 	char		 name[16];	/* prepared as; "" not yet */
-	int		 typed;		/* prepared with the values' types */
 	int		 nparams;
 	int		 numbered;	/* the highest ?N: names come after */
 	char		*names[PG_MAXNAMES];
@@ -448,21 +447,33 @@ failure(struct pg *p, PGresult *res, struct pg_fail *f)
 		f->err = DB_UNAVAILABLE;
 }
 
-/* Prepare on the server, declaring the values' types if typed. */
+/* Prepare on the server with types (0: PostgreSQL infers it). */
 static PGresult *
-server_prepare(struct pg_stmt *st, int typed)
+server_prepare(struct pg_stmt *st, const Oid *types)
 {
-	Oid	 types[PG_MAXPARAMS];
-	int	 i;
-
-	/* A value never bound (a number the text skips): text, NULL. */
-	for (i = 0; i < st->nparams; i++)
-		types[i] = typed || st->type[i] == OID_BYTEA ?
-		    (st->type[i] ? st->type[i] : OID_TEXT) : 0;
 	snprintf(st->name, sizeof(st->name), "k%u", ++st->pg->serial);
-	st->typed = typed;
 	return PQprepare(st->pg->conn, st->name, st->text, st->nparams,
 	    types);
+}
+
+/*
+ * The value PostgreSQL could not place ("could not determine data type
+ * of parameter $2"), typed as it was bound (never bound: text, as it
+ * is NULL); 0 when there is none to type.
+ */
+static int
+type_one(struct pg_stmt *st, PGresult *res, Oid *types)
+{
+	const char	*msg, *d;
+	long		 n;
+
+	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	if (msg == NULL || (d = strchr(msg, '$')) == NULL ||
+	    (n = strtol(d + 1, NULL, 10)) < 1 || n > st->nparams ||
+	    types[n - 1] != 0)
+		return 0;
+	types[n - 1] = st->type[n - 1] ? st->type[n - 1] : OID_TEXT;
+	return 1;
 }
 
 /* Run a command of the host's own (a savepoint); 0, or -1 with *f. */
@@ -482,29 +493,35 @@ command(struct pg *p, const char *sql, struct pg_fail *f)
 }
 
 /*
- * Prepare st on the server: first with the types PostgreSQL infers
- * from the text, then, if it cannot place a value (42P18: "?1 IS
- * NULL", or a number the text does not use), with the bound values'
- * types.  A failed prepare would end the whole transaction: inside
- * one it runs under a savepoint.  Once per statement and connection.
+ * Prepare st on the server with the types PostgreSQL infers from the
+ * text; a value it cannot place (42P18: "?1 IS NULL", or a number the
+ * text does not use) is declared as bound, one at a time, and only
+ * those: a NULL or a number bound to a column keeps the column's type.
+ * A failed prepare would end the whole transaction: inside one it runs
+ * under a savepoint.  Once per statement and connection.
  */
 static int
 prepare(struct pg_stmt *st, struct pg_fail *f)
 {
 	PGresult	*res;
 	const char	*state;
-	int		 tx = pg_in_tx(st->pg), rc = 0;
+	Oid		 types[PG_MAXPARAMS];
+	int		 tx = pg_in_tx(st->pg), rc = 0, i;
 
 	if (tx && command(st->pg, "SAVEPOINT kiln_prepare", f) == -1)
 		return -1;
-	res = server_prepare(st, 0);
-	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	if (state != NULL && strcmp(state, "42P18") == 0) {
+	for (i = 0; i < st->nparams; i++)
+		types[i] = st->type[i] == OID_BYTEA ? OID_BYTEA : 0;
+	for (;;) {
+		res = server_prepare(st, types);
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state == NULL || strcmp(state, "42P18") != 0 ||
+		    !type_one(st, res, types))
+			break;
 		PQclear(res);
 		if (tx)
 			(void)command(st->pg,
 			    "ROLLBACK TO SAVEPOINT kiln_prepare", NULL);
-		res = server_prepare(st, 1);
 	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		failure(st->pg, res, f);
