@@ -156,30 +156,6 @@ static const struct kiln_entity line = {
 
 static const struct kiln_entity *const entities[] = { &order, &line, NULL };
 
-#define LINE_TOTAL(q, p, d) \
-	"((" q ") * (" p ") * (100 - (" d ")) + 50) / 100"
-
-/* What an order owes its customer's credit: open total, unpaid invoice. */
-#define EXPOSURE(o) "CASE WHEN " o "status IN ('submitted', 'on_hold'," \
-	" 'approved', 'in_production', 'shipped', 'delivered') THEN " o "total" \
-	" WHEN " o "status = 'invoiced' THEN " o "invoiced_amount - " o \
-	"paid_amount ELSE 0 END"
-
-/* The status changes a PATCH may make: the tracking steps. */
-#define TRACKING_STEP \
-	"((old.status = 'approved' AND new.status = 'in_production')" \
-	" OR (old.status IN ('approved', 'in_production')" \
-	"  AND new.status = 'shipped')" \
-	" OR (old.status = 'shipped' AND new.status = 'delivered')" \
-	" OR (old.status IN ('shipped', 'delivered')" \
-	"  AND new.status = 'invoiced')" \
-	" OR (old.status = 'invoiced' AND new.status = 'paid')" \
-	" OR (old.status IN ('draft', 'on_hold', 'approved', 'in_production')" \
-	"  AND new.status = 'cancelled'))"
-#define NOT_A_STEP "'that status change is not allowed: an order" \
-	" goes approved, in_production, shipped, delivered, invoiced, paid," \
-	" or is cancelled before it ships'"
-
 /*
  * The end of a line's insert or update trigger: its total, then its
  * order's (a change of a line is a change of its order).
@@ -190,14 +166,6 @@ static const struct kiln_entity *const entities[] = { &order, &line, NULL };
 	" UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0)" \
 	"  FROM order_lines WHERE \"order\" = new.\"order\")," \
 	"  " ORDER_CHANGED " WHERE id = new.\"order\"; END;"
-
-/* The day an invoice falls due under the order's terms. */
-#define DUE_DATE(o) "date(" o "invoiced_date, '+' || CASE " o "payment_terms" \
-	" WHEN 'net15' THEN 15 WHEN 'net30' THEN 30 WHEN 'net60' THEN 60" \
-	" WHEN 'net90' THEN 90 ELSE 0 END || ' days')"
-
-/* A product's price now. */
-#define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
 
 /* A line's change is a change of its order: version and time move. */
 #define ORDER_CHANGED "version = version + 1," \

@@ -24,33 +24,6 @@
  */
 #include "orders.h"
 
-/* As orders.c's, so the rules read the same on both engines. */
-#define LINE_TOTAL(q, p, d) \
-	"((" q ") * (" p ") * (100 - (" d ")) + 50) / 100"
-#define EXPOSURE(o) "CASE WHEN " o "status IN ('submitted', 'on_hold'," \
-	" 'approved', 'in_production', 'shipped', 'delivered')" \
-	" THEN " o "total" \
-	" WHEN " o "status = 'invoiced' THEN " o "invoiced_amount - " o \
-	"paid_amount ELSE 0 END"
-#define TRACKING_STEP \
-	"((old.status = 'approved' AND new.status = 'in_production')" \
-	" OR (old.status IN ('approved', 'in_production')" \
-	"  AND new.status = 'shipped')" \
-	" OR (old.status = 'shipped' AND new.status = 'delivered')" \
-	" OR (old.status IN ('shipped', 'delivered')" \
-	"  AND new.status = 'invoiced')" \
-	" OR (old.status = 'invoiced' AND new.status = 'paid')" \
-	" OR (old.status IN ('draft', 'on_hold', 'approved'," \
-	" 'in_production')" \
-	"  AND new.status = 'cancelled'))"
-#define NOT_A_STEP "'that status change is not allowed: an order" \
-	" goes approved, in_production, shipped, delivered, invoiced, paid," \
-	" or is cancelled before it ships'"
-#define DUE_DATE(o) "date(" o "invoiced_date, '+' || CASE " o "payment_terms" \
-	" WHEN 'net15' THEN 15 WHEN 'net30' THEN 30 WHEN 'net60' THEN 60" \
-	" WHEN 'net90' THEN 90 ELSE 0 END || ' days')"
-#define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
-
 /* strftime('%Y-%m-%dT%H:%M:%SZ', 'now'): one time per statement. */
 #define NOW "to_char(statement_timestamp() AT TIME ZONE 'UTC'," \
 	" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"

@@ -24,7 +24,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import regressdb  # noqa: E402
-from test_http import Client, Fail, check, expect, XML_CT, FORM_CT  # noqa
+from test_http import Client, Fail, check, expect, feed, XML_CT, FORM_CT  # noqa
 
 TESTS = []
 
@@ -69,19 +69,6 @@ def create_customer(c, nm, limit=None):
     return c.post("/customers", "<customer><name>%s</name><city>Suzhou"
                   "</city>%s</customer>" % (nm, extra), ctype=XML_CT,
                   accept=XML_CT)
-
-
-def feed(c, since):
-    """Every event after SINCE: ([(seq, action, entity, id)], last)."""
-    events = []
-    while True:
-        r = expect(c.get("/changes.xml?since=%d&limit=1000" % since), 200)
-        root = r.xml()
-        events += [(int(e.get("seq")), e.get("action"), e.get("entity"),
-                    int(e.get("id"))) for e in root]
-        since = int(root.get("last"))
-        if not root.get("next"):
-            return events, since
 
 
 def hosts_seen():
