@@ -411,6 +411,7 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
+	pg_closing(db->pg);
 	for (i = 0; i < DB_CACHE; i++) {
 		stmt_free(db->cache[i].stmt);
 		free(db->cache[i].sql);

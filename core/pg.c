@@ -48,6 +48,7 @@ pg_open(const char *conninfo, int quiet, struct pg **out)
 
 /* Never reached without a connection; here for the linker. */
 void pg_close(struct pg *p) { (void)p; }
+void pg_closing(struct pg *p) { (void)p; }
 int pg_broken(struct pg *p) { (void)p; return 1; }
 int pg_in_tx(struct pg *p) { (void)p; return 0; }
 struct pg_stmt *pg_prepare(struct pg *p, const char *s)
@@ -93,6 +94,7 @@ int pg_dump_to(const char *c, const char *p) { (void)c, (void)p; return -1; }
 struct pg {
 	PGconn		*conn;
 	unsigned	 serial;	/* names of prepared statements */
+	int		 closing;	/* no DEALLOCATE: the session ends */
 	long long	 changes;
 };
 
@@ -193,6 +195,13 @@ pg_close(struct pg *p)
 		return;
 	PQfinish(p->conn);
 	free(p);
+}
+
+void
+pg_closing(struct pg *p)
+{
+	if (p != NULL)
+		p->closing = 1;
 }
 
 int
@@ -354,7 +363,7 @@ pg_stmt_free(struct pg_stmt *st)
 		return;
 	pg_reset(st);
 	/* The server keeps a prepared statement for the session's life. */
-	if (st->name[0] != '\0' && !pg_broken(st->pg)) {
+	if (st->name[0] != '\0' && !st->pg->closing && !pg_broken(st->pg)) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
 		PQclear(PQexec(st->pg->conn, sql));
 	}

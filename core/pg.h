@@ -38,6 +38,8 @@ int		 pg_is_conninfo(const char *);
 char		*pg_describe(const char *conninfo);
 enum db_err	 pg_open(const char *conninfo, int quiet, struct pg **);
 void		 pg_close(struct pg *);
+/* The connection is about to close: its statements go with it. */
+void		 pg_closing(struct pg *);
 /* The connection is lost: open it again before the next request. */
 int		 pg_broken(struct pg *);
 /* Inside a transaction (also a failed one). */

@@ -118,6 +118,51 @@ def t_both_hosts():
           (seen, W.host_a, W.host_b))
 
 
+def upstreams_of(n):
+    """The upstream addresses of the last N requests nginx logged."""
+    with open(W.hosts_log) as f:
+        return [line.split()[0] for line in f.readlines()[-n:]]
+
+
+@test("a session made on one host is a session on the other: the cookie"
+      " works on both, and logging out ends it on both")
+def t_sessions():
+    c = Client(W.base, W.timeout, browser=True)
+    expect(c.post("/login", [("login", W.login),
+                             ("password", W.password)]), 303)
+    check(c.cookies.get("kiln_session"), "no session cookie")
+    for _ in range(6):
+        expect(c.get("/customers"), 200)
+    hosts = set(upstreams_of(6))
+    check(len(hosts) == 2, "the pages came from %s, not both hosts" % hosts)
+    page = expect(c.get("/customers/new"), 200)
+    tok = [n.get("value") for n in page.dom().iter("input")
+           if n.get("name") == "csrf"]
+    check(tok, "no csrf field")
+    expect(c.post("/logout", [("csrf", tok[0])]), 303)
+    for _ in range(4):
+        r = c.get("/customers")
+        check(r.status in (303, 401),
+              "%s after logout: %d on %s" % (r.req(), r.status,
+                                             upstreams_of(1)))
+
+
+@test("login throttling counts the attempts made on either host")
+def t_throttle():
+    who = "nobody.%s" % W.run
+    got = []
+    for _ in range(6):
+        c = Client(W.base, W.timeout, browser=True)
+        got.append(c.post("/login", [("login", who),
+                                     ("password", "wrong-%s" % W.run)]
+                          ).status)
+    hosts = set(upstreams_of(6))
+    check(len(hosts) == 2, "the attempts went to %s, not both" % hosts)
+    check(got[:5] == [401] * 5 and got[5] == 429,
+          "5 wrong passwords spread over both hosts, then want 429: %s"
+          % got)
+
+
 @test("200 creates at once over both hosts: each lands once, the feed read"
       " during the load sees each once, in order")
 def t_concurrent_creates():
@@ -318,11 +363,14 @@ def main():
               "host-b"):
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--supervisor-a", type=int, required=True)
+    ap.add_argument("--login", required=True)
+    ap.add_argument("--password", required=True)
     ap.add_argument("--timeout", type=float, default=10)
     a = ap.parse_args()
     W.base, W.db, W.kiln, W.timeout = a.base, a.db, a.kiln, a.timeout
     W.hosts_log, W.host_a, W.host_b = a.hosts_log, a.host_a, a.host_b
     W.sup_a = a.supervisor_a
+    W.login, W.password = a.login, a.password
     W.run = os.urandom(3).hex()
     W.seq = 0
     W.tokens = dict(line.split() for line in open(a.tokens) if line.strip())
