@@ -55,6 +55,8 @@ struct pg_stmt *pg_prepare(struct pg *p, const char *s)
     { (void)p, (void)s; return NULL; }
 void pg_stmt_free(struct pg_stmt *st) { (void)st; }
 const char *pg_sql(const struct pg_stmt *st) { (void)st; return ""; }
+const char *pg_text(const struct pg_stmt *st, int *n)
+    { (void)st; *n = 0; return ""; }
 void pg_bind(struct pg_stmt *st, int i, enum pg_kind k, const void *v,
     size_t n) { (void)st, (void)i, (void)k, (void)v, (void)n; }
 int pg_bind_index(struct pg_stmt *st, const char *n)
@@ -252,8 +254,8 @@ rewrite(struct pg_stmt *st)
 	char		*o;
 	long		 n;
 
-	/* "$100" is never longer than "?100" or ":n". */
-	if ((st->text = malloc(strlen(s) * 2 + 1)) == NULL)
+	/* At most 4 bytes for 1: "?" becomes "$100" at worst. */
+	if ((st->text = malloc(strlen(s) * 4 + 1)) == NULL)
 		return -1;
 	/* A name's number must not be one a later ?N takes. */
 	for (t = s; (t = strchr(t, '?')) != NULL; t++)
@@ -335,6 +337,13 @@ pg_sql(const struct pg_stmt *st)
 	return st->sql;
 }
 
+const char *
+pg_text(const struct pg_stmt *st, int *nparams)
+{
+	*nparams = st->nparams;
+	return st->text;
+}
+
 void
 pg_reset(struct pg_stmt *st)
 {
@@ -363,7 +372,8 @@ pg_stmt_free(struct pg_stmt *st)
 		return;
 	pg_reset(st);
 	/* The server keeps a prepared statement for the session's life. */
-	if (st->name[0] != '\0' && !st->pg->closing && !pg_broken(st->pg)) {
+	if (st->name[0] != '\0' && st->pg != NULL && !st->pg->closing &&
+	    !pg_broken(st->pg)) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
 		PQclear(PQexec(st->pg->conn, sql));
 	}

@@ -49,6 +49,8 @@ struct pg_stmt	*pg_prepare(struct pg *, const char *sql);
 void		 pg_stmt_free(struct pg_stmt *);
 /* Its text as given (SQLite's parameters), for the log. */
 const char	*pg_sql(const struct pg_stmt *);
+/* ... and as PostgreSQL gets it ($1, $2 ...), and its number of values. */
+const char	*pg_text(const struct pg_stmt *, int *nparams);
 /* A value: text (n bytes), an integer, a blob, or NULL (v NULL). */
 enum pg_kind { PG_TEXT, PG_INT, PG_BLOB };
 void		 pg_bind(struct pg_stmt *, int, enum pg_kind, const void *v,

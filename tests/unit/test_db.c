@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "pg.h"
 #include "log.h"
 
 static char	 dir[] = "/tmp/kiln-test-db-XXXXXX";
@@ -385,10 +386,64 @@ read_only_file_reads(void **state)
 	db_close(db);
 }
 
+#ifdef HAVE_POSTGRESQL
+/* SQLite's parameters as PostgreSQL's: numbers, names, and what is not one. */
+static void
+pg_parameters(void **state)
+{
+	static const struct {
+		const char	*sql, *want;
+		int		 n;
+	} t[] = {
+		{ "SELECT ?1, ?2", "SELECT $1, $2", 2 },
+		{ "SELECT ?, ?", "SELECT $1, $2", 2 },
+		{ "WHERE a = ?3 OR b = ?1", "WHERE a = $3 OR b = $1", 3 },
+		/* A name takes the next number after every ?N, used twice. */
+		{ "WHERE o = :uid AND x = ?2 OR p = :uid",
+		    "WHERE o = $3 AND x = $2 OR p = $3", 3 },
+		{ "WHERE t = :team AND o = :uid", "WHERE t = $1 AND o = $2", 2 },
+		/* Not parameters: quoted, commented, a cast. */
+		{ "SELECT '?1 :x', \"a?b\" FROM t WHERE c = ?1",
+		    "SELECT '?1 :x', \"a?b\" FROM t WHERE c = $1", 1 },
+		{ "SELECT 1 -- ?1 :x\n, ?1", "SELECT 1 -- ?1 :x\n, $1", 1 },
+		{ "SELECT /* ? */ ?1::bigint", "SELECT /* ? */ $1::bigint", 1 },
+		{ "SELECT 'it''s ?'", "SELECT 'it''s ?'", 0 },
+	};
+	struct pg_stmt	*st;
+	size_t		 i;
+	int		 n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_non_null(st = pg_prepare(NULL, t[i].sql));
+		assert_string_equal(pg_text(st, &n), t[i].want);
+		assert_int_equal(n, t[i].n);
+		pg_stmt_free(st);
+	}
+	/* Each "?" grows to "$NN": 99 of them, side by side. */
+	{
+		char	 q[100], want[400], *w = want;
+
+		memset(q, '?', 99);
+		q[99] = '\0';
+		for (n = 1; n <= 99; n++)
+			w += sprintf(w, "$%d", n);
+		assert_non_null(st = pg_prepare(NULL, q));
+		assert_string_equal(pg_text(st, &n), want);
+		pg_stmt_free(st);
+	}
+	/* More values than PostgreSQL is given: refused, not cut short. */
+	assert_null(pg_prepare(NULL, "SELECT ?101"));
+}
+#endif
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+#ifdef HAVE_POSTGRESQL
+		cmocka_unit_test(pg_parameters),
+#endif
 		cmocka_unit_test(writers_wait_in_turn),
 		cmocka_unit_test(writes_without_a_queue),
 		cmocka_unit_test(deleted_file_takes_no_write),
