@@ -22,6 +22,7 @@ struct conf {
 	const char	*www;		/* static files (served by the web server) */
 	const char	*static_url;	/* URL of www/ as the browser sees it */
 	const char	*currency;	/* ISO 4217 code shown with money */
+	const char	*timezone;	/* IANA name: times shown to people */
 	const char	*listen;	/* kiln serve: unix:/PATH or ADDRESS:PORT */
 	const char	*socket_group;	/* the unix socket's group */
 	int		 workers;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -39,6 +40,7 @@ static const struct ckey keys[] = {
 	{ "www", C_STR, O(www), 0, 0 },
 	{ "static_url", C_STR, O(static_url), 0, 0 },
 	{ "currency", C_STR, O(currency), 0, 0 },
+	{ "timezone", C_STR, O(timezone), 0, 0 },
 	{ "listen", C_STR, O(listen), 0, 0 },
 	{ "socket_group", C_STR, O(socket_group), 0, 0 },
 	{ "workers", C_INT, O(workers), 1, 64 },
@@ -77,6 +79,7 @@ conf_defaults(struct conf *c)
 	c->www = KILN_WWWDIR;
 	c->static_url = "/kiln-static";
 	c->currency = "CNY";
+	c->timezone = "UTC";
 	c->listen = LISTEN_DEFAULT;
 	c->socket_group = "";
 	c->workers = 2;
@@ -196,6 +199,31 @@ readfile(struct conf *c, const char *file)
 	return rc;
 }
 
+/*
+ * An IANA time zone the system knows ("Asia/Shanghai"): a name of
+ * letters, digits, "_", "+", "-" and inner "/", with its file in the
+ * zone database.  Anything else would make glibc fall back to UTC
+ * without a word.
+ */
+static int
+timezone_ok(const char *tz)
+{
+	const char	*s, *dir;
+	char		 path[PATH_MAX];
+
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	if (*tz == '\0' || *tz == '/' || strstr(tz, "..") != NULL)
+		return 0;
+	for (s = tz; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("_+-/", *s) == NULL)
+			return 0;
+	if ((dir = getenv("TZDIR")) == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	return (size_t)snprintf(path, sizeof(path), "%s/%s", dir, tz) <
+	    sizeof(path) && access(path, R_OK) == 0;
+}
+
 /* kiln.conf next to /proc/self/exe, if there is one. */
 static char *
 beside_exe(void)
@@ -241,6 +269,16 @@ conf_load(struct conf *c, const char *file, int required)
 	if ((env = getenv("KILN_RULES_TIME_SCALE")) != NULL && *env != '\0' &&
 	    set(c, "KILN_RULES_TIME_SCALE", 0, "rules_time_scale", env) == -1)
 		return -1;
+	if (!timezone_ok(c->timezone)) {
+		fprintf(stderr, "kiln: %s: timezone: not a zone this system"
+		    " knows (an IANA name such as Asia/Shanghai; Debian:"
+		    " tzdata): %s\n", c->file ? c->file : "configuration",
+		    c->timezone);
+		return -1;
+	}
+	/* Times are stored UTC; only what people read is local. */
+	setenv("TZ", c->timezone, 1);
+	tzset();
 	if (proxy_list_ok(c->trusted_proxies) == -1) {
 		fprintf(stderr, "kiln: %s: trusted_proxies: want addresses or"
 		    " networks (192.0.2.10, 10.0.0.0/8, fd00::/8): %s\n",

@@ -146,7 +146,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	}
 	out_elem(r, "dt", _("Version"));
 	out_elem(r, "dd", arena_printf(r->arena, "%lld (%s %s)", rec.version,
-	    _("updated"), rec.updated_at));
+	    _("updated"), view_when(r, rec.updated_at)));
 	out_close(r);
 	/* Past a draft, say, no more lines and no deleting. */
 	sv = hook_enter(r, e->plug, &was);

@@ -132,9 +132,10 @@ build(struct app *app, struct entity *e)
 	abuf_init(&vals, app->perm);
 	abuf_init(&upd, app->perm);
 	e->reflabel = arena_calloc(app->perm, d->nfields + 1, sizeof(int));
+	e->refname = arena_calloc(app->perm, d->nfields + 1, sizeof(int));
 	e->refent = arena_calloc(app->perm, d->nfields + 1,
 	    sizeof(*e->refent));
-	if (e->reflabel == NULL || e->refent == NULL)
+	if (e->reflabel == NULL || e->refname == NULL || e->refent == NULL)
 		return -1;
 
 	abuf_add(&sel, "SELECT t.id, t.version, t.created_at, t.updated_at");
@@ -148,6 +149,7 @@ build(struct app *app, struct entity *e)
 		f = &d->fields[i];
 		abuf_addf(&sel, ", t.\"%s\"", f->name);
 		e->reflabel[i] = -1;
+		e->refname[i] = -1;
 		if (f->flags & KILN_F_OWNER)
 			e->owner = (int)i;
 		/* ?1 now, ?2 id, ?3 version; fields from ?4 on */
@@ -177,6 +179,16 @@ build(struct app *app, struct entity *e)
 			    " t.\"%s\"", t->d->plural, i, i, f->name);
 		}
 		e->reflabel[i] = (int)(ENT_COL_FIELDS + d->nfields + nlabels);
+		nlabels++;
+	}
+	/* Then each user's name for people (XML keeps the login). */
+	for (i = 0; i < d->nfields; i++) {
+		f = &d->fields[i];
+		if (f->type != KILN_REF || strcmp(f->ref, "user") != 0)
+			continue;
+		abuf_addf(&sel, ", coalesce(nullif(r%zu.name, ''), r%zu.login)",
+		    i, i);
+		e->refname[i] = (int)(ENT_COL_FIELDS + d->nfields + nlabels);
 		nlabels++;
 	}
 	abuf_addf(&sel, " FROM \"%s\" t%s", d->plural, join.s);

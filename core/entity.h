@@ -25,6 +25,7 @@ struct entity {
 	const struct entity	*parent_ent;	/* its entity, or NULL */
 	char			*upward;	/* SELECT parent (or owner) of ?1 */
 	int			*reflabel;	/* per field: label column or -1 */
+	int			*refname;	/* per user ref: its name's column */
 	const struct entity	**refent;	/* per field: target, NULL = user */
 	char			*select;	/* columns and joins, no WHERE */
 	char			*insert;
@@ -48,7 +49,8 @@ struct record {
 	const char	*created_at;
 	const char	*updated_at;
 	const char	**val;		/* per field */
-	const char	**label;	/* per field: ref's display text */
+	const char	**label;	/* per field: ref's label (a login) */
+	const char	**name;		/* per user ref: the user's name, or NULL */
 };
 
 struct ferr {

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "out.h"
 #include "page.h"
+#include "record.h"
 #include "req.h"
 #include "user.h"
 #include "value.h"
@@ -27,7 +28,39 @@
 #define CHANGES_DEFAULT	100
 #define CHANGES_MAX	1000
 
-/* A stored value as the field shows it (money as 1234.50...). */
+/*
+ * What a reference id names, for people: a user's name, or the title of
+ * a record the viewer may read ("#id" for one they may not: history
+ * must not show what the record's page would not).
+ */
+static const char *
+ref_name(struct kiln_req *r, const struct entity *e, int i, const char *v)
+{
+	const struct entity	*t = e->refent[i];
+	struct db_stmt		*st;
+	struct record		 rec;
+	const char		*name = NULL;
+	long long		 id;
+	int			 f;
+
+	if (value_int_parse(v, &id) != 0)
+		return v;
+	if (t == NULL) {
+		if ((st = db_stmt(r->app->db, "SELECT coalesce(nullif(name,"
+		    " ''), login) FROM users WHERE id = ?1")) == NULL)
+			return v;
+		db_bind_int(st, 1, id);
+		if (db_step(st) == DB_ROW)
+			name = arena_strdup(r->arena, db_col_text(st, 0));
+		db_done(st);
+	} else if (acl_readable(r, t, id) == 1 &&
+	    record_load(r, t, id, &rec) == REC_OK &&
+	    (f = entity_field(t, t->d->title)) >= 0)
+		name = view_text(r, t, &rec, (size_t)f);
+	return name != NULL ? name : arena_printf(r->arena, "#%s", v);
+}
+
+/* A stored value as the field shows it (money as ¥1,234.50, a name...). */
 static const char *
 shown(struct kiln_req *r, const struct entity *e, const char *field,
     const char *v)
@@ -35,16 +68,29 @@ shown(struct kiln_req *r, const struct entity *e, const char *field,
 	struct record	 rec;
 	int		 i;
 
-	if (v == NULL || e == NULL || (i = entity_field(e, field)) < 0 ||
-	    e->d->fields[i].type == KILN_REF)
+	if (v == NULL || e == NULL || (i = entity_field(e, field)) < 0)
 		return v ? v : "";
+	if (e->d->fields[i].type == KILN_REF)
+		return *v != '\0' ? ref_name(r, e, i, v) : v;
 	/* view_text reads the field's value from a record: lend it one. */
+	memset(&rec, 0, sizeof(rec));
 	rec.val = arena_calloc(r->arena, e->d->nfields, sizeof(char *));
 	rec.label = arena_calloc(r->arena, e->d->nfields, sizeof(char *));
 	if (rec.val == NULL || rec.label == NULL)
 		return v;
 	rec.val[i] = v;
 	return view_text(r, e, &rec, (size_t)i);
+}
+
+/* A field's label, for people; the stored name when it is not one. */
+static const char *
+field_label(const struct entity *e, const char *field)
+{
+	int	 i;
+
+	if (e == NULL || (i = entity_field(e, field)) < 0)
+		return field;
+	return _(e->d->fields[i].label);
 }
 
 /* Rows of audit (joined with their changes) as an HTML table body. */
@@ -73,7 +119,7 @@ html_rows(struct kiln_req *r, struct db_stmt *st, long long *last, int *n)
 			e = entity_by_name(r->app,
 			    db_col_text(st, 5));
 			out_open(r, "tr");
-			out_elem(r, "td", db_col_text(st, 1));
+			out_elem(r, "td", view_when(r, db_col_text(st, 1)));
 			out_elem(r, "td", db_col_text(st, 2));
 			out_elem(r, "td", db_col_text(st, 3));
 			out_elem(r, "td", _(db_col_text(st, 4)));
@@ -96,7 +142,7 @@ html_rows(struct kiln_req *r, struct db_stmt *st, long long *last, int *n)
 		field = db_col_text(st, 8);
 		out_open(r, "li");
 		out_open(r, "b");
-		out_text(r, field);
+		out_text(r, field_label(e, field));
 		out_close(r);
 		out_text(r, ": ");
 		/* A create has no old value to strike out. */

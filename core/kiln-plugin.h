@@ -22,7 +22,7 @@
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
  * update(), rows(), tables and requires (SQL confined to them),
  * kiln_entity.save_hook for the list .rules, rules_for(), demo;
- * 6: pg_migrations.
+ * 6: pg_migrations, show_money(), show_time().
  */
 #define KILN_ABI_VERSION	6
 
@@ -434,6 +434,15 @@ struct kiln_services {
 	 */
 	int		 (*rules_for)(struct kiln_req *, const char *kind,
 			    const char *const **names, size_t *n);
+	/*
+	 * ABI 6: for people (HTML), as the host shows its own fields:
+	 * minor units as "¥1,234.50" (the currency's sign, thousands
+	 * separators), and a stored UTC time (YYYY-MM-DDTHH:MM:SSZ) as
+	 * "YYYY-MM-DD HH:MM" in the installation's time zone (anything
+	 * else comes back as it is).  XML keeps money() and UTC.
+	 */
+	const char	*(*show_money)(struct kiln_req *, long long);
+	const char	*(*show_time)(struct kiln_req *, const char *);
 };
 
 /*

@@ -508,18 +508,13 @@ static void
 csv_row(struct kiln_req *r, struct abuf *b, const struct entity *e,
     const struct record *rec)
 {
-	const struct kiln_field	*f;
-	size_t			 i;
+	size_t	 i;
 
 	view_csv_cell(b, arena_printf(r->arena, "%lld", rec->id), 0);
 	view_csv_cell(b, arena_printf(r->arena, "%lld", rec->version), 0);
-	for (i = 0; i < e->d->nfields; i++) {
-		f = &e->d->fields[i];
-		/* CSV round-trips: ids for refs, plain values for the rest. */
-		view_csv_cell(b, f->type == KILN_REF || f->type == KILN_ENUM ||
-		    f->type == KILN_BOOL ? rec->val[i] :
-		    view_text(r, e, rec, i), 0);
-	}
+	/* CSV round-trips: ids for refs, plain values for the rest. */
+	for (i = 0; i < e->d->nfields; i++)
+		view_csv_cell(b, view_plain(r, e, rec, i), 0);
 	view_csv_cell(b, rec->updated_at, 1);
 }
 

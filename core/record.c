@@ -60,12 +60,15 @@ record_row_some(struct kiln_req *r, const struct entity *e,
 	rec->updated_at = col_text(r, st, ENT_COL_UPDATED);
 	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
 	rec->label = arena_calloc(r->arena, n + 1, sizeof(char *));
+	rec->name = arena_calloc(r->arena, n + 1, sizeof(char *));
 	for (i = 0; i < n; i++) {
 		if (need != NULL && !need[i])
 			continue;
 		rec->val[i] = col_text(r, st, (int)(ENT_COL_FIELDS + i));
 		if (e->reflabel[i] >= 0)
 			rec->label[i] = col_text(r, st, e->reflabel[i]);
+		if (e->refname[i] >= 0)
+			rec->name[i] = col_text(r, st, e->refname[i]);
 	}
 }
 

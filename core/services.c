@@ -33,6 +33,7 @@
 #include "services.h"
 #include "storage.h"
 #include "value.h"
+#include "view.h"
 #include "xmlin.h"
 
 static void	 svc_log(enum kiln_log, const char *, ...)
@@ -579,4 +580,6 @@ const struct kiln_services services_table = {
 	.update = svc_update,
 	.rows = svc_rows,
 	.rules_for = record_rules_for,
+	.show_money = view_money,
+	.show_time = view_when,
 };

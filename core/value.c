@@ -56,7 +56,7 @@ value_money_parse(const char *s, long long *out)
  * money row by row.
  */
 static char *
-format(long long v, char *buf, int cents)
+format(long long v, char *buf, int cents, int group)
 {
 	unsigned long long	 u;
 	char			 tmp[MONEY_BUFSZ], *p = tmp + sizeof(tmp);
@@ -68,6 +68,9 @@ format(long long v, char *buf, int cents)
 	do {
 		if (cents > 0 && n == cents)
 			*--p = '.';
+		/* A comma before each third digit of the whole part. */
+		else if (group && n > cents && (n - cents) % 3 == 0)
+			*--p = ',';
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 		n++;
@@ -81,13 +84,19 @@ format(long long v, char *buf, int cents)
 char *
 value_money_format(long long v, char *buf)
 {
-	return format(v, buf, 2);
+	return format(v, buf, 2, 0);
+}
+
+char *
+value_money_grouped(long long v, char *buf)
+{
+	return format(v, buf, 2, 1);
 }
 
 char *
 value_int_format(long long v, char *buf)
 {
-	return format(v, buf, 0);
+	return format(v, buf, 0, 0);
 }
 
 int

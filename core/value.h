@@ -14,6 +14,8 @@
 int	 value_money_parse(const char *, long long *);
 /* minor units -> "1234.50" into buf of MONEY_BUFSZ */
 char	*value_money_format(long long, char *);
+/* ... -> "1,234.50", for people (MONEY_BUFSZ holds the commas too). */
+char	*value_money_grouped(long long, char *);
 /* An integer in decimal into buf of MONEY_BUFSZ, without printf. */
 char	*value_int_format(long long, char *);
 /* Plain decimal integer, optional sign; -1 bad, -2 out of range. */

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "acl.h"
 #include "app.h"
@@ -36,6 +37,57 @@ money_text(struct kiln_req *r, const char *v)
 	return arena_strdup(r->arena, value_money_format(x, buf));
 }
 
+/* The sign people know a currency by, before the amount; else its code. */
+static const struct {
+	const char	*code;
+	const char	*sign;
+} signs[] = {
+	{ "CNY", "\u00a5" }, { "JPY", "\u00a5" }, { "USD", "$" },
+	{ "EUR", "\u20ac" }, { "GBP", "\u00a3" }, { "HKD", "HK$" },
+	{ "SGD", "S$" },
+};
+
+const char *
+view_money(struct kiln_req *r, long long v)
+{
+	const char	*cur = r->app->conf.currency, *sign = NULL;
+	char		 buf[MONEY_BUFSZ];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+		if (strcmp(signs[i].code, cur) == 0)
+			sign = signs[i].sign;
+	value_money_grouped(v, buf);
+	/* The sign before the currency: -¥1,234.50. */
+	if (sign == NULL)
+		return arena_printf(r->arena, "%s%s\u00a0%s", v < 0 ? "-" : "",
+		    cur, buf + (v < 0));
+	return arena_printf(r->arena, "%s%s%s", v < 0 ? "-" : "", sign,
+	    buf + (v < 0));
+}
+
+const char *
+view_when(struct kiln_req *r, const char *iso)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 buf[32];
+
+	if (iso == NULL || !value_datetime_ok(iso))
+		return iso;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return iso;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	t = timegm(&tm);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm) == 0)
+		return iso;
+	return arena_strdup(r->arena, buf);
+}
+
 /* "key_account" -> "Key account", then through the catalogue. */
 const char *
 view_enum_label(struct kiln_req *r, const char *v)
@@ -59,20 +111,39 @@ view_text(struct kiln_req *r, const struct entity *e,
 	const struct kiln_field	*f = &e->d->fields[i];
 	const char		*v = rec->val[i];
 
+	long long		 x;
+
 	if (v == NULL)
 		return "";
 	switch (f->type) {
 	case KILN_MONEY:
-		return money_text(r, v);
+		return value_int_parse(v, &x) == 0 ? view_money(r, x) : v;
+	case KILN_DATETIME:
+		return view_when(r, v);
 	case KILN_BOOL:
 		return strcmp(v, "1") == 0 ? _("yes") : _("no");
 	case KILN_REF:
+		if (rec->name != NULL && rec->name[i] != NULL)
+			return rec->name[i];
 		return rec->label[i] ? rec->label[i] : v;
 	case KILN_ENUM:
 		return view_enum_label(r, v);
 	default:
 		return v;
 	}
+}
+
+const char *
+view_plain(struct kiln_req *r, const struct entity *e,
+    const struct record *rec, size_t i)
+{
+	const char	*v = rec->val[i];
+
+	if (v == NULL)
+		return "";
+	if (e->d->fields[i].type == KILN_MONEY)
+		return money_text(r, v);
+	return v;
 }
 
 void

@@ -11,9 +11,19 @@
 struct kiln_req;
 struct abuf;
 
-/* Display text of field i ("1234.50", "yes", a ref's label...). */
+/*
+ * What people read of field i: money as "¥1,234.50", times in the
+ * installation's time zone, "yes", a ref's label (a user's name).
+ */
 const char	*view_text(struct kiln_req *, const struct entity *,
 		    const struct record *, size_t i);
+/* The same as a program reads it: "1234.50", UTC, the login (CSV). */
+const char	*view_plain(struct kiln_req *, const struct entity *,
+		    const struct record *, size_t i);
+/* Minor units for people: the currency's sign and thousands separators. */
+const char	*view_money(struct kiln_req *, long long);
+/* A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) as "YYYY-MM-DD HH:MM" local. */
+const char	*view_when(struct kiln_req *, const char *iso);
 /* Display label of an enum value ("key_account" -> "Key account"). */
 const char	*view_enum_label(struct kiln_req *, const char *);
 void		 view_xml_record(struct kiln_req *, const struct entity *,

@@ -266,7 +266,8 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	while (sv->step(st) == 1) {
 		sv->open(r, "li");
 		sv->open(r, "time");
-		sv->text(r, sv->col_text(st, 2));
+		sv->attr(r, "datetime", sv->col_text(st, 2));
+		sv->text(r, sv->show_time(r, sv->col_text(st, 2)));
 		sv->close(r);
 		sv->text(r, " ");
 		sv->open(r, "b");
@@ -392,15 +393,15 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 		sv->text(r, _("Exposure"));
 		sv->close(r);
 		sv->open(r, "dd");
-		sv->text(r, sv->money(r, sv->col_int(st, 2)));
+		sv->text(r, sv->show_money(r, sv->col_int(st, 2)));
 		sv->text(r, " / ");
-		sv->text(r, sv->money(r, sv->col_int(st, 0)));
+		sv->text(r, sv->show_money(r, sv->col_int(st, 0)));
 		sv->close(r);
 		sv->open(r, "dt");
 		sv->text(r, _("Overdue"));
 		sv->close(r);
 		sv->open(r, "dd");
-		sv->text(r, sv->money(r, sv->col_int(st, 3)));
+		sv->text(r, sv->show_money(r, sv->col_int(st, 3)));
 		sv->close(r);
 		sv->close(r);
 		sv->close(r);
@@ -517,7 +518,7 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 			sv->text(r, " ");
 			sv->text(r, sv->col_text(st, 3));
 			sv->text(r, " ");
-			sv->text(r, sv->money(r, sv->col_int(st, 2)));
+			sv->text(r, sv->show_money(r, sv->col_int(st, 2)));
 			sv->open(r, "ul");
 		}
 		/* What held it: the rules that did not pass. */

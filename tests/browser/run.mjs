@@ -141,7 +141,8 @@ try {
 		await page.click('form.record button[type=submit]');
 		await page.waitForSelector('dl.record');
 		expect((await page.locator('h1').textContent()) === unique, 'wrong title');
-		expect((await page.content()).includes('20000.50'), 'money not shown');
+		// People read money with separators and the currency's sign.
+		expect((await page.content()).includes('\u00a520,000.50'), 'money not shown');
 	});
 	await check('edit it', async () => {
 		await page.click('text=Edit');
@@ -222,7 +223,7 @@ try {
 			await page.fill('#f-credit_limit', '123456.00');
 			await page.click('form.record button[type=submit]');
 			await page.waitForSelector('dl.record');
-			expect((await page.content()).includes('123456.00'), 'limit not saved');
+			expect((await page.content()).includes('\u00a5123,456.00'), 'limit not saved');
 			await page.screenshot({ path: `${shots}/08-finance-credit.png`, fullPage: true });
 			await logOut();
 		});

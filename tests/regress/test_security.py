@@ -1245,7 +1245,8 @@ def t_audit_update(o):
     check(len(rows) == 1, "%s: %d rows, want 1: %r" %
           (r.req(), len(rows), rows))
     row = rows[0]
-    for want in ("sec.a", "city", old, new):
+    # The field by its label, as people read it.
+    for want in ("sec.a", "City", old, new):
         check(want in row, "%s: the row lacks %r: %r" % (r.req(), want,
                                                          row))
     r = expect(adm.get("/audit"), 200)

@@ -730,6 +730,44 @@ invoiced_long_ago(long long o)
 	    NULL, NULL, NULL), SQLITE_OK);
 }
 
+/*
+ * People read money with separators and the currency's sign, times in
+ * the installation's time zone, users by name; programs (XML, CSV) get
+ * the stored forms.
+ */
+static void
+people_read(void **state)
+{
+	char		 loc[128], path[128];
+	long long	 id;
+
+	(void)state;
+	assert_int_equal(customer_for_li(
+	    "<customer><name>Readable Ltd</name><city>Wuxi</city>"
+	    "<segment>small_loyal</segment><email>r@example.com</email>"
+	    "<credit_limit>1935000.00</credit_limit></customer>"), 201);
+	header("Location", loc, sizeof(loc));
+	snprintf(path, sizeof(path), "%s", loc + 4);
+	id = atoll(strrchr(path, '/') + 1);
+	assert_int_equal(sqlite3_exec(db_handle(app.db), arena_printf(A,
+	    "UPDATE customers SET updated_at = '2026-01-15T20:30:00Z'"
+	    " WHERE id = %lld", id), NULL, NULL, NULL), SQLITE_OK);
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_true(has("\u00a5" "1,935,000.00"));
+	assert_true(has("2026-01-16 04:30"));	/* UTC+8 */
+	assert_true(has("\u674e\u4f1f"));	/* the owner by name, 李伟 */
+	assert_false(has(">li.wei<"));
+	/* XML: the stored forms. */
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
+	assert_true(has("<credit_limit currency=\"CNY\">1935000.00<"));
+	assert_true(has("<updated_at>2026-01-15T20:30:00Z</updated_at>"));
+	assert_true(has(">li.wei</owner>"));
+}
+
 static void
 audit_trail(void **state)
 {
@@ -769,7 +807,10 @@ audit_trail(void **state)
 	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
 	assert_true(has("<section class=\"history\">"));
 	assert_true(has("<del>Suzhou</del>"));
-	assert_true(has("<del>100.00</del>"));
+	/* Money as people read it, fields by their labels. */
+	assert_true(has("<del>\u00a5100.00</del>"));
+	assert_true(has("<b>Credit limit</b>"));
+	assert_false(has("<b>credit_limit</b>"));
 	/* Only administrators read the whole trail. */
 	assert_int_equal(req("GET", "/audit", NULL, NULL, NULL, bearer), 403);
 	assert_int_equal(req("GET", "/audit", "login=fin.ma&action=update",
@@ -2875,6 +2916,7 @@ main(void)
 		cmocka_unit_test(routes),
 		cmocka_unit_test(sessions_and_csrf),
 		cmocka_unit_test(record_access),
+		cmocka_unit_test(people_read),
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
 		cmocka_unit_test(throttling_fails_closed),

@@ -45,6 +45,16 @@ money(void **state)
 	assert_string_equal(value_money_format(123450, buf), "1234.50");
 	assert_string_equal(value_money_format(-5, buf), "-0.05");
 	assert_string_equal(value_money_format(0, buf), "0.00");
+	/* For people: a comma before each third digit of the whole part. */
+	assert_string_equal(value_money_grouped(193500000, buf),
+	    "1,935,000.00");
+	assert_string_equal(value_money_grouped(99999, buf), "999.99");
+	assert_string_equal(value_money_grouped(100000, buf), "1,000.00");
+	assert_string_equal(value_money_grouped(-123456789, buf),
+	    "-1,234,567.89");
+	assert_string_equal(value_money_grouped(5, buf), "0.05");
+	assert_string_equal(value_money_grouped(LLONG_MIN, buf),
+	    "-92,233,720,368,547,758.08");
 	/* Integers without printf, for ids in lists. */
 	assert_string_equal(value_int_format(0, buf), "0");
 	assert_string_equal(value_int_format(42, buf), "42");
