@@ -165,6 +165,42 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	history_record(r, e, id);
 	if (!writable)
 		return page_end(r);
+	/* Asked first, on a page of its own: no script needed. */
+	out_open(r, "p");
+	out_attr(r, "class", "delete");
+	out_open(r, "a");
+	out_attr(r, "class", "button danger");
+	out_attr(r, "href", req_url(r, "/%s/%lld/delete", e->d->plural, id));
+	out_text(r, _("Delete\u2026"));
+	out_close(r);
+	out_close(r);
+	return page_end(r);
+}
+
+/*
+ * GET /PLURAL/ID/delete: "Delete this record?" with the form that does
+ * it (the version read now: a change since is refused as stale) and a
+ * way back.  Nothing changes on a GET.
+ */
+static int
+confirm_delete(struct kiln_req *r, const struct entity *e, long long id)
+{
+	struct record	 rec;
+	enum rec_err	 err;
+	const char	*title;
+	int		 i;
+
+	if ((err = record_load(r, e, id, &rec)) != REC_OK)
+		return fail(r, err, NULL);
+	if (!acl_may_write(r, e, &rec))
+		return fail(r, REC_FORBIDDEN, NULL);
+	i = entity_field(e, e->d->title);
+	title = i >= 0 ? view_text(r, e, &rec, (size_t)i) : "";
+	if (page_begin(r, 200, _("Delete")) == -1)
+		return -1;
+	out_elem(r, "h1", arena_printf(r->arena, _("Delete %s?"), title));
+	out_elem(r, "p", _("It is gone for good: its history stays in the"
+	    " audit trail."));
 	out_open(r, "form");
 	out_attr(r, "method", "post");
 	out_attr(r, "class", "delete");
@@ -172,6 +208,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	page_csrf(r);
 	page_hidden(r, "version", arena_printf(r->arena, "%lld", rec.version));
 	page_button(r, _("Delete"), "danger");
+	page_link(r, view_record_url(r, e, id), _("Cancel"));
 	out_close(r);
 	return page_end(r);
 }
@@ -312,7 +349,8 @@ crud_show(struct kiln_req *r, const struct entity *e, long long id,
 		view_xml_record(r, e, &rec);
 		return out_finish(r);
 	}
-	return out_redirect(r, view_record_url(r, e, id));
+	return out_redirect(r, arena_printf(r->arena, "%s?done=%s",
+	    view_record_url(r, e, id), created ? "created" : "saved"));
 }
 
 static int
@@ -564,7 +602,7 @@ delete(struct kiln_req *r, const struct entity *e, long long id)
 		return fail(r, record_db_err(de), NULL);
 	if (r->fmt == FMT_XML)
 		return out_status_only(r, 204);
-	return out_redirect(r, req_url(r, "/%s", e->d->plural));
+	return out_redirect(r, req_url(r, "/%s?done=deleted", e->d->plural));
 }
 
 static int
@@ -629,6 +667,9 @@ crud_route(struct kiln_req *r, const char *path)
 			return form_edit(r, e, id), 0;
 		if (strcmp(act, "delete") == 0 && r->method == M_POST)
 			return delete(r, e, id), 0;
+		if (strcmp(act, "delete") == 0 && (r->method == M_GET ||
+		    r->method == M_HEAD))
+			return confirm_delete(r, e, id), 0;
 		if (strcmp(act, "edit") == 0 || strcmp(act, "delete") == 0)
 			return method_not_allowed(r), 0;
 		return page_error(r, ERR_NOT_FOUND, _("No such page."),

@@ -313,7 +313,12 @@ struct kiln_services {
 	int		 (*audit)(struct kiln_req *, const char *action,
 			    const char *entity, long long id,
 			    const char *detail);
-	/* 303 to a path under the mount prefix ("/orders/42"). */
+	/*
+	 * 303 to a path under the mount prefix ("/orders/42").  A query
+	 * "?done=KEY" has the page say what was done: created, saved,
+	 * deleted, submitted, approved, rejected, updated, corrected,
+	 * copied, revoked (other keys say nothing).
+	 */
 	int		 (*redirect)(struct kiln_req *, const char *path);
 	/*
 	 * What the user may do with record id of an entity: -1 not

@@ -138,6 +138,45 @@ nav(struct kiln_req *r)
 	out_close(r);
 }
 
+/*
+ * What a write that ended in a redirect says on the page it lands on
+ * (?done=saved): only words of this table, never text from the URL.
+ */
+static const struct {
+	const char	*key;
+	const char	*text;
+} done[] = {
+	{ "created", N_("Created.") },
+	{ "saved", N_("Saved.") },
+	{ "deleted", N_("Deleted.") },
+	{ "submitted", N_("Submitted.") },
+	{ "approved", N_("Approved.") },
+	{ "rejected", N_("Rejected.") },
+	{ "updated", N_("Status changed.") },
+	{ "corrected", N_("Invoice corrected.") },
+	{ "copied", N_("Copied as a new draft.") },
+	{ "revoked", N_("Token revoked.") },
+};
+
+static void
+flash(struct kiln_req *r)
+{
+	const char	*k;
+	size_t		 i;
+
+	if ((k = req_query(r, "done")) == NULL)
+		return;
+	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++)
+		if (strcmp(done[i].key, k) == 0) {
+			out_open(r, "p");
+			out_attr(r, "class", "flash");
+			out_attr(r, "role", "status");
+			out_text(r, _(done[i].text));
+			out_close(r);
+			return;
+		}
+}
+
 int
 page_begin(struct kiln_req *r, int status, const char *title)
 {
@@ -168,6 +207,7 @@ page_begin(struct kiln_req *r, int status, const char *title)
 	out_open(r, "body");
 	nav(r);
 	out_open(r, "main");
+	flash(r);
 	return 0;
 }
 

@@ -287,7 +287,7 @@ answer(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	size_t	 i;
 
 	if (!sv->wants_xml(r)) {
-		snprintf(path, sizeof(path), "/orders/%lld", id);
+		snprintf(path, sizeof(path), "/orders/%lld?done=submitted", id);
 		return sv->redirect(r, path);
 	}
 	sv->begin(r, 200, "submission", "Submission");

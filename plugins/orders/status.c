@@ -132,7 +132,10 @@ conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		sv->text(r, reason);
 		return sv->end(r);
 	}
-	snprintf(path, sizeof(path), "/orders/%lld", id);
+	/* The page says what was done (the host's ?done= words). */
+	snprintf(path, sizeof(path), "/orders/%lld?done=%s", id,
+	    strcmp(to, "approved") == 0 ? "approved" :
+	    strcmp(to, "rejected") == 0 ? "rejected" : "updated");
 	return sv->redirect(r, path);
 }
 

@@ -152,6 +152,9 @@ try {
 		expect((await page.content()).includes('宁波'), 'city not saved');
 	});
 	await check('delete it', async () => {
+		// Asked first, on a page of its own.
+		await page.click('p.delete a');
+		await page.waitForSelector('form.delete');
 		await page.click('form.delete button');
 		await page.waitForSelector('table.list');
 		await page.goto(`${base}/customers?q=${encodeURIComponent(unique)}`);

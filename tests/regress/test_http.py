@@ -1240,8 +1240,9 @@ def t_form_update_303(o):
     r = o.api.post("/customers/%d" % cid, fields)
     expect(r, 303)
     loc = r.header("Location") or ""
-    check(loc == "%s/customers/%d" % (o.api.prefix, cid),
-          "%s: Location %r, want %s/customers/%d" %
+    # The record, saying what was done.
+    check(loc == "%s/customers/%d?done=saved" % (o.api.prefix, cid),
+          "%s: Location %r, want %s/customers/%d?done=saved" %
           (r.req(), loc, o.api.prefix, cid))
     after = fetch(o.api, cid)
     check(after.get("version") == "2" and
@@ -1267,7 +1268,8 @@ def t_form_create_303(o):
     r = o.api.post("/customers", list(f.items()))
     expect(r, 303)
     loc = r.header("Location") or ""
-    m = re.fullmatch(re.escape(o.api.prefix) + r"/customers/(\d+)", loc)
+    m = re.fullmatch(re.escape(o.api.prefix) +
+                     r"/customers/(\d+)\?done=created", loc)
     check(m, "%s: Location %r" % (r.req(), loc))
     got = record_fields(fetch(o.api, int(m.group(1))))
     for k, v in f.items():
@@ -1735,11 +1737,13 @@ def t_html_create(o):
     p, vals, _ = html_create(o, b, city="宁波", notes="a <b>bold</b> note")
     expect(p, 303)
     loc = p.header("Location") or ""
-    m = re.fullmatch(re.escape(b.prefix) + r"/customers/(\d+)", loc)
-    check(m, "%s: Location %r, want %s/customers/ID" %
+    m = re.fullmatch(re.escape(b.prefix) + r"/customers/(\d+)\?done=created",
+                     loc)
+    check(m, "%s: Location %r, want %s/customers/ID?done=created" %
           (p.req(), loc, b.prefix))
     d = expect(b.get(loc, raw=True), 200)
     text = d.dom().text()
+    check("Created." in text, "%s: no word of what was done" % d.req())
     for k in ("name", "city", "phone", "email", "notes"):
         check(vals[k] in text, "%s: detail page lacks %s %r" %
               (d.req(), k, vals[k]))
@@ -1854,8 +1858,9 @@ def t_html_edit(o):
     fields = set_field(f["fields"], "city", "Shaoxing")
     p = b.post(f["action"], fields, raw=True)
     expect(p, 303)
-    check(p.header("Location") == "%s/customers/%d" % (b.prefix, cid),
-          "%s: Location %r" % (p.req(), p.header("Location")))
+    check(p.header("Location") == "%s/customers/%d?done=saved" %
+          (b.prefix, cid), "%s: Location %r" % (p.req(),
+                                                p.header("Location")))
     rec = fetch(o.api, cid)
     check(rec.findtext("city") == "Shaoxing" and rec.get("version") == "2",
           "edit not stored: city %r version %r" %
@@ -1890,11 +1895,18 @@ def t_get_safe(o):
     expect(b.get("/customers"), 200)
 
 
-@test("HTML delete: without csrf 403; with csrf 303, then 404", "html")
+@test("HTML delete: asked first on a page of its own; without csrf 403;"
+      " with csrf 303 to a list saying so, then 404", "html")
 def t_html_delete(o):
     b = browser(o)
     cid, _ = create(o, valid_customer())
     d = expect(b.get("/customers/%d" % cid), 200)
+    ask = "%s/customers/%d/delete" % (b.prefix, cid)
+    check(ask in [a.get("href") for a in d.dom().iter("a")],
+          "%s: no link to %s" % (d.req(), ask))
+    check(not [x for x in forms(d.dom()) if x["action"] == ask],
+          "%s: deletes without asking" % d.req())
+    d = expect(b.get("/customers/%d/delete" % cid), 200)
     f = [x for x in forms(d.dom()) if x["action"] ==
          "%s/customers/%d/delete" % (b.prefix, cid)]
     check(f, "%s: no form posting to %s/customers/%d/delete" %
@@ -1908,8 +1920,10 @@ def t_html_delete(o):
     p = b.post(f["action"], f["fields"], raw=True)
     expect(p, 303)
     loc = p.header("Location") or ""
-    check(loc.startswith(b.prefix + "/"), "%s: Location %r" %
-          (p.req(), loc))
+    check(loc.startswith(b.prefix + "/") and loc.endswith("?done=deleted"),
+          "%s: Location %r" % (p.req(), loc))
+    r = expect(b.get(loc, raw=True), 200)
+    check(b'class="flash"' in r.body, "%s: no message" % r.req())
     expect(b.get("/customers/%d" % cid), 404)
     expect_error(o.api.get("/customers/%d.xml" % cid), 404, "not_found")
 

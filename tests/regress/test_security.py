@@ -1258,7 +1258,7 @@ def t_audit_update(o):
     d = expect(html_api(o, "sec.a").get("/customers/%d" % cid), 200)
     hist = [s for s in d.dom().iter("section")
             if "history" in (s.get("class") or "").split()]
-    check(hist and new in hist[0].text() and "city" in hist[0].text(),
+    check(hist and new in hist[0].text() and "City" in hist[0].text(),
           "%s: no <section class=history> with the change" % d.req())
     return row[:120]
 

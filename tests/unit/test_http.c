@@ -262,10 +262,28 @@ create_read_update_delete(void **state)
 	assert_true(has("version=\"2\""));
 	assert_true(has("<city>Ningbo</city>"));
 	assert_true(has("<segment>key_account</segment>"));
-	/* Form-encoded update works too. */
+	/* Form-encoded update works too, and lands on a page saying so. */
 	assert_int_equal(req("POST", path, NULL,
 	    "application/x-www-form-urlencoded",
 	    "version=2&notes=%E5%A4%87%E6%B3%A8", bearer), 303);
+	assert_non_null(header("Location", loc, sizeof(loc)));
+	assert_non_null(strstr(loc, "?done=saved"));
+	assert_int_equal(req("GET", path, "done=saved", NULL, NULL, bearer),
+	    200);
+	assert_true(has("<p class=\"flash\" role=\"status\">Saved.</p>"));
+	/* Only the table's words: a key it lacks says nothing at all. */
+	assert_int_equal(req("GET", path, "done=%3Cb%3Ehi", NULL, NULL,
+	    bearer), 200);
+	assert_false(has("class=\"flash\""));
+	/* Delete is asked first: a page with the form, changing nothing. */
+	assert_int_equal(req("GET", path, NULL, NULL, NULL, bearer), 200);
+	assert_false(has("<form method=\"post\" class=\"delete\""));
+	assert_true(has("/delete\">Delete\u2026</a>"));
+	assert_int_equal(req("GET", arena_printf(A, "%s/delete", path), NULL,
+	    NULL, NULL, bearer), 200);
+	assert_true(has("<form method=\"post\" class=\"delete\""));
+	assert_true(has("name=\"version\" value=\"3\""));
+	assert_int_equal(api("GET", path, NULL, NULL), 200);
 	/* A delete names the version it saw, as an update does. */
 	assert_int_equal(api("DELETE", path, NULL, NULL), 400);
 	assert_int_equal(api("DELETE", path, "version=2", NULL), 409);
