@@ -665,7 +665,8 @@ static const char *const tables[] = {
 	"order_numbers", "order_verdicts", "order_history", "order_exposure",
 	NULL
 };
-static const char *const requires[] = { "customer", "product", NULL };
+static const char *const requires[] = { "customer", "product", "user",
+	NULL };
 
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("orders"),

@@ -11,6 +11,8 @@
 
 /* User-visible text goes through the host's catalogue. */
 #define _(s)	sv->tr(s)
+/* ... marked where it is declared, translated where it is shown. */
+#define N_(s)	(s)
 
 /* Name/value pairs for rules and the host's create(). */
 #define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }

@@ -116,7 +116,8 @@ static int
 conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
     const char *to, const char *reason)
 {
-	char	 path[64];
+	const char	*from;
+	char		 path[64];
 
 	if (orders_set_status(r, sv, id, to, reason) != 0) {
 		return sv->error(r, 500, "internal", _("Internal error."));
@@ -132,10 +133,18 @@ conclude(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		sv->text(r, reason);
 		return sv->end(r);
 	}
-	/* The page says what was done (the host's ?done= words). */
-	snprintf(path, sizeof(path), "/orders/%lld?done=%s", id,
-	    strcmp(to, "approved") == 0 ? "approved" :
-	    strcmp(to, "rejected") == 0 ? "rejected" : "updated");
+	/*
+	 * The page says what was done (the host's ?done= words); a
+	 * decision made in the queue goes back to the queue.
+	 */
+	from = sv->param(r, "from");
+	if (from != NULL && strcmp(from, "held") == 0)
+		snprintf(path, sizeof(path), "/orders/held?done=%s",
+		    strcmp(to, "approved") == 0 ? "approved" : "rejected");
+	else
+		snprintf(path, sizeof(path), "/orders/%lld?done=%s", id,
+		    strcmp(to, "approved") == 0 ? "approved" :
+		    strcmp(to, "rejected") == 0 ? "rejected" : "updated");
 	return sv->redirect(r, path);
 }
 

@@ -106,10 +106,25 @@ orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	rows_xml(r, sv, id, &history_rows);
 }
 
+static void	queue_form(struct kiln_req *, const struct kiln_services *,
+		    long long, const char *, const char *, int, const char *);
+static void	head(struct kiln_req *, const struct kiln_services *,
+		    const char *const *, const char *);
+static void	cell(struct kiln_req *, const struct kiln_services *,
+		    const char *, const char *, const char *);
+
 /* A small form posting to /orders/ID/ACTION, with a reason field. */
 static void
 action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
     const char *action, const char *label, int reason)
+{
+	queue_form(r, sv, id, action, label, reason, NULL);
+}
+
+/* The same from a worklist: the decision comes back to it (from=). */
+static void
+queue_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const char *action, const char *label, int reason, const char *from)
 {
 	char	 path[64];
 
@@ -119,6 +134,13 @@ action_form(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->attr(r, "class", "inline");
 	sv->attr(r, "action", sv->url(r, path));
 	sv->csrf(r);
+	if (from != NULL) {
+		sv->open(r, "input");
+		sv->attr(r, "type", "hidden");
+		sv->attr(r, "name", "from");
+		sv->attr(r, "value", from);
+		sv->close(r);
+	}
 	if (reason) {
 		sv->open(r, "input");
 		sv->attr(r, "name", "reason");
@@ -409,36 +431,50 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 	sv->done(st);
 }
 
+static const char *const late_cols[] = {
+	N_("Order"), N_("Customer"), N_("Owner"), N_("Late"), N_("Days late"),
+	N_("Status"), NULL
+};
+
 /*
  * GET /orders/late: orders past their promised date and not yet
  * delivered, and invoices past due and unpaid, among those the user
- * may see (chosen in SQL, before the limit).
+ * may see (chosen in SQL, before the limit): what is late, by how many
+ * days, whose.
  */
 int
 orders_late(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
-	char			 path[64], num[24];
-	int			 any = 0;
+	char			 path[64], cpath[64], num[24];
+	int			 any = 0, xml = sv->wants_xml(r);
 
-	if ((st = sv->sql(r, "SELECT id, number, status, promised_date,"
-	    " due_date FROM orders WHERE (" LATE_DELIVERY("") " OR "
-	    OVERDUE("") ") AND kiln_readable('order', id) ORDER BY"
-	    " coalesce(nullif(promised_date, ''), due_date), id"
+	if ((st = sv->sql(r, "SELECT o.id, o.number, o.status,"
+	    " o.promised_date, o.due_date, c.name, c.id,"
+	    " coalesce(nullif(u.name, ''), u.login, ''), " LATE_DELIVERY("o.")
+	    ", CAST(julianday(" TODAY ") - julianday(CASE WHEN "
+	    LATE_DELIVERY("o.") " THEN o.promised_date ELSE o.due_date END)"
+	    " AS INTEGER) FROM orders o JOIN customers c ON c.id = o.customer"
+	    " LEFT JOIN users u ON u.id = o.owner WHERE (" LATE_DELIVERY("o.")
+	    " OR " OVERDUE("o.") ") AND kiln_readable('order', o.id) ORDER BY"
+	    " coalesce(nullif(o.promised_date, ''), o.due_date), o.id"
 	    " LIMIT 500")) == NULL)
 		return sv->error(r, 500, "internal", _("Internal error."));
 	sv->begin(r, 200, "late", _("Late orders"));
-	if (!sv->wants_xml(r)) {
+	if (!xml) {
 		sv->open(r, "h1");
 		sv->text(r, _("Late orders"));
 		sv->close(r);
-		sv->open(r, "ul");
+		sv->open(r, "table");
+		sv->attr(r, "class", "list late");
+		head(r, sv, late_cols, "Days late");
+		sv->open(r, "tbody");
 	}
 	while (sv->step(st) == 1) {
 		any = 1;
 		snprintf(path, sizeof(path), "/orders/%lld",
 		    sv->col_int(st, 0));
-		if (sv->wants_xml(r)) {
+		if (xml) {
 			sv->open(r, "order");
 			snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
 			sv->attr(r, "id", num);
@@ -450,42 +486,128 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 			sv->close(r);
 			continue;
 		}
-		sv->open(r, "li");
-		sv->open(r, "a");
-		sv->attr(r, "href", sv->url(r, path));
-		sv->text(r, sv->col_text(st, 1));
-		sv->close(r);
-		sv->text(r, " ");
-		sv->text(r, sv->tr(sv->col_text(st, 2)));
-		sv->text(r, " ");
-		sv->text(r, *sv->col_text(st, 3) ? sv->col_text(st, 3) :
-		    sv->col_text(st, 4));
+		snprintf(cpath, sizeof(cpath), "/customers/%lld",
+		    sv->col_int(st, 6));
+		sv->open(r, "tr");
+		cell(r, sv, NULL, path, sv->col_text(st, 1));
+		cell(r, sv, NULL, cpath, sv->col_text(st, 5));
+		cell(r, sv, NULL, NULL, sv->col_text(st, 7));
+		cell(r, sv, NULL, NULL, sv->col_int(st, 8) ?
+		    _("Delivery") : _("Payment"));
+		cell(r, sv, "num late", NULL, sv->col_text(st, 9));
+		cell(r, sv, NULL, NULL, sv->tr(sv->col_text(st, 2)));
 		sv->close(r);
 	}
 	sv->done(st);
-	if (!sv->wants_xml(r) && !any) {
-		sv->open(r, "li");
-		sv->text(r, _("Nothing is late."));
-		sv->close(r);
+	if (!xml) {
+		sv->close(r);	/* tbody */
+		sv->close(r);	/* table */
+		if (!any) {
+			sv->open(r, "p");
+			sv->attr(r, "class", "empty");
+			sv->text(r, _("Nothing is late."));
+			sv->close(r);
+		}
 	}
 	return sv->end(r);
 }
 
+/* <th> cells of a worklist's head. */
+static void
+head(struct kiln_req *r, const struct kiln_services *sv,
+    const char *const *cols, const char *num)
+{
+	sv->open(r, "thead");
+	sv->open(r, "tr");
+	for (; *cols != NULL; cols++) {
+		sv->open(r, "th");
+		sv->attr(r, "scope", "col");
+		if (num != NULL && strcmp(*cols, num) == 0)
+			sv->attr(r, "class", "num");
+		sv->text(r, _(*cols));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+}
+
+/* A cell linking to path, or plain text. */
+static void
+cell(struct kiln_req *r, const struct kiln_services *sv, const char *cls,
+    const char *path, const char *text)
+{
+	sv->open(r, "td");
+	if (cls != NULL)
+		sv->attr(r, "class", cls);
+	if (path != NULL) {
+		sv->open(r, "a");
+		sv->attr(r, "href", sv->url(r, path));
+		sv->text(r, text);
+		sv->close(r);
+	} else
+		sv->text(r, text);
+	sv->close(r);
+}
+
+/* The rules that held an order: what each said. */
+static void
+held_by(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    int xml)
+{
+	struct kiln_stmt	*vs;
+
+	if ((vs = sv->sql(r, "SELECT rule, result, message FROM"
+	    " order_verdicts WHERE \"order\" = ?1 AND result IN"
+	    " ('hold', 'reject') ORDER BY pos")) == NULL)
+		return;
+	sv->bind_int(vs, 1, id);
+	if (!xml)
+		sv->open(r, "ul");
+	while (sv->step(vs) == 1) {
+		sv->open(r, xml ? "verdict" : "li");
+		if (xml) {
+			sv->attr(r, "rule", sv->col_text(vs, 0));
+			sv->attr(r, "result", sv->col_text(vs, 1));
+		} else {
+			sv->open(r, "b");
+			sv->text(r, sv->col_text(vs, 0));
+			sv->close(r);
+			sv->text(r, ": ");
+		}
+		sv->text(r, sv->col_text(vs, 2));
+		sv->close(r);
+	}
+	if (!xml)
+		sv->close(r);
+	sv->done(vs);
+}
+
+static const char *const held_cols[] = {
+	N_("Order"), N_("Customer"), N_("Owner"), N_("Total"),
+	N_("Days on hold"), N_("Held by"), N_("Decision"), NULL
+};
+
 /*
- * GET /orders/held: the orders on hold the user may see, oldest first,
- * each with what held it; for the ones the user decides, approve and
- * reject at hand.  Finance's and managers' queue.
+ * GET /orders/held: the orders on hold the user may see, oldest first:
+ * customer, owner, total, how long it has waited, each rule that held
+ * it, and for the ones the user decides approve and reject at hand
+ * (the decision comes back here).  Finance's and managers' queue.
  */
 int
 orders_held(struct kiln_req *r, const struct kiln_services *sv)
 {
-	struct kiln_stmt	*st, *vs;
-	char			 path[64], num[24];
+	struct kiln_stmt	*st;
+	char			 path[64], cpath[64], num[24];
 	long long		 id;
 	int			 any = 0, acc, xml = sv->wants_xml(r);
 
-	if ((st = sv->sql(r, "SELECT o.id, o.number, o.total, c.name"
+	if ((st = sv->sql(r, "SELECT o.id, o.number, o.total, c.name, c.id,"
+	    " coalesce(nullif(u.name, ''), u.login, ''), CAST(julianday("
+	    TODAY ") - julianday(substr(coalesce((SELECT max(h.at) FROM"
+	    " order_history h WHERE h.\"order\" = o.id AND h.status ="
+	    " 'on_hold'), o.updated_at), 1, 10)) AS INTEGER)"
 	    " FROM orders o JOIN customers c ON c.id = o.customer"
+	    " LEFT JOIN users u ON u.id = o.owner"
 	    " WHERE o.status = 'on_hold' AND kiln_readable('order', o.id)"
 	    " ORDER BY o.updated_at, o.id LIMIT 500")) == NULL)
 		return sv->error(r, 500, "internal", _("Internal error."));
@@ -494,15 +616,17 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		sv->open(r, "h1");
 		sv->text(r, _("Orders on hold"));
 		sv->close(r);
-		sv->open(r, "ul");
-		sv->attr(r, "class", "held");
+		sv->open(r, "table");
+		sv->attr(r, "class", "list held");
+		head(r, sv, held_cols, "Total");
+		sv->open(r, "tbody");
 	}
 	while (sv->step(st) == 1) {
 		id = sv->col_int(st, 0);
 		any = 1;
 		snprintf(path, sizeof(path), "/orders/%lld", id);
-		sv->open(r, xml ? "order" : "li");
 		if (xml) {
+			sv->open(r, "order");
 			snprintf(num, sizeof(num), "%lld", id);
 			sv->attr(r, "id", num);
 			sv->attr(r, "href", sv->url(r, path));
@@ -510,52 +634,42 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 			sv->attr(r, "customer", sv->col_text(st, 3));
 			sv->attr(r, "total", sv->money(r, sv->col_int(st, 2)));
 			sv->attr(r, "currency", sv->currency(r));
-		} else {
-			sv->open(r, "a");
-			sv->attr(r, "href", sv->url(r, path));
-			sv->text(r, sv->col_text(st, 1));
+			held_by(r, sv, id, 1);
 			sv->close(r);
-			sv->text(r, " ");
-			sv->text(r, sv->col_text(st, 3));
-			sv->text(r, " ");
-			sv->text(r, sv->show_money(r, sv->col_int(st, 2)));
-			sv->open(r, "ul");
+			continue;
 		}
-		/* What held it: the rules that did not pass. */
-		if ((vs = sv->sql(r, "SELECT rule, result, message FROM"
-		    " order_verdicts WHERE \"order\" = ?1 AND result IN"
-		    " ('hold', 'reject') ORDER BY pos")) != NULL) {
-			sv->bind_int(vs, 1, id);
-			while (sv->step(vs) == 1) {
-				sv->open(r, xml ? "verdict" : "li");
-				if (xml) {
-					sv->attr(r, "rule", sv->col_text(vs, 0));
-					sv->attr(r, "result",
-					    sv->col_text(vs, 1));
-				} else {
-					sv->open(r, "b");
-					sv->text(r, sv->col_text(vs, 0));
-					sv->close(r);
-					sv->text(r, ": ");
-				}
-				sv->text(r, sv->col_text(vs, 2));
-				sv->close(r);
-			}
-			sv->done(vs);
+		snprintf(cpath, sizeof(cpath), "/customers/%lld",
+		    sv->col_int(st, 4));
+		sv->open(r, "tr");
+		cell(r, sv, NULL, path, sv->col_text(st, 1));
+		cell(r, sv, NULL, cpath, sv->col_text(st, 3));
+		cell(r, sv, NULL, NULL, sv->col_text(st, 5));
+		cell(r, sv, "num", NULL, sv->show_money(r, sv->col_int(st, 2)));
+		cell(r, sv, "num", NULL, sv->col_text(st, 6));
+		sv->open(r, "td");
+		held_by(r, sv, id, 0);
+		sv->close(r);
+		sv->open(r, "td");
+		acc = sv->access(r, "order", id);
+		if (orders_may_decide(r, sv, id, acc)) {
+			queue_form(r, sv, id, "approve", _("Approve"), 1,
+			    "held");
+			queue_form(r, sv, id, "reject", _("Reject"), 1,
+			    "held");
 		}
-		if (!xml) {
-			sv->close(r);	/* ul */
-			acc = sv->access(r, "order", id);
-			if (orders_may_decide(r, sv, id, acc))
-				decision_forms(r, sv, id);
-		}
+		sv->close(r);
 		sv->close(r);
 	}
 	sv->done(st);
-	if (!xml && !any) {
-		sv->open(r, "li");
-		sv->text(r, _("Nothing is on hold."));
-		sv->close(r);
+	if (!xml) {
+		sv->close(r);	/* tbody */
+		sv->close(r);	/* table */
+		if (!any) {
+			sv->open(r, "p");
+			sv->attr(r, "class", "empty");
+			sv->text(r, _("Nothing is on hold."));
+			sv->close(r);
+		}
 	}
 	return sv->end(r);
 }

@@ -1701,6 +1701,12 @@ order_rules(void **state)
 	/* The reason field a plugin closes like any element: no end tag. */
 	assert_true(has("<input name=\"reason\""));
 	assert_false(has("</input>"));
+	/* A table: who, how much, how long, why; decisions come back. */
+	assert_true(has("<table class=\"list held\">"));
+	assert_true(has("<th scope=\"col\" class=\"num\">Total</th>"));
+	assert_true(has("<td>\u674e\u4f1f</td>"));	/* the owner, 李伟 */
+	assert_true(has("<b>credit</b>: credit limit exceeded"));
+	assert_true(has("name=\"from\" value=\"held\""));
 	/* The salesperson sees their held orders, without the decisions. */
 	assert_int_equal(req("GET", "/orders/held", NULL, NULL, NULL, bearer),
 	    200);
@@ -1743,15 +1749,19 @@ order_rules(void **state)
 	assert_true(has("<event status=\"on_hold\" by=\"li.wei\""));
 	assert_true(has("<event status=\"approved\" by=\"fin.desk\" at=\""));
 	assert_true(has("\">paid in advance</event>"));
-	/* The team's manager rejects another held one. */
+	/* The team's manager rejects another held one, from the queue. */
 	assert_int_equal(submit(held = order_with(cust, prod, 1, 30,
 	    "2027-06-01")), 200);
 	assert_true(has("status=\"on_hold\""));
 	snprintf(path, sizeof(path), "/orders/%lld/reject", held);
 	assert_int_equal(req("POST", path, NULL,
-	    "application/x-www-form-urlencoded", "reason=margin+too+thin",
-	    (const char *[]){ "HTTP_AUTHORIZATION", mgr, "HTTP_ACCEPT",
-	    "application/xml", NULL }), 200);
+	    "application/x-www-form-urlencoded",
+	    "reason=margin+too+thin&from=held",
+	    (const char *[]){ "HTTP_AUTHORIZATION", mgr, NULL }), 303);
+	assert_string_equal(header("Location", sql, sizeof(sql)),
+	    "/crm/orders/held?done=rejected");
+	assert_int_equal(api("GET", arena_printf(A, "/orders/%lld", held),
+	    NULL, NULL), 200);
 	assert_true(has("status=\"rejected\""));
 	/* Reopened, changed and submitted again: judged again. */
 	snprintf(path, sizeof(path), "/orders/%lld/reopen", held);
@@ -1865,6 +1875,11 @@ order_tracking(void **state)
 	    (const char *[]){ "HTTP_AUTHORIZATION", desk, NULL }), 200);
 	snprintf(sql, sizeof(sql), "<order id=\"%lld\"", o);
 	assert_true(has(sql));
+	/* In HTML a table: what is late, by how many days, whose. */
+	assert_int_equal(req("GET", "/orders/late", NULL, NULL, NULL,
+	    (const char *[]){ "HTTP_AUTHORIZATION", desk, NULL }), 200);
+	assert_true(has("<table class=\"list late\">"));
+	assert_true(has("<td>Delivery</td><td class=\"num late\">"));
 	/* ...and its page says so. */
 	snprintf(sql, sizeof(sql), "/orders/%lld", o);
 	assert_int_equal(req("GET", sql, NULL, NULL, NULL, (const char *[]){
