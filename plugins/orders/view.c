@@ -112,6 +112,8 @@ static void	head(struct kiln_req *, const struct kiln_services *,
 		    const char *const *, const char *);
 static void	cell(struct kiln_req *, const struct kiln_services *,
 		    const char *, const char *, const char *);
+static void	table_end(struct kiln_req *, const struct kiln_services *, int,
+		    const char *);
 
 /* A small form posting to /orders/ID/ACTION, with a reason field. */
 static void
@@ -499,16 +501,8 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 	}
 	sv->done(st);
-	if (!xml) {
-		sv->close(r);	/* tbody */
-		sv->close(r);	/* table */
-		if (!any) {
-			sv->open(r, "p");
-			sv->attr(r, "class", "empty");
-			sv->text(r, _("Nothing is late."));
-			sv->close(r);
-		}
-	}
+	if (!xml)
+		table_end(r, sv, any, _("Nothing is late."));
 	return sv->end(r);
 }
 
@@ -546,6 +540,21 @@ cell(struct kiln_req *r, const struct kiln_services *sv, const char *cls,
 		sv->close(r);
 	} else
 		sv->text(r, text);
+	sv->close(r);
+}
+
+/* The end of a worklist's table; when it had no rows, a line saying so. */
+static void
+table_end(struct kiln_req *r, const struct kiln_services *sv, int any,
+    const char *empty)
+{
+	sv->close(r);	/* tbody */
+	sv->close(r);	/* table */
+	if (any)
+		return;
+	sv->open(r, "p");
+	sv->attr(r, "class", "empty");
+	sv->text(r, empty);
 	sv->close(r);
 }
 
@@ -661,15 +670,7 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 	}
 	sv->done(st);
-	if (!xml) {
-		sv->close(r);	/* tbody */
-		sv->close(r);	/* table */
-		if (!any) {
-			sv->open(r, "p");
-			sv->attr(r, "class", "empty");
-			sv->text(r, _("Nothing is on hold."));
-			sv->close(r);
-		}
-	}
+	if (!xml)
+		table_end(r, sv, any, _("Nothing is on hold."));
 	return sv->end(r);
 }
