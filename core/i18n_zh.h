@@ -4,6 +4,7 @@
  */
 static const struct msg zh_catalogue[] = {
 	{ "%lld days late", "延迟 %lld 天" },
+	{ "%s in all", "共 %s 条" },
 	{ "A <%s> list is not taken here.", "此处不接受 <%s> 列表。" },
 	{ "A business rule failed.", "未通过业务规则检查。" },
 	{ "A field was given more than once.", "同一字段提交了多次。" },
@@ -71,6 +72,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Export CSV", "导出 CSV" },
 	{ "Exposure", "敞口" },
 	{ "Finance", "财务" },
+	{ "First page", "第一页" },
 	{ "Forbidden", "禁止访问" },
 	{ "From", "来源" },
 	{ "Give the corrected invoiced_amount (above zero, like 1234.50) or invoiced_date (like 2026-12-31), or both.", "请填写更正后的开票金额（大于零，如 1234.50）或开票日期（如 2026-12-31），或两者都填。" },
@@ -107,6 +109,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Logins are paused: attempts cannot be recorded. Try again later.", "登录已暂停：无法记录登录尝试。请稍后再试。" },
 	{ "Manager", "经理" },
 	{ "Method Not Allowed", "不允许的请求方法" },
+	{ "More than %s", "超过 %s 条" },
 	{ "Name", "名称" },
 	{ "Names and teams cannot hold control characters (such as a line break) or text direction overrides.", "姓名和团队不能包含控制字符（如换行）或文字方向控制符。" },
 	{ "Net15", "15天账期" },
@@ -199,6 +202,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Service", "服务" },
 	{ "Service Unavailable", "服务暂不可用" },
 	{ "Shipped", "已发货" },
+	{ "Show all", "显示全部" },
 	{ "Small loyal", "小型忠诚客户" },
 	{ "Someone else changed this record meanwhile; reload it and apply "
 	    "your change again.",

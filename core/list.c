@@ -53,6 +53,7 @@ struct query {
 	struct bind		 b[MAX_BINDS];
 	int			 nb;
 	struct abuf		 sql;
+	size_t			 where_end;	/* sql before ORDER BY */
 };
 
 static int
@@ -332,6 +333,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	 * it, so :acl_uid must follow the numbered ones.
 	 */
 	acl_where(r, qy->e, &qy->sql);
+	qy->where_end = qy->sql.n;
 	abuf_addf(&qy->sql, " ORDER BY t.\"%s\" %s, t.id %s LIMIT %ld",
 	    f->name, qy->desc ? "DESC" : "ASC", qy->desc ? "DESC" : "ASC",
 	    qy->limit + 1);
@@ -340,7 +342,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 
 /*
  * The same list URL with key=val in place of any key= and after= (a
- * new sort or a new page starts a new cursor).
+ * new sort or a new page starts a new cursor); val NULL: without key.
  */
 static const char *
 list_url(struct kiln_req *r, const struct query *qy, const char *key,
@@ -361,7 +363,8 @@ list_url(struct kiln_req *r, const struct query *qy, const char *key,
 		    req_escape(r, r->query.v[i].val));
 		sep = "&";
 	}
-	abuf_addf(&b, "%s%s=%s", sep, key, req_escape(r, val));
+	if (val != NULL)
+		abuf_addf(&b, "%s%s=%s", sep, key, req_escape(r, val));
 	return b.s;
 }
 
@@ -579,8 +582,67 @@ fail:
 	return -1;
 }
 
+/* Counted up to this many; past it the page says "more than". */
+#define LIST_COUNT_MAX	10000
+
+/*
+ * How many records the list holds, on its first page: the same query,
+ * counted up to LIST_COUNT_MAX + 1 (bounded work at millions of rows).
+ * -1 when it cannot tell.
+ */
+static long
+count_rows(struct kiln_req *r, struct query *qy)
+{
+	struct db_stmt	*st;
+	struct abuf	 sql;
+	long		 n = -1;
+	int		 i;
+
+	abuf_init(&sql, r->arena);
+	abuf_add(&sql, "SELECT count(*) FROM (");
+	abuf_addn(&sql, qy->sql.s, qy->where_end);
+	abuf_addf(&sql, " LIMIT %d) AS page", LIST_COUNT_MAX + 1);
+	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
+		return -1;
+	acl_bind(r, st);
+	for (i = 0; i < qy->nb; i++) {
+		if (qy->b[i].isint)
+			db_bind_int(st, i + 1, qy->b[i].i);
+		else
+			db_bind_text(st, i + 1, qy->b[i].s);
+	}
+	if (db_step(st) == DB_ROW)
+		n = (long)db_col_int(st, 0);
+	db_done(st);
+	return n;
+}
+
+/* "1,234 in all", "More than 10,000", or nothing. */
+static void
+html_count(struct kiln_req *r, struct query *qy, long n, const char *next)
+{
+	char				 num[MONEY_BUFSZ], *dot;
+	long				 total;
+
+	if (qy->has_after)
+		return;		/* a later page: the first one said it */
+	total = next == NULL ? n : count_rows(r, qy);
+	if (total < 0)
+		return;
+	/* Grouped like money, without the cents. */
+	value_money_grouped((long long)(total > LIST_COUNT_MAX ?
+	    LIST_COUNT_MAX : total) * 100, num);
+	if ((dot = strchr(num, '.')) != NULL)
+		*dot = '\0';
+	out_open(r, "p");
+	out_attr(r, "class", "count");
+	out_textf(r, total > LIST_COUNT_MAX ? _("More than %s") :
+	    _("%s in all"), num);
+	out_close(r);
+}
+
 static int
-render_html(struct kiln_req *r, const struct query *qy,
+render_html(struct kiln_req *r, struct query *qy,
     const struct record *rows, long n, const char *next)
 {
 	const struct kiln_entity	*d = qy->e->d;
@@ -599,13 +661,31 @@ render_html(struct kiln_req *r, const struct query *qy,
 	}
 	out_close(r);
 	html_filters(r, qy);
+	if (n > 0)
+		html_count(r, qy, n, next);
 	html_table(r, qy, rows, n, _("Nothing found."));
+	/* An empty search says how to get back to everything. */
+	if (n == 0 && r->query.n > 0) {
+		out_open(r, "p");
+		out_attr(r, "class", "reset");
+		page_link(r, req_url(r, "/%s", d->plural), _("Show all"));
+		out_close(r);
+	}
 	out_open(r, "p");
 	out_attr(r, "class", "pager");
 	out_open(r, "a");
 	out_attr(r, "href", req_url(r, "/%s.csv", d->plural));
 	out_text(r, _("Export CSV"));
 	out_close(r);
+	/* Keyset pages: back to the first from any later one. */
+	if (qy->has_after) {
+		out_text(r, " ");
+		out_open(r, "a");
+		out_attr(r, "rel", "first");
+		out_attr(r, "href", list_url(r, qy, "after", NULL));
+		out_text(r, _("First page"));
+		out_close(r);
+	}
 	if (next != NULL) {
 		out_text(r, " ");
 		out_open(r, "a");

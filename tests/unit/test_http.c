@@ -784,6 +784,20 @@ people_read(void **state)
 	assert_true(has("<credit_limit currency=\"CNY\">1935000.00<"));
 	assert_true(has("<updated_at>2026-01-15T20:30:00Z</updated_at>"));
 	assert_true(has(">li.wei</owner>"));
+	/* A list says how many, pages back to the first, and an empty
+	 * search how to see everything again. */
+	assert_int_equal(req("GET", "/customers", "limit=1", NULL, NULL,
+	    bearer), 200);
+	assert_true(has("<p class=\"count\">"));
+	assert_true(has(" in all</p>"));
+	assert_true(has("rel=\"next\""));
+	assert_false(has("rel=\"first\""));
+	assert_int_equal(req("GET", "/customers", "q=zzzz-no-such-name",
+	    NULL, NULL, bearer), 200);
+	assert_true(has("Nothing found."));
+	assert_true(has("<p class=\"reset\"><a href=\"/crm/customers\">"
+	    "Show all</a>"));
+	assert_false(has("<p class=\"count\">"));
 }
 
 static void
