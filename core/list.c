@@ -521,14 +521,12 @@ csv_row(struct kiln_req *r, struct abuf *b, const struct entity *e,
 	view_csv_cell(b, rec->updated_at, 1);
 }
 
-static int
-run(struct kiln_req *r, struct query *qy, struct db_stmt **out)
+/* The list's values (and the ACL's) bound to st, its SQL or a count's. */
+static void
+bind_query(struct kiln_req *r, const struct query *qy, struct db_stmt *st)
 {
-	struct db_stmt	*st;
-	int		 i;
+	int	 i;
 
-	if ((st = db_stmt(r->app->db, qy->sql.s)) == NULL)
-		return -1;
 	acl_bind(r, st);
 	for (i = 0; i < qy->nb; i++) {
 		if (qy->b[i].isint)
@@ -536,6 +534,16 @@ run(struct kiln_req *r, struct query *qy, struct db_stmt **out)
 		else
 			db_bind_text(st, i + 1, qy->b[i].s);
 	}
+}
+
+static int
+run(struct kiln_req *r, struct query *qy, struct db_stmt **out)
+{
+	struct db_stmt	*st;
+
+	if ((st = db_stmt(r->app->db, qy->sql.s)) == NULL)
+		return -1;
+	bind_query(r, qy, st);
 	*out = st;
 	return 0;
 }
@@ -596,7 +604,6 @@ count_rows(struct kiln_req *r, struct query *qy)
 	struct db_stmt	*st;
 	struct abuf	 sql;
 	long		 n = -1;
-	int		 i;
 
 	abuf_init(&sql, r->arena);
 	abuf_add(&sql, "SELECT count(*) FROM (");
@@ -604,13 +611,7 @@ count_rows(struct kiln_req *r, struct query *qy)
 	abuf_addf(&sql, " LIMIT %d) AS page", LIST_COUNT_MAX + 1);
 	if ((st = db_stmt(r->app->db, sql.s)) == NULL)
 		return -1;
-	acl_bind(r, st);
-	for (i = 0; i < qy->nb; i++) {
-		if (qy->b[i].isint)
-			db_bind_int(st, i + 1, qy->b[i].i);
-		else
-			db_bind_text(st, i + 1, qy->b[i].s);
-	}
+	bind_query(r, qy, st);
 	if (db_step(st) == DB_ROW)
 		n = (long)db_col_int(st, 0);
 	db_done(st);
