@@ -241,6 +241,59 @@ static const struct {
 	{ "record", "a.record_id", 1, N_("Record id") },
 };
 
+/* What the trail records, to choose from rather than guess. */
+static const struct {
+	const char	*action;
+	const char	*label;
+} actions[] = {
+	{ "create", N_("Created") }, { "update", N_("Changed") },
+	{ "delete", N_("Deleted") }, { "status", N_("Status change") },
+	{ "correct", N_("Invoice correction") }, { "export", N_("Export") },
+	{ "login", N_("Login") }, { "login_failed", N_("Failed login") },
+	{ "logout", N_("Logout") }, { "token_new", N_("New API token") },
+	{ "token_revoke", N_("API token revoked") },
+	{ "user_add", N_("User added") }, { "role", N_("Role changed") },
+	{ "team", N_("Team changed") }, { "disable", N_("User disabled") },
+	{ "enable", N_("User enabled") }, { "password", N_("Password changed") },
+	{ "rules", N_("Rule files changed") },
+};
+
+static void
+option(struct kiln_req *r, const char *value, const char *label,
+    const char *cur)
+{
+	out_open(r, "option");
+	out_attr(r, "value", value);
+	if (cur != NULL && strcmp(cur, value) == 0)
+		out_attr(r, "selected", "selected");
+	out_text(r, label);
+	out_close(r);
+}
+
+/* The action and record type filters as choices, "any" first. */
+static void
+filter_select(struct kiln_req *r, const char *param, const char *label,
+    const char *cur)
+{
+	size_t	 i;
+
+	out_open(r, "select");
+	out_attr(r, "name", param);
+	out_attr(r, "aria-label", label);
+	option(r, "", arena_printf(r->arena, "%s: %s", label, _("any")), cur);
+	if (strcmp(param, "action") == 0)
+		for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+			option(r, actions[i].action, _(actions[i].label), cur);
+	else {
+		for (i = 0; i < r->app->nentities; i++)
+			option(r, r->app->entities[i].d->name,
+			    _(r->app->entities[i].d->label), cur);
+		option(r, "user", _("User"), cur);
+		option(r, "rule", _("Rule"), cur);
+	}
+	out_close(r);
+}
+
 static void
 filter_form(struct kiln_req *r)
 {
@@ -253,6 +306,12 @@ filter_form(struct kiln_req *r)
 	out_attr(r, "action", req_url(r, "/audit"));
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		v = req_query(r, filters[i].param);
+		if (strcmp(filters[i].param, "action") == 0 ||
+		    strcmp(filters[i].param, "entity") == 0) {
+			filter_select(r, filters[i].param,
+			    _(filters[i].label), v);
+			continue;
+		}
 		out_open(r, "input");
 		out_attr(r, "name", filters[i].param);
 		out_attr(r, "placeholder", _(filters[i].label));

@@ -849,6 +849,11 @@ audit_trail(void **state)
 	    NULL, NULL, (const char *[]){ "HTTP_AUTHORIZATION", root, NULL }),
 	    200);
 	assert_true(has("Ningbo"));
+	/* Action and record type are choices, the current one chosen. */
+	assert_true(has("<select name=\"action\" aria-label=\"Action\">"));
+	assert_true(has("<option value=\"update\" selected=\"selected\">"
+	    "Changed</option>"));
+	assert_true(has("<option value=\"customer\">Customer</option>"));
 	assert_int_equal(req("GET", "/audit", "record=x", NULL, NULL,
 	    (const char *[]){ "HTTP_AUTHORIZATION", root, NULL }), 400);
 	/* Exports and logins are events too. */
