@@ -43,6 +43,8 @@ struct entity {
 #define ENT_COL_FIELDS		4
 
 /* One record as text: canonical forms, NULL for SQL NULL. */
+struct pick_field;
+
 struct record {
 	long long	 id;
 	long long	 version;
@@ -51,6 +53,7 @@ struct record {
 	const char	**val;		/* per field */
 	const char	**label;	/* per field: ref's label (a login) */
 	const char	**name;		/* per user ref: the user's name, or NULL */
+	struct pick_field *pick;	/* per field: a picker's text (pick.h) */
 };
 
 struct ferr {

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "out.h"
 #include "page.h"
+#include "pick.h"
 #include "plugin.h"
 #include "req.h"
 #include "route.h"
@@ -169,6 +170,7 @@ static const struct core_route core_routes[] = {
 	{ "POST", "/login", auth_login, NULL, 1 },
 	{ "POST", "/logout", auth_logout, NULL, 1 },
 	{ "GET", "/", home, NULL, 0 },
+	{ "GET", "/search", pick_search_page, NULL, 0 },
 	{ "GET", "/audit", history_page, admins, 0 },
 	{ "GET", "/changes", history_changes, NULL, 0 },
 	{ "GET", "/tokens", tokens_page, NULL, 0 },

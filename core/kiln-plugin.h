@@ -50,7 +50,7 @@ enum kiln_type {
 
 #define KILN_F_REQUIRED	0x0001	/* may not be empty */
 #define KILN_F_LIST	0x0002	/* a column of list views */
-#define KILN_F_SEARCH	0x0004	/* matched by ?q= */
+#define KILN_F_SEARCH	0x0004	/* matched by ?q= (a ref: by its record's search) */
 #define KILN_F_SORT	0x0008	/* allowed in ?sort= (column NOT NULL) */
 #define KILN_F_FILTER	0x0010	/* ?field=value filters lists */
 #define KILN_F_COMPUTED	0x0020	/* set by the system, never by input */

@@ -178,40 +178,72 @@ fts_phrase(struct kiln_req *r, const char *q)
 	return b.s;
 }
 
+/*
+ * "Record alias of e matches q": its FTS table (SQLite, three letters
+ * or more) or LIKE over its search fields, and for a searched
+ * reference the referenced record's own search (orders by their
+ * customer's name), one level deep.
+ */
 static int
-add_search(struct kiln_req *r, struct query *qy)
+search_cond(struct kiln_req *r, struct query *qy, const struct entity *e,
+    const char *alias, int depth)
 {
-	const struct kiln_entity	*d = qy->e->d;
+	const struct kiln_entity	*d = e->d;
+	const struct kiln_field		*f;
 	const char			*pat;
 	size_t				 i;
 	int				 n, first = 1, pg = db_is_pg(r->app->db);
+	int				 fts;
 
 	/*
 	 * Trigrams need three characters; shorter terms scan.  On
 	 * PostgreSQL the trigram index (pg_trgm, named as the FTS table)
 	 * serves ILIKE itself; SQLite's LIKE ignores ASCII case already.
 	 */
-	if (d->fts != NULL && !pg && value_utf8_len(qy->q) >= 3) {
+	fts = d->fts != NULL && !pg && value_utf8_len(qy->q) >= 3;
+	abuf_add(&qy->sql, "(");
+	if (fts) {
 		if ((n = bind_add(qy, 0, 0, fts_phrase(r, qy->q))) < 0)
 			return -1;
-		abuf_addf(&qy->sql, " AND t.id IN (SELECT rowid FROM \"%s\""
-		    " WHERE \"%s\" MATCH ?%d)", d->fts, d->fts, n);
-		return 0;
+		abuf_addf(&qy->sql, "%s.id IN (SELECT rowid FROM \"%s\""
+		    " WHERE \"%s\" MATCH ?%d)", alias, d->fts, d->fts, n);
+		first = 0;
+	} else {
+		if ((pat = like_pattern(r, qy->q)) == NULL ||
+		    (n = bind_add(qy, 0, 0, pat)) < 0)
+			return -1;
 	}
-	if ((pat = like_pattern(r, qy->q)) == NULL ||
-	    (n = bind_add(qy, 0, 0, pat)) < 0)
-		return -1;
-	abuf_add(&qy->sql, " AND (");
 	for (i = 0; i < d->nfields; i++) {
-		if (!(d->fields[i].flags & KILN_F_SEARCH))
+		f = &d->fields[i];
+		if (!(f->flags & KILN_F_SEARCH))
 			continue;
-		abuf_addf(&qy->sql, "%st.\"%s\" %s ?%d ESCAPE '\\'",
-		    first ? "" : " OR ", d->fields[i].name,
-		    pg ? "ILIKE" : "LIKE", n);
+		if (f->type == KILN_REF) {
+			if (depth > 0 || e->refent[i] == NULL)
+				continue;
+			abuf_addf(&qy->sql, "%s%s.\"%s\" IN (SELECT s.id FROM"
+			    " \"%s\" s WHERE ", first ? "" : " OR ", alias,
+			    f->name, e->refent[i]->d->plural);
+			if (search_cond(r, qy, e->refent[i], "s", depth + 1) ==
+			    -1)
+				return -1;
+			abuf_add(&qy->sql, ")");
+		} else if (!fts)
+			abuf_addf(&qy->sql, "%s%s.\"%s\" %s ?%d ESCAPE '\\'",
+			    first ? "" : " OR ", alias, f->name,
+			    pg ? "ILIKE" : "LIKE", n);
+		else
+			continue;
 		first = 0;
 	}
 	abuf_add(&qy->sql, first ? "FALSE)" : ")");
 	return 0;
+}
+
+static int
+add_search(struct kiln_req *r, struct query *qy)
+{
+	abuf_add(&qy->sql, " AND ");
+	return search_cond(r, qy, qy->e, "t", 0);
 }
 
 /*

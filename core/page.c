@@ -85,6 +85,28 @@ page_thead(struct kiln_req *r, const char *const *cols, size_t n)
 	out_close(r);
 }
 
+/* The header's search: GET /search, suggestions by kiln.js. */
+static void
+site_search(struct kiln_req *r)
+{
+	out_open(r, "form");
+	out_attr(r, "class", "site-search");
+	out_attr(r, "method", "get");
+	out_attr(r, "role", "search");
+	out_attr(r, "action", req_url(r, "/search"));
+	out_attr(r, "data-search", req_url(r, "/search.xml"));
+	out_open(r, "input");
+	out_attr(r, "id", "site-q");
+	out_attr(r, "type", "search");
+	out_attr(r, "name", "q");
+	out_attr(r, "maxlength", "200");
+	out_attr(r, "autocomplete", "off");
+	out_attr(r, "aria-label", _("Search everything"));
+	out_attr(r, "placeholder", _("Search (/)"));
+	out_void(r);
+	out_close(r);
+}
+
 static void
 nav(struct kiln_req *r)
 {
@@ -121,6 +143,8 @@ nav(struct kiln_req *r)
 		out_close(r);
 	}
 	out_close(r);
+	if (r->user != NULL)
+		site_search(r);
 	if (r->user != NULL) {
 		out_open(r, "form");
 		out_attr(r, "class", "session");
@@ -203,6 +227,10 @@ page_begin(struct kiln_req *r, int status, const char *title)
 	out_attr(r, "rel", "stylesheet");
 	out_attrf(r, "href", "%s/kiln.css", r->app->conf.static_url);
 	out_void(r);
+	out_open(r, "script");
+	out_attrf(r, "src", "%s/kiln.js", r->app->conf.static_url);
+	out_attr(r, "defer", "defer");
+	out_close(r);
 	out_close(r);	/* head */
 	out_open(r, "body");
 	nav(r);

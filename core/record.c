@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "plugin.h"
+#include "pick.h"
 #include "record.h"
 #include "req.h"
 #include "rules.h"
@@ -61,6 +62,7 @@ record_row_some(struct kiln_req *r, const struct entity *e,
 	rec->val = arena_calloc(r->arena, n + 1, sizeof(char *));
 	rec->label = arena_calloc(r->arena, n + 1, sizeof(char *));
 	rec->name = arena_calloc(r->arena, n + 1, sizeof(char *));
+	rec->pick = NULL;
 	for (i = 0; i < n; i++) {
 		if (need != NULL && !need[i])
 			continue;
@@ -270,12 +272,26 @@ record_apply(struct kiln_req *r, const struct entity *e,
 	const char		*v, *msg, *val;
 	struct ferrs		 kept = { .n = 0 };
 	size_t			 i;
+	int			 picked;
 
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
 		if (f->flags & KILN_F_COMPUTED)
 			continue;
-		if ((v = form_get(in, f->name)) == NULL)
+		/* A reference by name (a form's picker): its id, or why not. */
+		v = pick_apply(r, e, rec, i, in, &picked, &msg);
+		if (picked && v == NULL) {
+			if (!entity_may_set(r, f)) {
+				ferr_add(&kept, f->name,
+				    _("may not be set by you"));
+				continue;
+			}
+			rec->val[i] = NULL;
+			rec->label[i] = NULL;
+			ferr_add(fe, f->name, msg);
+			continue;
+		}
+		if (!picked && (v = form_get(in, f->name)) == NULL)
 			continue;
 		/* Two values for one field: which one did they mean? */
 		if (form_count(in, f->name) > 1)
@@ -334,8 +350,8 @@ record_set(struct kiln_req *r, const struct entity *e, struct record *rec,
 }
 
 /* Whether a referenced record exists (FKs would refuse it anyway). */
-static enum rec_err
-ref_exists(struct kiln_req *r, const struct entity *e, size_t i,
+enum rec_err
+record_ref_label(struct kiln_req *r, const struct entity *e, size_t i,
     const char *id, const char **label)
 {
 	const struct entity	*t = e->refent[i];
@@ -379,7 +395,7 @@ record_parent_check(struct kiln_req *r, const struct entity *e,
 		return REC_OK;
 	if (rec->val[e->parent] == NULL)
 		ferr_add(fe, e->d->fields[e->parent].name, _("is required"));
-	else if (ref_exists(r, e, (size_t)e->parent, rec->val[e->parent],
+	else if (record_ref_label(r, e, (size_t)e->parent, rec->val[e->parent],
 	    &label) != REC_OK)
 		ferr_add(fe, e->d->fields[e->parent].name,
 		    _("refers to a record that does not exist"));
@@ -397,7 +413,7 @@ record_labels(struct kiln_req *r, const struct entity *e,
 	for (i = 0; i < e->d->nfields; i++)
 		if (e->d->fields[i].type == KILN_REF && rec->val[i] != NULL &&
 		    rec->label[i] == NULL &&
-		    ref_exists(r, e, i, rec->val[i], &rec->label[i]) != REC_OK)
+		    record_ref_label(r, e, i, rec->val[i], &rec->label[i]) != REC_OK)
 			rec->label[i] = NULL;
 }
 
@@ -517,7 +533,7 @@ record_check(struct kiln_req *r, const struct entity *e,
 		    (rec->val[i] == NULL || *rec->val[i] == '\0'))
 			ferr_add(fe, f->name, _("is required"));
 		else if (f->type == KILN_REF && rec->val[i] != NULL) {
-			err = ref_exists(r, e, i, rec->val[i], &rec->label[i]);
+			err = record_ref_label(r, e, i, rec->val[i], &rec->label[i]);
 			if (err == REC_NOTFOUND)
 				ferr_add(fe, f->name,
 				    _("refers to a record that does not exist"));

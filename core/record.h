@@ -63,6 +63,8 @@ enum rec_err	 record_check(struct kiln_req *, const struct entity *,
 enum rec_err	 record_parent_check(struct kiln_req *, const struct entity *,
 		    const struct record *, struct ferrs *);
 /* Look up the display text of references given only by id. */
+enum rec_err	 record_ref_label(struct kiln_req *, const struct entity *,
+		    size_t field, const char *id, const char **label);
 void		 record_labels(struct kiln_req *, const struct entity *,
 		    struct record *);
 /* A value a unique index refuses becomes a message in ferrs. */

@@ -15,6 +15,7 @@
 #include "hook.h"
 #include "i18n.h"
 #include "out.h"
+#include "pick.h"
 #include "plugin.h"
 #include "req.h"
 #include "value.h"
@@ -201,7 +202,6 @@ input_type(const struct kiln_field *f)
 	case KILN_DATE:
 		return "date";
 	case KILN_INT:
-	case KILN_REF:
 		return "number";
 	default:
 		return "text";
@@ -366,14 +366,10 @@ view_form_fields(struct kiln_req *r, const struct entity *e,
 		if (f->flags & KILN_F_REQUIRED)
 			out_text(r, " *");
 		out_close(r);
-		widget(r, e, f, id, val);
-		if (f->type == KILN_REF && rec->label[i] != NULL &&
-		    strcmp(f->ref, "user") != 0) {
-			out_open(r, "span");
-			out_attr(r, "class", "ref");
-			out_text(r, rec->label[i]);
-			out_close(r);
-		}
+		if (f->type == KILN_REF && e->refent[i] != NULL)
+			pick_widget(r, e, rec, i, id);
+		else
+			widget(r, e, f, id, val);
 		if (err != NULL) {
 			out_open(r, "p");
 			out_attr(r, "class", "message");

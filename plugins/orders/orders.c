@@ -35,9 +35,10 @@ static const struct kiln_field order_fields[] = {
 	{ .name = "number", .type = KILN_TEXT, .label = "Number",
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SEARCH |
 	  KILN_F_SORT },
+	/* Searched: an order is found by its customer's name or code. */
 	{ .name = "customer", .type = KILN_REF, .ref = "customer",
 	  .label = "Customer", .flags = KILN_F_REQUIRED | KILN_F_LIST |
-	  KILN_F_FILTER },
+	  KILN_F_FILTER | KILN_F_SEARCH },
 	{ .name = "payment_terms", .type = KILN_ENUM, .options = terms,
 	  .label = "Payment terms", .flags = KILN_F_FILTER },
 	{ .name = "requested_date", .type = KILN_DATE,

@@ -334,6 +334,7 @@ def xml_problems(resp):
               "submission": "submission.rng", "decision": "submission.rng",
               "dry_run": "submission.rng", "late": "submission.rng",
               "held": "submission.rng",
+              "results": "results.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -1006,17 +1007,19 @@ def t_bad_token(o):
     expect_error(r, 401, "unauthenticated")
 
 
-@test("the stylesheet a page links (static_url) is served", "basic")
+@test("the stylesheet and script a page links (static_url) are served",
+      "basic")
 def t_static(o):
     r = expect(o.anon.get("/login"), 200)
-    links = [n.get("href") for n in r.dom().iter("link")
+    links = [(n.get("href"), "text/css") for n in r.dom().iter("link")
              if n.get("rel") == "stylesheet"]
-    check(links, "%s: no stylesheet link" % r.req())
-    for href in links:
+    links += [(n.get("src"), "javascript") for n in r.dom().iter("script")]
+    check(len(links) == 2, "%s: want a stylesheet and a script: %r" %
+          (r.req(), links))
+    for href, kind in links:
         s = o.anon.get(href, raw=True)
         expect(s, 200)
-        check(s.ctype == "text/css", "%s: Content-Type %r" %
-              (s.req(), s.ctype))
+        check(kind in s.ctype, "%s: Content-Type %r" % (s.req(), s.ctype))
 
 
 # -- XML life cycle
@@ -2203,9 +2206,144 @@ def t_html_list_q(o):
     text = r.dom().text()
     for s in tagged.values():
         check(s["name"] in text, "%s: %r not listed" % (r.req(), s["name"]))
-    q = [n for n in r.dom().iter("input") if n.get("name") == "q"]
+    q = [n for n in r.dom().iter("input") if n.get("name") == "q" and
+         n.get("id") != "site-q"]
     check(q and q[0].get("value") == tag, "%s: search box does not keep q"
           % r.req())
+
+
+def products_any(o):
+    """A product of the administrator's making, for lines."""
+    if not getattr(S, "product_id", None):
+        sku = uniq("PK").replace(" ", "-")
+        r = expect(o.erp.post("/products", "<product><sku>%s</sku><name>%s"
+                              "</name><unit_price>10.00</unit_price>"
+                              "</product>" % (sku, sku), ctype=XML_CT,
+                              accept=XML_CT), 201)
+        S.product_id = int(r.xml().get("id"))
+    return S.product_id
+
+
+def pick_form(b, path, field):
+    """The form at PATH and its picker for FIELD: a hidden FIELD input
+    and a text FIELD.q input (api.md: reference fields are pickers)."""
+    r = expect(b.get(path), 200)
+    f = form_with(r.dom(), field + ".q")
+    check(f is not None, "%s: no picker %s.q" % (r.req(), field))
+    kinds = {n.get("name"): n.get("type") for n in f["node"].iter("input")}
+    check(kinds.get(field) == "hidden" and kinds.get(field + ".q") == "text",
+          "%s: picker inputs %r" % (r.req(), kinds))
+    return f
+
+
+def stored_xml(b, p):
+    """The record a 303 P went to, as XML."""
+    loc = p.header("Location").split("?")[0][len(b.prefix):]
+    return expect(b.get(loc + ".xml"), 200).xml()
+
+
+def contact_by_picker(b, f, text, chosen=""):
+    fields = fill(f["fields"], {"name": uniq("Picked"), "customer": chosen,
+                                "customer.q": text})
+    return b.post(f["action"], fields, raw=True)
+
+
+@test("pickers: a reference by name without scripts: one match is taken, "
+      "several are offered, none is said, a choice stands", "list")
+def t_pick_form(o):
+    tag, tagged = list_fixture(o)
+    b = browser(o)
+    f = pick_form(b, "/contacts/new", "customer")
+    alpha = [c for c, s in tagged.items() if "Alpha" in s["name"]][0]
+    bravo = [c for c, s in tagged.items() if "Bravo" in s["name"]][0]
+    # One match (part of the name, another case) is taken.
+    p = contact_by_picker(b, f, "%s alpha machin" % tag)
+    expect(p, 303)
+    got = stored_xml(b, p).find("customer").get("id")
+    check(got == str(alpha), "%s: contact's customer %r, want %d" %
+          (p.req(), got, alpha))
+    # A stale id with a changed text: the text wins.
+    p = contact_by_picker(b, f, tagged[bravo]["name"], chosen=str(alpha))
+    expect(p, 303)
+    got = stored_xml(b, p).find("customer").get("id")
+    check(got == str(bravo), "%s: text %r gave customer %r" %
+          (p.req(), tagged[bravo]["name"], got))
+    # Several: the form again, the text kept, the candidates to choose.
+    p = expect(contact_by_picker(b, f, tag), 422)
+    dom = p.dom()
+    radios = [n.get("value") for n in dom.iter("input")
+              if n.get("name") == "customer" and n.get("type") == "radio"]
+    check(sorted(map(int, radios)) == sorted(tagged),
+          "%s: choices %r, want the %d tagged customers" %
+          (p.req(), radios, len(tagged)))
+    q = [n.get("value") for n in dom.iter("input")
+         if n.get("name") == "customer.q"]
+    check(q == [tag], "%s: the typed text not kept: %r" % (p.req(), q))
+    check(not [n for n in dom.iter("input") if n.get("name") == "customer"
+               and n.get("type") == "hidden"],
+          "%s: a hidden id besides the choices" % p.req())
+    # Choosing one of them (the text unchanged) stands.
+    again = form_with(dom, "customer.q")
+    fields = set_field(again["fields"], "customer", str(bravo))
+    p2 = b.post(again["action"], fields, raw=True)
+    expect(p2, 303)
+    got = stored_xml(b, p2).find("customer").get("id")
+    check(got == str(bravo), "%s: chose %d, got %r" % (p2.req(), bravo, got))
+    # None: said so in the form, nothing stored.
+    p = expect(contact_by_picker(b, f, "zq%sxz" % RUN), 422)
+    check("nothing matches" in p.dom().text(),
+          "%s: no word that nothing matches" % p.req())
+    # A customer the sales user may not read is not found by its name.
+    hidden = uniq("Hidden Picker Co")
+    expect(o.erp.post("/customers", customer_xml({"name": hidden}),
+                      ctype=XML_CT, accept=XML_CT), 201)
+    p = expect(contact_by_picker(b, f, hidden), 422)
+    check("nothing matches" in p.dom().text() and
+          not [n for n in p.dom().iter("input") if n.get("type") == "radio"],
+          "%s: another's customer found or offered" % p.req())
+
+
+@test("search: GET /search groups customers, contacts, orders (by "
+      "customer name) and products; .xml valid; only readable records",
+      "list")
+def t_search(o):
+    tag, tagged = list_fixture(o)
+    b = browser(o)
+    charlie = [c for c, s in tagged.items() if "Charlie" in s["name"]][0]
+    pid = products_any(o)
+    oid = draft_order(o.api, charlie, pid)
+    r = expect(b.get("/search?" + urllib.parse.urlencode(
+        {"q": "%s Charlie" % tag})), 200)
+    hrefs = [n.get("href") for n in r.dom().iter("a")]
+    for want in ("/customers/%d" % charlie, "/orders/%d" % oid):
+        check(b.prefix + want in hrefs, "%s: no link to %s" % (r.req(), want))
+    heads = [n.text() for n in r.dom().iter("h2")]
+    check("Customers" in heads and "Orders" in heads,
+          "%s: not grouped by kind: %r" % (r.req(), heads))
+    x = expect(o.api.get("/search.xml?" + urllib.parse.urlencode(
+        {"q": tag, "in": "customer"})), 200).xml()
+    got = sorted(int(c.get("id")) for c in x if c.tag == "customer")
+    check(got == sorted(tagged), "/search.xml?in=customer: %r" % got)
+    check(all(c.get("detail") is not None and c.text for c in x),
+          "/search.xml: a result without title or detail")
+    # Orders found in their own list by the customer's name.
+    r = expect(o.api.get("/orders.xml?" + urllib.parse.urlencode(
+        {"q": tagged[charlie]["name"]})), 200)
+    check([int(c.get("id")) for c in r.xml()] == [oid],
+          "%s: orders by customer name %r" %
+          (r.req(), [c.get("id") for c in r.xml()]))
+    hidden = uniq("Hidden Search Co")
+    expect(o.erp.post("/customers", customer_xml({"name": hidden}),
+                      ctype=XML_CT, accept=XML_CT), 201)
+    x = expect(o.api.get("/search.xml?" + urllib.parse.urlencode(
+        {"q": hidden})), 200).xml()
+    check(len(x) == 0, "/search.xml: another's customer found: %r" %
+          [c.text for c in x])
+    x = expect(o.erp.get("/search.xml?" + urllib.parse.urlencode(
+        {"q": hidden})), 200).xml()
+    check(len(x) == 1, "/search.xml as admin: %r" % [c.text for c in x])
+    expect_error(o.api.get("/search.xml?in=nosuch&q=x"), 404, "not_found")
+    r = expect(b.get("/search?q=%25_%27%3Cb%3E"), 200)
 
 
 # -- bad input
@@ -2288,7 +2426,9 @@ def t_markup_html(o):
                 "<i>x</i>", "<?php"):
         check(bad not in raw, "%s: raw markup %r in the page" %
               (d.req(), bad))
-    check(not any(True for _ in d.dom().iter("script")),
+    # The one script a page has: the static kiln.js, nothing inline.
+    check(all(n.get("src") == STATIC_URL + "/kiln.js" and not n.text()
+              for n in d.dom().iter("script")),
           "%s: a <script> element made it into the page" % d.req())
     text = d.dom().text()
     for k in ("name", "code", "industry", "city", "country"):
@@ -2305,7 +2445,8 @@ def t_markup_html(o):
         {"q": MARKUP["name"]})), 200)
     check("<script>alert" not in r.text, "%s: raw markup in the list" %
           r.req())
-    q = [n for n in r.dom().iter("input") if n.get("name") == "q"]
+    q = [n for n in r.dom().iter("input") if n.get("name") == "q" and
+         n.get("id") != "site-q"]
     check(q and q[0].get("value") == MARKUP["name"],
           "%s: search box value %r" % (r.req(), q and q[0].get("value")))
 
@@ -2883,7 +3024,8 @@ def t_install(o):
     p = o.install_prefix
     want = ["bin/kiln", "lib/kiln/plugins/customers.so",
             "share/kiln/lua/payment_terms.lua", "share/kiln/lua/customer.lua",
-            "share/kiln/www/kiln.css", "share/man/man1/kiln.1",
+            "share/kiln/www/kiln.css", "share/kiln/www/kiln.js",
+            "share/man/man1/kiln.1",
             "include/kiln/kiln-plugin.h"]
     missing = [w for w in want if not os.path.exists(os.path.join(p, w))]
     check(not missing, "missing under %s: %s" % (p, missing))
