@@ -218,11 +218,14 @@ static int
 form(struct kiln_req *r, const struct entity *e, const struct record *rec,
     const struct ferrs *fe, int status)
 {
-	const char	*title;
-	size_t		 i;
+	const struct kiln_services	*sv;
+	const struct plugin		*was;
+	const char			*title;
+	size_t				 i;
 
-	title = rec->id ? arena_printf(r->arena, "%s %s", _("Edit"),
-	    _(e->d->label)) : arena_printf(r->arena, "%s %s", _("New"),
+	/* One phrase per language: "New Customer", "新建客户". */
+	title = rec->id ? arena_printf(r->arena, _("Edit %s"),
+	    _(e->d->label)) : arena_printf(r->arena, _("New %s"),
 	    _(e->d->label));
 	if (page_begin(r, status, title) == -1)
 		return -1;
@@ -250,6 +253,11 @@ form(struct kiln_req *r, const struct entity *e, const struct record *rec,
 		    rec->version));
 	}
 	view_form_fields(r, e, rec, fe);
+	if (e->d->form != NULL) {
+		sv = hook_enter(r, e->plug, &was);
+		e->d->form(r, sv, rec->id);
+		hook_leave(r, was);
+	}
 	out_open(r, "div");
 	out_attr(r, "class", "actions");
 	page_button(r, _("Save"), NULL);
@@ -415,6 +423,7 @@ create(struct kiln_req *r, const struct entity *e)
 	return crud_show(r, e, rec.id, 1);
 out:
 	db_rollback(r->app->db);
+	rec.id = 0;	/* the insert was undone: the form is a new one's */
 	return invalid(r, e, &rec, &fe, err, detail);
 }
 

@@ -258,6 +258,17 @@ static const struct {
 	{ "rules", N_("Rule files changed") },
 };
 
+const char *
+history_action_label(const char *action)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(actions[i].action, action) == 0)
+			return _(actions[i].label);
+	return action;
+}
+
 static void
 option(struct kiln_req *r, const char *value, const char *label,
     const char *cur)

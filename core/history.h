@@ -18,4 +18,7 @@ int	 history_changes(struct kiln_req *);
 /* GET /audit: the whole trail, filtered, for administrators. */
 int	 history_page(struct kiln_req *);
 
+/* An action of the audit trail ("create") in words ("Created"). */
+const char	*history_action_label(const char *);
+
 #endif

@@ -17,6 +17,7 @@
 #include "form.h"
 #include "http.h"
 #include "history.h"
+#include "home.h"
 #include "i18n.h"
 #include "log.h"
 #include "out.h"
@@ -139,16 +140,6 @@ parse(struct kiln_req *r)
 	return 0;
 }
 
-/* GET /: the first entity's list, for now (issue 11: a home page). */
-static int
-home(struct kiln_req *r)
-{
-	if (r->app->nentities == 0)
-		return page_error(r, ERR_NOT_FOUND, NULL, NULL);
-	return out_redirect(r, req_url(r, "/%s",
-	    r->app->entities[0].d->plural));
-}
-
 static const char *const admins[] = { "admin", NULL };
 
 /*
@@ -169,7 +160,7 @@ static const struct core_route core_routes[] = {
 	{ "GET", "/login", auth_login_page, NULL, 1 },
 	{ "POST", "/login", auth_login, NULL, 1 },
 	{ "POST", "/logout", auth_logout, NULL, 1 },
-	{ "GET", "/", home, NULL, 0 },
+	{ "GET", "/", home_page, NULL, 0 },
 	{ "GET", "/search", pick_search_page, NULL, 0 },
 	{ "GET", "/audit", history_page, admins, 0 },
 	{ "GET", "/changes", history_changes, NULL, 0 },

@@ -22,9 +22,11 @@
  * setting(), parse_money(), parse_date(), write_failed(), kiln_readable(),
  * update(), rows(), tables and requires (SQL confined to them),
  * kiln_entity.save_hook for the list .rules, rules_for(), demo;
- * 6: pg_migrations, show_money(), show_time().
+ * 6: pg_migrations, show_money(), show_time();
+ * 7: panels (the home page), chart(), show_enum(), KILN_F_NOFORM,
+ *    kiln_entity.form, items() of forms.
  */
-#define KILN_ABI_VERSION	6
+#define KILN_ABI_VERSION	7
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -56,6 +58,8 @@ enum kiln_type {
 #define KILN_F_COMPUTED	0x0020	/* set by the system, never by input */
 #define KILN_F_LONG	0x0040	/* multi-line text */
 #define KILN_F_OWNER	0x0080	/* the owning user; defaults to creator */
+/* ABI 7: changed by the record's actions (and the API), not its forms. */
+#define KILN_F_NOFORM	0x0100
 
 struct kiln_field {
 	const char		*name;	/* column, form field, XML element */
@@ -125,6 +129,7 @@ struct kiln_verdict {
 
 struct kiln_req;
 struct kiln_services;
+struct kiln_bar;
 
 struct kiln_entity {
 	const char		*name;		/* "customer": XML element */
@@ -195,6 +200,15 @@ struct kiln_entity {
 	 * both.
 	 */
 	const char		*parent;
+	/*
+	 * ABI 7: more inside the record's form, after its fields (a new
+	 * order's lines): inputs the entity's created() reads through
+	 * items() (a form's rows are named LIST.N.FIELD, N from 1).  id is
+	 * 0 for a new record.  When the form comes back for correction,
+	 * param() holds what was sent.  May be NULL.
+	 */
+	void			(*form)(struct kiln_req *,
+				    const struct kiln_services *, long long id);
 };
 
 /* Reached from its parent's page (order lines), not the menu. */
@@ -317,7 +331,8 @@ struct kiln_services {
 	 * 303 to a path under the mount prefix ("/orders/42").  A query
 	 * "?done=KEY" has the page say what was done: created, saved,
 	 * deleted, submitted, approved, rejected, updated, corrected,
-	 * copied, revoked (other keys say nothing).
+	 * copied, revoked, started, shipped, delivered, invoiced, paid,
+	 * cancelled (other keys say nothing).
 	 */
 	int		 (*redirect)(struct kiln_req *, const char *path);
 	/*
@@ -343,7 +358,9 @@ struct kiln_services {
 	/*
 	 * Lists that came in an XML body: <lines><line>..</line></lines>
 	 * is list "lines"; items() says how many, item() gives a field of
-	 * item i (a reference <product id="3"/> gives "3"), or NULL.
+	 * item i (a reference <product id="3"/> gives "3"), or NULL.  ABI
+	 * 7: in a form body, the rows LIST.N.FIELD (lines.1.product); item
+	 * i is row i + 1, and items() the highest row sent (up to 100).
 	 */
 	size_t		 (*items)(struct kiln_req *, const char *list);
 	const char	*(*item)(struct kiln_req *, const char *list, size_t i,
@@ -448,6 +465,43 @@ struct kiln_services {
 	 */
 	const char	*(*show_money)(struct kiln_req *, long long);
 	const char	*(*show_time)(struct kiln_req *, const char *);
+	/* ABI 7. */
+	/*
+	 * A bar chart as SVG in the page (no script: readable in print and
+	 * without one), titled, one bar per struct kiln_bar in order.
+	 */
+	void		 (*chart)(struct kiln_req *, const char *title,
+			    const struct kiln_bar *, size_t n);
+	/*
+	 * An option of an enum as people read it: "in_production" as
+	 * "In production", in the request's language.
+	 */
+	const char	*(*show_enum)(struct kiln_req *, const char *);
+};
+
+/* ABI 7: one bar of a chart (services chart()). */
+struct kiln_bar {
+	const char	*label;
+	long long	 value;	/* the bar's length against the others, >= 0 */
+	const char	*text;	/* the value as shown ("¥12,000.00"); NULL: value */
+	const char	*href;	/* a path under the prefix, or NULL */
+};
+
+/*
+ * ABI 7: a part of the home page (GET /), what a role looks at first.
+ * The host shows it to users whose role is in roles, as a section
+ * headed by its label, in `order` among every plugin's panels; show()
+ * writes the rest with the output services: counts that link to the
+ * filtered lists, a short table, a chart().  With nothing to show it
+ * says so in a line, rather than leaving the section empty.
+ */
+struct kiln_panel {
+	const char		*name;
+	const char		*label;
+	const char *const	*roles;		/* NULL-terminated; NULL: all */
+	int			 order;		/* lower first */
+	void			(*show)(struct kiln_req *,
+				    const struct kiln_services *);
 };
 
 /*
@@ -592,6 +646,8 @@ struct kiln_plugin {
 	 * stands in one).  NULL: the plugin runs on SQLite only.
 	 */
 	const struct kiln_migration	*pg_migrations;
+	/* ABI 7: the plugin's parts of the home page; {NULL} terminated. */
+	const struct kiln_panel		*panels;
 };
 
 /* Fill the fixed head of a descriptor. */

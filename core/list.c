@@ -694,7 +694,7 @@ render_html(struct kiln_req *r, struct query *qy,
 		out_open(r, "a");
 		out_attr(r, "class", "button");
 		out_attr(r, "href", req_url(r, "/%s/new", d->plural));
-		out_textf(r, "%s %s", _("New"), _(d->label));
+		out_textf(r, _("New %s"), _(d->label));
 		out_close(r);
 	}
 	out_close(r);
@@ -829,7 +829,7 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 		out_attr(r, "class", "button");
 		out_attr(r, "href", req_url(r, "/%s/new?%s=%lld",
 		    e->d->plural, field, id));
-		out_textf(r, "%s %s", _("New"), _(e->d->label));
+		out_textf(r, _("New %s"), _(e->d->label));
 		out_close(r);
 	}
 	out_close(r);

@@ -180,6 +180,12 @@ static const struct {
 	{ "corrected", N_("Invoice corrected.") },
 	{ "copied", N_("Copied as a new draft.") },
 	{ "revoked", N_("Token revoked.") },
+	{ "started", N_("Production started.") },
+	{ "shipped", N_("Marked as shipped.") },
+	{ "delivered", N_("Marked as delivered.") },
+	{ "invoiced", N_("Invoice recorded.") },
+	{ "paid", N_("Payment recorded.") },
+	{ "cancelled", N_("Order cancelled.") },
 };
 
 static void

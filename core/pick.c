@@ -190,8 +190,8 @@ pick_apply(struct kiln_req *r, const struct entity *e, struct record *rec,
 	if (nhit == 1)
 		return arena_printf(r->arena, "%lld", rows[hit].id);
 	if (n == 0) {
-		*msg = arena_printf(r->arena, _("nothing matches \u201c%s\u201d"),
-		    q);
+		*msg = arena_printf(r->arena,
+		    _("nothing matches \u201c%s\u201d"), q);
 		return NULL;
 	}
 	pf->v = arena_calloc(r->arena, (size_t)n, sizeof(*pf->v));

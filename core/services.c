@@ -17,6 +17,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "chart.h"
 #include "confine.h"
 #include "crud.h"
 #include "db.h"
@@ -334,11 +335,40 @@ find_set(struct kiln_req *r, const char *list)
 	return NULL;
 }
 
+/*
+ * A form's lists: rows named LIST.N.FIELD (lines.1.product, ...), N
+ * from 1; the number of rows is the highest N (rows left blank are
+ * the plugin's to skip).
+ */
+#define FORM_ITEMS_MAX	100
+
+static size_t
+form_items(struct kiln_req *r, const char *list)
+{
+	size_t		 i, len = strlen(list), max = 0;
+	const char	*k;
+	char		*end;
+	unsigned long	 n;
+
+	for (i = 0; i < r->body.n; i++) {
+		k = r->body.v[i].key;
+		if (strncmp(k, list, len) != 0 || k[len] != '.' ||
+		    k[len + 1] < '1' || k[len + 1] > '9')
+			continue;
+		n = strtoul(k + len + 1, &end, 10);
+		if (*end == '.' && n <= FORM_ITEMS_MAX && n > max)
+			max = n;
+	}
+	return max;
+}
+
 static size_t
 svc_items(struct kiln_req *r, const char *list)
 {
 	const struct xmlset	*s = find_set(r, list);
 
+	if (s == NULL && r->sets == NULL)
+		return form_items(r, list);
 	return s ? s->n : 0;
 }
 
@@ -347,6 +377,9 @@ svc_item(struct kiln_req *r, const char *list, size_t i, const char *field)
 {
 	const struct xmlset	*s = find_set(r, list);
 
+	if (s == NULL && r->sets == NULL)
+		return i < FORM_ITEMS_MAX ? form_get(&r->body, arena_printf(
+		    r->arena, "%s.%zu.%s", list, i + 1, field)) : NULL;
 	if (s == NULL || i >= s->n)
 		return NULL;
 	return form_get(&s->items[i], field);
@@ -582,4 +615,6 @@ const struct kiln_services services_table = {
 	.rules_for = record_rules_for,
 	.show_money = view_money,
 	.show_time = view_when,
+	.chart = chart_bars,
+	.show_enum = view_enum_label,
 };

@@ -284,6 +284,14 @@ widget(struct kiln_req *r, const struct entity *e,
 		out_open(r, "select");
 		out_attr(r, "id", id);
 		out_attr(r, "name", f->name);
+		/* Optional without a default: none is a choice too. */
+		if (f->type == KILN_ENUM && f->def == NULL &&
+		    !(f->flags & KILN_F_REQUIRED)) {
+			out_open(r, "option");
+			out_attr(r, "value", "");
+			out_text(r, "\u2014");
+			out_close(r);
+		}
 		if (f->type == KILN_ENUM)
 			select_options(r, f, val);
 		else {
@@ -334,7 +342,7 @@ view_form_fields(struct kiln_req *r, const struct entity *e,
 
 	for (i = 0; i < e->d->nfields; i++) {
 		f = &e->d->fields[i];
-		if (f->flags & KILN_F_COMPUTED)
+		if (f->flags & (KILN_F_COMPUTED | KILN_F_NOFORM))
 			continue;
 		err = NULL;
 		for (k = 0; fe != NULL && k < fe->n; k++)

@@ -52,19 +52,21 @@ static const struct kiln_field order_fields[] = {
 	 */
 	{ .name = "status", .type = KILN_ENUM, .options = statuses,
 	  .label = "Status", .def = "draft", .flags = KILN_F_LIST |
-	  KILN_F_FILTER | KILN_F_SORT },
+	  KILN_F_FILTER | KILN_F_SORT | KILN_F_NOFORM },
 	{ .name = "total", .type = KILN_MONEY, .label = "Total", .def = "0",
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SORT },
 	{ .name = "invoiced_amount", .type = KILN_MONEY,
 	  .label = "Invoiced amount", .min = 0, .max = 100000000000000LL,
-	  .def = "0", .roles = finance },
+	  .def = "0", .roles = finance, .flags = KILN_F_NOFORM },
 	{ .name = "paid_amount", .type = KILN_MONEY, .label = "Paid amount",
-	  .min = 0, .max = 100000000000000LL, .def = "0", .roles = finance },
-	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped" },
+	  .min = 0, .max = 100000000000000LL, .def = "0", .roles = finance,
+	  .flags = KILN_F_NOFORM },
+	{ .name = "shipped_date", .type = KILN_DATE, .label = "Shipped",
+	  .flags = KILN_F_NOFORM },
 	{ .name = "invoiced_date", .type = KILN_DATE, .label = "Invoiced",
-	  .roles = finance },
+	  .roles = finance, .flags = KILN_F_NOFORM },
 	{ .name = "paid_date", .type = KILN_DATE, .label = "Paid",
-	  .roles = finance },
+	  .roles = finance, .flags = KILN_F_NOFORM },
 	{ .name = "due_date", .type = KILN_DATE, .label = "Payment due",
 	  .flags = KILN_F_COMPUTED },
 	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
@@ -73,10 +75,8 @@ static const struct kiln_field order_fields[] = {
 	  .flags = KILN_F_LIST | KILN_F_FILTER | KILN_F_OWNER },
 };
 
-static const struct kiln_child order_children[] = {
-	{ .entity = "order_line", .field = "order" },
-	{ NULL, NULL }
-};
+/* Its lines are on its page, by lines.c, not a list of children. */
+static const struct kiln_child order_children[] = { { NULL, NULL } };
 
 /*
  * Finance records invoices and payments (an ERP's token is a finance
@@ -110,6 +110,7 @@ static const struct kiln_entity order = {
 	.context = orders_context,
 	.xml = orders_xml,
 	.page = orders_page,
+	.form = orders_form,
 };
 
 static const struct kiln_field line_fields[] = {
@@ -594,6 +595,13 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/reject", orders_reject, NULL, NULL },
 	{ "POST", "/orders/#/reopen", orders_reopen, NULL, NULL },
 	{ "POST", "/orders/#/copy", orders_copy, NULL, NULL },
+	{ "POST", "/orders/#/lines", orders_lines, NULL, NULL },
+	{ "POST", "/orders/#/start", orders_start, NULL, NULL },
+	{ "POST", "/orders/#/ship", orders_ship, NULL, NULL },
+	{ "POST", "/orders/#/deliver", orders_deliver, NULL, NULL },
+	{ "POST", "/orders/#/invoice", orders_invoice, NULL, finance },
+	{ "POST", "/orders/#/pay", orders_pay, NULL, finance },
+	{ "POST", "/orders/#/cancel", orders_cancel, NULL, NULL },
 	{ "POST", "/orders/#/correct", orders_correct, NULL, finance },
 	{ "GET", "/orders/#/rules", orders_dry_run, NULL, admins },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
@@ -683,4 +691,5 @@ const struct kiln_plugin kiln_plugin = {
 	.requires = requires,
 	.demo = orders_demo,
 	.pg_migrations = orders_pg_migrations,
+	.panels = orders_panels,
 };

@@ -74,6 +74,36 @@
 /* A product's price now. */
 #define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
 
+long long orders_version_of(const char *);
+/* Worklist tables (view.c): the head (num: the column to right-align),
+ * a cell linking to path or plain, the end or the line saying none. */
+void	 orders_head(struct kiln_req *, const struct kiln_services *,
+	    const char *const *cols, const char *num);
+void	 orders_cell(struct kiln_req *, const struct kiln_services *,
+	    const char *cls, const char *path, const char *text);
+void	 orders_table_end(struct kiln_req *, const struct kiln_services *,
+	    int any, const char *empty);
+extern const struct kiln_panel orders_panels[];
+int	 orders_refusal_begin(struct kiln_req *, const struct kiln_services *,
+	    int, const char *, const char *);
+int	 orders_refusal_end(struct kiln_req *, const struct kiln_services *,
+	    long long);
+/* lines.c */
+void	 orders_form(struct kiln_req *, const struct kiln_services *,
+	    long long);
+void	 orders_lines_page(struct kiln_req *, const struct kiln_services *,
+	    long long, int edit, int sent);
+int	 orders_line_new(struct kiln_req *, const struct kiln_services *,
+	    long long, size_t, char *, size_t);
+int	 orders_lines(struct kiln_req *, const struct kiln_services *);
+void	 orders_actions(struct kiln_req *, const struct kiln_services *,
+	    long long, int);
+int	 orders_start(struct kiln_req *, const struct kiln_services *);
+int	 orders_ship(struct kiln_req *, const struct kiln_services *);
+int	 orders_deliver(struct kiln_req *, const struct kiln_services *);
+int	 orders_invoice(struct kiln_req *, const struct kiln_services *);
+int	 orders_pay(struct kiln_req *, const struct kiln_services *);
+int	 orders_cancel(struct kiln_req *, const struct kiln_services *);
 void	 orders_status(struct kiln_req *, const struct kiln_services *,
 	    long long, char *, size_t);
 int	 orders_begin(struct kiln_req *, const struct kiln_services *,

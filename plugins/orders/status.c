@@ -263,8 +263,8 @@ orders_reopen(struct kiln_req *r, const struct kiln_services *sv)
 }
 
 /* A version as sent: digits only, 1 or more; 0 when malformed. */
-static long long
-version_of(const char *s)
+long long
+orders_version_of(const char *s)
 {
 	long long	 v = 0;
 
@@ -331,7 +331,7 @@ orders_correct(struct kiln_req *r, const struct kiln_services *sv)
 	int			 rc;
 
 	/* Finance and administrators only: the route's roles. */
-	if ((version = version_of(sv->param(r, "version"))) == 0)
+	if ((version = orders_version_of(sv->param(r, "version"))) == 0)
 		return sv->error(r, 400, "bad_request",
 		    _("Send the version you last read."));
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
@@ -552,12 +552,15 @@ orders_changed(struct kiln_req *r, const struct kiln_services *sv,
     long long id, const struct kiln_kv *before, const struct kiln_kv *after,
     size_t n)
 {
-	int	 i;
+	const char	*reason;
+	int		 i;
 
 	if ((i = orders_field_changed(before, after, n, "status")) == -1 ||
 	    after[i].type != KILN_KV_STR)
 		return 0;
-	if (history(r, sv, id, after[i].s, "") != 0)
+	/* Why, when an action asked (Cancel order); a PATCH has none. */
+	reason = sv->param(r, "reason");
+	if (history(r, sv, id, after[i].s, reason ? reason : "") != 0)
 		return -1;
 	orders_credit_of_order(r, sv, id);
 	return 0;
@@ -565,36 +568,19 @@ orders_changed(struct kiln_req *r, const struct kiln_services *sv,
 
 /*
  * An order sent with its lines (api.md: <lines><line><product id="3"/>
- * <quantity>5</quantity>...</line></lines>): each line is created
- * through the host, in the order's transaction; one bad line undoes
- * the order.
+ * <quantity>5</quantity>...</line></lines>, or a form's rows
+ * lines.N.FIELD): each line is created through the host, in the
+ * order's transaction; one bad line undoes the order.
  */
 int
 orders_created(struct kiln_req *r, const struct kiln_services *sv,
     long long id, char *err, size_t errsz)
 {
-	static const char *const keys[] = {
-		"product", "quantity", "unit_price", "discount_pct"
-	};
-	struct kiln_kv	 kv[5];
-	char		 why[400];
-	long long	 lid;
-	size_t		 i, k, n, nkv;
+	size_t	 i, n = sv->items(r, "lines");
 
-	n = sv->items(r, "lines");
-	for (i = 0; i < n; i++) {
-		kv[0] = (struct kiln_kv)KV_I("order", id);
-		nkv = 1;
-		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (sv->item(r, "lines", i, keys[k]) != NULL)
-				kv[nkv++] = (struct kiln_kv)KV_S(keys[k],
-				    sv->item(r, "lines", i, keys[k]));
-		if (sv->create(r, "order_line", kv, nkv, &lid, why,
-		    sizeof(why)) != 0) {
-			snprintf(err, errsz, "line %zu: %s", i + 1, why);
+	for (i = 0; i < n; i++)
+		if (orders_line_new(r, sv, id, i, err, errsz) != 0)
 			return -1;
-		}
-	}
 	return 0;
 }
 

@@ -108,12 +108,6 @@ orders_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 
 static void	queue_form(struct kiln_req *, const struct kiln_services *,
 		    long long, const char *, const char *, int, const char *);
-static void	head(struct kiln_req *, const struct kiln_services *,
-		    const char *const *, const char *);
-static void	cell(struct kiln_req *, const struct kiln_services *,
-		    const char *, const char *, const char *);
-static void	table_end(struct kiln_req *, const struct kiln_services *, int,
-		    const char *);
 
 /* A small form posting to /orders/ID/ACTION, with a reason field. */
 static void
@@ -295,7 +289,7 @@ timeline(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		sv->close(r);
 		sv->text(r, " ");
 		sv->open(r, "b");
-		sv->text(r, sv->tr(sv->col_text(st, 0)));
+		sv->text(r, sv->show_enum(r, sv->col_text(st, 0)));
 		sv->close(r);
 		sv->text(r, " \u2014 ");
 		sv->text(r, sv->col_text(st, 1));
@@ -344,6 +338,10 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 
 	orders_status(r, sv, id, status, sizeof(status));
 	acc = sv->access(r, "order", id);
+	orders_lines_page(r, sv, id, strcmp(status, "draft") == 0 &&
+	    acc == 1, 0);
+	sv->open(r, "div");
+	sv->attr(r, "class", "actbar");
 	if (strcmp(status, "draft") == 0 && acc == 1)
 		action_form(r, sv, id, "submit", _("Submit for evaluation"), 0);
 	if (strcmp(status, "on_hold") == 0 && orders_may_decide(r, sv, id, acc))
@@ -351,9 +349,12 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 	if ((strcmp(status, "on_hold") == 0 || strcmp(status, "rejected") ==
 	    0) && acc == 1)
 		action_form(r, sv, id, "reopen", _("Reopen as draft"), 0);
+	/* The tracking steps the status allows and the viewer may take. */
+	orders_actions(r, sv, id, acc);
 	/* Anyone who may change the order may start another like it. */
 	if (*status != '\0' && acc == 1)
 		action_form(r, sv, id, "copy", _("Copy as a new draft"), 0);
+	sv->close(r);
 	links(r, sv, id);
 	if ((st = sv->sql(r, "SELECT rule, result, message FROM order_verdicts"
 	    " WHERE \"order\" = ?1 ORDER BY pos")) == NULL)
@@ -411,7 +412,7 @@ orders_customer_page(struct kiln_req *r, const struct kiln_services *sv,
 		sv->close(r);
 		sv->open(r, "dd");
 		sv->attr(r, "class", sv->col_text(st, 1));
-		sv->text(r, sv->tr(sv->col_text(st, 1)));
+		sv->text(r, sv->show_enum(r, sv->col_text(st, 1)));
 		sv->close(r);
 		sv->open(r, "dt");
 		sv->text(r, _("Exposure"));
@@ -469,7 +470,7 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 		sv->open(r, "table");
 		sv->attr(r, "class", "list late");
-		head(r, sv, late_cols, "Days late");
+		orders_head(r, sv, late_cols, "Days late");
 		sv->open(r, "tbody");
 	}
 	while (sv->step(st) == 1) {
@@ -491,24 +492,25 @@ orders_late(struct kiln_req *r, const struct kiln_services *sv)
 		snprintf(cpath, sizeof(cpath), "/customers/%lld",
 		    sv->col_int(st, 6));
 		sv->open(r, "tr");
-		cell(r, sv, NULL, path, sv->col_text(st, 1));
-		cell(r, sv, NULL, cpath, sv->col_text(st, 5));
-		cell(r, sv, NULL, NULL, sv->col_text(st, 7));
-		cell(r, sv, NULL, NULL, sv->col_int(st, 8) ?
+		orders_cell(r, sv, NULL, path, sv->col_text(st, 1));
+		orders_cell(r, sv, NULL, cpath, sv->col_text(st, 5));
+		orders_cell(r, sv, NULL, NULL, sv->col_text(st, 7));
+		orders_cell(r, sv, NULL, NULL, sv->col_int(st, 8) ?
 		    _("Delivery") : _("Payment"));
-		cell(r, sv, "num late", NULL, sv->col_text(st, 9));
-		cell(r, sv, NULL, NULL, sv->tr(sv->col_text(st, 2)));
+		orders_cell(r, sv, "num late", NULL, sv->col_text(st, 9));
+		orders_cell(r, sv, NULL, NULL,
+		    sv->show_enum(r, sv->col_text(st, 2)));
 		sv->close(r);
 	}
 	sv->done(st);
 	if (!xml)
-		table_end(r, sv, any, _("Nothing is late."));
+		orders_table_end(r, sv, any, _("Nothing is late."));
 	return sv->end(r);
 }
 
 /* <th> cells of a worklist's head. */
-static void
-head(struct kiln_req *r, const struct kiln_services *sv,
+void
+orders_head(struct kiln_req *r, const struct kiln_services *sv,
     const char *const *cols, const char *num)
 {
 	sv->open(r, "thead");
@@ -526,9 +528,9 @@ head(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /* A cell linking to path, or plain text. */
-static void
-cell(struct kiln_req *r, const struct kiln_services *sv, const char *cls,
-    const char *path, const char *text)
+void
+orders_cell(struct kiln_req *r, const struct kiln_services *sv,
+    const char *cls, const char *path, const char *text)
 {
 	sv->open(r, "td");
 	if (cls != NULL)
@@ -544,9 +546,9 @@ cell(struct kiln_req *r, const struct kiln_services *sv, const char *cls,
 }
 
 /* The end of a worklist's table; when it had no rows, a line saying so. */
-static void
-table_end(struct kiln_req *r, const struct kiln_services *sv, int any,
-    const char *empty)
+void
+orders_table_end(struct kiln_req *r, const struct kiln_services *sv,
+    int any, const char *empty)
 {
 	sv->close(r);	/* tbody */
 	sv->close(r);	/* table */
@@ -627,7 +629,7 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 		sv->open(r, "table");
 		sv->attr(r, "class", "list held");
-		head(r, sv, held_cols, "Total");
+		orders_head(r, sv, held_cols, "Total");
 		sv->open(r, "tbody");
 	}
 	while (sv->step(st) == 1) {
@@ -650,11 +652,12 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 		snprintf(cpath, sizeof(cpath), "/customers/%lld",
 		    sv->col_int(st, 4));
 		sv->open(r, "tr");
-		cell(r, sv, NULL, path, sv->col_text(st, 1));
-		cell(r, sv, NULL, cpath, sv->col_text(st, 3));
-		cell(r, sv, NULL, NULL, sv->col_text(st, 5));
-		cell(r, sv, "num", NULL, sv->show_money(r, sv->col_int(st, 2)));
-		cell(r, sv, "num", NULL, sv->col_text(st, 6));
+		orders_cell(r, sv, NULL, path, sv->col_text(st, 1));
+		orders_cell(r, sv, NULL, cpath, sv->col_text(st, 3));
+		orders_cell(r, sv, NULL, NULL, sv->col_text(st, 5));
+		orders_cell(r, sv, "num", NULL,
+		    sv->show_money(r, sv->col_int(st, 2)));
+		orders_cell(r, sv, "num", NULL, sv->col_text(st, 6));
 		sv->open(r, "td");
 		held_by(r, sv, id, 0);
 		sv->close(r);
@@ -671,6 +674,6 @@ orders_held(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	sv->done(st);
 	if (!xml)
-		table_end(r, sv, any, _("Nothing is on hold."));
+		orders_table_end(r, sv, any, _("Nothing is on hold."));
 	return sv->end(r);
 }

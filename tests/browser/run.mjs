@@ -68,6 +68,24 @@ async function logOut() {
 	await page.goto(`${base}/customers`);
 	expect(page.url().endsWith('/login'), 'still logged in');
 }
+// Tab (and only Tab) until the field named NAME has the focus.
+async function tabTo(name) {
+	for (let i = 0; i < 60; i++) {
+		if (await page.evaluate(() => document.activeElement &&
+		    document.activeElement.name) === name)
+			return;
+		await page.keyboard.press('Tab');
+	}
+	throw new Error(`Tab never reached ${name}`);
+}
+// In the focused picker: type TEXT, wait for the choices, take the first.
+async function pickFirst(text) {
+	await page.keyboard.type(text);
+	const list = page.locator('[role=listbox]:visible');
+	await list.locator('[role=option]').first().waitFor();
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('Enter');
+}
 // A section of records under this one, by its heading.
 function children(title) {
 	return page.locator('section.children',
@@ -86,8 +104,14 @@ try {
 		await page.click('button[type=submit]');
 		expect(await page.locator('.message').count() === 1, 'no message');
 	});
-	await check('log in and see the customer list', async () => {
+	await check('log in: the home page of panels, then the customer list', async () => {
 		await logIn(login);
+		await page.waitForSelector('div.panels');
+		const panels = await page.locator('section.panel').count();
+		expect(panels >= 4, `${panels} panels on the administrator's home page`);
+		expect(await page.locator('figure.chart svg rect').count() > 0, 'no chart');
+		await page.screenshot({ path: `${shots}/02-home.png`, fullPage: true });
+		await page.goto(`${base}/customers`);
 		await page.waitForSelector('table.list');
 		const rows = await page.locator('table.list tbody tr').count();
 		expect(rows > 0 && rows <= 50, `${rows} rows`);
@@ -108,7 +132,7 @@ try {
 	});
 	await check('search by a Chinese substring', async () => {
 		await page.goto(`${base}/customers`);
-		await page.fill('input[name=q]', '精密');
+		await page.fill('form.search input[name=q]', '精密');
 		await page.click('form.search button');
 		await page.waitForSelector('table.list, p.empty');
 		const names = await page.locator('table.list tbody tr td:first-child').allTextContents();
@@ -209,6 +233,83 @@ try {
 			expect(((await page.locator('#f-credit_limit').textContent()) || '').includes('0.00'),
 			    'credit limit not shown');
 			await page.screenshot({ path: `${shots}/07-sales-form.png`, fullPage: true });
+			await logOut();
+		});
+	}
+	if (sales) {
+		await check('sales: an order of three lines entered with the keyboard and the pickers alone', async () => {
+			await logIn(sales);
+			await page.goto(`${base}/customers`);
+			const customer = (await page.locator('table.list tbody tr td a').first().textContent()).trim();
+			await page.goto(`${base}/products?active=1`);
+			const skus = (await page.locator('table.list tbody tr td:first-child').allTextContents())
+			    .slice(0, 3).map((t) => t.trim());
+			expect(skus.length === 3, `${skus.length} products`);
+			await page.goto(`${base}/orders/new`);
+			await tabTo('customer.q');
+			await pickFirst(customer);
+			expect(await page.inputValue('input[type=hidden][name=customer]') !== '',
+			    'the customer picker set no id');
+			for (let i = 0; i < 3; i++) {
+				await tabTo(`lines.${i + 1}.product.q`);
+				await pickFirst(skus[i]);
+				await page.keyboard.press('Tab');
+				await page.keyboard.press('Control+A');
+				await page.keyboard.type(String(i + 2));
+			}
+			/* 20 % off the last line: a manager or finance approves it. */
+			await tabTo('lines.3.discount_pct');
+			await page.keyboard.press('Control+A');
+			await page.keyboard.type('20');
+			await page.screenshot({ path: `${shots}/09-order-entry.png`, fullPage: true });
+			await tabTo('lines.1.product.q');
+			await page.keyboard.press('Enter');	/* the form's submit */
+			await page.waitForSelector('section.lines');
+			const rows = await page.locator('section.lines tbody tr a[href*="/products/"]').count();
+			expect(rows === 3, `${rows} lines on the new order`);
+			expect((await page.locator('p.flash').textContent()).length > 0, 'no word of it');
+			await page.click('form[action$="/submit"] button');
+			await page.waitForSelector('section.verdicts');
+			expect(await page.locator('section.verdicts li.hold').count() === 1,
+			    'the 20 % discount did not hold the order');
+			await page.screenshot({ path: `${shots}/10-order-submitted.png`, fullPage: true });
+			await logOut();
+		});
+	}
+	if (finance) {
+		await check('finance: approves a held order from the queue and is back in it', async () => {
+			await logIn(finance);
+			await page.goto(`${base}/orders/held`);
+			const before = await page.locator('table.held tbody tr').count();
+			expect(before > 0, 'nothing on hold in the demo');
+			await page.screenshot({ path: `${shots}/11-held.png`, fullPage: true });
+			const row = page.locator('table.held tbody tr').first();
+			await row.locator('form[action$="/approve"] input[name=reason]').fill('Paid in advance');
+			await row.locator('form[action$="/approve"] button').click();
+			await page.waitForSelector('p.flash');
+			expect(page.url().includes('/orders/held'), `landed on ${page.url()}`);
+			const after = await page.locator('table.held tbody tr').count();
+			expect(after === before - 1, `${before} held before, ${after} after`);
+		});
+		await check('finance: ships, invoices and takes a payment with the action buttons', async () => {
+			await page.goto(`${base}/orders?status=approved`);
+			await page.locator('table.list tbody tr td a').first().click();
+			await page.waitForSelector('div.actbar');
+			await page.click('details.act summary:has-text("Ship")');
+			await page.click('form[action$="/ship"] button');
+			await page.waitForSelector('p.flash');
+			await page.click('form[action$="/deliver"] button');
+			await page.waitForSelector('p.flash');
+			await page.click('details.act summary:has-text("Invoice")');
+			await page.click('form[action$="/invoice"] button');
+			await page.waitForSelector('p.flash');
+			await page.click('details.act summary:has-text("Record payment")');
+			await page.fill('form[action$="/pay"] input[name=amount]', '1.00');
+			await page.click('form[action$="/pay"] button');
+			await page.waitForSelector('p.flash');
+			const status = await page.locator('dl.record dd').nth(5).textContent();
+			expect(status.trim() === 'Invoiced', `status ${status}`);
+			await page.screenshot({ path: `${shots}/12-invoiced.png`, fullPage: true });
 			await logOut();
 		});
 	}

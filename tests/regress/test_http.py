@@ -468,6 +468,15 @@ class StrictHTML(HTMLParser):
                       (self.where(), tag, ", ".join(sorted(dup))))
 
     def start(self, tag, attrs, selfclosing):
+        parent = self.stack[-1]
+        if parent.tag == "svg" or any(a.tag == "svg"
+                                      for a in parent.ancestors()):
+            # Foreign content: SVG's own rules (checked as XML), not HTML's.
+            node = Node(tag, {k: (v or "") for k, v in attrs}, parent)
+            parent.children.append(node)
+            if not selfclosing:
+                self.stack.append(node)
+            return node
         if not self.seen_any:
             self.note("no <!DOCTYPE html> before <%s>" % tag)
             self.seen_any = True
@@ -617,9 +626,28 @@ TIDY_OK = [
 ]
 
 
+SVG_RE = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+
+
+def svg_problems(text):
+    """Inline SVG must be well-formed XML in the SVG namespace; tidy
+    (5.6) knows HTML only, so it gets the page without the drawings."""
+    out = []
+    for m in SVG_RE.finditer(text):
+        try:
+            root = ET.fromstring(m.group(0))
+        except ET.ParseError as e:
+            out.append("inline SVG is not well-formed: %s" % e)
+            continue
+        if root.tag != "{http://www.w3.org/2000/svg}svg":
+            out.append("inline SVG without its namespace: %s" % root.tag)
+    return out
+
+
 def tidy_problems(text):
     if STATS["tidy"] is False:
         return []
+    text = SVG_RE.sub("<svg></svg>", text)
     if shutil.which("tidy") is None:
         STATS["tidy"] = False
         return []
@@ -665,6 +693,7 @@ def html_problems(text, client):
             elif not re.match(r"^(https?:|mailto:|tel:)", v):
                 problems.append("<%s %s=%r> is not root-relative" %
                                 (n.tag, a, v))
+    problems += svg_problems(text)
     problems += tidy_problems(text)
     return problems
 
@@ -2344,6 +2373,282 @@ def t_search(o):
     check(len(x) == 1, "/search.xml as admin: %r" % [c.text for c in x])
     expect_error(o.api.get("/search.xml?in=nosuch&q=x"), 404, "not_found")
     r = expect(b.get("/search?q=%25_%27%3Cb%3E"), 200)
+
+
+def approved_order(o, credit="1000000.00"):
+    """An order of two lines (1 000.00 and 500.00 = 1 500.00), submitted
+    and approved; its id."""
+    cid, _ = create(o, credit_customer(credit_limit=credit))
+    sku = uniq("ACT").replace(" ", "-")
+    r = expect(o.erp.post("/products", "<product><sku>%s</sku><name>%s"
+                          "</name><unit_price>500.00</unit_price></product>"
+                          % (sku, sku), ctype=XML_CT, accept=XML_CT), 201)
+    pid = int(r.xml().get("id"))
+    r = expect(o.api.post("/orders", '<order><customer id="%d"/><lines>'
+                          '<line><product id="%d"/><quantity>2</quantity>'
+                          '</line><line><product id="%d"/><quantity>1'
+                          '</quantity></line></lines></order>' %
+                          (cid, pid, pid), ctype=XML_CT, accept=XML_CT), 201)
+    oid = int(r.xml().get("id"))
+    r = expect(o.api.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 200)
+    check(r.xml().get("status") == "approved", "setup: %s: %s" %
+          (r.req(), short(r.body)))
+    return oid
+
+
+def act_forms(b, oid):
+    """The action forms on order OID's page, by their last path part."""
+    r = expect(b.get("/orders/%d" % oid), 200)
+    out = {}
+    for f in forms(r.dom()):
+        act = (f["action"] or "").rsplit("/", 1)[-1]
+        if f["method"] == "post" and (f["action"] or "").startswith(
+                "%s/orders/%d/" % (b.prefix, oid)):
+            out[act] = f
+    return r, out
+
+
+def act(b, oid, name, **values):
+    """Take action NAME on order OID from its page, with VALUES."""
+    _, fs = act_forms(b, oid)
+    check(name in fs, "order %d: no %s button (has %s)" %
+          (oid, name, sorted(fs)))
+    return b.post(fs[name]["action"], fill(fs[name]["fields"], values),
+                  raw=True)
+
+
+def order_now(o, oid):
+    x = expect(o.erp.get("/orders/%d.xml" % oid), 200).xml()
+    return (x.findtext("status"), x.findtext("paid_amount"),
+            int(x.get("version")))
+
+
+@test("order actions: the buttons the status allows, each asking its own "
+      "fields; a refused one keeps the input and says why; finance "
+      "invoices and records payments in parts", "html")
+def t_order_actions(o):
+    oid = approved_order(o)
+    sales = browser(o)
+    r, fs = act_forms(sales, oid)
+    check({"start", "ship", "cancel", "copy"} <= set(fs) and
+          "invoice" not in fs and "pay" not in fs and "deliver" not in fs,
+          "%s: an approved order offers %s to the salesperson" %
+          (r.req(), sorted(fs)))
+    check([k for k, _ in fs["ship"]["fields"]] == ["csrf", "version",
+                                                   "shipped_date"],
+          "%s: Ship asks for %r" % (r.req(), fs["ship"]["fields"]))
+    # Not the salesperson's to invoice, whatever they send.
+    p = sales.post(sales.prefix + "/orders/%d/invoice" % oid,
+                   fill(fs["ship"]["fields"], {
+        "invoiced_amount": "1500.00", "invoiced_date": "2031-01-03"}),
+        raw=True)
+    expect(p, 403)
+    # A bad date: the form again, the input kept, nothing changed.
+    p = expect(act(sales, oid, "ship", shipped_date="2031-02-30"), 422)
+    kept = [n.get("value") for n in p.dom().iter("input")
+            if n.get("name") == "shipped_date"]
+    check(kept == ["2031-02-30"], "%s: input not kept: %r" % (p.req(), kept))
+    check("date" in p.dom().text(), "%s: no reason given" % p.req())
+    check(order_now(o, oid)[0] == "approved", "refused ship changed it")
+    # A stale page: refused, said so.
+    _, fs = act_forms(sales, oid)
+    stale = set_field(fs["start"]["fields"], "version", "1")
+    expect(sales.post(fs["start"]["action"], stale, raw=True), 409)
+    for name, values, done in (("start", {}, "started"),
+                               ("ship", {"shipped_date": "2031-01-02"},
+                                "shipped")):
+        p = expect(act(sales, oid, name, **values), 303)
+        check(p.header("Location").endswith("?done=" + done),
+              "%s: Location %r" % (p.req(), p.header("Location")))
+    check(order_now(o, oid)[0] == "shipped", "not shipped")
+    admin = browser(o, o.admin_login)
+    expect(act(admin, oid, "deliver"), 303)
+    r, fs = act_forms(admin, oid)
+    amount = dict(fs["invoice"]["fields"]).get("invoiced_amount")
+    check(amount == "1500.00", "%s: invoice amount offered %r, want the "
+          "total 1500.00" % (r.req(), amount))
+    expect(act(admin, oid, "invoice", invoiced_date="2031-01-03"), 303)
+    expect(act(admin, oid, "pay", amount="1000.00",
+               paid_date="2031-01-10"), 303)
+    check(order_now(o, oid)[:2] == ("invoiced", "1000.00"),
+          "a part payment: %r" % (order_now(o, oid),))
+    p = expect(act(admin, oid, "pay", amount="600.00",
+                   paid_date="2031-01-11"), 422)
+    check("more than is owed" in p.dom().text(), "%s: %s" %
+          (p.req(), short(p.body)))
+    r, fs = act_forms(admin, oid)
+    check(dict(fs["pay"]["fields"]).get("amount") == "500.00",
+          "%s: the rest owed not offered" % r.req())
+    expect(act(admin, oid, "pay", paid_date="2031-01-12"), 303)
+    check(order_now(o, oid)[:2] == ("paid", "1500.00"),
+          "paid in full: %r" % (order_now(o, oid),))
+    r, fs = act_forms(admin, oid)
+    check(set(fs) == {"copy"}, "%s: a paid order offers %s" %
+          (r.req(), sorted(fs)))
+    # Cancel asks why; the reason is in the order's history.
+    oid2 = approved_order(o)
+    expect(act(sales, oid2, "cancel", reason=""), 422)
+    expect(act(sales, oid2, "cancel", reason="Customer withdrew"), 303)
+    x = expect(o.api.get("/orders/%d.xml" % oid2), 200).xml()
+    check(x.findtext("status") == "cancelled" and
+          any(h.get("status") == "cancelled" and
+              h.text == "Customer withdrew" for h in x.iter("event")),
+          "cancelled order's history lacks the reason: %s" %
+          short(ET.tostring(x)))
+    # XML clients take the same actions.
+    oid3 = approved_order(o)
+    r = expect(o.api.post("/orders/%d/ship" % oid3, urllib.parse.urlencode(
+        {"shipped_date": "2031-01-02"}), ctype=FORM_CT, accept=XML_CT), 200)
+    check(r.xml().findtext("status") == "shipped", "%s: %s" %
+          (r.req(), short(r.body)))
+    expect_error(o.api.post("/orders/%d/ship" % oid3, urllib.parse.urlencode(
+        {"shipped_date": "2031-01-02"}), ctype=FORM_CT, accept=XML_CT), 409,
+        "conflict")
+
+
+@test("the order form: no status, invoice or payment fields; terms may "
+      "be left to the customer's", "html")
+def t_order_form(o):
+    b = browser(o)
+    r = expect(b.get("/orders/new"), 200)
+    f = form_with(r.dom(), "customer.q")
+    names = {k for k, _ in f["fields"]}
+    bad = names & {"status", "invoiced_amount", "paid_amount",
+                   "shipped_date", "invoiced_date", "paid_date"}
+    check(not bad, "%s: the form offers %s" % (r.req(), sorted(bad)))
+    terms = [n for n in f["node"].iter("select")
+             if n.get("name") == "payment_terms"]
+    check(terms and [x.get("value") for x in terms[0].iter("option")][0] ==
+          "", "%s: no empty choice of terms" % r.req())
+
+
+@test("order entry on one page: a new order with its lines picked by SKU "
+      "or name; a draft's lines changed, removed and added in one form; "
+      "a bad line undoes the lot and keeps the input", "html")
+def t_order_lines(o):
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
+    skus = []
+    for price in ("100.00", "250.00"):
+        sku = uniq("LN").replace(" ", "-")
+        expect(o.erp.post("/products", "<product><sku>%s</sku><name>Part %s"
+                          "</name><unit_price>%s</unit_price></product>" %
+                          (sku, sku, price), ctype=XML_CT, accept=XML_CT),
+               201)
+        skus.append(sku)
+    b = browser(o)
+    r = expect(b.get("/orders/new"), 200)
+    f = form_with(r.dom(), "lines.1.product.q")
+    check(f is not None, "%s: the new order form has no lines" % r.req())
+    rows = {k.split(".")[1] for k, _ in f["fields"] if k.startswith("lines.")}
+    check(len(rows) >= 3, "%s: %d line rows" % (r.req(), len(rows)))
+    fields = fill(f["fields"], {
+        "customer": str(cid), "customer.q": "",
+        "lines.1.product.q": skus[0].lower(), "lines.1.quantity": "3",
+        "lines.2.product.q": "Part " + skus[1], "lines.2.quantity": "2",
+        "lines.2.discount_pct": "10"})
+    # The customer by its id alone (its text as the page would show it).
+    x = expect(o.api.get("/customers/%d.xml" % cid), 200).xml()
+    fields = set_field(fields, "customer.q", x.findtext("name"))
+    p = expect(b.post(f["action"], fields, raw=True), 303)
+    oid = int(re.search(r"/orders/(\d+)", p.header("Location")).group(1))
+    x = expect(o.api.get("/orders/%d.xml" % oid), 200).xml()
+    got = sorted((l.find("product").text, l.findtext("quantity"))
+                 for l in x.iter("line"))
+    check(got == sorted([("Part " + skus[0], "3"), ("Part " + skus[1], "2")])
+          and x.findtext("total") == "750.00",
+          "order %d: lines %r total %r, want 3 x 100.00 + 2 x 250.00 "
+          "less 10 %% = 750.00" % (oid, got, x.findtext("total")))
+    # One bad row: nothing of the order stored, the rows sent kept.
+    before = len(expect(o.api.get("/orders.xml?customer=%d" % cid),
+                        200).xml())
+    bad = set_field(fields, "lines.3.product.q", "zq%snothing" % RUN)
+    p = expect(b.post(f["action"], bad, raw=True), 422)
+    check("line 3" in p.dom().text(), "%s: the bad line not named" %
+          p.req())
+    kept = [n.get("value") for n in p.dom().iter("input")
+            if n.get("name") == "lines.3.product.q"]
+    check(kept == ["zq%snothing" % RUN], "%s: row 3 not kept: %r" %
+          (p.req(), kept))
+    check(form_with(p.dom(), "lines.1.product.q")["action"] ==
+          b.prefix + "/orders", "%s: the form again is not a new order's"
+          % p.req())
+    after = len(expect(o.api.get("/orders.xml?customer=%d" % cid),
+                       200).xml())
+    check(after == before, "a refused new order left an order behind")
+    # The draft's page: its lines in one form.
+    r = expect(b.get("/orders/%d" % oid), 200)
+    f = form_with(r.dom(), "lines.1.quantity")
+    check(f is not None and f["action"].endswith("/orders/%d/lines" % oid),
+          "%s: no lines form on the draft's page" % r.req())
+    ids = dict(f["fields"])
+    changes = {"lines.1.quantity": "4", "lines.2.remove": "1",
+               "lines.3.product.q": skus[1], "lines.3.quantity": "1"}
+    p = expect(b.post(f["action"], fill(f["fields"], changes), raw=True),
+               303)
+    x = expect(o.api.get("/orders/%d.xml" % oid), 200).xml()
+    got = sorted((l.find("product").text, l.findtext("quantity"))
+                 for l in x.iter("line"))
+    check(got == sorted([("Part " + skus[0], "4"), ("Part " + skus[1], "1")])
+          and x.findtext("total") == "650.00",
+          "order %d after the lines form: %r total %r (want 4 x 100.00 + "
+          "250.00 = 650.00)" % (oid, got, x.findtext("total")))
+    check(ids.get("lines.1.id") in [l.get("id") for l in x.iter("line")],
+          "the changed line is a new one, not the same line")
+    # A line of another order named in the form: refused, nothing done.
+    other = approved_order(o)
+    oline = expect(o.api.get("/orders/%d.xml" % other), 200).xml().find(
+        "lines/line").get("id")
+    r = expect(b.get("/orders/%d" % oid), 200)
+    f = form_with(r.dom(), "lines.1.quantity")
+    p = expect(b.post(f["action"], fill(f["fields"], {
+        "lines.1.id": oline, "lines.1.quantity": "9"}), raw=True), 422)
+    x = expect(o.api.get("/orders/%d.xml" % other), 200).xml()
+    check(x.find("lines/line").findtext("quantity") != "9",
+          "another order's line changed through this one's form")
+    # Past draft: the lines as a table, no form.
+    r = expect(b.get("/orders/%d" % other), 200)
+    check(form_with(r.dom(), "lines.1.quantity") is None and
+          any(True for t in r.dom().iter("table")
+              if "lines" in (t.get("class") or "")),
+          "%s: an approved order's lines are not a plain table" % r.req())
+
+
+@test("home page: the role's panels; the held count is the user's held "
+      "orders and links to the queue; charts are SVG with a title", "html")
+def t_home(o):
+    approved_order(o)     # an open order at least: the chart has bars
+    b = browser(o)
+    r = expect(b.get("/"), 200)
+    dom = r.dom()
+    panels = [n.get("class") for n in dom.iter("section")
+              if "panel" in (n.get("class") or "").split()]
+    for want in ("panel-held", "panel-late", "panel-credit",
+                 "panel-pipeline", "recent"):
+        check(any(want in c for c in panels), "%s: no %s panel (has %r)" %
+              (r.req(), want, panels))
+    check(not any("panel-overdue" in c for c in panels),
+          "%s: finance's overdue panel on a salesperson's home" % r.req())
+    held = len(expect(o.api.get("/orders.xml?status=on_hold&limit=500"),
+                      200).xml())
+    links = {n.text(): n.get("href") for n in dom.iter("a")}
+    if held:
+        check(links.get("Orders on hold: %d" % held) ==
+              b.prefix + "/orders/held",
+              "%s: want 'Orders on hold: %d' linking to the queue: %r" %
+              (r.req(), held, links))
+    svg = [n for n in dom.iter("svg")]
+    check(svg and any(t.text() for t in svg[0].iter("title")),
+          "%s: no chart with a title" % r.req())
+    hrefs = [n.get("href") for n in svg[0].iter("a")] if svg else []
+    check(b.prefix + "/orders?status=approved" in hrefs,
+          "%s: the chart's bars do not link to the lists: %r" %
+          (r.req(), hrefs))
+    a = browser(o, o.admin_login)
+    r = expect(a.get("/"), 200)
+    check(any("panel-overdue" in (n.get("class") or "")
+              for n in r.dom().iter("section")),
+          "%s: no overdue invoices panel for the administrator" % r.req())
 
 
 # -- bad input

@@ -344,7 +344,11 @@ def came_back(r):
 
 def no_markup(r, what):
     """The page R carries no live markup from a hostile value."""
-    raw = r.text
+    # The page's own: its one script (kiln.js) and the host's charts.
+    raw = re.sub(r'<script src="[^"<>]*/kiln\.js" defer="defer"></script>',
+                 "", r.text)
+    raw = re.sub(r'<svg xmlns="http://www.w3.org/2000/svg" '
+                 r'viewBox="[0-9 ]+" role="img"', "", raw)
     for bad in ("<script", "<img", "<svg", "<iframe"):
         check(bad not in raw.lower(), "%s: %s: raw %r in the HTML" %
               (r.req(), what, bad))

@@ -458,7 +458,10 @@ routes(void **state)
 	assert_true(has("<form method=\"post\""));
 	assert_true(has("<textarea id=\"f-notes\" name=\"notes\" rows=\"4\">"
 	    "</textarea>"));
-	assert_int_equal(req("GET", "/", NULL, NULL, NULL, bearer), 303);
+	/* The home page: its panels and the core's own. */
+	assert_int_equal(req("GET", "/", NULL, NULL, NULL, bearer), 200);
+	assert_true(has("<div class=\"panels\">"));
+	assert_true(has("<section class=\"panel recent\">"));
 }
 
 static void
