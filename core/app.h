@@ -37,6 +37,12 @@ struct conf {
 	int		 trust_remote_user;
 	int		 four_eyes;	/* nobody decides their own order */
 	const char	*trusted_proxies; /* whose X-Forwarded-For counts */
+	/* Who the installation is, for printed documents. */
+	const char	*company_name;
+	const char	*company_address;	/* lines separated by " | " */
+	const char	*company_phone;
+	const char	*company_email;
+	const char	*company_logo;	/* an image's URL (under static_url) */
 	const char	*file;		/* the file read, for messages */
 };
 
@@ -67,6 +73,7 @@ void		 conf_defaults(struct conf *);
 void		 conf_free(struct conf *);
 /* A yes/no setting by its name in kiln.conf: 1, 0, or -1 (no such). */
 int		 conf_bool(const struct conf *, const char *name);
+const char	*conf_text(const struct conf *, const char *name);
 
 
 

@@ -55,6 +55,11 @@ static const struct ckey keys[] = {
 	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
 	{ "four_eyes", C_BOOL, O(four_eyes), 0, 1 },
 	{ "trusted_proxies", C_STR, O(trusted_proxies), 0, 0 },
+	{ "company_name", C_STR, O(company_name), 0, 0 },
+	{ "company_address", C_STR, O(company_address), 0, 0 },
+	{ "company_phone", C_STR, O(company_phone), 0, 0 },
+	{ "company_email", C_STR, O(company_email), 0, 0 },
+	{ "company_logo", C_STR, O(company_logo), 0, 0 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -104,6 +109,28 @@ conf_bool(const struct conf *c, const char *name)
 		if (keys[i].type == C_BOOL && strcmp(keys[i].name, name) == 0)
 			return *(const int *)((const char *)c + keys[i].off);
 	return -1;
+}
+
+/*
+ * The company_* texts (for documents a plugin prints), "" when unset;
+ * NULL for any other name: paths and addresses of the installation are
+ * not a plugin's business.
+ */
+const char *
+conf_text(const struct conf *c, const char *name)
+{
+	const char	*v;
+	size_t		 i;
+
+	if (strncmp(name, "company_", 8) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].type == C_STR && strcmp(keys[i].name, name) == 0) {
+			v = *(const char *const *)(const void *)
+			    ((const char *)c + keys[i].off);
+			return v != NULL ? v : "";
+		}
+	return NULL;
 }
 
 static char *

@@ -93,6 +93,23 @@ field_label(const struct entity *e, const char *field)
 	return _(e->d->fields[i].label);
 }
 
+/*
+ * An entry's detail as people read it: a status change names the
+ * status ("in_production: reason") by its words.
+ */
+static const char *
+detail(struct kiln_req *r, const char *action, const char *d)
+{
+	const char	*colon;
+
+	if (strcmp(action, "status") != 0 || *d == '\0')
+		return d;
+	if ((colon = strstr(d, ": ")) == NULL)
+		return view_enum_label(r, d);
+	return arena_printf(r->arena, "%s%s", view_enum_label(r,
+	    arena_strndup(r->arena, d, (size_t)(colon - d))), colon);
+}
+
 /* Rows of audit (joined with their changes) as an HTML table body. */
 static void
 html_rows(struct kiln_req *r, struct db_stmt *st, long long *last, int *n)
@@ -133,7 +150,8 @@ html_rows(struct kiln_req *r, struct db_stmt *st, long long *last, int *n)
 				out_text(r, db_col_text(st, 5));
 			out_close(r);
 			out_open(r, "td");
-			out_text(r, db_col_text(st, 7));
+			out_text(r, detail(r, db_col_text(st, 4),
+			    db_col_text(st, 7)));
 			out_open(r, "ul");
 			out_attr(r, "class", "changes");
 		}

@@ -26,7 +26,8 @@
 #include "user.h"
 #include "view.h"
 
-#define RECENT	8	/* records in "Your recent work" */
+#define RECENT		8	/* entries in "Your recent work" */
+#define RECENT_SCAN	40	/* audit rows read for them (lines skipped) */
 #define PANELS	64	/* at most, over every plugin */
 
 struct shown_panel {
@@ -77,7 +78,7 @@ recent(struct kiln_req *r)
 	struct db_stmt		*st;
 	const char		*title;
 	long long		 id;
-	int			 any = 0;
+	int			 any = 0, n = 0;
 
 	out_open(r, "section");
 	out_attr(r, "class", "panel recent");
@@ -85,16 +86,19 @@ recent(struct kiln_req *r)
 	st = db_stmt(r->app->db, "SELECT at, action, entity, record_id FROM"
 	    " audit WHERE login = ?1 AND record_id IS NOT NULL AND action IN"
 	    " ('create', 'update', 'status', 'correct') ORDER BY id DESC"
-	    " LIMIT " KILN_STR(RECENT));
+	    " LIMIT " KILN_STR(RECENT_SCAN));
 	if (st != NULL)
 		db_bind_text(st, 1, r->user->login);
-	while (st != NULL && db_step(st) == DB_ROW) {
-		if ((e = entity_by_name(r->app, db_col_text(st, 2))) == NULL)
+	while (st != NULL && n < RECENT && db_step(st) == DB_ROW) {
+		/* A line of an order, say: its order's page tells it. */
+		if ((e = entity_by_name(r->app, db_col_text(st, 2))) == NULL ||
+		    (e->d->flags & KILN_E_NOT_IN_MENU))
 			continue;
 		id = db_col_int(st, 3);
 		if (!any)
 			out_open(r, "ul");
 		any = 1;
+		n++;
 		out_open(r, "li");
 		out_open(r, "time");
 		out_attr(r, "datetime", db_col_text(st, 0));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "i18n.h"
 
 struct msg {
@@ -65,4 +66,42 @@ i18n_tr(const char *id)
 		return id;
 	m = bsearch(&key, cat, ncat, sizeof(*cat), cmp);
 	return m ? m->str : id;
+}
+
+/* The text for language want ("zh", "en") in multi, or NULL. */
+static const char *
+pick_lang(const char *multi, const char *want, size_t *len)
+{
+	const char	*p = multi, *t, *end;
+	size_t		 wl = strlen(want);
+
+	while (*p == I18N_MULTI) {
+		p++;
+		if ((t = strchr(p, I18N_TEXT)) == NULL)
+			return NULL;
+		end = strchr(t + 1, I18N_MULTI);
+		if (end == NULL)
+			end = t + 1 + strlen(t + 1);
+		if ((size_t)(t - p) == wl && strncmp(p, want, wl) == 0) {
+			*len = (size_t)(end - (t + 1));
+			return t + 1;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+const char *
+i18n_pick(struct arena *a, const char *s)
+{
+	const char	*t;
+	size_t		 len = 0;
+
+	if (s == NULL || *s != I18N_MULTI)
+		return s;
+	if ((t = pick_lang(s, cat != NULL ? "zh" : "en", &len)) == NULL &&
+	    (t = pick_lang(s, "en", &len)) == NULL &&
+	    (t = pick_lang(s, "zh", &len)) == NULL)
+		return "";
+	return arena_strndup(a, t, len);
 }

@@ -24,7 +24,7 @@
  * kiln_entity.save_hook for the list .rules, rules_for(), demo;
  * 6: pg_migrations, show_money(), show_time();
  * 7: panels (the home page), chart(), show_enum(), KILN_F_NOFORM,
- *    kiln_entity.form, items() of forms.
+ *    kiln_entity.form, items() of forms, company().
  */
 #define KILN_ABI_VERSION	7
 
@@ -477,6 +477,13 @@ struct kiln_services {
 	 * "In production", in the request's language.
 	 */
 	const char	*(*show_enum)(struct kiln_req *, const char *);
+	/*
+	 * Who the installation is, from kiln.conf, for printed documents:
+	 * "company_name", "company_address" (lines separated by " | "),
+	 * "company_phone", "company_email", "company_logo" (an image's
+	 * URL); "" when not set, NULL for any other name.
+	 */
+	const char	*(*company)(struct kiln_req *, const char *name);
 };
 
 /* ABI 7: one bar of a chart (services chart()). */

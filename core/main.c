@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "db.h"
 #include "entity.h"
+#include "i18n.h"
 #include "log.h"
 #include "migrate.h"
 #include "plugin.h"
@@ -364,7 +365,7 @@ cmd_rules_test(struct conf *conf, struct opts *o, char **arg, int narg)
 		printf("%s %s:%lld: %s", names[i], type, id,
 		    rules_result_name(v[i].result));
 		if (v[i].message[0])
-			printf(": %s", v[i].message);
+			printf(": %s", i18n_pick(r.arena, v[i].message));
 		if (v[i].field[0])
 			printf(" (field %s)", v[i].field);
 		printf("\n");

@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "i18n.h"
 #include "out.h"
 #include "req.h"
 
@@ -192,7 +193,7 @@ out_attr(struct kiln_req *r, const char *attr, const char *value)
 	LIT(r, " ");
 	name(r, attr);
 	LIT(r, "=\"");
-	escaped(r, value ? value : "");
+	escaped(r, value ? i18n_pick(r->arena, value) : "");
 	LIT(r, "\"");
 }
 
@@ -214,7 +215,8 @@ out_text(struct kiln_req *r, const char *s)
 	if (s == NULL || *s == '\0')
 		return;
 	seal(r);
-	escaped(r, s);
+	/* A rule's message in several languages: the reader's. */
+	escaped(r, i18n_pick(r->arena, s));
 }
 
 void

@@ -108,44 +108,70 @@ site_search(struct kiln_req *r)
 }
 
 static void
+menu_item(struct kiln_req *r, const char *url, const char *text)
+{
+	out_open(r, "li");
+	page_link(r, url, text);
+	out_close(r);
+}
+
+/*
+ * The header: the brand, the menu (on a phone folded behind a "Menu"
+ * switch that needs no script: a checkbox its label toggles), the
+ * search box and the session.  An administrator's own pages are one
+ * item that opens, so the menu fits on one line.
+ */
+static void
 nav(struct kiln_req *r)
 {
 	size_t	 i;
+	int	 admin = r->user != NULL && strcmp(r->user->role, "admin") == 0;
 
 	out_open(r, "header");
+	out_attr(r, "class", "site");
 	out_open(r, "nav");
 	out_open(r, "a");
 	out_attr(r, "class", "brand");
 	out_attr(r, "href", req_url(r, "/"));
 	out_text(r, "Kiln");
 	out_close(r);
+	out_open(r, "input");
+	out_attr(r, "type", "checkbox");
+	out_attr(r, "id", "menu-toggle");
+	out_attr(r, "name", "menu");
+	out_attr(r, "class", "menu-toggle");
+	out_void(r);
+	out_open(r, "label");
+	out_attr(r, "for", "menu-toggle");
+	out_attr(r, "class", "menu-button");
+	out_text(r, _("Menu"));
+	out_close(r);
 	out_open(r, "ul");
+	out_attr(r, "class", "menu");
 	for (i = 0; i < r->app->nentities; i++) {
 		if (r->app->entities[i].d->flags & KILN_E_NOT_IN_MENU)
 			continue;
-		out_open(r, "li");
-		page_link(r, req_url(r, "/%s", r->app->entities[i].d->plural),
+		menu_item(r, req_url(r, "/%s", r->app->entities[i].d->plural),
 		    _(r->app->entities[i].d->label_plural));
-		out_close(r);
 	}
 	menu_plugins(r);
-	if (r->user != NULL && strcmp(r->user->role, "admin") == 0) {
+	if (admin) {
 		out_open(r, "li");
-		page_link(r, req_url(r, "/admin/users"), _("Users"));
+		out_attr(r, "class", "group");
+		out_open(r, "details");
+		out_elem(r, "summary", _("Administration"));
+		out_open(r, "ul");
+		menu_item(r, req_url(r, "/admin/users"), _("Users"));
+		menu_item(r, req_url(r, "/audit"), _("Audit trail"));
+		menu_item(r, req_url(r, "/tokens"), _("API tokens"));
 		out_close(r);
-		out_open(r, "li");
-		page_link(r, req_url(r, "/audit"), _("Audit trail"));
 		out_close(r);
-	}
-	if (r->user != NULL) {
-		out_open(r, "li");
-		page_link(r, req_url(r, "/tokens"), _("API tokens"));
 		out_close(r);
-	}
+	} else if (r->user != NULL)
+		menu_item(r, req_url(r, "/tokens"), _("API tokens"));
 	out_close(r);
-	if (r->user != NULL)
-		site_search(r);
 	if (r->user != NULL) {
+		site_search(r);
 		out_open(r, "form");
 		out_attr(r, "class", "session");
 		out_attr(r, "method", "post");
@@ -313,11 +339,12 @@ page_error(struct kiln_req *r, enum error_code e, const char *message,
 	if (r->fmt == FMT_CSV || r->app == NULL) {
 		if (out_begin_raw(r, status, "text/plain; charset=utf-8") == -1)
 			return -1;
+		message = i18n_pick(r->arena, message);
 		out_raw(r, message, strlen(message));
 		out_raw(r, "\n", 1);
 		return out_finish(r);
 	}
-	if (page_begin(r, status, out_reason(status)) == -1)
+	if (page_begin(r, status, _(out_reason(status))) == -1)
 		return -1;
 	out_open(r, "h1");
 	out_textf(r, "%d %s", status, _(out_reason(status)));

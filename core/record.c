@@ -563,7 +563,7 @@ record_check(struct kiln_req *r, const struct entity *e,
 			    entity_field(e, v[i].field) >= 0 ?
 			    arena_strdup(r->arena, v[i].field) : NULL,
 			    arena_printf(r->arena, "%s: %s", v[i].rule,
-			    v[i].message));
+			    i18n_pick(r->arena, v[i].message)));
 	return fe->n ? REC_INVALID : REC_OK;
 }
 

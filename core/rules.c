@@ -24,6 +24,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "i18n.h"
 #include "rules.h"
 #include "sandbox.h"
 #include "value.h"
@@ -532,6 +533,55 @@ push_kv(lua_State *L, const struct rules_kv *kv, size_t n, const char *name)
 	lua_remove(L, -2);
 }
 
+/*
+ * A message by language, { en = "...", zh = "..." }, into out as the
+ * pages read it (i18n.h: I18N_MULTI): each language at most half the
+ * room, cut on a character.  Control characters in a text (the
+ * separators among them) become spaces.  0, or -1 when neither is a
+ * string or either is something else.
+ */
+static int
+message_langs(lua_State *L, int idx, char *out, size_t size)
+{
+	static const char *const langs[] = { "en", "zh" };
+	const char	*s;
+	char		*p;
+	size_t		 i, len, used = 0, room;
+	int		 any = 0, t;
+
+	idx = lua_absindex(L, idx);
+	*out = '\0';
+	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		lua_pushstring(L, langs[i]);
+		t = lua_rawget(L, idx);	/* no metamethod of the rule's runs */
+		if (t == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		if (t != LUA_TSTRING) {
+			lua_pop(L, 1);
+			return -1;
+		}
+		s = lua_tolstring(L, -1, &len);
+		room = (size - 1) / 2;
+		if (used + 4 + room > size)
+			room = size > used + 5 ? size - used - 5 : 0;
+		out[used++] = I18N_MULTI;
+		memcpy(out + used, langs[i], 2);
+		used += 2;
+		out[used++] = I18N_TEXT;
+		p = out + used;
+		value_utf8_copy(p, room + 1, s, len);
+		for (; *p; p++, used++)
+			if ((unsigned char)*p < 0x20)
+				*p = ' ';
+		out[used] = '\0';
+		lua_pop(L, 1);
+		any = 1;
+	}
+	return any ? 0 : -1;
+}
+
 /* Take result, message and field (stack -3..-1) into the verdict. */
 static void
 take_results(lua_State *L, struct call *c)
@@ -566,10 +616,18 @@ take_results(lua_State *L, struct call *c)
 	if (lua_type(L, -2) == LUA_TSTRING) {
 		s = lua_tolstring(L, -2, &len);
 		value_utf8_copy(out->message, sizeof(out->message), s, len);
+	} else if (lua_type(L, -2) == LUA_TTABLE) {
+		if (message_langs(L, -2, out->message, sizeof(out->message)) ==
+		    -1) {
+			snprintf(c->bad, sizeof(c->bad), "rule %s: a message"
+			    " table needs a text for en or zh (and nothing"
+			    " but texts)", c->name);
+			return;
+		}
 	} else if (!lua_isnil(L, -2)) {
 		snprintf(c->bad, sizeof(c->bad), "rule %s: returned a %s "
-		    "value as message, not a string", c->name,
-		    luaL_typename(L, -2));
+		    "value as message, not a string or a table of them by"
+		    " language", c->name, luaL_typename(L, -2));
 		return;
 	}
 	if (lua_type(L, -1) == LUA_TSTRING) {

@@ -546,6 +546,12 @@ svc_show(struct kiln_req *r, const char *name, long long id, int created)
 	return crud_show(r, e, id, created);
 }
 
+static const char *
+svc_company(struct kiln_req *r, const char *name)
+{
+	return conf_text(&r->app->conf, name);
+}
+
 static int
 svc_setting(struct kiln_req *r, const char *name)
 {
@@ -617,4 +623,5 @@ const struct kiln_services services_table = {
 	.show_time = view_when,
 	.chart = chart_bars,
 	.show_enum = view_enum_label,
+	.company = svc_company,
 };

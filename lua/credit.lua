@@ -30,14 +30,22 @@ function M.order(o, ctx)
 		return "pass"
 	end
 	if limit == 0 then
-		return "hold", string.format("no credit: the customer's credit "
-		    .. "limit is 0 and the order asks for %s terms",
-		    tostring(o.payment_terms))
+		return "hold", {
+			en = string.format("no credit: the customer's credit "
+			    .. "limit is 0 and the order asks for %s terms",
+			    tostring(o.payment_terms)),
+			zh = string.format("无信用额度：客户的信用额度为 0，"
+			    .. "而订单要求 %s 付款条件",
+			    tostring(o.payment_terms)) }
 	end
 	if ctx.exposure > limit then
-		return "hold", string.format("credit limit exceeded: exposure "
-		    .. "%s over limit %s", kiln.money(ctx.exposure),
-		    kiln.money(limit))
+		return "hold", {
+			en = string.format("credit limit exceeded: exposure "
+			    .. "%s over limit %s", kiln.money(ctx.exposure),
+			    kiln.money(limit)),
+			zh = string.format("超出信用额度：风险敞口 %s，"
+			    .. "额度 %s", kiln.money(ctx.exposure),
+			    kiln.money(limit)) }
 	end
 	return "pass"
 end

@@ -29,25 +29,39 @@ function M.credit(c, ctx)
 	local exposure = ctx.exposure or 0
 	local overdue = ctx.overdue_days or 0
 	if overdue > GRACE_DAYS then
-		return "hold", string.format("an invoice is %d days overdue",
-		    overdue)
+		return "hold", {
+			en = string.format("an invoice is %d days overdue",
+			    overdue),
+			zh = string.format("有发票逾期 %d 天", overdue) }
 	end
 	if limit == 0 and NO_CREDIT and exposure > 0 then
-		return "hold", string.format("no credit: exposure %s with a "
-		    .. "credit limit of 0", kiln.money(exposure))
+		return "hold", {
+			en = string.format("no credit: exposure %s with a "
+			    .. "credit limit of 0", kiln.money(exposure)),
+			zh = string.format("无信用额度：信用额度为 0，"
+			    .. "风险敞口 %s", kiln.money(exposure)) }
 	end
 	if limit > 0 and exposure > limit then
-		return "hold", string.format("exposure %s over limit %s",
-		    kiln.money(exposure), kiln.money(limit))
+		return "hold", {
+			en = string.format("exposure %s over limit %s",
+			    kiln.money(exposure), kiln.money(limit)),
+			zh = string.format("风险敞口 %s 超出额度 %s",
+			    kiln.money(exposure), kiln.money(limit)) }
 	end
 	if overdue > 0 then
-		return "warn", string.format("an invoice is %d days overdue",
-		    overdue)
+		return "warn", {
+			en = string.format("an invoice is %d days overdue",
+			    overdue),
+			zh = string.format("有发票逾期 %d 天", overdue) }
 	end
 	if limit > 0 and exposure * 100 > limit * WATCH_PCT then
-		return "warn", string.format("exposure %s is above %d%% of the "
-		    .. "limit %s", kiln.money(exposure), WATCH_PCT,
-		    kiln.money(limit))
+		return "warn", {
+			en = string.format("exposure %s is above %d%% of the "
+			    .. "limit %s", kiln.money(exposure), WATCH_PCT,
+			    kiln.money(limit)),
+			zh = string.format("风险敞口 %s 超过额度 %s 的 %d%%",
+			    kiln.money(exposure), kiln.money(limit),
+			    WATCH_PCT) }
 	end
 	return "pass"
 end

@@ -12,9 +12,14 @@ function M.order(o, ctx)
 	end
 	local earliest = kiln.date_add(ctx.today, ctx.max_lead_time_days or 0)
 	if o.requested_date < earliest then
-		return "warn", string.format("requested %s, but the earliest "
-		    .. "feasible date is %s (lead time %d days)",
-		    o.requested_date, earliest, ctx.max_lead_time_days or 0)
+		return "warn", {
+			en = string.format("requested %s, but the earliest "
+			    .. "feasible date is %s (lead time %d days)",
+			    o.requested_date, earliest,
+			    ctx.max_lead_time_days or 0),
+			zh = string.format("要求 %s 交货，但最早可交货日期为 %s"
+			    .. "（交货周期 %d 天）", o.requested_date, earliest,
+			    ctx.max_lead_time_days or 0) }
 	end
 	return "pass"
 end

@@ -19,14 +19,20 @@ function M.order(o, ctx)
 	local bp = ctx.max_discount_bp or (ctx.max_discount_pct or 0) * 100
 	local shown = string.format("%.2f", bp / 100)
 	if bp > NEVER_ABOVE * 100 then
-		return "reject", string.format("a discount of %s%% off the "
-		    .. "list price is above the %d%% anyone may give", shown,
-		    NEVER_ABOVE)
+		return "reject", {
+			en = string.format("a discount of %s%% off the "
+			    .. "list price is above the %d%% anyone may give",
+			    shown, NEVER_ABOVE),
+			zh = string.format("目录价 %s%% 的折扣超过了任何人可给的 "
+			    .. "%d%%", shown, NEVER_ABOVE) }
 	end
 	if bp > APPROVAL_ABOVE * 100 then
-		return "hold", string.format("a discount of %s%% off the "
-		    .. "list price needs a manager's approval (above %d%%)",
-		    shown, APPROVAL_ABOVE)
+		return "hold", {
+			en = string.format("a discount of %s%% off the "
+			    .. "list price needs a manager's approval (above "
+			    .. "%d%%)", shown, APPROVAL_ABOVE),
+			zh = string.format("目录价 %s%% 的折扣需要经理批准"
+			    .. "（超过 %d%%）", shown, APPROVAL_ABOVE) }
 	end
 	return "pass"
 end

@@ -10,9 +10,13 @@ local M = {}
 
 function M.order(o, ctx)
 	if (ctx.overdue_days or 0) > GRACE_DAYS then
-		return "hold", string.format("an invoice is %d days overdue "
-		    .. "(%s unpaid past due)", ctx.overdue_days,
-		    kiln.money(ctx.overdue_amount or 0))
+		return "hold", {
+			en = string.format("an invoice is %d days overdue "
+			    .. "(%s unpaid past due)", ctx.overdue_days,
+			    kiln.money(ctx.overdue_amount or 0)),
+			zh = string.format("有发票逾期 %d 天（逾期未付 %s）",
+			    ctx.overdue_days,
+			    kiln.money(ctx.overdue_amount or 0)) }
 	end
 	return "pass"
 end

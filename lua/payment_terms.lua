@@ -43,22 +43,33 @@ local function judge(terms, segment)
 		return nil
 	end
 	if RANK[terms] == nil then
-		return "reject", string.format("unknown payment terms '%s' "
-		    .. "(expected %s)", tostring(terms), EXPECTED),
-		    "payment_terms"
+		return "reject", {
+			en = string.format("unknown payment terms '%s' "
+			    .. "(expected %s)", tostring(terms), EXPECTED),
+			zh = string.format("未知的付款条件“%s”（应为 %s）",
+			    tostring(terms), EXPECTED) }, "payment_terms"
 	end
 	if blank(segment) then
-		return "reject", "the customer has no segment, so its payment "
-		    .. "terms cannot be checked", "segment"
+		return "reject", {
+			en = "the customer has no segment, so its payment "
+			    .. "terms cannot be checked",
+			zh = "客户没有细分类别，无法核对其付款条件" }, "segment"
 	end
 	local longest = LONGEST[segment]
 	if longest == nil then
-		return "reject", string.format("unknown customer segment '%s'",
-		    tostring(segment)), "segment"
+		return "reject", {
+			en = string.format("unknown customer segment '%s'",
+			    tostring(segment)),
+			zh = string.format("未知的客户细分“%s”",
+			    tostring(segment)) }, "segment"
 	end
 	if RANK[terms] > RANK[longest] then
-		return "long", string.format("payment terms %s exceed what "
-		    .. "segment %s allows (%s)", terms, segment, longest),
+		return "long", {
+			en = string.format("payment terms %s exceed what "
+			    .. "segment %s allows (%s)", terms, segment,
+			    longest),
+			zh = string.format("付款条件 %s 超出了细分 %s 允许的"
+			    .. "范围（%s）", terms, segment, longest) },
 		    "payment_terms"
 	end
 	return nil
@@ -88,9 +99,12 @@ function M.order(o, ctx)
 	if result == nil and not blank(o.payment_terms) and
 	    not blank(granted) and RANK[granted] ~= nil and
 	    RANK[o.payment_terms] > RANK[granted] then
-		return "hold", string.format("payment terms %s are longer "
-		    .. "than the customer's agreed %s", o.payment_terms,
-		    granted), "payment_terms"
+		return "hold", {
+			en = string.format("payment terms %s are longer "
+			    .. "than the customer's agreed %s", o.payment_terms,
+			    granted),
+			zh = string.format("付款条件 %s 长于客户约定的 %s",
+			    o.payment_terms, granted) }, "payment_terms"
 	end
 	return result, message, field
 end

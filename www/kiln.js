@@ -213,9 +213,21 @@
 		});
 	}
 
+	/* A document's Print button (hidden until this script can work it). */
+	function printButtons() {
+		var all = document.querySelectorAll('button[data-print]'), i;
+		for (i = 0; i < all.length; i++) {
+			all[i].hidden = false;
+			all[i].addEventListener('click', function () {
+				window.print();
+			});
+		}
+	}
+
 	function start() {
 		pickers();
 		headerSearch();
+		printButtons();
 	}
 	if (document.readyState === 'loading')
 		document.addEventListener('DOMContentLoaded', start);

@@ -395,10 +395,11 @@ orders_dry_run(struct kiln_req *r, const struct kiln_services *sv)
 		} else {
 			sv->attr(r, "class", result_names[j.v[i].result]);
 			sv->open(r, "b");
-			sv->text(r, j.names[i]);
+			sv->text(r, sv->tr(j.names[i]));
 			sv->close(r);
 			sv->text(r, ": ");
-			sv->text(r, result_names[j.v[i].result]);
+			sv->text(r, orders_verdict_word(sv,
+			    result_names[j.v[i].result]));
 			if (j.v[i].message[0])
 				sv->text(r, " \u2014 ");
 		}

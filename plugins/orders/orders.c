@@ -604,6 +604,7 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/orders/#/cancel", orders_cancel, NULL, NULL },
 	{ "POST", "/orders/#/correct", orders_correct, NULL, finance },
 	{ "GET", "/orders/#/rules", orders_dry_run, NULL, admins },
+	{ "GET", "/orders/#/print", orders_print, NULL, NULL },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
 	{ "GET", "/orders/held", orders_held, .label = "Orders on hold" },
 	{ NULL, NULL, NULL, NULL, NULL }
@@ -674,8 +675,8 @@ static const char *const tables[] = {
 	"order_numbers", "order_verdicts", "order_history", "order_exposure",
 	NULL
 };
-static const char *const requires[] = { "customer", "product", "user",
-	NULL };
+static const char *const requires[] = { "customer", "contact", "product",
+	"user", NULL };
 
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("orders"),

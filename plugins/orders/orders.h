@@ -75,6 +75,7 @@
 #define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
 
 long long orders_version_of(const char *);
+const char *orders_verdict_word(const struct kiln_services *, const char *);
 /* Worklist tables (view.c): the head (num: the column to right-align),
  * a cell linking to path or plain, the end or the line saying none. */
 void	 orders_head(struct kiln_req *, const struct kiln_services *,
@@ -88,6 +89,7 @@ int	 orders_refusal_begin(struct kiln_req *, const struct kiln_services *,
 	    int, const char *, const char *);
 int	 orders_refusal_end(struct kiln_req *, const struct kiln_services *,
 	    long long);
+int	 orders_print(struct kiln_req *, const struct kiln_services *);
 /* lines.c */
 void	 orders_form(struct kiln_req *, const struct kiln_services *,
 	    long long);

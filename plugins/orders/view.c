@@ -312,6 +312,12 @@ links(struct kiln_req *r, const struct kiln_services *sv, long long id)
 
 	sv->open(r, "p");
 	sv->attr(r, "class", "links");
+	snprintf(path, sizeof(path), "/orders/%lld/print", id);
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, path));
+	sv->text(r, _("Print"));
+	sv->close(r);
+	sv->text(r, " \u00b7 ");
 	sv->open(r, "a");
 	sv->attr(r, "href", sv->url(r, "/orders/late"));
 	sv->text(r, _("Late orders"));
@@ -325,6 +331,26 @@ links(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		sv->close(r);
 	}
 	sv->close(r);
+}
+
+/* A rule's result as words: "hold" is "held", not a credit hold. */
+const char *
+orders_verdict_word(const struct kiln_services *sv, const char *result)
+{
+	static const struct {
+		const char	*code;
+		const char	*word;
+	} words[] = {
+		{ "pass", N_("passed") }, { "warn", N_("warning") },
+		{ "hold", N_("held for approval") },
+		{ "reject", N_("rejected") }, { "error", N_("rule failed") },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i].code, result) == 0)
+			return _(words[i].word);
+	return result;
 }
 
 /* The order's page: submit button, verdicts, status history. */
@@ -368,10 +394,10 @@ orders_page(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "li");
 		sv->attr(r, "class", sv->col_text(st, 1));
 		sv->open(r, "b");
-		sv->text(r, sv->col_text(st, 0));
+		sv->text(r, sv->tr(sv->col_text(st, 0)));
 		sv->close(r);
 		sv->text(r, ": ");
-		sv->text(r, sv->col_text(st, 1));
+		sv->text(r, orders_verdict_word(sv, sv->col_text(st, 1)));
 		if (*sv->col_text(st, 2) != '\0') {
 			sv->text(r, " \u2014 ");
 			sv->text(r, sv->col_text(st, 2));
@@ -581,7 +607,7 @@ held_by(struct kiln_req *r, const struct kiln_services *sv, long long id,
 			sv->attr(r, "result", sv->col_text(vs, 1));
 		} else {
 			sv->open(r, "b");
-			sv->text(r, sv->col_text(vs, 0));
+			sv->text(r, sv->tr(sv->col_text(vs, 0)));
 			sv->close(r);
 			sv->text(r, ": ");
 		}

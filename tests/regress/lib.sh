@@ -181,6 +181,9 @@ write_conf() {
 		echo "session_idle = 1800"
 		echo "session_max = 43200"
 		echo "trust_remote_user = no"
+		echo "company_name = Regress <Test> & Co."
+		echo "company_address = 1 Test Road | Ningbo"
+		echo "company_logo = /kiln-static/favicon.svg"
 	} >"$file"
 }
 

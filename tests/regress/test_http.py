@@ -2651,6 +2651,128 @@ def t_home(o):
           "%s: no overdue invoices panel for the administrator" % r.req())
 
 
+@test("print: a draft prints as a quotation, an approved order as a "
+      "confirmation, with the company, the lines and the total, in the "
+      "reader's language; not for those who may not read the order", "html")
+def t_print(o):
+    oid = approved_order(o)
+    b = browser(o)
+    r = expect(b.get("/orders/%d/print" % oid), 200)
+    text = r.dom().text()
+    for want in ("Order confirmation", "Regress <Test> & Co.", "1 Test Road",
+                 "\u00a51,500.00", "SO-"):
+        check(want in text, "%s: %r not on the page" % (r.req(), want))
+    check("Quotation" not in text, "%s: an approved order as a quotation"
+          % r.req())
+    imgs = [n for n in r.dom().iter("img") if "logo" in (n.get("class") or "")]
+    check(imgs and imgs[0].get("src") == STATIC_URL + "/favicon.svg" and
+          imgs[0].get("alt"), "%s: no logo with its alt text" % r.req())
+    rows = [n for n in r.dom().iter("tr") if n.parent and
+            n.parent.tag == "tbody"]
+    check(len(rows) == 2, "%s: %d line rows, want 2" % (r.req(), len(rows)))
+    # A draft: a quotation; in Chinese for a reader who asks for it.
+    x = expect(o.api.post("/orders/%d/copy" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 201).xml()
+    r = expect(b.get("/orders/%s/print" % x.get("id"),
+                     headers={"Accept-Language": "zh-CN"}), 200)
+    check("报价单" in r.dom().text(), "%s: not a quotation in Chinese" %
+          r.req())
+    # Another's order: not there for the salesperson.
+    cid = int(expect(o.erp.post("/customers", customer_xml(
+        {"name": uniq("Print Other")}), ctype=XML_CT, accept=XML_CT),
+        201).xml().get("id"))
+    other = draft_order(o.erp, cid, products_any(o))
+    expect(b.get("/orders/%d/print" % other), 404)
+
+
+def catalogue():
+    """English msgid -> Chinese, from core/i18n_zh.h."""
+    path = os.path.join(HERE, "..", "..", "core", "i18n_zh.h")
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for m in re.finditer(r'^\t\{ "((?:[^"\\]|\\.)*)", '
+                             r'"((?:[^"\\]|\\.)*)" \},$', f.read(), re.M):
+            out[m.group(1).replace('\\"', '"')] = m.group(2)
+    return out
+
+
+def page_words(dom):
+    """Every piece of text a reader sees: text nodes, and the attributes
+    that are read (placeholder, aria-label, alt, title, a button's
+    value)."""
+    out = []
+    for n in dom.iter():
+        if n.tag in ("script", "style"):
+            continue
+        for c in n.children:
+            if isinstance(c, str) and c.strip():
+                out.append(c.strip())
+        for a in ("placeholder", "aria-label", "alt", "title"):
+            if n.get(a):
+                out.append(n.get(a).strip())
+    return out
+
+
+@test("zh-CN: no English on the pages a salesperson and finance use (no "
+      "string the catalogue translates left in English, no stray space "
+      "between Chinese words), rule verdicts in Chinese", "html")
+def t_zh_pages(o):
+    cat = catalogue()
+    english = {k for k, v in cat.items() if v != k and
+               re.search(r"[A-Za-z]{2}", k) and "%" not in k}
+    # The verdict of a held order: a discount above 15 %.
+    oid = approved_order(o)
+    held = held_order(o)
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    pages = ["/", "/customers", "/customers/new", "/orders", "/orders/new",
+             "/orders/%d" % oid, "/orders/%d" % held, "/orders/late",
+             "/orders/held", "/orders/%d/print" % oid, "/products",
+             "/contacts", "/search?q=%E5%AE%81", "/tokens", "/nowhere"]
+    problems = []
+    for user in (o.login, o.admin_login):
+        b = browser(o, user)
+        for path in pages:
+            r = b.get(path, headers=zh)
+            if r.status not in (200, 404):
+                problems.append("%s -> %d" % (r.req(), r.status))
+                continue
+            for w in page_words(r.dom()):
+                core = w.rstrip(".:*\u2026 ")
+                if w in english or core in english:
+                    problems.append("%s: %r in English" % (path, w))
+                if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", w):
+                    problems.append("%s: a space between Chinese words in "
+                                    "%r" % (path, w))
+    check(not problems, "%d English strings on zh-CN pages: %s" %
+          (len(problems), "; ".join(sorted(set(problems))[:12])))
+    b = browser(o)
+    r = expect(b.get("/orders/%d" % held, headers=zh), 200)
+    text = r.dom().text()
+    check("折扣需要经理批准" in text and "待审批" in text,
+          "%s: the discount rule's verdict not in Chinese" % r.req())
+    r = expect(b.get("/orders/%d" % held), 200)
+    check("needs a manager's approval" in r.dom().text(),
+          "%s: the verdict not in English for an English reader" % r.req())
+
+
+def held_order(o):
+    """An order held by the discount rule (20 % off), submitted by the
+    sales user; its id."""
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
+    pid = products_any(o)
+    r = expect(o.api.post("/orders", '<order><customer id="%d"/><lines>'
+                          '<line><product id="%d"/><quantity>1</quantity>'
+                          '<discount_pct>20</discount_pct></line></lines>'
+                          '</order>' % (cid, pid), ctype=XML_CT,
+                          accept=XML_CT), 201)
+    oid = int(r.xml().get("id"))
+    r = expect(o.api.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 200)
+    check(r.xml().get("status") == "on_hold", "setup: %s: %s" %
+          (r.req(), short(r.body)))
+    return oid
+
+
 # -- bad input
 
 @test("SQL and junk in ids: 404", "bad")

@@ -29,6 +29,8 @@
 #include <lua.h>
 #include <lauxlib.h>
 
+#include "arena.h"
+#include "i18n.h"
 #include "rules.h"
 
 #define TEST_INSTRUCTIONS	200000UL
@@ -233,6 +235,7 @@ test_verdicts(void **state)
 	struct rules_verdict	 v;
 	static const char *const words[] = { "pass", "warn", "hold", "reject" };
 	struct rules_kv		 rec[1] = { { "want", RULES_STR, NULL, 0 } };
+	struct arena		*a;
 	size_t			 i;
 
 	write_rule(f->dir, "v",
@@ -242,6 +245,10 @@ test_verdicts(void **state)
 	    "  if c.want == 'maybe' then return 'maybe', 'x' end\n"
 	    "  if c.want == 'number' then return 42 end\n"
 	    "  if c.want == 'badmsg' then return 'warn', {} end\n"
+	    "  if c.want == 'numbermsg' then return 'warn', 7 end\n"
+	    "  if c.want == 'badlang' then return 'warn', { en = 1 } end\n"
+	    "  if c.want == 'langs' then return 'hold',\n"
+	    "    { zh = '\xe4\xb8\xad\x1f', en = 'English', fr = 'x' } end\n"
 	    "  if c.want == 'badfield' then return 'hold', 'x', 'no such!' end\n"
 	    "  if c.want == 'nomsg' then return 'hold' end\n"
 	    "  return c.want, 'message for ' .. c.want, 'credit_limit'\n"
@@ -287,7 +294,27 @@ test_verdicts(void **state)
 	    &v), "number", RULES_ERROR, "invalid result (a number value)");
 	rec[0].s = "badmsg";
 	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
-	    &v), "badmsg", RULES_ERROR, "table value as message");
+	    &v), "badmsg", RULES_ERROR, "needs a text for en or zh");
+	rec[0].s = "badlang";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "badlang", RULES_ERROR, "needs a text for en or zh");
+	rec[0].s = "numbermsg";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "numbermsg", RULES_ERROR, "number value as message");
+	/* A message in two languages: each reader gets theirs. */
+	rec[0].s = "langs";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "langs", RULES_HOLD, NULL);
+	assert_string_equal(v.message, "\x1f" "en\x1e" "English"
+	    "\x1f" "zh\x1e" "\xe4\xb8\xad ");
+	a = arena_new(4096);
+	i18n_select("");
+	assert_string_equal(i18n_pick(a, v.message), "English");
+	i18n_select("zh-CN,zh;q=0.9");
+	assert_string_equal(i18n_pick(a, v.message), "\xe4\xb8\xad ");
+	i18n_select("");
+	assert_string_equal(i18n_pick(a, "plain"), "plain");
+	arena_free(a);
 	rec[0].s = "badfield";
 	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
 	    &v), "badfield", RULES_ERROR, "invalid field 'no such!'");
