@@ -12,5 +12,7 @@ struct kiln_req;
 int	 admin_users(struct kiln_req *);
 int	 admin_add(struct kiln_req *);
 int	 admin_modify(struct kiln_req *);
+/* GET, POST /admin/users/LOGIN: one form for a user (administrators). */
+int	 admin_user(struct kiln_req *);
 
 #endif

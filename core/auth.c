@@ -288,13 +288,8 @@ login_page(struct kiln_req *r, int status, const char *msg,
 	out_attr(r, "method", "post");
 	out_attr(r, "action", req_url(r, "/login"));
 	out_elem(r, "h1", _("Log in"));
-	if (msg != NULL) {
-		out_open(r, "p");
-		out_attr(r, "class", "message");
-		out_attr(r, "role", "alert");
-		out_text(r, msg);
-		out_close(r);
-	}
+	if (msg != NULL)
+		page_alert(r, "message", msg);
 	out_open(r, "label");
 	out_attr(r, "for", "login");
 	out_text(r, _("Login"));

@@ -30,18 +30,22 @@ chart_bars(struct kiln_req *r, const char *title,
 {
 	long long	 max = 0, w;
 	size_t		 i;
-	int		 y;
+	int		 y, links = 0;
 	char		 num[32];
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (bars[i].value > max)
 			max = bars[i].value;
+		if (bars[i].href != NULL)
+			links = 1;
+	}
 	out_open(r, "figure");
 	out_attr(r, "class", "chart");
 	out_open(r, "svg");
 	out_attr(r, "xmlns", "http://www.w3.org/2000/svg");
 	out_attrf(r, "viewBox", "0 0 %d %zu", CHART_W, n * ROW_H + 4);
-	out_attr(r, "role", "img");
+	/* A picture, unless its bars are links: then a group of them. */
+	out_attr(r, "role", links ? "group" : "img");
 	out_attr(r, "aria-label", title);
 	out_elem(r, "title", title);
 	for (i = 0; i < n; i++) {

@@ -86,6 +86,56 @@ fail(struct kiln_req *r, enum rec_err err, const char *detail)
 	return page_error(r, e, detail ? detail : msg, NULL);
 }
 
+/*
+ * Where a page is: Home, the list (or the parent record a line or a
+ * contact belongs to), the record, and here (title, unlinked).  rec
+ * NULL: a new one's form.
+ */
+static void
+crumbs(struct kiln_req *r, const struct entity *e, const struct record *rec,
+    const char *here)
+{
+	const struct entity	*pe = e->parent_ent;
+	const char		*pv = rec && e->parent >= 0 ? rec->val[e->parent] :
+				    NULL;
+
+	out_open(r, "nav");
+	out_attr(r, "class", "crumbs");
+	out_attr(r, "aria-label", _("You are here"));
+	out_open(r, "ol");
+	out_open(r, "li");
+	page_link(r, req_url(r, "/"), _("Home"));
+	out_close(r);
+	if (pe != NULL && pv != NULL) {
+		out_open(r, "li");
+		page_link(r, req_url(r, "/%s", pe->d->plural),
+		    _(pe->d->label_plural));
+		out_close(r);
+		out_open(r, "li");
+		page_link(r, req_url(r, "/%s/%s", pe->d->plural, pv),
+		    rec->label[e->parent] ? rec->label[e->parent] : pv);
+		out_close(r);
+	} else if (!(e->d->flags & KILN_E_NOT_IN_MENU)) {
+		out_open(r, "li");
+		page_link(r, req_url(r, "/%s", e->d->plural),
+		    _(e->d->label_plural));
+		out_close(r);
+	}
+	if (rec != NULL && rec->id != 0 && here != NULL) {
+		out_open(r, "li");
+		page_link(r, view_record_url(r, e, rec->id), view_text(r, e,
+		    rec, (size_t)entity_field(e, e->d->title)));
+		out_close(r);
+	}
+	out_open(r, "li");
+	out_attr(r, "aria-current", "page");
+	out_text(r, here != NULL ? here : view_text(r, e, rec,
+	    (size_t)entity_field(e, e->d->title)));
+	out_close(r);
+	out_close(r);
+	out_close(r);
+}
+
 static int
 show(struct kiln_req *r, const struct entity *e, long long id)
 {
@@ -109,6 +159,7 @@ show(struct kiln_req *r, const struct entity *e, long long id)
 	title = view_text(r, e, &rec, i);
 	if (page_begin(r, 200, title) == -1)
 		return -1;
+	crumbs(r, e, &rec, NULL);
 	out_open(r, "div");
 	out_attr(r, "class", "title");
 	out_elem(r, "h1", title);
@@ -229,6 +280,7 @@ form(struct kiln_req *r, const struct entity *e, const struct record *rec,
 	    _(e->d->label));
 	if (page_begin(r, status, title) == -1)
 		return -1;
+	crumbs(r, e, rec, title);
 	out_elem(r, "h1", title);
 	if (fe != NULL && fe->n) {
 		out_open(r, "div");

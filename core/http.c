@@ -169,6 +169,8 @@ static const struct core_route core_routes[] = {
 	{ "POST", "/tokens/#/revoke", tokens_revoke, NULL, 0 },
 	{ "GET", "/admin/users", admin_users, admins, 0 },
 	{ "POST", "/admin/users", admin_add, admins, 0 },
+	{ "GET", "/admin/users/*", admin_user, admins, 0 },
+	{ "POST", "/admin/users/*", admin_user, admins, 0 },
 	{ "POST", "/admin/users/*/*", admin_modify, admins, 0 },
 };
 

@@ -46,10 +46,13 @@ struct query {
 	int			 desc;
 	long			 limit;
 	const char		*q;
-	int			 has_after;
+	int			 has_after;	/* a cursor: after= or before= */
+	int			 backward;	/* before=: the page before it */
 	long long		 after_id;
 	const char		*after_val;
 	const unsigned char	*need;		/* fields a row must carry */
+	const char		*page;		/* a section: its record page */
+	const char		*prefix;	/* ... and its parameters' "orders." */
 	struct bind		 b[MAX_BINDS];
 	int			 nb;
 	struct abuf		 sql;
@@ -293,6 +296,14 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 		*msg = _("invalid cursor (after=) for this sort");
 		return -1;
 	}
+	/* The page before a cursor: the same cursor, read backwards. */
+	if ((v = form_get(qy->params, "before")) != NULL && *v != '\0') {
+		if (qy->has_after || cursor_read(r, qy, v) == -1) {
+			*msg = _("invalid cursor (before=) for this sort");
+			return -1;
+		}
+		qy->backward = 1;
+	}
 	qy->need = html_columns(r, qy);
 	abuf_init(&qy->sql, r->arena);
 	abuf_add(&qy->sql, qy->e->select);
@@ -360,7 +371,7 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 			n = bind_add(qy, 0, 0, qy->after_val);
 		m = bind_add(qy, 1, qy->after_id, NULL);
 		abuf_addf(&qy->sql, " AND (t.\"%s\", t.id) %s (?%d, ?%d)",
-		    f->name, qy->desc ? "<" : ">", n, m);
+		    f->name, qy->desc != qy->backward ? "<" : ">", n, m);
 	}
 	/*
 	 * Last: SQLite numbers a named parameter after every ?N before
@@ -369,36 +380,48 @@ build(struct kiln_req *r, struct query *qy, long long parent_id,
 	acl_where(r, qy->e, &qy->sql);
 	qy->where_end = qy->sql.n;
 	abuf_addf(&qy->sql, " ORDER BY t.\"%s\" %s, t.id %s LIMIT %ld",
-	    f->name, qy->desc ? "DESC" : "ASC", qy->desc ? "DESC" : "ASC",
-	    qy->limit + 1);
+	    f->name, qy->desc != qy->backward ? "DESC" : "ASC",
+	    qy->desc != qy->backward ? "DESC" : "ASC", qy->limit + 1);
 	return 0;
 }
 
 /*
- * The same list URL with key=val in place of any key= and after= (a
- * new sort or a new page starts a new cursor); val NULL: without key.
+ * The same list URL with key=val in place of any key=, after= and
+ * before= (a new sort or a new page starts a new cursor); val NULL:
+ * without key.
  */
 static const char *
 list_url(struct kiln_req *r, const struct query *qy, const char *key,
     const char *val)
 {
 	struct abuf	 b;
-	size_t		 i;
-	const char	*sep = "?";
+	size_t		 i, pl;
+	const char	*sep = "?", *k, *pre = qy->prefix ? qy->prefix : "";
 
+	pl = strlen(pre);
 	abuf_init(&b, r->arena);
-	abuf_add(&b, req_url(r, "/%s%s", qy->e->d->plural,
-	    r->fmt == FMT_XML ? ".xml" : r->fmt == FMT_CSV ? ".csv" : ""));
+	if (qy->page != NULL)
+		abuf_add(&b, req_url(r, "%s", qy->page));
+	else
+		abuf_add(&b, req_url(r, "/%s%s", qy->e->d->plural,
+		    r->fmt == FMT_XML ? ".xml" : r->fmt == FMT_CSV ? ".csv" :
+		    ""));
+	/* The page's other parameters stay: another section's among them. */
 	for (i = 0; i < r->query.n; i++) {
-		if (strcmp(r->query.v[i].key, "after") == 0 ||
-		    strcmp(r->query.v[i].key, key) == 0)
+		k = r->query.v[i].key;
+		if (strncmp(k, pre, pl) == 0 && (strcmp(k + pl, "after") == 0 ||
+		    strcmp(k + pl, "before") == 0 || strcmp(k + pl, key) == 0))
 			continue;
-		abuf_addf(&b, "%s%s=%s", sep, req_escape(r, r->query.v[i].key),
+		if (strcmp(k, "done") == 0)
+			continue;	/* said once, not again on every page */
+		abuf_addf(&b, "%s%s=%s", sep, req_escape(r, k),
 		    req_escape(r, r->query.v[i].val));
 		sep = "&";
 	}
 	if (val != NULL)
-		abuf_addf(&b, "%s%s=%s", sep, key, req_escape(r, val));
+		abuf_addf(&b, "%s%s%s=%s", sep, pre, key, req_escape(r, val));
+	if (qy->page != NULL)
+		abuf_addf(&b, "#sec-%s", qy->e->d->plural);
 	return b.s;
 }
 
@@ -657,12 +680,13 @@ count_rows(struct kiln_req *r, struct query *qy)
 
 /* "1,234 in all", "More than 10,000", or nothing. */
 static void
-html_count(struct kiln_req *r, struct query *qy, long n, const char *next)
+html_count(struct kiln_req *r, struct query *qy, long n, const char *next,
+    const char *prev)
 {
 	char				 num[MONEY_BUFSZ], *dot;
 	long				 total;
 
-	if (qy->has_after)
+	if (prev != NULL)
 		return;		/* a later page: the first one said it */
 	total = next == NULL ? n : count_rows(r, qy);
 	if (total < 0)
@@ -681,7 +705,7 @@ html_count(struct kiln_req *r, struct query *qy, long n, const char *next)
 
 static int
 render_html(struct kiln_req *r, struct query *qy,
-    const struct record *rows, long n, const char *next)
+    const struct record *rows, long n, const char *next, const char *prev)
 {
 	const struct kiln_entity	*d = qy->e->d;
 
@@ -700,7 +724,7 @@ render_html(struct kiln_req *r, struct query *qy,
 	out_close(r);
 	html_filters(r, qy);
 	if (n > 0)
-		html_count(r, qy, n, next);
+		html_count(r, qy, n, next, prev);
 	html_table(r, qy, rows, n, _("Nothing found."));
 	/* An empty search says how to get back to everything. */
 	if (n == 0 && r->query.n > 0) {
@@ -715,13 +739,19 @@ render_html(struct kiln_req *r, struct query *qy,
 	out_attr(r, "href", req_url(r, "/%s.csv", d->plural));
 	out_text(r, _("Export CSV"));
 	out_close(r);
-	/* Keyset pages: back to the first from any later one. */
-	if (qy->has_after) {
+	/* Keyset pages: back to the first, and the one before. */
+	if (prev != NULL) {
 		out_text(r, " ");
 		out_open(r, "a");
 		out_attr(r, "rel", "first");
 		out_attr(r, "href", list_url(r, qy, "after", NULL));
 		out_text(r, _("First page"));
+		out_close(r);
+		out_text(r, " ");
+		out_open(r, "a");
+		out_attr(r, "rel", "prev");
+		out_attr(r, "href", prev);
+		out_text(r, _("Previous page"));
 		out_close(r);
 	}
 	if (next != NULL) {
@@ -742,8 +772,10 @@ list_handle(struct kiln_req *r, const struct entity *e)
 	struct query	*qy;
 	struct record	*rows;
 	struct abuf	 csv;
-	const char	*msg, *next = NULL;
+	const char	*msg, *next = NULL, *prev = NULL;
+	struct record	 t;
 	long		 n, i;
+	int		 more;
 	enum db_err	 fault;
 
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
@@ -755,11 +787,20 @@ list_handle(struct kiln_req *r, const struct entity *e)
 		    msg ? msg : _("bad list request"), NULL);
 	if ((n = fetch(r, qy, &rows, &fault)) < 0)
 		return storage_answer(r, fault);
-	if (n > qy->limit) {
+	if ((more = n > qy->limit))
 		n = qy->limit;
+	/* Read backwards from a before= cursor: turned round to show. */
+	for (i = 0; qy->backward && i < n / 2; i++) {
+		t = rows[i];
+		rows[i] = rows[n - 1 - i];
+		rows[n - 1 - i] = t;
+	}
+	/* Forwards, more means a next page; backwards, a previous one. */
+	if (n > 0 && (qy->backward || more))
 		next = list_url(r, qy, "after",
 		    cursor_make(r, qy, &rows[n - 1]));
-	}
+	if (n > 0 && (qy->backward ? more : qy->has_after))
+		prev = list_url(r, qy, "before", cursor_make(r, qy, &rows[0]));
 	switch (r->fmt) {
 	case FMT_XML:
 		if (out_xml_begin(r, 200, e->d->plural) == -1)
@@ -789,8 +830,28 @@ list_handle(struct kiln_req *r, const struct entity *e)
 		out_raw(r, csv.s, csv.n);
 		return out_finish(r);
 	default:
-		return render_html(r, qy, rows, n, next);
+		return render_html(r, qy, rows, n, next, prev);
 	}
+}
+
+/* A section's sort and cursor: the page's "orders.sort=" as "sort=". */
+static const struct kvlist *
+section_params(struct kiln_req *r, const char *prefix)
+{
+	static const char *const keys[] = {
+		"sort", "after", "before", "limit"
+	};
+	struct kvlist	*l;
+	const char	*v;
+	size_t		 k;
+
+	if ((l = arena_calloc(r->arena, 1, sizeof(*l))) == NULL)
+		return NULL;
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if ((v = req_query(r, arena_printf(r->arena, "%s%s", prefix,
+		    keys[k]))) != NULL && form_add(r->arena, l, keys[k], v) != 0)
+			return NULL;
+	return l;
 }
 
 int
@@ -799,11 +860,12 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 {
 	static const struct kvlist	 none = { NULL, 0, 0 };
 	const struct entity		*e;
+	const struct kvlist		*sp;
 	struct query			*qy;
-	struct record			*rows;
+	struct record			*rows, t;
 	const char			*msg;
-	long				 n;
-	int				 pf;
+	long				 n, i;
+	int				 pf, more;
 	enum db_err			 fault;
 
 	if ((e = entity_by_name(r->app, entity)) == NULL ||
@@ -815,12 +877,27 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 	if ((qy = arena_calloc(r->arena, 1, sizeof(*qy))) == NULL)
 		return -1;
 	qy->e = e;
-	qy->params = &none;	/* the page's query is the page's, not theirs */
-	if (build(r, qy, id, pf, &msg) == -1 ||
-	    (n = fetch(r, qy, &rows, &fault)) < 0)
+	qy->page = r->path;
+	qy->prefix = arena_printf(r->arena, "%s.", e->d->plural);
+	/* Its own sort and pages, in the page's query as "orders.sort=". */
+	if ((sp = section_params(r, qy->prefix)) == NULL)
+		sp = &none;
+	qy->params = sp;
+	if (build(r, qy, id, pf, &msg) == -1) {
+		/* A bad cursor or sort of its own: the section from the top. */
+		memset(qy, 0, sizeof(*qy));
+		qy->e = e;
+		qy->page = r->path;
+		qy->prefix = arena_printf(r->arena, "%s.", e->d->plural);
+		qy->params = &none;
+		if (build(r, qy, id, pf, &msg) == -1)
+			return -1;
+	}
+	if ((n = fetch(r, qy, &rows, &fault)) < 0)
 		return -1;
 	out_open(r, "section");
 	out_attr(r, "class", "children");
+	out_attr(r, "id", arena_printf(r->arena, "sec-%s", e->d->plural));
 	out_open(r, "div");
 	out_attr(r, "class", "title");
 	out_elem(r, "h2", _(e->d->label_plural));
@@ -833,16 +910,43 @@ list_related(struct kiln_req *r, const char *entity, const char *field,
 		out_close(r);
 	}
 	out_close(r);
-	html_table(r, qy, rows, n > qy->limit ? qy->limit : n,
-	    _("None yet."));
-	/* The rest in the entity's own list, filtered the same way. */
-	if (n > qy->limit) {
-		out_open(r, "p");
-		out_attr(r, "class", "pager");
-		page_link(r, req_url(r, "/%s?%s=%lld", e->d->plural, field,
-		    id), _("All of them"));
-		out_close(r);
+	more = n > qy->limit;
+	if (more)
+		n = qy->limit;
+	for (i = 0; qy->backward && i < n / 2; i++) {
+		t = rows[i];
+		rows[i] = rows[n - 1 - i];
+		rows[n - 1 - i] = t;
 	}
+	html_table(r, qy, rows, n, _("None yet."));
+	if (!more && !qy->has_after) {
+		out_close(r);
+		return 0;
+	}
+	out_open(r, "p");
+	out_attr(r, "class", "pager");
+	/* Its pages on this page; all of them in the entity's own list. */
+	if (n > 0 && (qy->backward ? more : qy->has_after)) {
+		out_open(r, "a");
+		out_attr(r, "rel", "prev");
+		out_attr(r, "href", list_url(r, qy, "before",
+		    cursor_make(r, qy, &rows[0])));
+		out_text(r, _("Previous page"));
+		out_close(r);
+		out_text(r, " ");
+	}
+	if (n > 0 && (qy->backward || more)) {
+		out_open(r, "a");
+		out_attr(r, "rel", "next");
+		out_attr(r, "href", list_url(r, qy, "after",
+		    cursor_make(r, qy, &rows[n - 1])));
+		out_text(r, _("Next page"));
+		out_close(r);
+		out_text(r, " ");
+	}
+	page_link(r, req_url(r, "/%s?%s=%lld", e->d->plural, field, id),
+	    _("All of them"));
+	out_close(r);
 	out_close(r);
 	return 0;
 }
@@ -876,6 +980,10 @@ list_rows(struct kiln_req *r, const struct entity *e,
 	qy->params = params;
 	if (build(r, qy, 0, -1, msg) == -1)
 		return -1;
+	if (qy->backward) {	/* pages are the browser's: after= only */
+		*msg = _("invalid cursor (before=) for this sort");
+		return -1;
+	}
 	qy->need = NULL;	/* every field, whatever the request's format */
 	if ((n = fetch(r, qy, rows, &fault)) < 0)
 		return -1;

@@ -294,6 +294,17 @@ xml_error(struct kiln_req *r, int status, const char *code,
 	}
 }
 
+/* What went wrong, said where a screen reader announces it. */
+void
+page_alert(struct kiln_req *r, const char *cls, const char *text)
+{
+	out_open(r, "p");
+	out_attr(r, "class", cls);
+	out_attr(r, "role", "alert");
+	out_text(r, text);
+	out_close(r);
+}
+
 /* The line a list or section shows when it has nothing to show. */
 void
 page_empty(struct kiln_req *r, const char *text)

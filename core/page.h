@@ -29,6 +29,8 @@ int	 page_error(struct kiln_req *, enum error_code,
 int	 page_body(struct kiln_req *);
 /* <p class="empty">text</p>: a list with nothing in it. */
 void	 page_empty(struct kiln_req *, const char *text);
+/* <p class=CLS role=alert>: a refusal's message. */
+void	 page_alert(struct kiln_req *, const char *cls, const char *text);
 /* <a href=url>text</a> */
 void	 page_link(struct kiln_req *, const char *url, const char *text);
 /* A POST form's hidden CSRF field, when the request has a session. */

@@ -20,6 +20,7 @@
 #include "tokens.h"
 #include "user.h"
 #include "value.h"
+#include "view.h"
 
 static void
 token_table(struct kiln_req *r)
@@ -43,22 +44,33 @@ token_table(struct kiln_req *r)
 		id = db_col_int(st, 0);
 		out_open(r, "tr");
 		out_elem(r, "td", db_col_text(st, 1));
-		out_elem(r, "td", db_col_text(st, 2));
+		out_elem(r, "td", view_when(r, db_col_text(st, 2)));
 		out_open(r, "td");
 		if (db_col_null(st, 3))
 			out_text(r, _("active"));
 		else
 			out_textf(r, "%s %s", _("revoked"),
-			    db_col_text(st, 3));
+			    view_when(r, db_col_text(st, 3)));
 		out_close(r);
 		out_open(r, "td");
+		/*
+		 * Asked first, without a script: the button that revokes is
+		 * behind "Revoke…", with what it does in words.
+		 */
 		if (db_col_null(st, 3)) {
+			out_open(r, "details");
+			out_attr(r, "class", "act");
+			out_elem(r, "summary", _("Revoke\u2026"));
 			out_open(r, "form");
 			out_attr(r, "method", "post");
+			out_attr(r, "class", "act");
 			out_attr(r, "action", req_url(r, "/tokens/%lld/revoke",
 			    id));
 			page_csrf(r);
+			out_elem(r, "span", _("Programs using this token stop"
+			    " working at once."));
 			page_button(r, _("Revoke"), "danger");
+			out_close(r);
 			out_close(r);
 		}
 		out_close(r);
@@ -96,12 +108,8 @@ page(struct kiln_req *r, int status, const char *fresh, const char *msg)
 		out_close(r);
 		out_close(r);
 	}
-	if (msg != NULL) {
-		out_open(r, "p");
-		out_attr(r, "class", "message");
-		out_text(r, msg);
-		out_close(r);
-	}
+	if (msg != NULL)
+		page_alert(r, "message", msg);
 	out_open(r, "form");
 	out_attr(r, "method", "post");
 	out_attr(r, "class", "search");

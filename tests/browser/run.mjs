@@ -11,7 +11,12 @@
 //
 // Prints "ok N - ..." lines and "N passed, N failed".
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// axe-core (npm), run in the page: WCAG 2.1 A and AA, contrast included.
+const axeSource = readFileSync(createRequire(import.meta.url)
+    .resolve('axe-core/axe.min.js'), 'utf8');
 
 const [base, login, password, sales, finance] = process.argv.slice(2);
 if (!base || !login || !password) {
@@ -67,6 +72,16 @@ async function logOut() {
 	await page.waitForURL(/\/login$/);
 	await page.goto(`${base}/customers`);
 	expect(page.url().endsWith('/login'), 'still logged in');
+}
+// The serious and critical accessibility violations of the page shown.
+async function axeViolations() {
+	await page.evaluate(axeSource);
+	const res = await page.evaluate(() => window.axe.run(document, {
+		runOnly: { type: 'tag',
+		    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+	return res.violations.filter((v) => v.impact === 'serious' ||
+	    v.impact === 'critical').map((v) =>
+	    `${v.id} (${v.nodes.length}: ${v.nodes[0].target.join(' ')})`);
 }
 // Tab (and only Tab) until the field named NAME has the focus.
 async function tabTo(name) {
@@ -219,6 +234,22 @@ try {
 		expect((await page.locator('h1').textContent()) === 'Late orders',
 		    'not the late orders page');
 	});
+	await check('accessibility: no serious or critical axe-core violation on the main pages', async () => {
+		const found = [];
+		for (const path of ['/', '/customers', '/customers/new', '/orders',
+		    '/orders/new', '/orders/held', '/orders/late', '/search?q=a',
+		    '/admin/users', '/audit', '/tokens']) {
+			await page.goto(`${base}${path}`);
+			for (const v of await axeViolations())
+				found.push(`${path}: ${v}`);
+		}
+		await page.goto(`${base}/orders?status=approved`);
+		await page.locator('table.list tbody tr td a').first().click();
+		await page.waitForSelector('div.actbar');
+		for (const v of await axeViolations())
+			found.push(`order page: ${v}`);
+		expect(found.length === 0, found.join('; '));
+	});
 	await check('no script errors on any page', async () => {
 		expect(consoleErrors.length === 0, consoleErrors.join('; '));
 	});
@@ -274,6 +305,45 @@ try {
 			    'the 20 % discount did not hold the order');
 			await page.screenshot({ path: `${shots}/10-order-submitted.png`, fullPage: true });
 			await logOut();
+		});
+	}
+	if (sales) {
+		await check('sales on a phone, in Chinese: the menu folds, nothing is wider than the screen, an order is entered with the pickers', async () => {
+			const phone = await browser.newContext({ viewport: { width: 390, height: 844 },
+			    locale: 'zh-CN', isMobile: true, hasTouch: true });
+			const p = await phone.newPage();
+			p.on('pageerror', (e) => consoleErrors.push(String(e)));
+			await p.goto(`${base}/login`);
+			await p.fill('#login', sales);
+			await p.fill('#password', password);
+			await p.click('button[type=submit]');
+			await p.waitForSelector('div.panels');
+			const wide = async () => p.evaluate(() => document.documentElement.scrollWidth);
+			expect(await wide() <= 390, `home page ${await wide()} px wide`);
+			expect(!(await p.locator('header.site ul.menu').isVisible()), 'the menu is not folded');
+			await p.click('label.menu-button');
+			expect(await p.locator('header.site ul.menu').isVisible(), 'the menu does not open');
+			expect((await p.locator('h2').first().textContent()).match(/[\u4e00-\u9fff]/),
+			    'the panels are not in Chinese');
+			await p.screenshot({ path: `${shots}/13-phone-home-zh.png`, fullPage: true });
+			for (const path of ['/orders/held', '/customers', '/orders/new']) {
+				await p.goto(`${base}${path}`);
+				expect(await wide() <= 390, `${path} ${await wide()} px wide`);
+			}
+			await p.goto(`${base}/customers`);
+			const customer = (await p.locator('table.list tbody tr td a').first().textContent()).trim();
+			await p.goto(`${base}/products?active=1`);
+			const sku = (await p.locator('table.list tbody tr td:first-child').first().textContent()).trim();
+			await p.goto(`${base}/orders/new`);
+			await p.fill('#f-customer', customer);
+			await p.locator('#f-customer-list [role=option]').first().click();
+			await p.fill('input[name="lines.1.product.q"]', sku);
+			await p.locator('[role=listbox]:visible [role=option]').first().click();
+			await p.screenshot({ path: `${shots}/14-phone-order-zh.png`, fullPage: true });
+			await p.click('form.record div.actions button[type=submit]');
+			await p.waitForSelector('section.lines');
+			expect(await p.locator('p.flash').textContent() === '已创建。', 'no word of it in Chinese');
+			await phone.close();
 		});
 	}
 	if (finance) {

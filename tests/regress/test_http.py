@@ -620,7 +620,7 @@ def parse_html(text):
 
 TIDY_OK = [
     # tidy 5.6 predates these valid HTML5 attributes.
-    re.compile(r'proprietary attribute "(inputmode|enterkeyhint)"'),
+    re.compile(r'proprietary attribute "(inputmode|enterkeyhint|aria-current)"'),
     # Empty elements are valid HTML; tidy only says it would drop them.
     re.compile(r"trimming empty <"),
 ]
@@ -2056,6 +2056,87 @@ def t_paging(o):
     check(len(pages) == 4, "7 records at limit=2 gave %d pages" % len(pages))
 
 
+@test("list pages in the browser: next to the end, then previous back to "
+      "the first, the same pages; the first has no previous", "list")
+def t_prev_pages(o):
+    tag, tagged = list_fixture(o)
+    b = browser(o)
+
+    def page(url):
+        r = expect(b.get(url, raw=True), 200)
+        ids = [a.get("href").rsplit("/", 1)[1] for a in r.dom().iter("a")
+               if re.fullmatch(re.escape(b.prefix) + r"/customers/\d+",
+                               a.get("href") or "")]
+        rel = {a.get("rel"): a.get("href") for a in r.dom().iter("a")
+               if a.get("rel")}
+        return ids, rel
+
+    for sort in ("name", "-name"):
+        url = b.prefix + "/customers?" + urllib.parse.urlencode(
+            {"q": tag, "sort": sort, "limit": "2"})
+        forward = []
+        ids, rel = page(url)
+        check("prev" not in rel and "first" not in rel,
+              "%s: the first page offers a previous one" % url)
+        forward.append(ids)
+        while "next" in rel:
+            ids, rel = page(rel["next"].replace("&amp;", "&"))
+            forward.append(ids)
+        check(len(forward) == 4, "%s: %d pages of 7 at 2" %
+              (url, len(forward)))
+        back = [forward[-1]]
+        while "prev" in rel:
+            ids, rel = page(rel["prev"].replace("&amp;", "&"))
+            back.append(ids)
+        check(back[::-1] == forward, "sort=%s: back %r, forward %r" %
+              (sort, back[::-1], forward))
+        check("next" in rel, "the first page, reached backwards, has no "
+              "next")
+    expect_error(o.api.get("/customers.xml?after=x&before=y"), 400,
+                 "bad_request")
+
+
+@test("a record page's sections sort and page in place (orders.sort=, "
+      "orders.after=, orders.before=), not in the global list", "list")
+def t_section_pages(o):
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
+    pid = products_any(o)
+    oids = [draft_order(o.api, cid, pid) for _ in range(3)]
+    b = browser(o)
+
+    def section(url):
+        # A browser keeps the #fragment to itself.
+        r = expect(b.get(url.split("#")[0], raw=True), 200)
+        sec = [n for n in r.dom().iter("section")
+               if n.get("id") == "sec-orders"]
+        check(sec, "%s: no orders section" % r.req())
+        ids = [int(a.get("href").rsplit("/", 1)[1]) for a in sec[0].iter("a")
+               if re.fullmatch(re.escape(b.prefix) + r"/orders/\d+",
+                               a.get("href") or "")]
+        rel = {a.get("rel"): a.get("href") for a in sec[0].iter("a")
+               if a.get("rel")}
+        heads = [a.get("href") for a in sec[0].iter("a")
+                 if a.parent is not None and a.parent.tag == "th"]
+        return ids, rel, heads
+
+    page = b.prefix + "/customers/%d" % cid
+    ids, rel, heads = section(page + "?orders.limit=1&orders.sort=-number")
+    check(ids == [max(oids)], "first page of the section: %r" % ids)
+    check(heads and all(h.startswith(page + "?") and "#sec-orders" in h
+                        for h in heads),
+          "the section's sort links leave the page: %r" % heads)
+    seen = [ids]
+    while "next" in rel:
+        check(rel["next"].startswith(page + "?"), "next leaves the page: %r"
+              % rel["next"])
+        ids, rel, _ = section(rel["next"])
+        seen.append(ids)
+    check(seen == [[i] for i in sorted(oids, reverse=True)],
+          "the section's pages: %r" % seen)
+    ids, rel, _ = section(rel["prev"])
+    check(ids == [sorted(oids)[1]], "back one page: %r" % ids)
+
+
 @test("search q=: substring, case, Chinese (3 and 2 characters)", "list")
 def t_search(o):
     tag, tagged = list_fixture(o)
@@ -2771,6 +2852,56 @@ def held_order(o):
     check(r.xml().get("status") == "on_hold", "setup: %s: %s" %
           (r.req(), short(r.body)))
     return oid
+
+
+@test("user admin: a table of users, each with one form for role, team, "
+      "sign-in and password; a save is audited per change; an "
+      "administrator cannot demote or disable themselves", "html")
+def t_user_admin(o):
+    a = browser(o, o.admin_login)
+    login = ("ua%s" % RUN).lower()[:20]
+    r = expect(a.get("/admin/users"), 200)
+    f = form_with(r.dom(), "login")
+    p = a.post(f["action"], fill(f["fields"], {
+        "login": login, "name": "User Admin", "team": "north",
+        "password": "password123", "role": "sales"}), raw=True)
+    expect(p, 303)
+    r = expect(a.get("/admin/users"), 200)
+    buttons = [n for n in r.dom().iter("button")
+               if n.parent and n.parent.tag == "form" and
+               "/admin/users/" in (n.parent.get("action") or "")]
+    check(not buttons, "%s: %d buttons in the users table; want a link "
+          "per user to one form" % (r.req(), len(buttons)))
+    r = expect(a.get("/admin/users/%s" % login), 200)
+    f = form_with(r.dom(), "team")
+    names = {k for k, _ in f["fields"]}
+    check({"role", "team", "active", "password"} <= names,
+          "%s: the user's form has %s" % (r.req(), sorted(names)))
+    p = a.post(f["action"], set_field(set_field(f["fields"], "team",
+                                                "south"), "role", "manager"),
+               raw=True)
+    expect(p, 303)
+    r = expect(a.get("/audit?action=team"), 200)
+    check("%s: south" % login in r.dom().text(),
+          "%s: no audit entry for the team change" % r.req())
+    r = expect(a.get("/admin/users/%s" % login), 200)
+    f = form_with(r.dom(), "team")
+    check(dict(f["fields"]).get("team") == "south" and
+          dict(f["fields"]).get("role") == "manager",
+          "%s: the change is not stored: %r" % (r.req(), f["fields"]))
+    # Disabled: off the form (no "active"), and the login no longer works.
+    fields = [(k, v) for k, v in f["fields"] if k != "active"]
+    expect(a.post(f["action"], fields, raw=True), 303)
+    c = Client(o.base, o.timeout, browser=True)
+    r = c.post("/login", [("login", login), ("password", "password123")])
+    check(r.status != 303, "%s: a disabled user logged in" % r.req())
+    r = expect(a.get("/admin/users/%s" % o.admin_login), 200)
+    f = form_with(r.dom(), "team")
+    p = expect(a.post(f["action"], set_field(f["fields"], "role", "sales"),
+                      raw=True), 422)
+    check("own administrator role" in p.dom().text(), "%s: %s" %
+          (p.req(), short(p.body)))
+    expect(browser(o).get("/admin/users/%s" % login), 403)
 
 
 # -- bad input

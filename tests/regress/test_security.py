@@ -348,7 +348,7 @@ def no_markup(r, what):
     raw = re.sub(r'<script src="[^"<>]*/kiln\.js" defer="defer"></script>',
                  "", r.text)
     raw = re.sub(r'<svg xmlns="http://www.w3.org/2000/svg" '
-                 r'viewBox="[0-9 ]+" role="img"', "", raw)
+                 r'viewBox="[0-9 ]+" role="(img|group)"', "", raw)
     for bad in ("<script", "<img", "<svg", "<iframe"):
         check(bad not in raw.lower(), "%s: %s: raw %r in the HTML" %
               (r.req(), what, bad))

@@ -1147,7 +1147,13 @@ admin_users(void **state)
 	    403);
 	assert_int_equal(req("GET", "/admin/users", NULL, NULL, NULL, env),
 	    200);
-	assert_true(has("<td>li.wei</td>"));
+	/* A row per user, its login the way to that user's one form. */
+	assert_true(has("<a href=\"/crm/admin/users/li.wei\">li.wei</a>"));
+	assert_int_equal(req("GET", "/admin/users/li.wei", NULL, NULL, NULL,
+	    env), 200);
+	assert_true(has("name=\"team\""));
+	assert_int_equal(req("GET", "/admin/users/nobody.here", NULL, NULL,
+	    NULL, env), 404);
 	assert_int_equal(req("POST", "/admin/users", NULL,
 	    "application/x-www-form-urlencoded", "login=new.person&role=sales"
 	    "&name=New+Person&team=east&password=a+good+passphrase", env), 303);
