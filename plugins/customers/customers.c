@@ -118,7 +118,7 @@ static const struct kiln_entity contact = {
 	.nfields = sizeof(contact_fields) / sizeof(contact_fields[0]),
 	.title = "name",
 	.sort = "name",
-	.fts = NULL,
+	.fts = "contacts_fts",
 	.children = no_children,
 	.parent = "customer",
 };
@@ -212,6 +212,30 @@ static const struct kiln_migration migrations[] = {
 	" UPDATE contacts SET owner = new.owner WHERE customer = new.id; END;"
 	"UPDATE contacts SET owner = (SELECT owner FROM customers"
 	" WHERE id = contacts.customer);"
+	},
+	{ 3,
+	/*
+	 * Contacts found by name or e-mail as customers are (trigrams): a
+	 * search across everything scanned them with LIKE, 80 % of its
+	 * cost at 2 000 customers.
+	 */
+	"CREATE VIRTUAL TABLE contacts_fts USING fts5(name, email,"
+	" content='contacts', content_rowid='id', tokenize='trigram');"
+	"INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild');"
+	/* Customers on credit watch or hold, counted on home pages. */
+	"CREATE INDEX customers_credit_status ON customers(credit_status, id);"
+	"CREATE TRIGGER contacts_ai AFTER INSERT ON contacts BEGIN"
+	" INSERT INTO contacts_fts(rowid, name, email)"
+	" VALUES (new.id, new.name, new.email); END;"
+	"CREATE TRIGGER contacts_ad AFTER DELETE ON contacts BEGIN"
+	" INSERT INTO contacts_fts(contacts_fts, rowid, name, email)"
+	" VALUES ('delete', old.id, old.name, old.email); END;"
+	"CREATE TRIGGER contacts_au AFTER UPDATE OF name, email ON contacts"
+	" BEGIN"
+	" INSERT INTO contacts_fts(contacts_fts, rowid, name, email)"
+	" VALUES ('delete', old.id, old.name, old.email);"
+	" INSERT INTO contacts_fts(rowid, name, email)"
+	" VALUES (new.id, new.name, new.email); END;"
 	},
 	{ 0, NULL }
 };

@@ -1,8 +1,8 @@
 /*
  * schema_pg.c - the customers plugin's schema on PostgreSQL.
  *
- * One migration, numbered as the last SQLite one, leaves the schema
- * SQLite's migrations 1 and 2 leave (tests/regress/schema_same compares
+ * One migration, numbered as the last SQLite one it stands for, leaves
+ * the schema SQLite's migrations 1 and 2 leave (3: contacts' search) (tests/regress/schema_same compares
  * the two).  Substring search is pg_trgm's: a GIN index named as the
  * FTS5 table, over its columns, serves the host's ILIKE; FTS5's sync
  * triggers have nothing to do here.
@@ -87,6 +87,11 @@ const struct kiln_migration customers_pg_migrations[] = {
 	" ON customers FOR EACH ROW"
 	" WHEN (new.owner IS DISTINCT FROM old.owner)"
 	" EXECUTE FUNCTION customers_owner_contacts_fn();"
+	},
+	{ 3,
+	"CREATE INDEX contacts_fts ON contacts USING gin"
+	" (name gin_trgm_ops, email gin_trgm_ops);"
+	"CREATE INDEX customers_credit_status ON customers(credit_status, id);"
 	},
 	{ 0, NULL }
 };

@@ -248,8 +248,10 @@ pipeline(struct kiln_req *r, const struct kiln_services *sv)
 
 	memset(cnt, 0, sizeof(cnt));
 	memset(sum, 0, sizeof(sum));
+	/* The open states by name: the status index serves the IN list. */
 	if ((st = sv->sql(r, "SELECT status, count(*), sum(total) FROM orders"
-	    " WHERE status NOT IN ('paid', 'cancelled', 'rejected') AND"
+	    " WHERE status IN ('draft', 'submitted', 'on_hold', 'approved',"
+	    " 'in_production', 'shipped', 'delivered', 'invoiced') AND"
 	    " kiln_readable('order', id) GROUP BY status")) == NULL)
 		return;
 	while (sv->step(st) == 1)

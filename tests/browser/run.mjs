@@ -380,6 +380,18 @@ try {
 			const status = await page.locator('dl.record dd').nth(5).textContent();
 			expect(status.trim() === 'Invoiced', `status ${status}`);
 			await page.screenshot({ path: `${shots}/12-invoiced.png`, fullPage: true });
+		});
+		await check('finance: prints the order confirmation (A4, in the reader\'s language)', async () => {
+			await page.click('p.links a[href$="/print"]');
+			await page.waitForSelector('article.print');
+			expect((await page.locator('article.print h1').textContent()) === 'Order confirmation',
+			    'not an order confirmation');
+			expect(await page.locator('table.print-lines tbody tr').count() > 0, 'no lines');
+			/* The print stylesheet: no navigation on paper. */
+			await page.emulateMedia({ media: 'print' });
+			expect(!(await page.locator('header.site').isVisible()), 'the menu prints');
+			await page.pdf({ path: `${shots}/15-confirmation.pdf`, format: 'A4' });
+			await page.emulateMedia({ media: 'screen' });
 			await logOut();
 		});
 	}

@@ -2442,6 +2442,17 @@ def t_search(o):
     check([int(c.get("id")) for c in r.xml()] == [oid],
           "%s: orders by customer name %r" %
           (r.req(), [c.get("id") for c in r.xml()]))
+    # Contacts by a part of their name or e-mail (trigrams, 3 or more).
+    who = "Qx%s Liang" % RUN
+    expect(o.api.post("/contacts", '<contact><customer id="%d"/><name>%s'
+                      '</name><email>q%s@buyer.example</email></contact>' %
+                      (charlie, who, RUN.lower()), ctype=XML_CT,
+                      accept=XML_CT), 201)
+    for part in (who[:6].lower(), "q%s@buy" % RUN.lower(), "Liang"):
+        x = expect(o.api.get("/search.xml?" + urllib.parse.urlencode(
+            {"q": part, "in": "contact"})), 200).xml()
+        check(who in [c.text for c in x], "/search.xml?in=contact&q=%s: "
+              "%r" % (part, [c.text for c in x]))
     hidden = uniq("Hidden Search Co")
     expect(o.erp.post("/customers", customer_xml({"name": hidden}),
                       ctype=XML_CT, accept=XML_CT), 201)
