@@ -335,6 +335,7 @@ def xml_problems(resp):
               "dry_run": "submission.rng", "late": "submission.rng",
               "held": "submission.rng",
               "results": "results.rng",
+              "deal": "deal.rng", "deals": "deals.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -2729,7 +2730,9 @@ def t_home(o):
               b.prefix + "/orders/held",
               "%s: want 'Orders on hold: %d' linking to the queue: %r" %
               (r.req(), held, links))
-    svg = [n for n in dom.iter("svg")]
+    pipeline = [n for n in dom.iter("section")
+                if "panel-pipeline" in (n.get("class") or "")]
+    svg = [n for n in pipeline[0].iter("svg")] if pipeline else []
     check(svg and any(t.text() for t in svg[0].iter("title")),
           "%s: no chart with a title" % r.req())
     hrefs = [n.get("href") for n in svg[0].iter("a")] if svg else []
@@ -2913,6 +2916,109 @@ def t_user_admin(o):
     check("own administrator role" in p.dom().text(), "%s: %s" %
           (p.req(), short(p.body)))
     expect(browser(o).get("/admin/users/%s" % login), 403)
+
+
+def deal_stage(api, did, **form):
+    return api.post("/deals/%d/stage" % did, urllib.parse.urlencode(form),
+                    ctype=FORM_CT, accept=XML_CT)
+
+
+@test("deals: open at creation, moved by POST /deals/ID/stage with the "
+      "stage's probability and a history; lost needs a reason; won is "
+      "final; lost reopens as a lead; another's deal is not there",
+      "xml")
+def t_deals(o):
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
+    r = expect(o.api.post("/deals", '<deal><title>Press line %s</title>'
+                          '<customer id="%d"/><amount>120000.00</amount>'
+                          '<expected_close>2031-03-31</expected_close>'
+                          '</deal>' % (RUN, cid), ctype=XML_CT,
+                          accept=XML_CT), 201)
+    x = r.xml()
+    did = int(x.get("id"))
+    check(x.findtext("stage") == "lead" and x.findtext("probability") ==
+          "10" and len(x.find("history")) == 0,
+          "%s: a new deal: %s" % (r.req(), short(r.body)))
+    # Won or lost at birth: refused, nothing stored.
+    before = len(expect(o.api.get("/deals.xml?customer=%d" % cid),
+                        200).xml())
+    r = o.api.post("/deals", '<deal><title>Born won</title><customer id='
+                   '"%d"/><stage>won</stage></deal>' % cid, ctype=XML_CT,
+                   accept=XML_CT)
+    check(400 <= r.status < 500, "%s: %d" % (r.req(), r.status))
+    after = len(expect(o.api.get("/deals.xml?customer=%d" % cid),
+                       200).xml())
+    check(after == before, "a deal born won was stored")
+    x = expect(deal_stage(o.api, did, stage="qualified"), 200).xml()
+    check(x.findtext("stage") == "qualified" and
+          x.findtext("probability") == "25",
+          "qualified: %s" % short(ET.tostring(x)))
+    ev = x.find("history")
+    check(len(ev) == 1 and ev[0].get("from") == "lead" and
+          ev[0].get("stage") == "qualified" and ev[0].get("by") == o.login,
+          "the move is not in the history: %s" % short(ET.tostring(ev)))
+    # Lost: a reason from the list, or refused.
+    expect_error(deal_stage(o.api, did, stage="lost"), 422, "invalid")
+    expect_error(deal_stage(o.api, did, stage="lost", lost_reason="weather"),
+                 422, "invalid")
+    x = expect(deal_stage(o.api, did, stage="lost", lost_reason="competitor",
+                          reason="Went with the incumbent"), 200).xml()
+    check(x.findtext("lost_reason") == "competitor" and
+          x.findtext("lost_note") == "Went with the incumbent" and
+          x.findtext("closed_on") == time.strftime("%Y-%m-%d",
+                                                   time.gmtime()) and
+          x.findtext("probability") == "0",
+          "lost: %s" % short(ET.tostring(x)))
+    check(x.find("history")[-1].text == "Went with the incumbent",
+          "the reason is not in the history")
+    # Reopened as a lead: neither closed nor lost any more.
+    x = expect(deal_stage(o.api, did, stage="lead"), 200).xml()
+    check(x.findtext("closed_on") in (None, "") and
+          x.findtext("lost_reason") in (None, ""),
+          "reopened: %s" % short(ET.tostring(x)))
+    # A stale version is refused; the current one goes through.
+    version = int(x.get("version"))
+    expect_error(deal_stage(o.api, did, stage="proposal", version=version - 1),
+                 409, "stale")
+    x = expect(deal_stage(o.api, did, stage="won", version=version), 200).xml()
+    check(x.findtext("stage") == "won" and x.findtext("probability") == "100",
+          "won: %s" % short(ET.tostring(x)))
+    expect_error(deal_stage(o.api, did, stage="negotiation"), 409,
+                 "conflict")
+    r = o.api.request("PATCH", "/deals/%d" % did, '<deal version="%s">'
+                      '<stage>lost</stage><lost_reason>price</lost_reason>'
+                      '</deal>' % x.get("version"), ctype=XML_CT,
+                      accept=XML_CT)
+    expect_error(r, 409, "conflict")
+    # The page: no moves for a won deal; an open one offers them all.
+    b = browser(o)
+    r = expect(b.get("/deals/%d" % did), 200)
+    check(not [f for f in forms(r.dom()) if (f["action"] or "").endswith(
+        "/deals/%d/stage" % did)], "%s: a won deal offers moves" % r.req())
+    r = expect(o.api.post("/deals", '<deal><title>Open %s</title><customer '
+                          'id="%d"/></deal>' % (RUN, cid), ctype=XML_CT,
+                          accept=XML_CT), 201)
+    oid = int(r.xml().get("id"))
+    r = expect(b.get("/deals/%d" % oid), 200)
+    moves = sorted(dict(f["fields"]).get("stage") for f in forms(r.dom())
+                   if (f["action"] or "").endswith("/deals/%d/stage" % oid))
+    check(moves == ["lost", "negotiation", "proposal", "qualified", "won"],
+          "%s: moves %r" % (r.req(), moves))
+    r = expect(b.get("/"), 200)
+    check(any("panel-funnel" in (n.get("class") or "")
+              for n in r.dom().iter("section")),
+          "%s: no deals panel on the salesperson's home" % r.req())
+    # The administrator's own deal is not there for the salesperson.
+    acid = int(expect(o.erp.post("/customers", customer_xml(
+        {"name": uniq("Deal Other")}), ctype=XML_CT, accept=XML_CT),
+        201).xml().get("id"))
+    r = expect(o.erp.post("/deals", '<deal><title>Not yours</title>'
+                          '<customer id="%d"/></deal>' % acid,
+                          ctype=XML_CT, accept=XML_CT), 201)
+    expect_error(o.api.get("/deals/%s.xml" % r.xml().get("id")), 404,
+                 "not_found")
+    expect_error(deal_stage(o.api, int(r.xml().get("id")), stage="won"), 404,
+                 "not_found")
 
 
 # -- bad input

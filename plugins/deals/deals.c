@@ -1,0 +1,179 @@
+/*
+ * deals.c - deals: the sales funnel before the order.
+ *
+ * A deal is a customer's possible order: title, amount, stage (lead,
+ * qualified, proposal, negotiation; won or lost), probability, the
+ * expected close, where it came from and the next step.  Its stage
+ * moves by actions (stage.c), never by its form, and each move is in
+ * its history with who, when and why; losing needs a reason from a
+ * fixed list, kept for win/loss analysis.  The database holds the
+ * rules every door meets (a won deal stays won, lost needs its
+ * reason, the close date follows the stage); access is the owner's,
+ * as for customers.
+ */
+#include "deals.h"
+
+const char *const deals_stages[] = {
+	"lead", "qualified", "proposal", "negotiation", "won", "lost", NULL
+};
+const char *const deals_lost_reasons[] = {
+	"price", "product_fit", "delivery_time", "competitor", "no_budget",
+	"no_decision", "other", NULL
+};
+static const char *const sources[] = {
+	"referral", "website", "exhibition", "cold_call", "existing_customer",
+	"partner", "other", NULL
+};
+
+static const struct kiln_field deal_fields[] = {
+	{ .name = "title", .type = KILN_TEXT, .label = "Title", .min = 1,
+	  .max = 200, .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SEARCH |
+	  KILN_F_SORT },
+	/* Searched: a deal is found by its customer's name or code. */
+	{ .name = "customer", .type = KILN_REF, .ref = "customer",
+	  .label = "Customer", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER | KILN_F_SEARCH },
+	{ .name = "contact", .type = KILN_REF, .ref = "contact",
+	  .label = "Contact" },
+	{ .name = "amount", .type = KILN_MONEY, .label = "Amount", .min = 0,
+	  .max = 100000000000000LL, .def = "0",
+	  .flags = KILN_F_LIST | KILN_F_SORT },
+	{ .name = "stage", .type = KILN_ENUM, .options = deals_stages,
+	  .label = "Stage", .def = "lead", .flags = KILN_F_LIST |
+	  KILN_F_FILTER | KILN_F_SORT | KILN_F_NOFORM },
+	{ .name = "probability", .type = KILN_INT, .label = "Probability %",
+	  .min = 0, .max = 100, .def = "10", .flags = KILN_F_LIST |
+	  KILN_F_SORT },
+	{ .name = "expected_close", .type = KILN_DATE,
+	  .label = "Expected close", .flags = KILN_F_LIST | KILN_F_SORT },
+	{ .name = "source", .type = KILN_ENUM, .options = sources,
+	  .label = "Source", .flags = KILN_F_FILTER },
+	{ .name = "next_step", .type = KILN_TEXT, .label = "Next step",
+	  .max = 200 },
+	{ .name = "next_step_date", .type = KILN_DATE,
+	  .label = "Next step on", .flags = KILN_F_SORT },
+	/* Set by losing the deal (stage.c): a reason from the list. */
+	{ .name = "lost_reason", .type = KILN_ENUM,
+	  .options = deals_lost_reasons, .label = "Lost because",
+	  .flags = KILN_F_FILTER | KILN_F_NOFORM },
+	{ .name = "lost_note", .type = KILN_TEXT, .label = "Lost, in words",
+	  .max = 500, .flags = KILN_F_NOFORM },
+	{ .name = "closed_on", .type = KILN_DATE, .label = "Closed on",
+	  .flags = KILN_F_COMPUTED | KILN_F_SORT },
+	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
+	  .flags = KILN_F_LONG },
+	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
+	  .flags = KILN_F_LIST | KILN_F_FILTER | KILN_F_OWNER },
+};
+
+static const struct kiln_child no_children[] = { { NULL, NULL } };
+
+static const struct kiln_entity deal = {
+	.name = "deal",
+	.plural = "deals",
+	.label = "Deal",
+	.label_plural = "Deals",
+	.fields = deal_fields,
+	.nfields = sizeof(deal_fields) / sizeof(deal_fields[0]),
+	.title = "title",
+	.sort = "expected_close",
+	.children = no_children,
+	.changed = deals_changed,
+	.page = deals_page,
+	.xml = deals_xml,
+};
+
+static const struct kiln_entity *const entities[] = { &deal, NULL };
+
+/*
+ * The stage's rules, shared text of both engines' triggers: a won deal
+ * is final; lost needs a reason; the close date is the day it closed.
+ */
+#define WON_IS_FINAL "'a won deal stays won: its order carries it on'"
+#define LOST_NEEDS_REASON "'a lost deal needs the reason it was lost'"
+
+static const struct kiln_migration migrations[] = {
+	{ 1,
+	"CREATE TABLE deals ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" version INTEGER NOT NULL DEFAULT 1,"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" customer INTEGER NOT NULL REFERENCES customers(id),"
+	" contact INTEGER REFERENCES contacts(id),"
+	" amount INTEGER NOT NULL DEFAULT 0,"
+	" stage TEXT NOT NULL DEFAULT 'lead',"
+	" probability INTEGER NOT NULL DEFAULT 10,"
+	" expected_close TEXT NOT NULL DEFAULT '',"
+	" source TEXT NOT NULL DEFAULT '',"
+	" next_step TEXT NOT NULL DEFAULT '',"
+	" next_step_date TEXT NOT NULL DEFAULT '',"
+	" lost_reason TEXT NOT NULL DEFAULT '',"
+	" lost_note TEXT NOT NULL DEFAULT '',"
+	" closed_on TEXT NOT NULL DEFAULT '',"
+	" notes TEXT NOT NULL DEFAULT '',"
+	" owner INTEGER REFERENCES users(id));"
+	DEALS_INDEXES
+	/* Each move through the funnel: who, when, from, to, why. */
+	"CREATE TABLE deal_stages ("
+	" deal INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" stage_from TEXT NOT NULL,"
+	" stage_to TEXT NOT NULL,"
+	" by_login TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (deal, seq)) WITHOUT ROWID;"
+	"CREATE TRIGGER deals_new_open BEFORE INSERT ON deals"
+	" WHEN new.stage IN ('won', 'lost') BEGIN"
+	" SELECT RAISE(ABORT, 'a new deal is open: it is won or lost by a"
+	" change of stage'); END;"
+	"CREATE TRIGGER deals_won_final BEFORE UPDATE OF stage ON deals"
+	" WHEN old.stage = 'won' AND new.stage <> 'won' BEGIN"
+	" SELECT RAISE(ABORT, " WON_IS_FINAL "); END;"
+	"CREATE TRIGGER deals_lost_reason BEFORE UPDATE OF stage, lost_reason"
+	" ON deals WHEN new.stage = 'lost' AND new.lost_reason = '' BEGIN"
+	" SELECT RAISE(ABORT, " LOST_NEEDS_REASON "); END;"
+	/* Closed the day it was won or lost; open again: not closed. */
+	"CREATE TRIGGER deals_closed AFTER UPDATE OF stage ON deals"
+	" WHEN new.stage IS NOT old.stage BEGIN"
+	" UPDATE deals SET closed_on = CASE WHEN new.stage IN ('won', 'lost')"
+	" THEN strftime('%Y-%m-%d', 'now') ELSE '' END,"
+	" lost_reason = CASE WHEN new.stage = 'lost' THEN new.lost_reason"
+	" ELSE '' END,"
+	" lost_note = CASE WHEN new.stage = 'lost' THEN new.lost_note"
+	" ELSE '' END WHERE id = new.id; END;"
+	},
+	{ 0, NULL }
+};
+
+static const struct kiln_route routes[] = {
+	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+static const char *const tables[] = { "deal_stages", NULL };
+static const char *const requires[] = { "customer", "contact", "user",
+	NULL };
+
+static const struct kiln_check checks[] = {
+	{ "lost deals have their reason",
+	  "SELECT 'deal ' || id || ' (' || title || ') is lost without a"
+	  " reason' FROM deals WHERE stage = 'lost' AND lost_reason = ''" },
+	{ NULL, NULL }
+};
+
+const struct kiln_plugin kiln_plugin = {
+	KILN_PLUGIN_HEAD("deals"),
+	.description = "Deals: the sales funnel before the order",
+	.entities = entities,
+	.migrations = migrations,
+	.routes = routes,
+	.checks = checks,
+	.tables = tables,
+	.requires = requires,
+	.demo = deals_demo,
+	.pg_migrations = deals_pg_migrations,
+	.panels = deals_panels,
+};
