@@ -13,6 +13,10 @@
  */
 #include "deals.h"
 
+/* SQLite's words in the shared schema text (deals.h). */
+#define DEALS_ID	"INTEGER PRIMARY KEY AUTOINCREMENT"
+#define DEALS_INT	"INTEGER"
+
 const char *const deals_stages[] = {
 	"lead", "qualified", "proposal", "negotiation", "won", "lost", NULL
 };
@@ -26,7 +30,7 @@ static const char *const sources[] = {
 };
 
 static const struct kiln_field deal_fields[] = {
-	{ .name = "title", .type = KILN_TEXT, .label = "Title", .min = 1,
+	{ .name = "title", .type = KILN_TEXT, .label = "Deal name", .min = 1,
 	  .max = 200, .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SEARCH |
 	  KILN_F_SORT },
 	/* Searched: a deal is found by its customer's name or code. */
@@ -83,7 +87,52 @@ static const struct kiln_entity deal = {
 	.xml = deals_xml,
 };
 
-static const struct kiln_entity *const entities[] = { &deal, NULL };
+static const char *const price_levels[] = {
+	"lower", "similar", "higher", NULL
+};
+
+static const struct kiln_field competitor_fields[] = {
+	{ .name = "name", .type = KILN_TEXT, .label = "Name", .min = 1,
+	  .max = 200, .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SEARCH |
+	  KILN_F_SORT },
+	{ .name = "website", .type = KILN_URL, .label = "Website", .max = 500,
+	  .flags = KILN_F_LIST },
+	{ .name = "price_level", .type = KILN_ENUM, .options = price_levels,
+	  .label = "Prices against ours", .def = "similar",
+	  .flags = KILN_F_LIST | KILN_F_FILTER | KILN_F_SORT },
+	{ .name = "strengths", .type = KILN_TEXT, .label = "Strengths",
+	  .max = 5000, .flags = KILN_F_LONG },
+	{ .name = "weaknesses", .type = KILN_TEXT, .label = "Weaknesses",
+	  .max = 5000, .flags = KILN_F_LONG },
+};
+
+/* Who we meet in deals: the sales side keeps the list, all read it. */
+static const struct kiln_access competitor_access[] = {
+	{ "admin", KILN_ALL, KILN_ALL },
+	{ "manager", KILN_ALL, KILN_ALL },
+	{ "sales", KILN_ALL, KILN_ALL },
+	{ "office", KILN_ALL, KILN_ALL },
+	{ "finance", KILN_ALL, KILN_NONE },
+	{ "service", KILN_ALL, KILN_NONE },
+	{ NULL, KILN_NONE, KILN_NONE }
+};
+
+static const struct kiln_entity competitor = {
+	.name = "competitor",
+	.plural = "competitors",
+	.label = "Competitor",
+	.label_plural = "Competitors",
+	.fields = competitor_fields,
+	.nfields = sizeof(competitor_fields) / sizeof(competitor_fields[0]),
+	.title = "name",
+	.sort = "name",
+	.children = no_children,
+	.access = competitor_access,
+};
+
+static const struct kiln_entity *const entities[] = {
+	&deal, &competitor, NULL
+};
 
 /*
  * The stage's rules, shared text of both engines' triggers: a won deal
@@ -145,17 +194,36 @@ static const struct kiln_migration migrations[] = {
 	" lost_note = CASE WHEN new.stage = 'lost' THEN new.lost_note"
 	" ELSE '' END WHERE id = new.id; END;"
 	},
+	{ 2,
+	COMPETITORS_SCHEMA
+	},
+	{ 3,
+	/* A deal that became an order stays: the order names it. */
+	"CREATE TRIGGER deals_keep_ordered BEFORE DELETE ON deals"
+	" WHEN EXISTS (SELECT 1 FROM orders WHERE deal = old.id) BEGIN"
+	" SELECT RAISE(ABORT, " DEAL_HAS_ORDER "); END;"
+	},
 	{ 0, NULL }
 };
 
 static const struct kiln_route routes[] = {
 	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },
+	{ "POST", "/deals/#/competitors", deals_competitors, NULL, NULL },
+	{ "POST", "/deals/#/order", deals_order, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
-static const char *const tables[] = { "deal_stages", NULL };
-static const char *const requires[] = { "customer", "contact", "user",
-	NULL };
+static const char *const tables[] = {
+	"deal_stages", "deal_competitors", NULL
+};
+static const char *const requires[] = { "customer", "contact", "order",
+	"user", NULL };
+
+/* On an order's page: the deal it came from. */
+static const struct kiln_section sections[] = {
+	{ .entity = "order", .page = deals_order_section },
+	{ NULL, NULL, NULL, NULL }
+};
 
 static const struct kiln_check checks[] = {
 	{ "lost deals have their reason",
@@ -170,6 +238,7 @@ const struct kiln_plugin kiln_plugin = {
 	.entities = entities,
 	.migrations = migrations,
 	.routes = routes,
+	.sections = sections,
 	.checks = checks,
 	.tables = tables,
 	.requires = requires,

@@ -26,6 +26,37 @@
 	"CREATE INDEX deals_closed_on ON deals(closed_on, id);" \
 	"CREATE INDEX deals_owner ON deals(owner);"
 
+/*
+ * Competitors and who meets whom in which deal, at what price (money;
+ * 0 when unknown): the same on both engines (INTEGER is BIGINT there
+ * too: the table has no identity column).
+ */
+#define COMPETITORS_SCHEMA \
+	"CREATE TABLE competitors (" \
+	" id " DEALS_ID "," \
+	" version " DEALS_INT " NOT NULL DEFAULT 1," \
+	" created_at TEXT NOT NULL," \
+	" updated_at TEXT NOT NULL," \
+	" name TEXT NOT NULL," \
+	" website TEXT NOT NULL DEFAULT ''," \
+	" price_level TEXT NOT NULL DEFAULT 'similar'," \
+	" strengths TEXT NOT NULL DEFAULT ''," \
+	" weaknesses TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX competitors_name ON competitors(name, id);" \
+	"CREATE INDEX competitors_price_level ON competitors(price_level, id);" \
+	"CREATE TABLE deal_competitors (" \
+	" deal " DEALS_INT " NOT NULL REFERENCES deals(id) ON DELETE CASCADE," \
+	" competitor " DEALS_INT " NOT NULL REFERENCES competitors(id)," \
+	" price " DEALS_INT " NOT NULL DEFAULT 0 CHECK (price >= 0)," \
+	" notes TEXT NOT NULL DEFAULT ''," \
+	" PRIMARY KEY (deal, competitor));" \
+	"CREATE INDEX deal_competitors_competitor ON" \
+	" deal_competitors(competitor, deal);"
+
+/* What deleting a deal that became an order says, on both engines. */
+#define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
+	" names it'"
+
 /* The stages a deal goes through, and where it may go from each. */
 extern const char *const deals_stages[];
 extern const char *const deals_lost_reasons[];
@@ -38,7 +69,21 @@ void	 deals_page(struct kiln_req *, const struct kiln_services *,
 	    long long);
 void	 deals_xml(struct kiln_req *, const struct kiln_services *,
 	    long long);
+int	 deals_begin(struct kiln_req *, const struct kiln_services *,
+	    long long);
+void	 deals_hidden(struct kiln_req *, const struct kiln_services *,
+	    const char *, const char *);
 int	 deals_stage(struct kiln_req *, const struct kiln_services *);
+int	 deals_competitors(struct kiln_req *, const struct kiln_services *);
+int	 deals_order(struct kiln_req *, const struct kiln_services *);
+void	 deals_order_link(struct kiln_req *, const struct kiln_services *,
+	    long long, const char *stage, int writable);
+void	 deals_order_section(struct kiln_req *, const struct kiln_services *,
+	    long long);
+void	 deals_competitors_page(struct kiln_req *,
+	    const struct kiln_services *, long long, int writable);
+void	 deals_competitors_xml(struct kiln_req *,
+	    const struct kiln_services *, long long);
 
 extern const struct kiln_panel deals_panels[];
 

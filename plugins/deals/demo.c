@@ -16,6 +16,65 @@ static const char *const what[] = {
 	"液压站改造项目", "年度备件框架协议", "伺服驱动升级"
 };
 
+static const struct {
+	const char	*name, *site, *level, *strengths, *weaknesses;
+} rivals[] = {
+	{ "Bosch Rexroth", "https://www.boschrexroth.com", "higher",
+	  "Brand, full hydraulics range, global service",
+	  "Long lead times on custom units" },
+	{ "Parker Hannifin", "https://www.parker.com", "higher",
+	  "Breadth of catalogue", "Slow local engineering support" },
+	{ "恒立液压", "https://www.henglihydraulics.com", "lower",
+	  "价格低，交期短", "高端定制经验少" },
+	{ "SEW-Eurodrive", "https://www.sew-eurodrive.com", "similar",
+	  "Gear units and drives from one hand", "Rigid on payment terms" },
+	{ "汇川技术", "https://www.inovance.com", "lower",
+	  "伺服与变频性价比高", "液压产品线较弱" },
+};
+
+/* The demo's competitors; their ids in ids[] (0 where refused). */
+static void
+add_rivals(struct kiln_req *r, const struct kiln_services *sv,
+    long long *ids)
+{
+	struct kiln_kv	 kv[5];
+	char		 err[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(rivals) / sizeof(rivals[0]); i++) {
+		kv[0] = (struct kiln_kv)KV_S("name", rivals[i].name);
+		kv[1] = (struct kiln_kv)KV_S("website", rivals[i].site);
+		kv[2] = (struct kiln_kv)KV_S("price_level", rivals[i].level);
+		kv[3] = (struct kiln_kv)KV_S("strengths", rivals[i].strengths);
+		kv[4] = (struct kiln_kv)KV_S("weaknesses",
+		    rivals[i].weaknesses);
+		if (sv->create(r, "competitor", kv, 5, &ids[i], err,
+		    sizeof(err)) != 0) {
+			ids[i] = 0;
+			sv->log(KILN_LOG_WARN, "demo: competitor %s: %s",
+			    rivals[i].name, err);
+		}
+	}
+}
+
+/* Name competitor cid on deal id, at a price near the deal's. */
+static void
+name_rival(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    long long cid, long long price)
+{
+	struct kiln_stmt	*st;
+
+	if (cid == 0 || (st = sv->sql(r, "INSERT INTO deal_competitors"
+	    " (deal, competitor, price) VALUES (?1, ?2, ?3) ON CONFLICT"
+	    " (deal, competitor) DO NOTHING")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->bind_int(st, 2, cid);
+	sv->bind_int(st, 3, price);
+	(void)sv->step(st);
+	sv->done(st);
+}
+
 /* The next customer after *id with an owner: 1, 0 none, -1 error. */
 static int
 next_customer(struct kiln_req *r, const struct kiln_services *sv,
@@ -59,7 +118,8 @@ move(struct kiln_req *r, const struct kiln_services *sv, long long id,
 
 static int
 add_deal(struct kiln_req *r, const struct kiln_services *sv,
-    struct kiln_demo *d, long long customer, long long owner)
+    struct kiln_demo *d, long long customer, long long owner,
+    const long long *rival)
 {
 	static const char *const path[] = {
 		"qualified", "proposal", "negotiation"
@@ -74,7 +134,8 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 	    sizeof(what[0]))], 1 + d->random(d, 9));
 	snprintf(close, 16, "2027-%02u-%02u", 1 + d->random(d, 12),
 	    1 + d->random(d, 28));
-	snprintf(amount, 32, "%u0000.00", 1 + d->random(d, 150));
+	k = 1 + d->random(d, 150);
+	snprintf(amount, 32, "%u0000.00", k);
 	kv[0] = (struct kiln_kv)KV_I("customer", customer);
 	kv[1] = (struct kiln_kv)KV_S("title", title);
 	kv[2] = (struct kiln_kv)KV_S("amount", amount);
@@ -87,6 +148,10 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 		    " refused: %s", customer, err);
 		return -1;
 	}
+	/* Most deals past a lead meet one or two of the usual rivals. */
+	if (d->random(d, 3) != 0)
+		name_rival(r, sv, id, rival[d->random(d, 5)],
+		    (long long)k * 1000000 * (85 + d->random(d, 30)) / 100);
 	/* Along the funnel, fewer at each stage; then some close. */
 	reach = d->random(d, 4);
 	for (k = 0; k < reach; k++)
@@ -108,7 +173,7 @@ deals_demo(struct kiln_req *r, const struct kiln_services *sv,
     struct kiln_demo *d)
 {
 	struct kiln_stmt	*st;
-	long long		 id = 0, owner = 0;
+	long long		 id = 0, owner = 0, rival[5];
 	int			 rc, made = 0;
 
 	/* The newest d->scale customers: those the demo just made. */
@@ -121,10 +186,11 @@ deals_demo(struct kiln_req *r, const struct kiln_services *sv,
 	sv->done(st);
 	if (id == 0)
 		return 0;
+	add_rivals(r, sv, rival);
 	for (id--; (rc = next_customer(r, sv, &id, &owner)) == 1; ) {
 		if (d->random(d, 2) != 0)
 			continue;
-		if (add_deal(r, sv, d, id, owner) == -1)
+		if (add_deal(r, sv, d, id, owner, rival) == -1)
 			return -1;
 		if (++made % 500 == 0 && d->checkpoint(d) == -1)
 			return -1;

@@ -118,7 +118,6 @@ deals_stage(struct kiln_req *r, const struct kiln_services *sv)
 	const char	*ver = sv->param(r, "version");
 	char		 now[32], pct[8], err[512], path[64], *end;
 	size_t		 n = 0;
-	int		 acc;
 
 	if (to == NULL || !one_of(deals_stages, to))
 		return sv->error(r, 422, "invalid", _("Choose a stage: lead,"
@@ -137,14 +136,8 @@ deals_stage(struct kiln_req *r, const struct kiln_services *sv)
 			return sv->error(r, 400, "bad_request",
 			    _("version must be a positive number"));
 	}
-	if (sv->begin_write(r) != 0)
-		return sv->write_failed(r);
-	if ((acc = sv->access(r, "deal", id)) != 1) {
-		sv->rollback(r);
-		return acc < 0 ? sv->error(r, 404, "not_found",
-		    _("No such record.")) : sv->error(r, 403, "forbidden",
-		    _("You may not change this record."));
-	}
+	if (deals_begin(r, sv, id) != 0)
+		return 0;	/* answered */
 	stage_of(r, sv, id, now, sizeof(now), &version);
 	if (sent != 0 && sent != version) {
 		sv->rollback(r);
@@ -175,9 +168,33 @@ deals_stage(struct kiln_req *r, const struct kiln_services *sv)
 	return sv->redirect(r, path);
 }
 
-static void
-hidden(struct kiln_req *r, const struct kiln_services *sv, const char *name,
-    const char *value)
+/*
+ * Open the write transaction on a deal the user may change: 0, or -1
+ * once the refusal is answered (404 out of sight, 403 read only).
+ */
+int
+deals_begin(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	int	 acc;
+
+	if (sv->begin_write(r) != 0) {
+		sv->write_failed(r);
+		return -1;
+	}
+	if ((acc = sv->access(r, "deal", id)) == 1)
+		return 0;
+	sv->rollback(r);
+	if (acc < 0)
+		sv->error(r, 404, "not_found", _("No such record."));
+	else
+		sv->error(r, 403, "forbidden",
+		    _("You may not change this record."));
+	return -1;
+}
+
+void
+deals_hidden(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, const char *value)
 {
 	sv->open(r, "input");
 	sv->attr(r, "type", "hidden");
@@ -208,8 +225,8 @@ move(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->attr(r, "class", strcmp(to, "lost") == 0 ? "act" : "inline");
 	sv->attr(r, "action", sv->url(r, path));
 	sv->csrf(r);
-	hidden(r, sv, "version", ver);
-	hidden(r, sv, "stage", to);
+	deals_hidden(r, sv, "version", ver);
+	deals_hidden(r, sv, "stage", to);
 	if (strcmp(to, "lost") == 0) {
 		snprintf(fid, sizeof(fid), "d%lld-lost", id);
 		sv->open(r, "label");
@@ -319,9 +336,10 @@ deals_page(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	char			 stage[32];
 	long long		 version;
 
+	int			 writable = sv->access(r, "deal", id) == 1;
+
 	stage_of(r, sv, id, stage, sizeof(stage), &version);
-	if (*stage != '\0' && strcmp(stage, "won") != 0 &&
-	    sv->access(r, "deal", id) == 1) {
+	if (*stage != '\0' && strcmp(stage, "won") != 0 && writable) {
 		sv->open(r, "div");
 		sv->attr(r, "class", "actbar");
 		/* Lost reopens as a lead; an open deal goes anywhere else. */
@@ -331,6 +349,8 @@ deals_page(struct kiln_req *r, const struct kiln_services *sv, long long id)
 				move(r, sv, id, version, *s);
 		sv->close(r);
 	}
+	deals_order_link(r, sv, id, stage, writable);
+	deals_competitors_page(r, sv, id, writable);
 	history_rows(r, sv, id, 0);
 }
 
@@ -339,4 +359,5 @@ void
 deals_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 {
 	history_rows(r, sv, id, 1);
+	deals_competitors_xml(r, sv, id);
 }

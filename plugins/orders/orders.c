@@ -73,6 +73,9 @@ static const struct kiln_field order_fields[] = {
 	  .flags = KILN_F_LONG },
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
 	  .flags = KILN_F_LIST | KILN_F_FILTER | KILN_F_OWNER },
+	/* Set by the deals plugin (update()): the won deal it came from. */
+	{ .name = "deal", .type = KILN_INT, .label = "From deal",
+	  .flags = KILN_F_COMPUTED | KILN_F_FILTER },
 };
 
 /* Its lines are on its page, by lines.c, not a list of children. */
@@ -583,6 +586,15 @@ static const struct kiln_migration migrations[] = {
 	" AND new.invoiced_amount < new.total BEGIN"
 	" SELECT RAISE(ABORT, 'the invoice is the order total; an invoice for"
 	" less is a correction, with its reason'); END;"
+	},
+	{ 9,
+	/*
+	 * The deal an order came from (the deals plugin sets it when a won
+	 * deal becomes an order): a number, not a reference, so orders
+	 * work without the deals plugin; deals keeps its side of the link.
+	 */
+	"ALTER TABLE orders ADD COLUMN deal INTEGER;"
+	"CREATE INDEX orders_deal ON orders(deal);"
 	},
 	{ 0, NULL }
 };

@@ -379,5 +379,9 @@ const struct kiln_migration orders_pg_migrations[] = {
 	"CREATE TRIGGER order_lines_ad AFTER DELETE ON order_lines"
 	" FOR EACH ROW EXECUTE FUNCTION order_lines_ad_fn();"
 	},
+	{ 9,
+	"ALTER TABLE orders ADD COLUMN deal BIGINT;"
+	"CREATE INDEX orders_deal ON orders(deal);"
+	},
 	{ 0, NULL }
 };

@@ -336,6 +336,8 @@ def xml_problems(resp):
               "held": "submission.rng",
               "results": "results.rng",
               "deal": "deal.rng", "deals": "deals.rng",
+              "competitor": "competitor.rng",
+              "competitors": "competitors.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -2985,6 +2987,33 @@ def t_deals(o):
           "won: %s" % short(ET.tostring(x)))
     expect_error(deal_stage(o.api, did, stage="negotiation"), 409,
                  "conflict")
+    # Won: one order, a draft for its customer that names the deal.
+    r = expect(o.api.post("/deals/%d/order" % did, b"", ctype=FORM_CT,
+                          accept=XML_CT), 201)
+    loc = r.header("Location") or ""
+    check(re.search(r"/orders/\d+$", loc), "%s: Location %r" % (r.req(),
+                                                               loc))
+    order = r.xml()
+    check(order.tag == "order" and order.findtext("deal") == str(did) and
+          order.find("customer").get("id") == str(cid) and
+          order.findtext("status") == "draft",
+          "%s: the order: %s" % (r.req(), short(r.body)))
+    oid = int(order.get("id"))
+    expect_error(o.api.post("/deals/%d/order" % did, b"", ctype=FORM_CT,
+                            accept=XML_CT), 409, "conflict")
+    b0 = browser(o)
+    r = expect(b0.get("/orders/%d" % oid), 200)
+    check(b0.prefix + "/deals/%d" % did in [a.get("href") for a in
+                                            r.dom().iter("a")],
+          "%s: the order does not link back to its deal" % r.req())
+    r = expect(b0.get("/deals/%d" % did), 200)
+    check(b0.prefix + "/orders/%d" % oid in [a.get("href") for a in
+                                             r.dom().iter("a")],
+          "%s: the deal does not link to its order" % r.req())
+    d = expect(o.api.get("/deals/%d.xml" % did), 200).xml()
+    expect_error(o.api.request("DELETE", "/deals/%d?version=%s" % (
+        did, d.get("version")), accept=XML_CT), 409, "conflict")
+    expect(o.api.get("/deals/%d.xml" % did), 200)
     r = o.api.request("PATCH", "/deals/%d" % did, '<deal version="%s">'
                       '<stage>lost</stage><lost_reason>price</lost_reason>'
                       '</deal>' % x.get("version"), ctype=XML_CT,
@@ -3019,6 +3048,63 @@ def t_deals(o):
                  "not_found")
     expect_error(deal_stage(o.api, int(r.xml().get("id")), stage="won"), 404,
                  "not_found")
+
+
+@test("competitors: kept by the sales side, named on a deal with their "
+      "price and notes (once each, changed in place), taken off; in the "
+      "deal's XML", "xml")
+def t_deal_competitors(o):
+    cid, _ = create(o, credit_customer(credit_limit="1000000.00"))
+    r = expect(o.api.post("/competitors", "<competitor><name>Rival %s"
+                          "</name><price_level>lower</price_level>"
+                          "<strengths>Cheap</strengths></competitor>" % RUN,
+                          ctype=XML_CT, accept=XML_CT), 201)
+    rival = int(r.xml().get("id"))
+    did = int(expect(o.api.post("/deals", '<deal><title>Rivalry %s</title>'
+                                '<customer id="%d"/></deal>' % (RUN, cid),
+                                ctype=XML_CT, accept=XML_CT),
+                     201).xml().get("id"))
+
+    def name(**form):
+        return o.api.post("/deals/%d/competitors" % did,
+                          urllib.parse.urlencode(form), ctype=FORM_CT,
+                          accept=XML_CT)
+
+    x = expect(name(competitor=rival, price="98000.00", notes="8 weeks"),
+               200).xml()
+    got = [(c.get("id"), c.get("price"), c.get("notes"), c.text)
+           for c in x.find("competitors")]
+    check(got == [(str(rival), "98000.00", "8 weeks", "Rival %s" % RUN)],
+          "named: %r" % got)
+    x = expect(name(competitor=rival, price="", notes="price unknown now"),
+               200).xml()
+    got = [(c.get("id"), c.get("price"), c.get("notes"))
+           for c in x.find("competitors")]
+    check(got == [(str(rival), None, "price unknown now")],
+          "changed in place: %r" % got)
+    expect_error(name(competitor=rival, price="12x"), 422, "invalid")
+    expect_error(name(competitor=999999999), 422, "invalid")
+    expect_error(name(competitor=""), 422, "invalid")
+    x = expect(name(remove=rival), 200).xml()
+    check(len(x.find("competitors")) == 0, "not taken off: %s" %
+          short(ET.tostring(x)))
+    acid = int(expect(o.erp.post("/customers", customer_xml(
+        {"name": uniq("Rival Other")}), ctype=XML_CT, accept=XML_CT),
+        201).xml().get("id"))
+    other = int(expect(o.erp.post("/deals", '<deal><title>Not yours</title>'
+                                  '<customer id="%d"/></deal>' % acid,
+                                  ctype=XML_CT, accept=XML_CT),
+                       201).xml().get("id"))
+    r = o.api.post("/deals/%d/competitors" % other, urllib.parse.urlencode(
+        {"competitor": rival}), ctype=FORM_CT, accept=XML_CT)
+    expect_error(r, 404, "not_found")
+    # On the deal's page: the table and the form to name one.
+    b = browser(o)
+    expect(name(competitor=rival, price="1.00"), 200)
+    r = expect(b.get("/deals/%d" % did), 200)
+    check("Rival %s" % RUN in r.dom().text() and
+          form_with(r.dom(), "competitor") is not None,
+          "%s: competitors not on the deal's page" % r.req())
 
 
 # -- bad input
