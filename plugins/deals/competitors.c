@@ -196,6 +196,38 @@ deals_competitors_xml(struct kiln_req *r, const struct kiln_services *sv,
 	sv->done(st);
 }
 
+/* The deal's products of interest in its document. */
+void
+deals_lines_xml(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	char			 num[24];
+
+	if ((st = sv->sql(r, "SELECT l.id, l.product, p.name, l.quantity FROM"
+	    " deal_lines l JOIN products p ON p.id = l.product WHERE"
+	    " l.deal = ?1 ORDER BY l.id")) == NULL)
+		return;
+	sv->bind_int(st, 1, id);
+	sv->open(r, "lines");
+	while (sv->step(st) == 1) {
+		sv->open(r, "line");
+		snprintf(num, sizeof(num), "%lld", sv->col_int(st, 0));
+		sv->attr(r, "id", num);
+		sv->open(r, "product");
+		snprintf(num, sizeof(num), "%lld", sv->col_int(st, 1));
+		sv->attr(r, "id", num);
+		sv->text(r, sv->col_text(st, 2));
+		sv->close(r);
+		sv->open(r, "quantity");
+		sv->text(r, sv->col_text(st, 3));
+		sv->close(r);
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->done(st);
+}
+
 /* A competitor id as sent: a positive number, else 0. */
 static long long
 id_of(const char *s)

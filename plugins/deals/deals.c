@@ -72,6 +72,12 @@ static const struct kiln_field deal_fields[] = {
 
 static const struct kiln_child no_children[] = { { NULL, NULL } };
 
+/* What the customer is interested in: the order's lines to be. */
+static const struct kiln_child deal_children[] = {
+	{ .entity = "deal_line", .field = "deal" },
+	{ NULL, NULL }
+};
+
 static const struct kiln_entity deal = {
 	.name = "deal",
 	.plural = "deals",
@@ -81,10 +87,35 @@ static const struct kiln_entity deal = {
 	.nfields = sizeof(deal_fields) / sizeof(deal_fields[0]),
 	.title = "title",
 	.sort = "expected_close",
-	.children = no_children,
+	.children = deal_children,
 	.changed = deals_changed,
 	.page = deals_page,
 	.xml = deals_xml,
+};
+
+static const struct kiln_field line_fields[] = {
+	{ .name = "deal", .type = KILN_REF, .ref = "deal", .label = "Deal",
+	  .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_FILTER },
+	{ .name = "product", .type = KILN_REF, .ref = "product",
+	  .label = "Product", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER },
+	{ .name = "quantity", .type = KILN_INT, .label = "Quantity",
+	  .min = 1, .max = 10000000, .def = "1",
+	  .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SORT },
+};
+
+static const struct kiln_entity deal_line = {
+	.name = "deal_line",
+	.plural = "deal_lines",
+	.label = "Product of interest",
+	.label_plural = "Products of interest",
+	.fields = line_fields,
+	.nfields = sizeof(line_fields) / sizeof(line_fields[0]),
+	.title = "product",
+	.sort = "quantity",
+	.children = no_children,
+	.flags = KILN_E_NOT_IN_MENU,
+	.parent = "deal",
 };
 
 static const char *const price_levels[] = {
@@ -131,7 +162,7 @@ static const struct kiln_entity competitor = {
 };
 
 static const struct kiln_entity *const entities[] = {
-	&deal, &competitor, NULL
+	&deal, &deal_line, &competitor, NULL
 };
 
 /*
@@ -203,6 +234,9 @@ static const struct kiln_migration migrations[] = {
 	" WHEN EXISTS (SELECT 1 FROM orders WHERE deal = old.id) BEGIN"
 	" SELECT RAISE(ABORT, " DEAL_HAS_ORDER "); END;"
 	},
+	{ 4,
+	DEAL_LINES_SCHEMA
+	},
 	{ 0, NULL }
 };
 
@@ -217,7 +251,7 @@ static const char *const tables[] = {
 	"deal_stages", "deal_competitors", NULL
 };
 static const char *const requires[] = { "customer", "contact", "order",
-	"user", NULL };
+	"product", "user", NULL };
 
 /* On an order's page: the deal it came from. */
 static const struct kiln_section sections[] = {

@@ -53,6 +53,19 @@
 	"CREATE INDEX deal_competitors_competitor ON" \
 	" deal_competitors(competitor, deal);"
 
+/* A deal's products of interest, the same on both engines. */
+#define DEAL_LINES_SCHEMA \
+	"CREATE TABLE deal_lines (" \
+	" id " DEALS_ID "," \
+	" version " DEALS_INT " NOT NULL DEFAULT 1," \
+	" created_at TEXT NOT NULL," \
+	" updated_at TEXT NOT NULL," \
+	" deal " DEALS_INT " NOT NULL REFERENCES deals(id) ON DELETE CASCADE," \
+	" product " DEALS_INT " NOT NULL REFERENCES products(id)," \
+	" quantity " DEALS_INT " NOT NULL DEFAULT 1 CHECK (quantity > 0));" \
+	"CREATE INDEX deal_lines_deal ON deal_lines(deal, id);" \
+	"CREATE INDEX deal_lines_quantity ON deal_lines(quantity, id);"
+
 /* What deleting a deal that became an order says, on both engines. */
 #define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
 	" names it'"
@@ -84,6 +97,8 @@ void	 deals_competitors_page(struct kiln_req *,
 	    const struct kiln_services *, long long, int writable);
 void	 deals_competitors_xml(struct kiln_req *,
 	    const struct kiln_services *, long long);
+void	 deals_lines_xml(struct kiln_req *, const struct kiln_services *,
+	    long long);
 
 extern const struct kiln_panel deals_panels[];
 

@@ -75,6 +75,41 @@ name_rival(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->done(st);
 }
 
+/* One or two products of interest on deal id. */
+static int
+add_interest(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_demo *d, long long id)
+{
+	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[3];
+	long long		 product, lid;
+	char			 err[256];
+	unsigned		 k, n = 1 + d->random(d, 2);
+
+	for (k = 0; k < n; k++) {
+		product = 0;
+		if ((st = sv->sql(r, "SELECT id FROM products WHERE active = 1"
+		    " ORDER BY id LIMIT 1 OFFSET ?1")) == NULL)
+			return -1;
+		sv->bind_int(st, 1, d->random(d, 20));
+		if (sv->step(st) == 1)
+			product = sv->col_int(st, 0);
+		sv->done(st);
+		if (product == 0)
+			return 0;	/* a small catalogue: none past it */
+		kv[0] = (struct kiln_kv)KV_I("deal", id);
+		kv[1] = (struct kiln_kv)KV_I("product", product);
+		kv[2] = (struct kiln_kv)KV_I("quantity", 1 + d->random(d, 40));
+		if (sv->create(r, "deal_line", kv, 3, &lid, err,
+		    sizeof(err)) != 0) {
+			sv->log(KILN_LOG_ERR, "demo: a product of interest on"
+			    " deal %lld refused: %s", id, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The next customer after *id with an owner: 1, 0 none, -1 error. */
 static int
 next_customer(struct kiln_req *r, const struct kiln_services *sv,
@@ -148,6 +183,9 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 		    " refused: %s", customer, err);
 		return -1;
 	}
+	/* What the customer asks about: one or two catalogue items. */
+	if (add_interest(r, sv, d, id) == -1)
+		return -1;
 	/* Most deals past a lead meet one or two of the usual rivals. */
 	if (d->random(d, 3) != 0)
 		name_rival(r, sv, id, rival[d->random(d, 5)],

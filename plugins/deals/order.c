@@ -32,6 +32,47 @@ order_of(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return oid;
 }
 
+/* Deal id's lines as lines of order oid: 0, or -1 with why in err. */
+static int
+carry_lines(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, long long oid, char *err, size_t errsz)
+{
+	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[3];
+	long long		 lines[64][2], lid;
+	char			 why[400];
+	size_t			 i, n = 0;
+
+	/* Read first: create() runs SQL of its own on this connection. */
+	if ((st = sv->sql(r, "SELECT product, quantity FROM deal_lines"
+	    " WHERE deal = ?1 ORDER BY id LIMIT 65")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	while (sv->step(st) == 1 && n <= 64) {
+		if (n == 64) {
+			sv->done(st);
+			snprintf(err, errsz, "%s", _("More than 64 products of"
+			    " interest: make the order by hand."));
+			return -1;
+		}
+		lines[n][0] = sv->col_int(st, 0);
+		lines[n++][1] = sv->col_int(st, 1);
+	}
+	sv->done(st);
+	for (i = 0; i < n; i++) {
+		kv[0] = (struct kiln_kv)KV_I("order", oid);
+		kv[1] = (struct kiln_kv)KV_I("product", lines[i][0]);
+		kv[2] = (struct kiln_kv)KV_I("quantity", lines[i][1]);
+		if (sv->create(r, "order_line", kv, 3, &lid, why,
+		    sizeof(why)) != 0) {
+			snprintf(err, errsz, _("product of interest %zu: %s"),
+			    i + 1, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 deals_order(struct kiln_req *r, const struct kiln_services *sv)
 {
@@ -77,6 +118,11 @@ deals_order(struct kiln_req *r, const struct kiln_services *sv)
 	if (sv->update(r, "order", oid, kv, 1, err, sizeof(err)) != 0) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", err);
+	}
+	/* The products of interest, at the catalogue's prices today. */
+	if (carry_lines(r, sv, id, oid, err, sizeof(err)) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict", err);
 	}
 	if (sv->commit(r) != 0)
 		return sv->write_failed(r);

@@ -82,5 +82,8 @@ const struct kiln_migration deals_pg_migrations[] = {
 	"CREATE TRIGGER deals_keep_ordered BEFORE DELETE ON deals FOR EACH ROW"
 	" EXECUTE FUNCTION deals_keep_ordered_fn();"
 	},
+	{ 4,
+	DEAL_LINES_SCHEMA
+	},
 	{ 0, NULL }
 };

@@ -360,4 +360,5 @@ deals_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 {
 	history_rows(r, sv, id, 1);
 	deals_competitors_xml(r, sv, id);
+	deals_lines_xml(r, sv, id);
 }

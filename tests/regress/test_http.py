@@ -337,6 +337,8 @@ def xml_problems(resp):
               "results": "results.rng",
               "deal": "deal.rng", "deals": "deals.rng",
               "competitor": "competitor.rng",
+              "deal_line": "deal_line.rng",
+              "deal_lines": "deal_lines.rng",
               "competitors": "competitors.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
@@ -2978,6 +2980,15 @@ def t_deals(o):
     check(x.findtext("closed_on") in (None, "") and
           x.findtext("lost_reason") in (None, ""),
           "reopened: %s" % short(ET.tostring(x)))
+    # A product of interest, carried into the order when it is won.
+    pid = products_any(o)
+    expect(o.api.post("/deal_lines", '<deal_line><deal id="%d"/><product '
+                      'id="%d"/><quantity>3</quantity></deal_line>' %
+                      (did, pid), ctype=XML_CT, accept=XML_CT), 201)
+    x = expect(o.api.get("/deals/%d.xml" % did), 200).xml()
+    check([(l.find("product").get("id"), l.findtext("quantity"))
+           for l in x.find("lines")] == [(str(pid), "3")],
+          "the deal's lines: %s" % short(ET.tostring(x)))
     # A stale version is refused; the current one goes through.
     version = int(x.get("version"))
     expect_error(deal_stage(o.api, did, stage="proposal", version=version - 1),
@@ -2996,7 +3007,9 @@ def t_deals(o):
     order = r.xml()
     check(order.tag == "order" and order.findtext("deal") == str(did) and
           order.find("customer").get("id") == str(cid) and
-          order.findtext("status") == "draft",
+          order.findtext("status") == "draft" and
+          [(l.find("product").get("id"), l.findtext("quantity"))
+           for l in order.iter("line")] == [(str(pid), "3")],
           "%s: the order: %s" % (r.req(), short(r.body)))
     oid = int(order.get("id"))
     expect_error(o.api.post("/deals/%d/order" % did, b"", ctype=FORM_CT,
