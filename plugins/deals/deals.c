@@ -13,6 +13,11 @@
  */
 #include "deals.h"
 
+/* A month or a quarter, in SQLite's GLOB. */
+#define SQLITE_PERIOD(p) "(" p " GLOB '[0-9][0-9][0-9][0-9]-0[1-9]' OR " \
+	p " GLOB '[0-9][0-9][0-9][0-9]-1[0-2]' OR " \
+	p " GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]')"
+
 /* SQLite's words in the shared schema text (deals.h). */
 #define DEALS_ID	"INTEGER PRIMARY KEY AUTOINCREMENT"
 #define DEALS_INT	"INTEGER"
@@ -118,6 +123,44 @@ static const struct kiln_entity deal_line = {
 	.parent = "deal",
 };
 
+/*
+ * A salesperson's target for a month (2027-03) or a quarter (2027-Q1):
+ * set by administrators and the team's manager, read by the
+ * salesperson and finance.
+ */
+static const struct kiln_field quota_fields[] = {
+	{ .name = "owner", .type = KILN_REF, .ref = "user",
+	  .label = "Salesperson", .flags = KILN_F_REQUIRED | KILN_F_LIST |
+	  KILN_F_FILTER | KILN_F_OWNER },
+	{ .name = "period", .type = KILN_TEXT, .label = "Period", .min = 7,
+	  .max = 7, .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_FILTER |
+	  KILN_F_SORT | KILN_F_SEARCH },
+	{ .name = "amount", .type = KILN_MONEY, .label = "Quota", .min = 0,
+	  .max = 100000000000000LL, .def = "0",
+	  .flags = KILN_F_REQUIRED | KILN_F_LIST | KILN_F_SORT },
+};
+
+static const struct kiln_access quota_access[] = {
+	{ "admin", KILN_ALL, KILN_ALL },
+	{ "manager", KILN_TEAM, KILN_TEAM },
+	{ "sales", KILN_OWN, KILN_NONE },
+	{ "finance", KILN_ALL, KILN_NONE },
+	{ NULL, KILN_NONE, KILN_NONE }
+};
+
+static const struct kiln_entity quota = {
+	.name = "quota",
+	.plural = "quotas",
+	.label = "Quota",
+	.label_plural = "Quotas",
+	.fields = quota_fields,
+	.nfields = sizeof(quota_fields) / sizeof(quota_fields[0]),
+	.title = "period",
+	.sort = "period",
+	.children = no_children,
+	.access = quota_access,
+};
+
 static const char *const price_levels[] = {
 	"lower", "similar", "higher", NULL
 };
@@ -162,7 +205,7 @@ static const struct kiln_entity competitor = {
 };
 
 static const struct kiln_entity *const entities[] = {
-	&deal, &deal_line, &competitor, NULL
+	&deal, &deal_line, &competitor, &quota, NULL
 };
 
 /*
@@ -237,10 +280,23 @@ static const struct kiln_migration migrations[] = {
 	{ 4,
 	DEAL_LINES_SCHEMA
 	},
+	{ 5,
+	QUOTAS_SCHEMA
+	"CREATE TRIGGER quotas_period BEFORE INSERT ON quotas"
+	" WHEN NOT " SQLITE_PERIOD("new.period") " BEGIN"
+	" SELECT RAISE(ABORT, " PERIOD_FORM "); END;"
+	"CREATE TRIGGER quotas_period_au BEFORE UPDATE OF period ON quotas"
+	" WHEN NOT " SQLITE_PERIOD("new.period") " BEGIN"
+	" SELECT RAISE(ABORT, " PERIOD_FORM "); END;"
+	},
 	{ 0, NULL }
 };
 
+static const char *const setters[] = { "admin", "manager", NULL };
+
 static const struct kiln_route routes[] = {
+	{ "GET", "/quotas/load", deals_quotas_form, "Load quotas", setters },
+	{ "POST", "/quotas/load", deals_quotas_load, NULL, setters },
 	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },
 	{ "POST", "/deals/#/competitors", deals_competitors, NULL, NULL },
 	{ "POST", "/deals/#/order", deals_order, NULL, NULL },

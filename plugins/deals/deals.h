@@ -66,6 +66,21 @@
 	"CREATE INDEX deal_lines_deal ON deal_lines(deal, id);" \
 	"CREATE INDEX deal_lines_quantity ON deal_lines(quantity, id);"
 
+/* Quotas: one per salesperson and period, the same on both engines. */
+#define QUOTAS_SCHEMA \
+	"CREATE TABLE quotas (" \
+	" id " DEALS_ID "," \
+	" version " DEALS_INT " NOT NULL DEFAULT 1," \
+	" created_at TEXT NOT NULL," \
+	" updated_at TEXT NOT NULL," \
+	" owner " DEALS_INT " NOT NULL REFERENCES users(id)," \
+	" period TEXT NOT NULL," \
+	" amount " DEALS_INT " NOT NULL DEFAULT 0 CHECK (amount >= 0));" \
+	"CREATE UNIQUE INDEX quotas_owner_period ON quotas(owner, period);" \
+	"CREATE INDEX quotas_period ON quotas(period, id);" \
+	"CREATE INDEX quotas_amount ON quotas(amount, id);"
+#define PERIOD_FORM "'a period is a month (2027-03) or a quarter (2027-Q1)'"
+
 /* What deleting a deal that became an order says, on both engines. */
 #define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
 	" names it'"
@@ -89,6 +104,8 @@ void	 deals_hidden(struct kiln_req *, const struct kiln_services *,
 int	 deals_stage(struct kiln_req *, const struct kiln_services *);
 int	 deals_competitors(struct kiln_req *, const struct kiln_services *);
 int	 deals_order(struct kiln_req *, const struct kiln_services *);
+int	 deals_quotas_form(struct kiln_req *, const struct kiln_services *);
+int	 deals_quotas_load(struct kiln_req *, const struct kiln_services *);
 void	 deals_order_link(struct kiln_req *, const struct kiln_services *,
 	    long long, const char *stage, int writable);
 void	 deals_order_section(struct kiln_req *, const struct kiln_services *,

@@ -85,5 +85,14 @@ const struct kiln_migration deals_pg_migrations[] = {
 	{ 4,
 	DEAL_LINES_SCHEMA
 	},
+	{ 5,
+	QUOTAS_SCHEMA
+	"CREATE TRIGGER quotas_period BEFORE INSERT ON quotas FOR EACH ROW"
+	" WHEN (new.period !~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$')"
+	" EXECUTE FUNCTION kiln_refuse(" PERIOD_FORM ");"
+	"CREATE TRIGGER quotas_period_au BEFORE UPDATE OF period ON quotas"
+	" FOR EACH ROW WHEN (new.period !~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$')"
+	" EXECUTE FUNCTION kiln_refuse(" PERIOD_FORM ");"
+	},
 	{ 0, NULL }
 };

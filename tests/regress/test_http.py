@@ -338,6 +338,7 @@ def xml_problems(resp):
               "deal": "deal.rng", "deals": "deals.rng",
               "competitor": "competitor.rng",
               "deal_line": "deal_line.rng",
+              "quota": "quota.rng", "quotas": "quotas.rng",
               "deal_lines": "deal_lines.rng",
               "competitors": "competitors.rng",
               "error": "error.rng"}.get(root.tag)
@@ -3118,6 +3119,44 @@ def t_deal_competitors(o):
     check("Rival %s" % RUN in r.dom().text() and
           form_with(r.dom(), "competitor") is not None,
           "%s: competitors not on the deal's page" % r.req())
+
+
+@test("quotas: loaded from CSV by an administrator (new and changed, all "
+      "or nothing), read by the salesperson, set by neither the "
+      "salesperson nor a bad period", "xml")
+def t_quotas(o):
+    a = browser(o, o.admin_login)
+    period = "20%02d-Q%d" % (30 + int(RUN[:2], 16) % 60, 1 + int(RUN[2], 16) % 4)
+    r = expect(a.get("/quotas/load"), 200)
+    f = form_with(r.dom(), "csv")
+
+    def load(text):
+        return a.post(f["action"], set_field(f["fields"], "csv", text),
+                      raw=True)
+
+    # A bad line after a good one: nothing stored, the text kept.
+    p = expect(load("login,period,amount\n%s,%s,1000.00\n%s,2031-13,5.00\n"
+                    % (o.login, period, o.login)), 422)
+    check("Line 3" in p.dom().text() and period in p.text,
+          "%s: %s" % (p.req(), short(p.body)))
+    mine = expect(o.api.get("/quotas.xml?period=%s" % period), 200).xml()
+    check(len(mine) == 0, "a refused load stored a quota")
+    expect(load("%s,%s,1000.00\n" % (o.login, period)), 303)
+    expect(load("%s,%s,2500.50\n" % (o.login, period)), 303)
+    mine = expect(o.api.get("/quotas.xml?period=%s" % period), 200).xml()
+    check([q.findtext("amount") for q in mine] == ["2500.50"],
+          "the salesperson's quota: %s" % short(ET.tostring(mine)))
+    # Not the salesperson's to set, by any door.
+    expect(browser(o).get("/quotas/load"), 403)
+    r = o.api.post("/quotas", '<quota><owner id="%s"/><period>%s</period>'
+                   '<amount>1.00</amount></quota>' % (sales_id(o), "2099-01"),
+                   ctype=XML_CT, accept=XML_CT)
+    expect_error(r, 403, "forbidden")
+    r = o.erp.post("/quotas", '<quota><owner id="%s"/><period>2099-13'
+                   '</period><amount>1.00</amount></quota>' % sales_id(o),
+                   ctype=XML_CT, accept=XML_CT)
+    check(r.status in (409, 422), "%s: a period 2099-13 got %d" %
+          (r.req(), r.status))
 
 
 # -- bad input
