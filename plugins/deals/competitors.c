@@ -82,7 +82,6 @@ deals_competitors_page(struct kiln_req *r, const struct kiln_services *sv,
 		N_("Competitor"), N_("Prices against ours"), N_("Their price"),
 		N_("Notes"), NULL
 	};
-	const char *const	*c;
 	struct kiln_stmt	*st;
 	char			 path[64], num[24];
 	int			 any = 0;
@@ -100,23 +99,7 @@ deals_competitors_page(struct kiln_req *r, const struct kiln_services *sv,
 	sv->close(r);
 	while (sv->step(st) == 1) {
 		if (!any) {
-			sv->open(r, "table");
-			sv->attr(r, "class", "list");
-			sv->open(r, "thead");
-			sv->open(r, "tr");
-			for (c = cols; *c != NULL; c++) {
-				sv->open(r, "th");
-				sv->attr(r, "scope", "col");
-				sv->text(r, _(*c));
-				sv->close(r);
-			}
-			if (writable) {
-				sv->open(r, "th");
-				sv->attr(r, "scope", "col");
-				sv->close(r);
-			}
-			sv->close(r);
-			sv->close(r);
+			deals_table(r, sv, cols, writable);
 			sv->open(r, "tbody");
 		}
 		any = 1;

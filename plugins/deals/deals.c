@@ -295,6 +295,7 @@ static const struct kiln_migration migrations[] = {
 static const char *const setters[] = { "admin", "manager", NULL };
 
 static const struct kiln_route routes[] = {
+	{ "GET", "/reports/funnel", deals_report_funnel, "Funnel", NULL },
 	{ "GET", "/quotas/load", deals_quotas_form, "Load quotas", setters },
 	{ "POST", "/quotas/load", deals_quotas_load, NULL, setters },
 	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },

@@ -101,10 +101,13 @@ int	 deals_begin(struct kiln_req *, const struct kiln_services *,
 	    long long);
 void	 deals_hidden(struct kiln_req *, const struct kiln_services *,
 	    const char *, const char *);
+void	 deals_table(struct kiln_req *, const struct kiln_services *,
+	    const char *const *, int extra);
 int	 deals_stage(struct kiln_req *, const struct kiln_services *);
 int	 deals_competitors(struct kiln_req *, const struct kiln_services *);
 int	 deals_order(struct kiln_req *, const struct kiln_services *);
 int	 deals_quotas_form(struct kiln_req *, const struct kiln_services *);
+int	 deals_report_funnel(struct kiln_req *, const struct kiln_services *);
 int	 deals_quotas_load(struct kiln_req *, const struct kiln_services *);
 void	 deals_order_link(struct kiln_req *, const struct kiln_services *,
 	    long long, const char *stage, int writable);

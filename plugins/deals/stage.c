@@ -192,6 +192,30 @@ deals_begin(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	return -1;
 }
 
+/* <table class=list> and its head row (one empty cell more: extra). */
+void
+deals_table(struct kiln_req *r, const struct kiln_services *sv,
+    const char *const *cols, int extra)
+{
+	sv->open(r, "table");
+	sv->attr(r, "class", "list");
+	sv->open(r, "thead");
+	sv->open(r, "tr");
+	for (; *cols != NULL; cols++) {
+		sv->open(r, "th");
+		sv->attr(r, "scope", "col");
+		sv->text(r, _(*cols));
+		sv->close(r);
+	}
+	if (extra) {
+		sv->open(r, "th");
+		sv->attr(r, "scope", "col");
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+}
+
 void
 deals_hidden(struct kiln_req *r, const struct kiln_services *sv,
     const char *name, const char *value)

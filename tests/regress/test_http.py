@@ -339,6 +339,7 @@ def xml_problems(resp):
               "competitor": "competitor.rng",
               "deal_line": "deal_line.rng",
               "quota": "quota.rng", "quotas": "quotas.rng",
+              "report": "report.rng",
               "deal_lines": "deal_lines.rng",
               "competitors": "competitors.rng",
               "error": "error.rng"}.get(root.tag)
@@ -3157,6 +3158,84 @@ def t_quotas(o):
                    ctype=XML_CT, accept=XML_CT)
     check(r.status in (409, 422), "%s: a period 2099-13 got %d" %
           (r.req(), r.status))
+
+
+@test("funnel report: a fixture of four deals of a new salesperson, the "
+      "figures by hand (deals, amounts, weighted, conversion from the "
+      "stage history, days); a bad filter is 400", "xml")
+def t_funnel(o):
+    a = browser(o, o.admin_login)
+    login = ("fn%s" % RUN).lower()
+    r = expect(a.get("/admin/users"), 200)
+    f = form_with(r.dom(), "login")
+    expect(a.post(f["action"], fill(f["fields"], {
+        "login": login, "name": "Funnel Fixture", "team": "fn" + RUN,
+        "password": "password123", "role": "sales"}), raw=True), 303)
+    cid = int(expect(o.erp.post("/customers", customer_xml(
+        {"name": uniq("Funnel Co")}), ctype=XML_CT, accept=XML_CT),
+        201).xml().get("id"))
+
+    def deal(title, amount, moves):
+        x = expect(o.erp.post("/deals", '<deal><title>%s</title><customer '
+                              'id="%d"/><amount>%s</amount></deal>' %
+                              (title, cid, amount), ctype=XML_CT,
+                              accept=XML_CT), 201).xml()
+        did = int(x.get("id"))
+        for m in moves:
+            form = {"stage": m}
+            if m == "lost":
+                form["lost_reason"] = "price"
+            expect(deal_stage(o.erp, did, **form), 200)
+        return did
+
+    team = "fn" + RUN
+    deal("F1", "100.00", [])
+    deal("F2", "200.00", ["qualified"])
+    deal("F3", "300.00", ["qualified", "proposal", "won"])
+    deal("F4", "400.00", ["proposal", "lost"])
+    # The deals are the administrator's: hand them to the new user.
+    r = expect(o.erp.get("/deals.xml?customer=%d" % cid), 200).xml()
+    owner = None
+    for d in r:
+        if owner is None:
+            page = expect(a.get("/deals/%s/edit" % d.get("id")), 200)
+            opts = [n for n in page.dom().iter("option")
+                    if "(%s)" % login in n.text()]
+            check(opts, "%s: the new user is not among the owners" %
+                  page.req())
+            owner = opts[0].get("value")
+        expect(o.erp.request("PATCH", "/deals/%s" % d.get("id"),
+                             '<deal version="%s"><owner id="%s"/></deal>' %
+                             (d.get("version"), owner), ctype=XML_CT,
+                             accept=XML_CT), 200)
+    want = {
+        "lead": ("1", "100.00", "10.00", "0.75"),
+        "qualified": ("1", "200.00", "50.00", "0.67"),
+        "proposal": ("0", "0.00", "0.00", "0.50"),
+        "negotiation": ("0", "0.00", "0.00", "1.00"),
+        "won": ("1", "300.00", "300.00", None),
+        "lost": ("1", "400.00", "0.00", None),
+    }
+    for query in ("owner=%s" % owner, "team=%s" % team):
+        x = expect(o.erp.get("/reports/funnel.xml?" + query), 200).xml()
+        got = {row.get("stage"): (row.get("deals"), row.get("amount"),
+                                  row.get("weighted"),
+                                  row.get("conversion"))
+               for row in x}
+        check(got == want, "funnel?%s: %r, want %r" % (query, got, want))
+        days = {row.get("stage"): row.get("days") for row in x}
+        check(days["lead"] == "0.0" and days["negotiation"] == "",
+              "funnel?%s: days %r" % (query, days))
+    # The salesperson reads only what they may: none of these.
+    x = expect(o.api.get("/reports/funnel.xml?owner=%s" % owner), 200).xml()
+    check(all(row.get("deals") == "0" for row in x),
+          "the sales user sees another's deals in the funnel")
+    r = expect(browser(o).get("/reports/funnel"), 200)
+    check(any(True for _ in r.dom().iter("svg")), "%s: no chart" % r.req())
+    expect_error(o.api.get("/reports/funnel.xml?from=2031-02-30"), 400,
+                 "bad_request")
+    expect_error(o.api.get("/reports/funnel.xml?owner=x"), 400,
+                 "bad_request")
 
 
 # -- bad input

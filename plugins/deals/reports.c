@@ -1,0 +1,341 @@
+/*
+ * reports.c - GET /reports/funnel: the deals opened in a period (from,
+ * to: their creation), of an owner, a team or a customer segment, among
+ * those the viewer may read, per stage: how many are at it now, their
+ * amount and weighted amount; the share of those that reached a stage
+ * that went on to the next (from the stage history: a deal reached
+ * every stage it ever held, and a won deal all of them); the average
+ * days a deal stayed in the stage.  HTML with a chart, or XML
+ * (schema/report.rng).  Every filter is a bound value of one SQL text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deals.h"
+
+#define NSTAGES	6	/* lead .. negotiation, won, lost */
+
+/* The deals of the report: ?1 from, ?2 to, ?3 owner, ?4 team, ?5 segment. */
+#define REPORT_DEALS \
+	" FROM deals d JOIN customers c ON c.id = d.customer" \
+	" WHERE (?1 = '' OR substr(d.created_at, 1, 10) >= ?1)" \
+	" AND (?2 = '' OR substr(d.created_at, 1, 10) <= ?2)" \
+	" AND (?3 = 0 OR d.owner = ?3)" \
+	" AND (?4 = '' OR d.owner IN (SELECT id FROM users WHERE team = ?4))" \
+	" AND (?5 = '' OR c.segment = ?5)" \
+	" AND kiln_readable('deal', d.id)"
+
+/* A stage's place in the funnel; lost is off it (-1 when alone). */
+#define STAGE_RANK(s) "CASE " s " WHEN 'lead' THEN 0 WHEN 'qualified'" \
+	" THEN 1 WHEN 'proposal' THEN 2 WHEN 'negotiation' THEN 3 WHEN" \
+	" 'won' THEN 4 ELSE -1 END"
+
+struct filter {
+	const char	*from, *to, *team, *segment;
+	long long	 owner;
+};
+
+struct row {
+	long long	 deals, amount, weighted;
+	long long	 reached;	/* deals that held this stage or later */
+	double		 days;
+	long long	 stints;
+};
+
+static void
+bind(const struct kiln_services *sv, struct kiln_stmt *st,
+    const struct filter *f)
+{
+	sv->bind_text(st, 1, f->from);
+	sv->bind_text(st, 2, f->to);
+	sv->bind_int(st, 3, f->owner);
+	sv->bind_text(st, 4, f->team);
+	sv->bind_text(st, 5, f->segment);
+}
+
+static int
+stage_index(const char *s)
+{
+	int	 i;
+
+	for (i = 0; deals_stages[i] != NULL; i++)
+		if (strcmp(deals_stages[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* The report's figures into rows[] (by deals_stages order). */
+static int
+figures(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f, struct row *rows)
+{
+	struct kiln_stmt	*st;
+	int			 i, k;
+
+	memset(rows, 0, NSTAGES * sizeof(*rows));
+	if ((st = sv->sql(r, "SELECT d.stage, count(*), sum(d.amount),"
+	    " sum(d.amount * d.probability / 100)" REPORT_DEALS
+	    " GROUP BY d.stage")) == NULL)
+		return -1;
+	bind(sv, st, f);
+	while (sv->step(st) == 1)
+		if ((i = stage_index(sv->col_text(st, 0))) >= 0) {
+			rows[i].deals = sv->col_int(st, 1);
+			rows[i].amount = sv->col_int(st, 2);
+			rows[i].weighted = sv->col_int(st, 3);
+		}
+	sv->done(st);
+	/* How far each deal ever got: its stage now and every move. */
+	if ((st = sv->sql(r, "SELECT m, count(*) FROM (SELECT (SELECT max("
+	    STAGE_RANK("x.s") ") FROM (SELECT d.stage AS s UNION ALL SELECT"
+	    " e.stage_to FROM deal_stages e WHERE e.deal = d.id UNION ALL"
+	    " SELECT e.stage_from FROM deal_stages e WHERE e.deal = d.id)"
+	    " AS x) AS m" REPORT_DEALS ") AS per GROUP BY m")) == NULL)
+		return -1;
+	bind(sv, st, f);
+	while (sv->step(st) == 1)
+		for (k = 0; k <= (int)sv->col_int(st, 0) && k < 5; k++)
+			rows[k].reached += sv->col_int(st, 1);
+	sv->done(st);
+	/* A stint ends at a move; it began at the one before, or at birth. */
+	if ((st = sv->sql(r, "SELECT e.stage_from, sum(julianday(e.at) -"
+	    " julianday(coalesce((SELECT p.at FROM deal_stages p WHERE"
+	    " p.deal = e.deal AND p.seq = e.seq - 1), d.created_at))),"
+	    " count(*) FROM deal_stages e JOIN deals d ON d.id = e.deal JOIN"
+	    " customers c ON c.id = d.customer WHERE (?1 = '' OR"
+	    " substr(d.created_at, 1, 10) >= ?1) AND (?2 = '' OR"
+	    " substr(d.created_at, 1, 10) <= ?2) AND (?3 = 0 OR d.owner = ?3)"
+	    " AND (?4 = '' OR d.owner IN (SELECT id FROM users WHERE team ="
+	    " ?4)) AND (?5 = '' OR c.segment = ?5) AND kiln_readable('deal',"
+	    " d.id) GROUP BY e.stage_from")) == NULL)
+		return -1;
+	bind(sv, st, f);
+	while (sv->step(st) == 1)
+		if ((i = stage_index(sv->col_text(st, 0))) >= 0) {
+			rows[i].days = atof(sv->col_text(st, 1));
+			rows[i].stints = sv->col_int(st, 2);
+		}
+	sv->done(st);
+	return 0;
+}
+
+/* "0.55", or "" where there is nothing to divide. */
+static const char *
+ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
+    long long b)
+{
+	char	*s = sv->alloc(r, 16);
+
+	if (b <= 0)
+		return "";
+	snprintf(s, 16, "%.2f", (double)a / (double)b);
+	return s;
+}
+
+static const char *
+days(struct kiln_req *r, const struct kiln_services *sv,
+    const struct row *w)
+{
+	char	*s = sv->alloc(r, 24);
+
+	if (w->stints == 0)
+		return "";
+	snprintf(s, 24, "%.1f", w->days / (double)w->stints);
+	return s;
+}
+
+static const char *
+num(struct kiln_req *r, const struct kiln_services *sv, long long v)
+{
+	char	*s = sv->alloc(r, 24);
+
+	snprintf(s, 24, "%lld", v);
+	return s;
+}
+
+static void
+xml_rows(struct kiln_req *r, const struct kiln_services *sv,
+    const struct row *rows)
+{
+	int	 i;
+
+	for (i = 0; i < NSTAGES; i++) {
+		sv->open(r, "row");
+		sv->attr(r, "stage", deals_stages[i]);
+		sv->attr(r, "deals", num(r, sv, rows[i].deals));
+		sv->attr(r, "amount", sv->money(r, rows[i].amount));
+		sv->attr(r, "weighted", sv->money(r, rows[i].weighted));
+		if (i < 4)
+			sv->attr(r, "conversion", ratio(r, sv,
+			    rows[i + 1].reached, rows[i].reached));
+		sv->attr(r, "days", days(r, sv, &rows[i]));
+		sv->attr(r, "currency", sv->currency(r));
+		sv->close(r);
+	}
+}
+
+static void
+input(struct kiln_req *r, const struct kiln_services *sv, const char *name,
+    const char *type, const char *label, const char *value)
+{
+	char	 id[32];
+
+	snprintf(id, sizeof(id), "rf-%s", name);
+	sv->open(r, "label");
+	sv->attr(r, "for", id);
+	sv->text(r, label);
+	sv->close(r);
+	sv->open(r, "input");
+	sv->attr(r, "id", id);
+	sv->attr(r, "name", name);
+	sv->attr(r, "type", type);
+	sv->attr(r, "value", value);
+	sv->close(r);
+}
+
+static void
+filter_form(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f)
+{
+	sv->open(r, "form");
+	sv->attr(r, "method", "get");
+	sv->attr(r, "class", "search");
+	sv->attr(r, "action", sv->url(r, "/reports/funnel"));
+	input(r, sv, "from", "date", _("Opened from"), f->from);
+	input(r, sv, "to", "date", _("Opened until"), f->to);
+	input(r, sv, "team", "text", _("Team"), f->team);
+	input(r, sv, "segment", "text", _("Segment"), f->segment);
+	sv->open(r, "button");
+	sv->attr(r, "type", "submit");
+	sv->text(r, _("Show"));
+	sv->close(r);
+	sv->close(r);
+}
+
+static void
+html_rows(struct kiln_req *r, const struct kiln_services *sv,
+    const struct row *rows)
+{
+	static const char *const cols[] = {
+		N_("Stage"), N_("Deals"), N_("Amount"), N_("Weighted"),
+		N_("On to the next stage"), N_("Days in stage"), NULL
+	};
+	struct kiln_bar		 bars[4];
+	const char		*conv;
+	char			*path;
+	int			 i;
+
+	for (i = 0; i < 4; i++) {
+		path = sv->alloc(r, 48);
+		snprintf(path, 48, "/deals?stage=%s", deals_stages[i]);
+		bars[i].label = sv->show_enum(r, deals_stages[i]);
+		bars[i].value = rows[i].reached;
+		bars[i].text = num(r, sv, rows[i].reached);
+		bars[i].href = path;
+	}
+	sv->chart(r, _("Deals that reached each stage"), bars, 4);
+	deals_table(r, sv, cols, 0);
+	sv->open(r, "tbody");
+	for (i = 0; i < NSTAGES; i++) {
+		sv->open(r, "tr");
+		sv->open(r, "th");
+		sv->attr(r, "scope", "row");
+		sv->text(r, sv->show_enum(r, deals_stages[i]));
+		sv->close(r);
+		sv->open(r, "td");
+		sv->attr(r, "class", "num");
+		sv->text(r, num(r, sv, rows[i].deals));
+		sv->close(r);
+		sv->open(r, "td");
+		sv->attr(r, "class", "num");
+		sv->text(r, sv->show_money(r, rows[i].amount));
+		sv->close(r);
+		sv->open(r, "td");
+		sv->attr(r, "class", "num");
+		sv->text(r, sv->show_money(r, rows[i].weighted));
+		sv->close(r);
+		conv = i < 4 ? ratio(r, sv, rows[i + 1].reached,
+		    rows[i].reached) : "";
+		sv->open(r, "td");
+		sv->attr(r, "class", "num");
+		if (*conv != '\0') {
+			path = sv->alloc(r, 16);
+			snprintf(path, 16, "%.0f %%", atof(conv) * 100);
+			sv->text(r, path);
+		}
+		sv->close(r);
+		sv->open(r, "td");
+		sv->attr(r, "class", "num");
+		sv->text(r, days(r, sv, &rows[i]));
+		sv->close(r);
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+}
+
+/* A filter's text as sent: a date, or a name without control bytes. */
+static const char *
+text_param(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, int date, int *bad)
+{
+	const char	*v = sv->param(r, name);
+	const char	*p;
+
+	if (v == NULL || *v == '\0')
+		return "";
+	if (date && sv->parse_date(v) != 0)
+		*bad = 1;
+	for (p = v; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*bad = 1;
+	if (strlen(v) > 100)
+		*bad = 1;
+	return v;
+}
+
+int
+deals_report_funnel(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct row	 rows[NSTAGES];
+	struct filter	 f;
+	const char	*owner = sv->param(r, "owner");
+	char		*end;
+	int		 bad = 0;
+
+	f.from = text_param(r, sv, "from", 1, &bad);
+	f.to = text_param(r, sv, "to", 1, &bad);
+	f.team = text_param(r, sv, "team", 0, &bad);
+	f.segment = text_param(r, sv, "segment", 0, &bad);
+	f.owner = 0;
+	if (owner != NULL && *owner != '\0') {
+		f.owner = strtoll(owner, &end, 10);
+		if (*end != '\0' || f.owner <= 0)
+			bad = 1;
+	}
+	if (bad)
+		return sv->error(r, 400, "bad_request", _("from and to are"
+		    " dates like 2026-12-31, owner a user id; team and segment"
+		    " are names."));
+	if (figures(r, sv, &f, rows) != 0)
+		return sv->error(r, 500, "internal", _("Internal error."));
+	if (sv->begin(r, 200, "report", _("Funnel")) != 0)
+		return -1;
+	if (sv->wants_xml(r)) {
+		sv->attr(r, "name", "funnel");
+		if (*f.from)
+			sv->attr(r, "from", f.from);
+		if (*f.to)
+			sv->attr(r, "to", f.to);
+		sv->attr(r, "currency", sv->currency(r));
+		xml_rows(r, sv, rows);
+		return sv->end(r);
+	}
+	sv->open(r, "h1");
+	sv->text(r, _("Funnel"));
+	sv->close(r);
+	filter_form(r, sv, &f);
+	html_rows(r, sv, rows);
+	return sv->end(r);
+}
