@@ -114,10 +114,12 @@ deals_order(struct kiln_req *r, const struct kiln_services *sv)
 		sv->rollback(r);
 		return sv->error(r, 409, "conflict", err);
 	}
+	/* The database keeps it one order per deal (orders_deal). */
 	kv[0] = (struct kiln_kv)KV_I("deal", id);
 	if (sv->update(r, "order", oid, kv, 1, err, sizeof(err)) != 0) {
 		sv->rollback(r);
-		return sv->error(r, 500, "internal", err);
+		return sv->error(r, 409, "conflict",
+		    _("This deal has its order already."));
 	}
 	/* The products of interest, at the catalogue's prices today. */
 	if (carry_lines(r, sv, id, oid, err, sizeof(err)) != 0) {

@@ -16,15 +16,20 @@
 
 #define NSTAGES	6	/* lead .. negotiation, won, lost */
 
-/* The deals of the report: ?1 from, ?2 to, ?3 owner, ?4 team, ?5 segment. */
-#define REPORT_DEALS \
-	" FROM deals d JOIN customers c ON c.id = d.customer" \
-	" WHERE (?1 = '' OR substr(d.created_at, 1, 10) >= ?1)" \
+/*
+ * Which deals d (joined with their customer c) the report is about:
+ * ?1 from, ?2 to, ?3 owner, ?4 team, ?5 segment; each empty: any.
+ */
+#define REPORT_FILTER \
+	" (?1 = '' OR substr(d.created_at, 1, 10) >= ?1)" \
 	" AND (?2 = '' OR substr(d.created_at, 1, 10) <= ?2)" \
 	" AND (?3 = 0 OR d.owner = ?3)" \
 	" AND (?4 = '' OR d.owner IN (SELECT id FROM users WHERE team = ?4))" \
 	" AND (?5 = '' OR c.segment = ?5)" \
 	" AND kiln_readable('deal', d.id)"
+#define REPORT_DEALS \
+	" FROM deals d JOIN customers c ON c.id = d.customer WHERE" \
+	REPORT_FILTER
 
 /* A stage's place in the funnel; lost is off it (-1 when alone). */
 #define STAGE_RANK(s) "CASE " s " WHEN 'lead' THEN 0 WHEN 'qualified'" \
@@ -103,12 +108,8 @@ figures(struct kiln_req *r, const struct kiln_services *sv,
 	    " julianday(coalesce((SELECT p.at FROM deal_stages p WHERE"
 	    " p.deal = e.deal AND p.seq = e.seq - 1), d.created_at))),"
 	    " count(*) FROM deal_stages e JOIN deals d ON d.id = e.deal JOIN"
-	    " customers c ON c.id = d.customer WHERE (?1 = '' OR"
-	    " substr(d.created_at, 1, 10) >= ?1) AND (?2 = '' OR"
-	    " substr(d.created_at, 1, 10) <= ?2) AND (?3 = 0 OR d.owner = ?3)"
-	    " AND (?4 = '' OR d.owner IN (SELECT id FROM users WHERE team ="
-	    " ?4)) AND (?5 = '' OR c.segment = ?5) AND kiln_readable('deal',"
-	    " d.id) GROUP BY e.stage_from")) == NULL)
+	    " customers c ON c.id = d.customer WHERE" REPORT_FILTER
+	    " GROUP BY e.stage_from")) == NULL)
 		return -1;
 	bind(sv, st, f);
 	while (sv->step(st) == 1)

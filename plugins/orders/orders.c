@@ -596,6 +596,14 @@ static const struct kiln_migration migrations[] = {
 	"ALTER TABLE orders ADD COLUMN deal INTEGER;"
 	"CREATE INDEX orders_deal ON orders(deal);"
 	},
+	{ 10,
+	/*
+	 * One order per deal, whatever door: two "Make the order" at once
+	 * meet here, not only in the deals plugin's check.
+	 */
+	"DROP INDEX orders_deal;"
+	"CREATE UNIQUE INDEX orders_deal ON orders(deal) WHERE deal IS NOT NULL;"
+	},
 	{ 0, NULL }
 };
 

@@ -383,5 +383,9 @@ const struct kiln_migration orders_pg_migrations[] = {
 	"ALTER TABLE orders ADD COLUMN deal BIGINT;"
 	"CREATE INDEX orders_deal ON orders(deal);"
 	},
+	{ 10,
+	"DROP INDEX orders_deal;"
+	"CREATE UNIQUE INDEX orders_deal ON orders(deal) WHERE deal IS NOT NULL;"
+	},
 	{ 0, NULL }
 };
