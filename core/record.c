@@ -161,6 +161,7 @@ parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
     const char **msg)
 {
 	const char	*s;
+	char		*p;
 	long long	 v, max;
 	int		 b;
 	size_t		 len;
@@ -229,9 +230,14 @@ parse_field(struct kiln_req *r, const struct kiln_field *f, const char *in,
 			*msg = _("must be a date like 2026-12-31");
 		return *msg ? NULL : s;
 	case KILN_DATETIME:
-		if (!value_datetime_ok(s))
-			*msg = _("must be a UTC time like 2026-12-31T09:30:00Z");
-		return *msg ? NULL : s;
+		/* UTC as stored, or the local time a form sends. */
+		if (value_datetime_ok(s))
+			return s;
+		if ((p = arena_alloc(r->arena, 21)) != NULL &&
+		    value_datetime_local(s, p) == 0)
+			return p;
+		*msg = _("must be a time like 2026-12-31 09:30");
+		return NULL;
 	case KILN_ENUM:
 		if (!in_options(f->options, s)) {
 			*msg = _("is not one of the allowed values");

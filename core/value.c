@@ -194,6 +194,41 @@ value_datetime_ok(const char *s)
 }
 
 /*
+ * A time as people type it, in the installation's time zone (TZ, set
+ * from kiln.conf): "YYYY-MM-DD HH:MM", the "T" of a datetime-local
+ * input, seconds optional.  Into out (21 bytes) as stored, in UTC:
+ * 0, or -1 when s is not such a time.  A time the clocks skip (spring
+ * forward) is taken as mktime() takes it, an hour on.
+ */
+int
+value_datetime_local(const char *s, char *out)
+{
+	struct tm	 tm;
+	time_t		 t;
+	size_t		 n = strlen(s);
+	int		 y, m, d;
+
+	if ((n != 16 && n != 19) || date_prefix(s, &y, &m, &d) != 0 ||
+	    (s[10] != 'T' && s[10] != ' ') || !digits(s + 11, 2) ||
+	    s[13] != ':' || !digits(s + 14, 2) ||
+	    (n == 19 && (s[16] != ':' || !digits(s + 17, 2))))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = num(s + 11, 2);
+	tm.tm_min = num(s + 14, 2);
+	tm.tm_sec = n == 19 ? num(s + 17, 2) : 0;
+	tm.tm_isdst = -1;
+	if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 ||
+	    (t = mktime(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		return -1;
+	return 0;
+}
+
+/*
  * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * algorithm), so date arithmetic needs no time zone or timegm().
  */

@@ -38,6 +38,8 @@ int	 value_date_parse(const char *, long long *);
 /* days since 1970-01-01 -> YYYY-MM-DD into buf[VALUE_DATE_BUFSZ]; NULL outside the years */
 char	*value_date_format(long long, char *);
 int	 value_datetime_ok(const char *);	/* YYYY-MM-DDTHH:MM:SSZ */
+/* Local "YYYY-MM-DD HH:MM[:SS]" (or T) into UTC as stored: 0, or -1. */
+int	 value_datetime_local(const char *, char *out21);
 int	 value_email_ok(const char *);
 int	 value_phone_ok(const char *);
 int	 value_url_ok(const char *);		/* http, https, mailto */

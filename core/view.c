@@ -201,6 +201,8 @@ input_type(const struct kiln_field *f)
 		return "url";
 	case KILN_DATE:
 		return "date";
+	case KILN_DATETIME:
+		return "datetime-local";
 	case KILN_INT:
 		return "number";
 	default:
@@ -328,6 +330,11 @@ widget(struct kiln_req *r, const struct entity *e,
 		out_attr(r, "required", "required");
 	if (f->max > 0 && !entity_is_numeric(f) && f->type != KILN_DATE)
 		out_attrf(r, "maxlength", "%lld", f->max);
+	/* A stored time as the installation's clock shows it. */
+	if (f->type == KILN_DATETIME && val != NULL &&
+	    value_datetime_ok(val) && (val = view_when(r, val)) != NULL &&
+	    strlen(val) == 16)
+		val = arena_printf(r->arena, "%.10sT%s", val, val + 11);
 	out_attr(r, "value", val ? val : "");
 	out_void(r);
 }

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -114,6 +116,37 @@ dates(void **state)
 	assert_true(value_datetime_ok("2026-11-26T09:30:00Z"));
 	assert_false(value_datetime_ok("2026-11-26T24:00:00Z"));
 	assert_false(value_datetime_ok("2026-11-26 09:30:00"));
+}
+
+/* A form's local time into UTC, in two zones, DST included. */
+static void
+local_times(void **state)
+{
+	char	 out[21];
+
+	(void)state;
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(value_datetime_local("2026-12-01 09:30", out), 0);
+	assert_string_equal(out, "2026-12-01T01:30:00Z");
+	assert_int_equal(value_datetime_local("2026-12-01T00:15:07", out), 0);
+	assert_string_equal(out, "2026-11-30T16:15:07Z");
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	/* Summer time (UTC+2), winter time (UTC+1). */
+	assert_int_equal(value_datetime_local("2026-07-01 12:00", out), 0);
+	assert_string_equal(out, "2026-07-01T10:00:00Z");
+	assert_int_equal(value_datetime_local("2026-01-01T00:00", out), 0);
+	assert_string_equal(out, "2025-12-31T23:00:00Z");
+	assert_int_equal(value_datetime_local("2026-02-30 10:00", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01 24:00", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01 10:60", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01 10:00Z", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01 1:00", out), -1);
+	assert_int_equal(value_datetime_local("2026-02-01x10:00", out), -1);
+	setenv("TZ", "UTC", 1);
+	tzset();
 }
 
 /* Date arithmetic, shared by the C code and the rules' kiln.* helpers. */
@@ -262,6 +295,7 @@ main(void)
 		cmocka_unit_test(dates),
 		cmocka_unit_test(date_arithmetic),
 		cmocka_unit_test(contacts),
+		cmocka_unit_test(local_times),
 		cmocka_unit_test(utf8_length),
 		cmocka_unit_test(utf8_char),
 		cmocka_unit_test(utf8_copy),
