@@ -102,6 +102,9 @@ static const struct kiln_field contact_fields[] = {
 	  .flags = KILN_F_LIST | KILN_F_SEARCH },
 	{ .name = "primary", .type = KILN_BOOL, .label = "Primary contact",
 	  .def = "0", .flags = KILN_F_LIST | KILN_F_FILTER },
+	/* A referral: the customer who introduced this contact. */
+	{ .name = "referred_by", .type = KILN_REF, .ref = "customer",
+	  .label = "Introduced by", .flags = KILN_F_FILTER },
 	/* The customer's owner, kept by the database; access is its. */
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
 	  .flags = KILN_F_FILTER | KILN_F_COMPUTED },
@@ -236,6 +239,14 @@ static const struct kiln_migration migrations[] = {
 	" VALUES ('delete', old.id, old.name, old.email);"
 	" INSERT INTO contacts_fts(rowid, name, email)"
 	" VALUES (new.id, new.name, new.email); END;"
+	},
+	{ 4,
+	"ALTER TABLE contacts ADD COLUMN referred_by INTEGER"
+	" REFERENCES customers(id) ON DELETE SET NULL;"
+	/* Referrals per salesperson and period (the performance report). */
+	"CREATE INDEX contacts_referred ON contacts(owner, created_at)"
+	" WHERE referred_by IS NOT NULL;"
+	"CREATE INDEX contacts_created ON contacts(owner, created_at);"
 	},
 	{ 0, NULL }
 };

@@ -93,5 +93,12 @@ const struct kiln_migration customers_pg_migrations[] = {
 	" (name gin_trgm_ops, email gin_trgm_ops);"
 	"CREATE INDEX customers_credit_status ON customers(credit_status, id);"
 	},
+	{ 4,
+	"ALTER TABLE contacts ADD COLUMN referred_by BIGINT"
+	" REFERENCES customers(id) ON DELETE SET NULL;"
+	"CREATE INDEX contacts_referred ON contacts(owner, created_at)"
+	" WHERE referred_by IS NOT NULL;"
+	"CREATE INDEX contacts_created ON contacts(owner, created_at);"
+	},
 	{ 0, NULL }
 };

@@ -211,9 +211,8 @@ deals_lines_xml(struct kiln_req *r, const struct kiln_services *sv,
 	sv->done(st);
 }
 
-/* A competitor id as sent: a positive number, else 0. */
-static long long
-id_of(const char *s)
+long long
+deals_id_of(const char *s)
 {
 	char		*end;
 	long long	 v;
@@ -241,7 +240,7 @@ deals_competitors(struct kiln_req *r, const struct kiln_services *sv)
 	char			 detail[96], path[64];
 	int			 rc;
 
-	cid = id_of(rm != NULL ? rm : sv->param(r, "competitor"));
+	cid = deals_id_of(rm != NULL ? rm : sv->param(r, "competitor"));
 	if (cid == 0)
 		return sv->error(r, 422, "invalid", _("Choose a competitor."));
 	if (rm == NULL && p != NULL && *p != '\0' &&

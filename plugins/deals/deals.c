@@ -205,7 +205,7 @@ static const struct kiln_entity competitor = {
 };
 
 static const struct kiln_entity *const entities[] = {
-	&deal, &deal_line, &competitor, &quota, NULL
+	&deal, &deal_line, &competitor, &quota, &deals_activity, NULL
 };
 
 /*
@@ -214,6 +214,31 @@ static const struct kiln_entity *const entities[] = {
  */
 #define WON_IS_FINAL "'a won deal stays won: its order carries it on'"
 #define LOST_NEEDS_REASON "'a lost deal needs the reason it was lost'"
+
+#define SQLITE_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* An activity's refusals (deals.h has their words). */
+#define ACT_CHECKS \
+	" SELECT RAISE(ABORT, " ACT_DIRECTION ") WHERE new.direction <> ''" \
+	" AND NOT (new.kind = 'call' OR (new.kind = 'email' AND" \
+	" new.direction <> 'returned'));" \
+	" SELECT RAISE(ABORT, " ACT_PLACE ") WHERE new.kind = 'visit' AND" \
+	" new.status = 'done' AND new.place = '';" \
+	" SELECT RAISE(ABORT, " ACT_DEAL ") WHERE new.deal IS NOT NULL AND" \
+	" new.customer IS NOT NULL AND new.customer IS NOT (SELECT customer" \
+	" FROM deals WHERE id = new.deal);" \
+	" SELECT RAISE(ABORT, " ACT_CONTACT ") WHERE new.contact IS NOT NULL" \
+	" AND (new.customer IS NOT NULL OR new.deal IS NOT NULL) AND" \
+	" coalesce(new.customer, (SELECT customer FROM deals WHERE id =" \
+	" new.deal)) IS NOT (SELECT customer FROM contacts WHERE id =" \
+	" new.contact);"
+/* What ACT_FILL has still to fill in. */
+#define ACT_UNFILLED \
+	"((new.status = 'done') <> (new.done_at <> '') OR" \
+	" new.scheduled_at = '' OR (new.customer IS NULL AND" \
+	" (new.deal IS NOT NULL OR new.contact IS NOT NULL)) OR" \
+	" new.segment IS NOT coalesce((SELECT segment FROM customers" \
+	" WHERE id = new.customer), ''))"
 
 static const struct kiln_migration migrations[] = {
 	{ 1,
@@ -289,6 +314,32 @@ static const struct kiln_migration migrations[] = {
 	" WHEN NOT " SQLITE_PERIOD("new.period") " BEGIN"
 	" SELECT RAISE(ABORT, " PERIOD_FORM "); END;"
 	},
+	{ 6,
+	ACTIVITIES_SCHEMA
+	DEALS_TOUCHED
+	"CREATE TRIGGER deals_touched_ai AFTER INSERT ON deals BEGIN"
+	" UPDATE deals SET touched_on = substr(new.created_at, 1, 10)"
+	" WHERE id = new.id; END;"
+	"CREATE TRIGGER deals_touched_au AFTER UPDATE OF stage ON deals"
+	" WHEN new.stage IS NOT old.stage BEGIN"
+	" UPDATE deals SET touched_on = strftime('%Y-%m-%d', 'now')"
+	" WHERE id = new.id; END;"
+	"CREATE TRIGGER activities_check_ai BEFORE INSERT ON activities BEGIN"
+	ACT_CHECKS " END;"
+	"CREATE TRIGGER activities_check_au BEFORE UPDATE ON activities BEGIN"
+	ACT_CHECKS " END;"
+	"CREATE TRIGGER activities_fill_ai AFTER INSERT ON activities"
+	" WHEN " ACT_UNFILLED " BEGIN " ACT_FILL(SQLITE_NOW) " END;"
+	"CREATE TRIGGER activities_fill_au AFTER UPDATE ON activities"
+	" WHEN " ACT_UNFILLED " BEGIN " ACT_FILL(SQLITE_NOW) " END;"
+	"CREATE TRIGGER activities_sum_ai AFTER INSERT ON activities BEGIN "
+	ACT_DAYS("new", "") FIRST_CONTACT_ADD DEAL_TOUCH " END;"
+	"CREATE TRIGGER activities_sum_au AFTER UPDATE ON activities BEGIN "
+	ACT_DAYS("old", "-") ACT_DAYS("new", "") FIRST_CONTACT_REDO
+	FIRST_CONTACT_ADD DEAL_TOUCH " END;"
+	"CREATE TRIGGER activities_sum_ad AFTER DELETE ON activities BEGIN "
+	ACT_DAYS("old", "-") FIRST_CONTACT_REDO " END;"
+	},
 	{ 0, NULL }
 };
 
@@ -301,11 +352,15 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },
 	{ "POST", "/deals/#/competitors", deals_competitors, NULL, NULL },
 	{ "POST", "/deals/#/order", deals_order, NULL, NULL },
+	{ "GET", "/activities/week", deals_activity_week, "My week", NULL },
+	{ "POST", "/activities/log", deals_activity_log, NULL, NULL },
+	{ "POST", "/activities/#/done", deals_activity_done, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
 static const char *const tables[] = {
-	"deal_stages", "deal_competitors", NULL
+	"deal_stages", "deal_competitors", "activity_days", "first_contacts",
+	NULL
 };
 static const char *const requires[] = { "customer", "contact", "order",
 	"product", "user", NULL };
@@ -313,6 +368,10 @@ static const char *const requires[] = { "customer", "contact", "order",
 /* On an order's page: the deal it came from. */
 static const struct kiln_section sections[] = {
 	{ .entity = "order", .page = deals_order_section },
+	/* Activities, and logging one, on customers' and deals' pages. */
+	{ "customer", deals_activities_customer, .list = "activity",
+	  .by = "customer" },
+	{ "deal", deals_activities_deal, .list = "activity", .by = "deal" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -81,6 +81,159 @@
 	"CREATE INDEX quotas_amount ON quotas(amount, id);"
 #define PERIOD_FORM "'a period is a month (2027-03) or a quarter (2027-Q1)'"
 
+/*
+ * Activities (activities.c), the same on both engines.  segment is the
+ * customer's when the activity was saved, kept by a trigger, so the
+ * day summaries below add and take away in the same segment.
+ */
+#define ACTIVITIES_SCHEMA \
+	"CREATE TABLE activities (" \
+	" id " DEALS_ID "," \
+	" version " DEALS_INT " NOT NULL DEFAULT 1," \
+	" created_at TEXT NOT NULL," \
+	" updated_at TEXT NOT NULL," \
+	" kind TEXT NOT NULL DEFAULT 'call'," \
+	" subject TEXT NOT NULL," \
+	" customer " DEALS_INT " REFERENCES customers(id)," \
+	" contact " DEALS_INT " REFERENCES contacts(id) ON DELETE SET NULL," \
+	" deal " DEALS_INT " REFERENCES deals(id) ON DELETE SET NULL," \
+	" direction TEXT NOT NULL DEFAULT ''," \
+	" status TEXT NOT NULL DEFAULT 'planned'," \
+	" scheduled_at TEXT NOT NULL DEFAULT ''," \
+	" done_at TEXT NOT NULL DEFAULT ''," \
+	" place TEXT NOT NULL DEFAULT ''," \
+	" outcome TEXT NOT NULL DEFAULT ''," \
+	" notes TEXT NOT NULL DEFAULT ''," \
+	" owner " DEALS_INT " REFERENCES users(id)," \
+	" segment TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX activities_subject ON activities(subject, id);" \
+	"CREATE INDEX activities_kind ON activities(kind, id);" \
+	"CREATE INDEX activities_status ON activities(status, id);" \
+	"CREATE INDEX activities_scheduled_at ON activities(scheduled_at, id);" \
+	"CREATE INDEX activities_done_at ON activities(done_at, id);" \
+	"CREATE INDEX activities_owner ON activities(owner, scheduled_at);" \
+	"CREATE INDEX activities_customer ON activities(customer, owner," \
+	" status, done_at);" \
+	"CREATE INDEX activities_contact ON activities(contact);" \
+	"CREATE INDEX activities_deal ON activities(deal, id);" \
+	/* Per salesperson, day and segment: what the performance \
+	 * report adds up, kept by the activities' triggers. */ \
+	"CREATE TABLE activity_days (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" day TEXT NOT NULL," \
+	" segment TEXT NOT NULL," \
+	" visits " DEALS_INT " NOT NULL DEFAULT 0," \
+	" calls " DEALS_INT " NOT NULL DEFAULT 0," \
+	" returned " DEALS_INT " NOT NULL DEFAULT 0," \
+	" inbound " DEALS_INT " NOT NULL DEFAULT 0," \
+	" emails " DEALS_INT " NOT NULL DEFAULT 0," \
+	" tasks " DEALS_INT " NOT NULL DEFAULT 0," \
+	" scheduled " DEALS_INT " NOT NULL DEFAULT 0," \
+	" held " DEALS_INT " NOT NULL DEFAULT 0," \
+	" no_shows " DEALS_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, day, segment));" \
+	"CREATE INDEX activity_days_day ON activity_days(day);" \
+	/* When each salesperson first reached each customer. */ \
+	"CREATE TABLE first_contacts (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" customer " DEALS_INT " NOT NULL," \
+	" first_at TEXT NOT NULL," \
+	" PRIMARY KEY (owner, customer));" \
+	"CREATE INDEX first_contacts_first_at ON first_contacts(owner," \
+	" first_at);"
+
+/* When a deal was last worked on: made, moved or an activity. */
+#define DEALS_TOUCHED \
+	"ALTER TABLE deals ADD COLUMN touched_on TEXT NOT NULL DEFAULT '';" \
+	"UPDATE deals SET touched_on = coalesce((SELECT max(substr(at, 1, 10))" \
+	" FROM deal_stages WHERE deal = deals.id), substr(created_at, 1, 10));" \
+	"CREATE INDEX deals_touched_on ON deals(stage, touched_on);"
+
+/* Whether row r (new or old) of activities counts as n in a column. */
+#define ACT_IS(r, cond)	"CASE WHEN " cond " THEN 1 ELSE 0 END"
+
+/*
+ * Row r's part of its day's summary, added (s "") or taken away (s
+ * "-"): the same statement on both engines, in their triggers.
+ */
+#define ACT_DAYS(r, s) \
+	"INSERT INTO activity_days (owner, day, segment, visits, calls," \
+	" returned, inbound, emails, tasks, scheduled, held, no_shows)" \
+	" SELECT " r ".owner, substr(CASE WHEN " r ".done_at <> '' THEN " \
+	r ".done_at ELSE " r ".scheduled_at END, 1, 10), " r ".segment, " \
+	s ACT_IS(r, r ".kind = 'visit' AND " r ".status = 'done'") ", " \
+	s ACT_IS(r, r ".kind = 'call' AND " r ".status = 'done' AND " \
+	    r ".direction IN ('', 'outbound')") ", " \
+	s ACT_IS(r, r ".kind = 'call' AND " r ".status = 'done' AND " \
+	    r ".direction = 'returned'") ", " \
+	s ACT_IS(r, r ".kind = 'call' AND " r ".status = 'done' AND " \
+	    r ".direction = 'inbound'") ", " \
+	s ACT_IS(r, r ".kind = 'email' AND " r ".status = 'done'") ", " \
+	s ACT_IS(r, r ".kind = 'task' AND " r ".status = 'done'") ", " \
+	s ACT_IS(r, r ".kind = 'meeting' AND " r ".status <> 'cancelled'") \
+	", " \
+	s ACT_IS(r, r ".kind = 'meeting' AND " r ".status = 'done'") ", " \
+	s ACT_IS(r, r ".kind = 'meeting' AND " r ".status = 'no_show'") \
+	" WHERE " r ".owner IS NOT NULL ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	" visits = activity_days.visits + excluded.visits," \
+	" calls = activity_days.calls + excluded.calls," \
+	" returned = activity_days.returned + excluded.returned," \
+	" inbound = activity_days.inbound + excluded.inbound," \
+	" emails = activity_days.emails + excluded.emails," \
+	" tasks = activity_days.tasks + excluded.tasks," \
+	" scheduled = activity_days.scheduled + excluded.scheduled," \
+	" held = activity_days.held + excluded.held," \
+	" no_shows = activity_days.no_shows + excluded.no_shows;"
+
+/* A done activity of new: its owner reached its customer by then. */
+#define FIRST_CONTACT_ADD \
+	"INSERT INTO first_contacts (owner, customer, first_at)" \
+	" SELECT new.owner, new.customer, new.done_at WHERE new.status =" \
+	" 'done' AND new.owner IS NOT NULL AND new.customer IS NOT NULL" \
+	" AND new.done_at <> '' ON CONFLICT (owner, customer) DO UPDATE SET first_at =" \
+	" CASE WHEN excluded.first_at < first_contacts.first_at" \
+	" THEN excluded.first_at ELSE first_contacts.first_at END;"
+/* old no longer counts as it did: its pair counted afresh. */
+#define FIRST_CONTACT_REDO \
+	"DELETE FROM first_contacts WHERE owner = old.owner AND" \
+	" customer = old.customer AND old.status = 'done';" \
+	"INSERT INTO first_contacts (owner, customer, first_at)" \
+	" SELECT owner, customer, min(done_at) FROM activities" \
+	" WHERE customer = old.customer AND owner = old.owner AND" \
+	" status = 'done' AND old.status = 'done'" \
+	" GROUP BY owner, customer;"
+/* A deal was worked on the day its activity was done. */
+#define DEAL_TOUCH \
+	"UPDATE deals SET touched_on = substr(new.done_at, 1, 10)" \
+	" WHERE id = new.deal AND new.status = 'done' AND" \
+	" touched_on < substr(new.done_at, 1, 10);"
+/* The customer an activity is about: its own, its deal's, its contact's. */
+#define ACT_CUSTOMER "coalesce(customer, (SELECT customer FROM deals" \
+	" WHERE id = activities.deal), (SELECT customer FROM contacts" \
+	" WHERE id = activities.contact))"
+/*
+ * What the database fills in (now: the engine's UTC time as stored):
+ * done when done (at the time it was scheduled, if that has come, else
+ * now), scheduled when done if not before, the customer from
+ * the deal or contact, the segment from the customer.
+ */
+#define ACT_FILL(now) \
+	"UPDATE activities SET" \
+	" done_at = CASE WHEN status <> 'done' THEN '' WHEN done_at <> ''" \
+	" THEN done_at WHEN scheduled_at <> '' AND scheduled_at <= " now \
+	" THEN scheduled_at ELSE " now " END," \
+	" scheduled_at = CASE WHEN scheduled_at <> '' THEN scheduled_at" \
+	" WHEN done_at <> '' THEN done_at ELSE " now " END," \
+	" customer = " ACT_CUSTOMER "," \
+	" segment = coalesce((SELECT segment FROM customers WHERE id =" \
+	" " ACT_CUSTOMER "), '') WHERE id = new.id;"
+/* The refusals of an activity, in words the same on both engines. */
+#define ACT_DIRECTION "'only calls and e-mails have a direction, and only" \
+	" a call is returned'"
+#define ACT_PLACE "'a visit made needs its place'"
+#define ACT_DEAL "'the deal is another customer''s'"
+#define ACT_CONTACT "'the contact works for another customer'"
+
 /* What deleting a deal that became an order says, on both engines. */
 #define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
 	" names it'"
@@ -101,6 +254,10 @@ int	 deals_begin(struct kiln_req *, const struct kiln_services *,
 	    long long);
 void	 deals_hidden(struct kiln_req *, const struct kiln_services *,
 	    const char *, const char *);
+void	 deals_link(struct kiln_req *, const struct kiln_services *,
+	    const char *path, const char *text);
+/* A positive id as sent (a parameter's text), else 0. */
+long long deals_id_of(const char *);
 void	 deals_table(struct kiln_req *, const struct kiln_services *,
 	    const char *const *, int extra);
 int	 deals_stage(struct kiln_req *, const struct kiln_services *);
@@ -119,6 +276,16 @@ void	 deals_competitors_xml(struct kiln_req *,
 	    const struct kiln_services *, long long);
 void	 deals_lines_xml(struct kiln_req *, const struct kiln_services *,
 	    long long);
+
+extern const struct kiln_entity deals_activity;
+int	 deals_activity_log(struct kiln_req *, const struct kiln_services *);
+int	 deals_activity_done(struct kiln_req *, const struct kiln_services *);
+int	 deals_activity_week(struct kiln_req *, const struct kiln_services *);
+void	 deals_activity_panel(struct kiln_req *, const struct kiln_services *);
+void	 deals_activities_customer(struct kiln_req *,
+	    const struct kiln_services *, long long);
+void	 deals_activities_deal(struct kiln_req *,
+	    const struct kiln_services *, long long);
 
 extern const struct kiln_panel deals_panels[];
 

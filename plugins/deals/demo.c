@@ -5,7 +5,10 @@
  * each move is in the deal's history), some won, some lost with a
  * reason.
  */
+#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+
 #include <stdio.h>
+#include <time.h>
 
 #include "deals.h"
 
@@ -151,6 +154,74 @@ move(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return -1;
 }
 
+/*
+ * A few activities about deal id over the past year, done, and one in
+ * the coming fortnight, planned: calls, visits (at the customer's),
+ * meetings (some not held), e-mails, as a salesperson's diary.
+ */
+static int
+add_activities(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_demo *d, long long customer, long long deal, long long owner)
+{
+	static const char *const kinds[] = {
+		"call", "call", "visit", "meeting", "email", "call", "task"
+	};
+	static const char *const about[] = {
+		"Requirements and drawings", "Follow up the quotation",
+		"Plant visit with the engineer", "技术交流", "报价跟进",
+		"Delivery schedule", "Samples and test report"
+	};
+	static const char *const meeting_ends[] = {
+		"done", "done", "done", "no_show", "rescheduled"
+	};
+	struct kiln_kv	 kv[9];
+	char		*when, err[256];
+	time_t		 t;
+	struct tm	 tm;
+	long long	 id;
+	unsigned	 k, n = 1 + d->random(d, 5);
+	size_t		 m;
+	const char	*kind, *status;
+
+	for (k = 0; k <= n; k++) {
+		kind = kinds[d->random(d, 7)];
+		status = "done";
+		/* The last is ahead of us, planned; the rest behind. */
+		t = time(NULL) + (k == n ? (time_t)(1 + d->random(d, 14)) :
+		    -(time_t)(1 + d->random(d, 360))) * 86400 +
+		    (time_t)d->random(d, 9 * 3600);
+		t -= t % 900;
+		if (k == n)
+			status = "planned";
+		else if (kind[0] == 'm')
+			status = meeting_ends[d->random(d, 5)];
+		when = sv->alloc(r, 21);
+		strftime(when, 21, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+		m = 0;
+		kv[m++] = (struct kiln_kv)KV_S("kind", kind);
+		kv[m++] = (struct kiln_kv)KV_S("subject",
+		    about[d->random(d, 7)]);
+		kv[m++] = (struct kiln_kv)KV_I("customer", customer);
+		kv[m++] = (struct kiln_kv)KV_I("deal", deal);
+		kv[m++] = (struct kiln_kv)KV_I("owner", owner);
+		kv[m++] = (struct kiln_kv)KV_S("status", status);
+		kv[m++] = (struct kiln_kv)KV_S("scheduled_at", when);
+		if (kind[0] == 'v')
+			kv[m++] = (struct kiln_kv)KV_S("place",
+			    "Customer's plant");
+		if (kind[0] == 'c')
+			kv[m++] = (struct kiln_kv)KV_S("direction",
+			    d->random(d, 4) == 0 ? "returned" : "outbound");
+		if (sv->create(r, "activity", kv, m, &id, err,
+		    sizeof(err)) != 0) {
+			sv->log(KILN_LOG_ERR, "demo: an activity on deal %lld"
+			    " refused: %s", deal, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 add_deal(struct kiln_req *r, const struct kiln_services *sv,
     struct kiln_demo *d, long long customer, long long owner,
@@ -184,7 +255,8 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 		return -1;
 	}
 	/* What the customer asks about: one or two catalogue items. */
-	if (add_interest(r, sv, d, id) == -1)
+	if (add_interest(r, sv, d, id) == -1 ||
+	    add_activities(r, sv, d, customer, id, owner) == -1)
 		return -1;
 	/* Most deals past a lead meet one or two of the usual rivals. */
 	if (d->random(d, 3) != 0)

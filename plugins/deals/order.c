@@ -146,10 +146,7 @@ deals_order_link(struct kiln_req *r, const struct kiln_services *sv,
 	if ((oid = order_of(r, sv, id, num, sizeof(num))) != 0) {
 		snprintf(path, sizeof(path), "/orders/%lld", oid);
 		sv->text(r, _("Its order: "));
-		sv->open(r, "a");
-		sv->attr(r, "href", sv->url(r, path));
-		sv->text(r, num);
-		sv->close(r);
+		deals_link(r, sv, path, num);
 	} else if (writable) {
 		snprintf(path, sizeof(path), "/deals/%lld/order", id);
 		sv->open(r, "form");
@@ -184,10 +181,7 @@ deals_order_section(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "p");
 		sv->attr(r, "class", "links");
 		sv->text(r, _("From the deal: "));
-		sv->open(r, "a");
-		sv->attr(r, "href", sv->url(r, path));
-		sv->text(r, sv->col_text(st, 1));
-		sv->close(r);
+		deals_link(r, sv, path, sv->col_text(st, 1));
 		sv->close(r);
 	}
 	sv->done(st);

@@ -115,5 +115,6 @@ static const char *const sellers[] = {
 const struct kiln_panel deals_panels[] = {
 	{ "funnel", N_("Deals"), sellers, 5, funnel },
 	{ "next_steps", N_("Next steps"), sellers, 6, next_steps },
+	{ "my_week", N_("This week"), sellers, 4, deals_activity_panel },
 	{ NULL, NULL, NULL, 0, NULL }
 };

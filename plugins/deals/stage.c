@@ -216,6 +216,17 @@ deals_table(struct kiln_req *r, const struct kiln_services *sv,
 	sv->close(r);
 }
 
+/* <a href=path>text</a>, path under the prefix. */
+void
+deals_link(struct kiln_req *r, const struct kiln_services *sv,
+    const char *path, const char *text)
+{
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, path));
+	sv->text(r, text);
+	sv->close(r);
+}
+
 void
 deals_hidden(struct kiln_req *r, const struct kiln_services *sv,
     const char *name, const char *value)

@@ -20,6 +20,7 @@ when anything failed.
 
 import argparse
 import csv
+import datetime
 import http.client
 import io
 import os
@@ -339,6 +340,7 @@ def xml_problems(resp):
               "competitor": "competitor.rng",
               "deal_line": "deal_line.rng",
               "quota": "quota.rng", "quotas": "quotas.rng",
+              "activity": "activity.rng", "activities": "activities.rng",
               "report": "report.rng",
               "deal_lines": "deal_lines.rng",
               "competitors": "competitors.rng",
@@ -3120,6 +3122,101 @@ def t_deal_competitors(o):
     check("Rival %s" % RUN in r.dom().text() and
           form_with(r.dom(), "competitor") is not None,
           "%s: competitors not on the deal's page" % r.req())
+
+
+@test("activities: logged in one step from a deal's and a customer's page "
+      "(local time into UTC; the customer from the deal), refused when "
+      "a visit has no place, a task a direction or the deal is another "
+      "customer's, marked done from the week once, nobody else's",
+      "xml")
+def t_activities(o):
+    cid, _ = create(o, {"name": uniq("Act Co")})
+    other, _ = create(o, {"name": uniq("Act Other")})
+    did = int(expect(o.api.post("/deals", '<deal><title>Act %s</title>'
+                                '<customer id="%d"/></deal>' % (RUN, cid),
+                                ctype=XML_CT, accept=XML_CT),
+                     201).xml().get("id"))
+    b = browser(o)
+
+    def mine():
+        return list(expect(o.api.get("/activities.xml?deal=%d" % did),
+                           200).xml())
+
+    r = expect(b.get("/deals/%d" % did), 200)
+    f = form_with(r.dom(), "subject")
+    check(f is not None and f["action"].endswith("/activities/log"),
+          "%s: no form to log an activity" % r.req())
+    visit = fill(f["fields"], {"kind": "visit", "status": "done",
+                               "subject": "Plant tour " + RUN,
+                               "when": "2025-06-03 09:30"})
+    # A visit without its place: refused, nothing stored.
+    expect(b.post(f["action"], visit, raw=True), 422)
+    check(mine() == [], "a refused visit was stored")
+    r = expect(b.post(f["action"], set_field(visit, "place", "Ningbo plant"),
+                      raw=True), 303)
+    check("/deals/%d" % did in (r.header("location") or ""),
+          "%s: not back to the deal" % r.req())
+    got = mine()
+    check(len(got) == 1, "the visit: %d activities" % len(got))
+    a = got[0]
+    check(a.findtext("kind") == "visit" and a.findtext("status") == "done"
+          and a.find("customer").get("id") == str(cid) and
+          a.findtext("done_at") == "2025-06-03T09:30:00Z" and
+          a.findtext("place") == "Ningbo plant",
+          "the visit as stored: %s" % short(ET.tostring(a)))
+    page = expect(b.get("/deals/%d" % did), 200).dom().text()
+    check("Plant tour " + RUN in page, "the visit is not on the deal's page")
+    r = expect(b.get("/customers/%d" % cid), 200)
+    check(form_with(r.dom(), "subject") is not None and
+          "Plant tour " + RUN in r.dom().text(),
+          "%s: no log form or visit on the customer's page" % r.req())
+
+    def post(body):
+        return o.api.post("/activities", "<activity>%s</activity>" % body,
+                          ctype=XML_CT, accept=XML_CT)
+
+    expect_error(post('<kind>task</kind><subject>t</subject><customer '
+                      'id="%d"/><direction>outbound</direction>' % cid),
+                 409, "conflict")
+    expect_error(post('<kind>call</kind><subject>t</subject><customer '
+                      'id="%d"/><deal id="%d"/>' % (other, did)), 409,
+                 "conflict")
+    # Planned this week, marked done from the week's page, once.
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    x = expect(post('<kind>call</kind><subject>Call back %s</subject>'
+                    '<customer id="%d"/><direction>returned</direction>'
+                    '<scheduled_at>%s</scheduled_at>' % (
+                        RUN, cid, now.strftime("%Y-%m-%dT%H:%M:%SZ"))),
+               201).xml()
+    aid = int(x.get("id"))
+    check(x.findtext("status") == "planned" and x.findtext("done_at") in
+          (None, ""), "planned: %s" % short(ET.tostring(x)))
+    r = expect(b.get("/activities/week?week=%s" % now.strftime("%Y-%m-%d")),
+               200)
+    f = None
+    for g in forms(r.dom()):
+        if g["action"].endswith("/activities/%d/done" % aid):
+            f = g
+    check(f is not None, "%s: no Done button for the call" % r.req())
+    expect(b.post(f["action"], set_field(f["fields"], "outcome",
+                                         "Order next month"), raw=True), 303)
+    x = expect(o.api.get("/activities/%d.xml" % aid), 200).xml()
+    check(x.findtext("status") == "done" and
+          x.findtext("outcome") == "Order next month" and
+          x.findtext("done_at"), "done: %s" % short(ET.tostring(x)))
+    expect(b.post(f["action"], f["fields"], raw=True), 409)
+    # Somebody else's activity is not there for the salesperson.
+    acid = int(expect(o.erp.post("/customers", customer_xml(
+        {"name": uniq("Act Theirs")}), ctype=XML_CT, accept=XML_CT),
+        201).xml().get("id"))
+    theirs = int(expect(o.erp.post("/activities", "<activity><kind>call"
+                                   "</kind><subject>Theirs</subject>"
+                                   "<customer id=\"%d\"/></activity>" % acid,
+                                   ctype=XML_CT, accept=XML_CT),
+                        201).xml().get("id"))
+    expect_error(o.api.get("/activities/%d.xml" % theirs), 404)
+    expect_error(o.api.post("/activities/%d/done" % theirs, "",
+                            ctype=FORM_CT, accept=XML_CT), 404)
 
 
 @test("quotas: loaded from CSV by an administrator (new and changed, all "
