@@ -24,9 +24,10 @@
  * kiln_entity.save_hook for the list .rules, rules_for(), demo;
  * 6: pg_migrations, show_money(), show_time();
  * 7: panels (the home page), chart(), show_enum(), KILN_F_NOFORM,
- *    kiln_entity.form, items() of forms, company().
+ *    kiln_entity.form, items() of forms, company();
+ * 8: kiln_verdict.number and has_number (a rule's fourth value).
  */
-#define KILN_ABI_VERSION	7
+#define KILN_ABI_VERSION	8
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -125,6 +126,12 @@ struct kiln_verdict {
 	char			 rule[64];
 	char			 message[512];
 	char			 field[64];
+	/*
+	 * ABI 8: the fourth value a hook returned, an integer the rule
+	 * worked out (a deal's probability); has_number 0 when none.
+	 */
+	long long		 number;
+	int			 has_number;
 };
 
 struct kiln_req;

@@ -97,6 +97,7 @@ verdict_fail(struct rules_verdict *out, const char *msg)
 	out->result = RULES_ERROR;
 	value_utf8_copy(out->message, sizeof(out->message), msg, strlen(msg));
 	out->field[0] = '\0';
+	out->has_number = 0;
 	return RULES_ERROR;
 }
 
@@ -582,7 +583,7 @@ message_langs(lua_State *L, int idx, char *out, size_t size)
 	return any ? 0 : -1;
 }
 
-/* Take result, message and field (stack -3..-1) into the verdict. */
+/* Take result, message, field and figure (stack -4..-1) into the verdict. */
 static void
 take_results(lua_State *L, struct call *c)
 {
@@ -592,10 +593,10 @@ take_results(lua_State *L, struct call *c)
 	size_t			 len;
 	int			 i;
 
-	if (lua_isnil(L, -3))
+	if (lua_isnil(L, -4))
 		out->result = RULES_PASS;
-	else if (lua_type(L, -3) == LUA_TSTRING) {
-		s = lua_tolstring(L, -3, &len);
+	else if (lua_type(L, -4) == LUA_TSTRING) {
+		s = lua_tolstring(L, -4, &len);
 		for (i = RULES_PASS; i <= RULES_REJECT; i++)
 			if (strlen(result_names[i]) == len &&
 			    memcmp(result_names[i], s, len) == 0)
@@ -610,28 +611,28 @@ take_results(lua_State *L, struct call *c)
 		out->result = (enum rules_result)i;
 	} else {
 		snprintf(c->bad, sizeof(c->bad), "rule %s: returned invalid "
-		    "result (a %s value)", c->name, luaL_typename(L, -3));
+		    "result (a %s value)", c->name, luaL_typename(L, -4));
 		return;
 	}
-	if (lua_type(L, -2) == LUA_TSTRING) {
-		s = lua_tolstring(L, -2, &len);
+	if (lua_type(L, -3) == LUA_TSTRING) {
+		s = lua_tolstring(L, -3, &len);
 		value_utf8_copy(out->message, sizeof(out->message), s, len);
-	} else if (lua_type(L, -2) == LUA_TTABLE) {
-		if (message_langs(L, -2, out->message, sizeof(out->message)) ==
+	} else if (lua_type(L, -3) == LUA_TTABLE) {
+		if (message_langs(L, -3, out->message, sizeof(out->message)) ==
 		    -1) {
 			snprintf(c->bad, sizeof(c->bad), "rule %s: a message"
 			    " table needs a text for en or zh (and nothing"
 			    " but texts)", c->name);
 			return;
 		}
-	} else if (!lua_isnil(L, -2)) {
+	} else if (!lua_isnil(L, -3)) {
 		snprintf(c->bad, sizeof(c->bad), "rule %s: returned a %s "
 		    "value as message, not a string or a table of them by"
-		    " language", c->name, luaL_typename(L, -2));
+		    " language", c->name, luaL_typename(L, -3));
 		return;
 	}
-	if (lua_type(L, -1) == LUA_TSTRING) {
-		s = lua_tolstring(L, -1, &len);
+	if (lua_type(L, -2) == LUA_TSTRING) {
+		s = lua_tolstring(L, -2, &len);
 		if (len > 0 && !valid_ident(s, len, sizeof(out->field) - 1)) {
 			value_utf8_copy(shown, sizeof(shown), s, len);
 			snprintf(c->bad, sizeof(c->bad), "rule %s: returned "
@@ -639,9 +640,23 @@ take_results(lua_State *L, struct call *c)
 			return;
 		}
 		memcpy(out->field, s, len + 1);
-	} else if (!lua_isnil(L, -1))
+	} else if (!lua_isnil(L, -2)) {
 		snprintf(c->bad, sizeof(c->bad), "rule %s: returned a %s "
 		    "value as field, not a string", c->name,
+		    luaL_typename(L, -2));
+		return;
+	}
+	/* A figure: an integer (3.0 is 3), never a fraction or text. */
+	if (lua_type(L, -1) == LUA_TNUMBER) {
+		out->number = lua_tointegerx(L, -1, &i);
+		if (!i)
+			snprintf(c->bad, sizeof(c->bad), "rule %s: returned a"
+			    " number that is not an integer", c->name);
+		else
+			out->has_number = 1;
+	} else if (!lua_isnil(L, -1))
+		snprintf(c->bad, sizeof(c->bad), "rule %s: returned a %s "
+		    "value as its figure, not an integer", c->name,
 		    luaL_typename(L, -1));
 }
 
@@ -783,7 +798,7 @@ call_hook(lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, 3);
-	lua_call(L, 2, 3);
+	lua_call(L, 2, 4);
 	take_results(L, c);
 	return 0;
 }

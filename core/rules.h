@@ -58,6 +58,9 @@ struct rules_verdict {
 	char		 rule[64];	/* rule (file) name */
 	char		 message[512];	/* human message, may be empty */
 	char		 field[64];	/* field the verdict is about, may be empty */
+	/* A figure the rule worked out (a deal's probability), if any. */
+	long long	 number;
+	int		 has_number;
 };
 
 /*

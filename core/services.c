@@ -261,7 +261,11 @@ _Static_assert((int)KILN_PASS == (int)RULES_PASS &&
     offsetof(struct kiln_verdict, message) ==
     offsetof(struct rules_verdict, message) &&
     offsetof(struct kiln_verdict, field) ==
-    offsetof(struct rules_verdict, field),
+    offsetof(struct rules_verdict, field) &&
+    offsetof(struct kiln_verdict, number) ==
+    offsetof(struct rules_verdict, number) &&
+    offsetof(struct kiln_verdict, has_number) ==
+    offsetof(struct rules_verdict, has_number),
     "kiln_verdict drifted from rules_verdict");
 
 /* No copies: a job may run thousands of rules on one arena. */

@@ -251,6 +251,10 @@ test_verdicts(void **state)
 	    "    { zh = '\xe4\xb8\xad\x1f', en = 'English', fr = 'x' } end\n"
 	    "  if c.want == 'badfield' then return 'hold', 'x', 'no such!' end\n"
 	    "  if c.want == 'nomsg' then return 'hold' end\n"
+	    "  if c.want == 'figure' then return 'warn', 'x', nil, 35 end\n"
+	    "  if c.want == 'figure3' then return nil, nil, nil, 3.0 end\n"
+	    "  if c.want == 'fraction' then return 'pass', nil, nil, 0.5 end\n"
+	    "  if c.want == 'textfig' then return 'pass', nil, nil, '35' end\n"
 	    "  return c.want, 'message for ' .. c.want, 'credit_limit'\n"
 	    "end\n"
 	    "return M\n");
@@ -319,6 +323,28 @@ test_verdicts(void **state)
 	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
 	    &v), "badfield", RULES_ERROR, "invalid field 'no such!'");
 	assert_string_equal(v.field, "");
+
+	/* A figure (ABI 8): an integer, or none. */
+	rec[0].s = "figure";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "figure", RULES_WARN, "x");
+	assert_int_equal(v.has_number, 1);
+	assert_int_equal(v.number, 35);
+	rec[0].s = "figure3";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "figure3", RULES_PASS, NULL);
+	assert_int_equal(v.has_number, 1);
+	assert_int_equal(v.number, 3);
+	rec[0].s = "nomsg";
+	(void)rules_run(f->r, "v", "customer", rec, 1, NULL, 0, &v);
+	assert_int_equal(v.has_number, 0);
+	rec[0].s = "fraction";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "fraction", RULES_ERROR, "not an integer");
+	assert_int_equal(v.has_number, 0);
+	rec[0].s = "textfig";
+	check_verdict(&v, rules_run(f->r, "v", "customer", rec, 1, NULL, 0,
+	    &v), "textfig", RULES_ERROR, "string value as its figure");
 
 	expect(f->r, "v", "order", RULES_ERROR, "rule v has no 'order' hook");
 	expect(f->r, "nope", "customer", RULES_ERROR, "rule nope: no such rule");
