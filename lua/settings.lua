@@ -39,4 +39,25 @@ return {
 	-- manager approves (hold), above the second never (reject).
 	discount_approval_above = 15,
 	discount_never_above = 40,
+
+	-- A deal is stalled when nothing happened to it (no stage change, no
+	-- activity done) for more than this many days at its stage
+	-- (stalled.lua); the later the stage, the sooner.
+	stalled_days = {
+		lead = 30,
+		qualified = 21,
+		proposal = 14,
+		negotiation = 10,
+	},
+
+	-- The chance of winning a deal at each stage, per cent, before the
+	-- facts of the deal move it (deal.lua).
+	stage_probability = {
+		lead = 10,
+		qualified = 25,
+		proposal = 50,
+		negotiation = 75,
+		won = 100,
+		lost = 0,
+	},
 }

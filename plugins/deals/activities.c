@@ -77,6 +77,9 @@ const struct kiln_entity deals_activity = {
 	.title = "subject",
 	.sort = "scheduled_at",
 	.children = no_children,
+	/* Work on a deal: it is judged again (no longer stalled). */
+	.created = deals_activity_created,
+	.changed = deals_activity_changed,
 };
 
 /* The roles that log activities (the owner-based default access). */
@@ -251,6 +254,11 @@ deals_activity_log(struct kiln_req *r, const struct kiln_services *sv)
 	if (sv->begin_write(r) != 0)
 		return sv->write_failed(r);
 	rc = sv->create(r, "activity", kv, n, &id, err, sizeof(err));
+	/* create() leaves out the entity's own created(): run it. */
+	if (rc == 0 && deals_activity_touch(r, sv, id) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
 	if (rc != 0) {
 		sv->rollback(r);
 		if (rc == -2)

@@ -296,7 +296,8 @@ deals_competitors(struct kiln_req *r, const struct kiln_services *sv)
 	sv->bind_int(st, 1, id);
 	rc = sv->step(st);
 	sv->done(st);
-	if (rc != 0 || sv->audit(r, "update", "deal", id, detail) != 0) {
+	if (rc != 0 || deals_evaluate(r, sv, id) != 0 ||
+	    sv->audit(r, "update", "deal", id, detail) != 0) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}

@@ -50,9 +50,10 @@ static const struct kiln_field deal_fields[] = {
 	{ .name = "stage", .type = KILN_ENUM, .options = deals_stages,
 	  .label = "Stage", .def = "lead", .flags = KILN_F_LIST |
 	  KILN_F_FILTER | KILN_F_SORT | KILN_F_NOFORM },
+	/* Set by the deal rules (evaluate.c), else the stage's. */
 	{ .name = "probability", .type = KILN_INT, .label = "Probability %",
 	  .min = 0, .max = 100, .def = "10", .flags = KILN_F_LIST |
-	  KILN_F_SORT },
+	  KILN_F_SORT | KILN_F_COMPUTED },
 	{ .name = "expected_close", .type = KILN_DATE,
 	  .label = "Expected close", .flags = KILN_F_LIST | KILN_F_SORT },
 	{ .name = "source", .type = KILN_ENUM, .options = sources,
@@ -69,6 +70,10 @@ static const struct kiln_field deal_fields[] = {
 	  .max = 500, .flags = KILN_F_NOFORM },
 	{ .name = "closed_on", .type = KILN_DATE, .label = "Closed on",
 	  .flags = KILN_F_COMPUTED | KILN_F_SORT },
+	/* No work on it for longer than a rule allows at its stage. */
+	{ .name = "stalled", .type = KILN_BOOL, .label = "Stalled",
+	  .def = "0", .flags = KILN_F_COMPUTED | KILN_F_LIST |
+	  KILN_F_FILTER },
 	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 5000,
 	  .flags = KILN_F_LONG },
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
@@ -94,6 +99,7 @@ static const struct kiln_entity deal = {
 	.sort = "expected_close",
 	.children = deal_children,
 	.changed = deals_changed,
+	.created = deals_created,
 	.page = deals_page,
 	.xml = deals_xml,
 };
@@ -121,6 +127,7 @@ static const struct kiln_entity deal_line = {
 	.children = no_children,
 	.flags = KILN_E_NOT_IN_MENU,
 	.parent = "deal",
+	.created = deals_line_created,
 };
 
 /*
@@ -340,6 +347,9 @@ static const struct kiln_migration migrations[] = {
 	"CREATE TRIGGER activities_sum_ad AFTER DELETE ON activities BEGIN "
 	ACT_DAYS("old", "-") FIRST_CONTACT_REDO " END;"
 	},
+	{ 7,
+	DEAL_VERDICTS_SCHEMA
+	},
 	{ 0, NULL }
 };
 
@@ -360,7 +370,13 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"deal_stages", "deal_competitors", "activity_days", "first_contacts",
-	NULL
+	"deal_verdicts", NULL
+};
+
+/* A deal stalls by nothing happening: judged again once a day. */
+static const struct kiln_job jobs[] = {
+	{ "deals_evaluate", deals_evaluate_job },
+	{ NULL, NULL }
 };
 static const char *const requires[] = { "customer", "contact", "order",
 	"product", "user", NULL };
@@ -390,6 +406,7 @@ const struct kiln_plugin kiln_plugin = {
 	.routes = routes,
 	.sections = sections,
 	.checks = checks,
+	.jobs = jobs,
 	.tables = tables,
 	.requires = requires,
 	.demo = deals_demo,

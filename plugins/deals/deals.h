@@ -234,6 +234,20 @@
 #define ACT_DEAL "'the deal is another customer''s'"
 #define ACT_CONTACT "'the contact works for another customer'"
 
+/* The deal rules' verdicts, and what they mark on the deal. */
+#define DEAL_VERDICTS_SCHEMA \
+	"CREATE TABLE deal_verdicts (" \
+	" deal " DEALS_INT " NOT NULL REFERENCES deals(id) ON DELETE CASCADE," \
+	" seq " DEALS_INT " NOT NULL," \
+	" rule TEXT NOT NULL," \
+	" result TEXT NOT NULL," \
+	" message TEXT NOT NULL DEFAULT ''," \
+	" field TEXT NOT NULL DEFAULT ''," \
+	" PRIMARY KEY (deal, seq));" \
+	"ALTER TABLE deals ADD COLUMN stalled " DEALS_INT " NOT NULL DEFAULT 0;" \
+	"ALTER TABLE deals ADD COLUMN evaluated_on TEXT NOT NULL DEFAULT '';" \
+	"CREATE INDEX deals_stalled ON deals(stalled, stage);"
+
 /* What deleting a deal that became an order says, on both engines. */
 #define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
 	" names it'"
@@ -276,6 +290,25 @@ void	 deals_competitors_xml(struct kiln_req *,
 	    const struct kiln_services *, long long);
 void	 deals_lines_xml(struct kiln_req *, const struct kiln_services *,
 	    long long);
+
+int	 deals_evaluate(struct kiln_req *, const struct kiln_services *,
+	    long long);
+int	 deals_evaluate_job(struct kiln_req *, const struct kiln_services *);
+void	 deals_evaluation_page(struct kiln_req *,
+	    const struct kiln_services *, long long);
+void	 deals_evaluation_xml(struct kiln_req *,
+	    const struct kiln_services *, long long);
+int	 deals_created(struct kiln_req *, const struct kiln_services *,
+	    long long, char *, size_t);
+int	 deals_line_created(struct kiln_req *, const struct kiln_services *,
+	    long long, char *, size_t);
+int	 deals_activity_touch(struct kiln_req *, const struct kiln_services *,
+	    long long);
+int	 deals_activity_created(struct kiln_req *,
+	    const struct kiln_services *, long long, char *, size_t);
+int	 deals_activity_changed(struct kiln_req *,
+	    const struct kiln_services *, long long, const struct kiln_kv *,
+	    const struct kiln_kv *, size_t);
 
 extern const struct kiln_entity deals_activity;
 int	 deals_activity_log(struct kiln_req *, const struct kiln_services *);

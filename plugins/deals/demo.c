@@ -262,6 +262,9 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 	if (d->random(d, 3) != 0)
 		name_rival(r, sv, id, rival[d->random(d, 5)],
 		    (long long)k * 1000000 * (85 + d->random(d, 30)) / 100);
+	/* create() leaves the entity's created() out: judged here. */
+	if (deals_evaluate(r, sv, id) != 0)
+		return -1;
 	/* Along the funnel, fewer at each stage; then some close. */
 	reach = d->random(d, 4);
 	for (k = 0; k < reach; k++)

@@ -108,6 +108,56 @@ next_steps(struct kiln_req *r, const struct kiln_services *sv)
 		none(r, sv, _("No next step falls due this week."));
 }
 
+/* Stalled deals (the rules' mark), longest untouched first. */
+static void
+stalled(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct kiln_stmt	*st;
+	char			 path[48], line[96];
+	long long		 n = 0;
+	int			 any = 0;
+
+	if ((st = sv->sql(r, "SELECT count(*) FROM deals WHERE stalled = 1"
+	    " AND stage IN ('lead', 'qualified', 'proposal', 'negotiation')"
+	    " AND kiln_readable('deal', id)")) == NULL)
+		return;
+	if (sv->step(st) == 1)
+		n = sv->col_int(st, 0);
+	sv->done(st);
+	if (n == 0) {
+		none(r, sv, _("No stalled deals: every open deal is being worked"
+		    " on."));
+		return;
+	}
+	sv->open(r, "p");
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, "/deals?stalled=1"));
+	snprintf(line, sizeof(line), _("%lld stalled deals"), n);
+	sv->text(r, line);
+	sv->close(r);
+	sv->close(r);
+	if ((st = sv->sql(r, "SELECT id, title, touched_on, stage FROM deals"
+	    " WHERE stalled = 1 AND stage IN ('lead', 'qualified', 'proposal',"
+	    " 'negotiation') AND kiln_readable('deal', id) ORDER BY"
+	    " touched_on, id LIMIT 5")) == NULL)
+		return;
+	while (sv->step(st) == 1) {
+		if (!any)
+			sv->open(r, "ul");
+		any = 1;
+		snprintf(path, sizeof(path), "/deals/%lld", sv->col_int(st, 0));
+		sv->open(r, "li");
+		deals_link(r, sv, path, sv->col_text(st, 1));
+		snprintf(line, sizeof(line), _(" (%s, last worked on %s)"),
+		    sv->show_enum(r, sv->col_text(st, 3)), sv->col_text(st, 2));
+		sv->text(r, line);
+		sv->close(r);
+	}
+	sv->done(st);
+	if (any)
+		sv->close(r);
+}
+
 static const char *const sellers[] = {
 	"sales", "manager", "admin", NULL
 };
@@ -116,5 +166,6 @@ const struct kiln_panel deals_panels[] = {
 	{ "funnel", N_("Deals"), sellers, 5, funnel },
 	{ "next_steps", N_("Next steps"), sellers, 6, next_steps },
 	{ "my_week", N_("This week"), sellers, 4, deals_activity_panel },
+	{ "stalled", N_("Stalled deals"), sellers, 7, stalled },
 	{ NULL, NULL, NULL, 0, NULL }
 };

@@ -160,5 +160,8 @@ const struct kiln_migration deals_pg_migrations[] = {
 	"CREATE TRIGGER activities_sum_ad AFTER DELETE ON activities"
 	" FOR EACH ROW EXECUTE FUNCTION activities_sum_fn();"
 	},
+	{ 7,
+	DEAL_VERDICTS_SCHEMA
+	},
 	{ 0, NULL }
 };

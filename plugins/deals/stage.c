@@ -55,7 +55,7 @@ deals_changed(struct kiln_req *r, const struct kiln_services *sv,
 	int			 rc;
 
 	if (from == NULL || to == NULL || strcmp(from, to) == 0)
-		return 0;
+		return deals_evaluate(r, sv, id);
 	if ((st = sv->sql(r, "INSERT INTO deal_stages (deal, seq, stage_from,"
 	    " stage_to, by_login, at, reason) VALUES (?1, (SELECT"
 	    " coalesce(max(seq), 0) + 1 FROM deal_stages WHERE deal = ?1),"
@@ -69,7 +69,7 @@ deals_changed(struct kiln_req *r, const struct kiln_services *sv,
 	sv->bind_text(st, 5, why != NULL ? why : "");
 	rc = sv->step(st);
 	sv->done(st);
-	return rc == 0 ? 0 : -1;
+	return rc == 0 ? deals_evaluate(r, sv, id) : -1;
 }
 
 /* The deal's stage and version now ("" when there is no such deal). */
@@ -385,6 +385,7 @@ deals_page(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		sv->close(r);
 	}
 	deals_order_link(r, sv, id, stage, writable);
+	deals_evaluation_page(r, sv, id);
 	deals_competitors_page(r, sv, id, writable);
 	history_rows(r, sv, id, 0);
 }
@@ -396,4 +397,5 @@ deals_xml(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	history_rows(r, sv, id, 1);
 	deals_competitors_xml(r, sv, id);
 	deals_lines_xml(r, sv, id);
+	deals_evaluation_xml(r, sv, id);
 }

@@ -2944,8 +2944,11 @@ def t_deals(o):
                           accept=XML_CT), 201)
     x = r.xml()
     did = int(x.get("id"))
+    # lua/deal.lua: the stage's 10 %, a key account's 10 more.
     check(x.findtext("stage") == "lead" and x.findtext("probability") ==
-          "10" and len(x.find("history")) == 0,
+          "20" and len(x.find("history")) == 0 and
+          [(v.get("rule"), v.get("result")) for v in x.find("evaluation")]
+          == [("deal", "pass"), ("stalled", "pass")],
           "%s: a new deal: %s" % (r.req(), short(r.body)))
     # Won or lost at birth: refused, nothing stored.
     before = len(expect(o.api.get("/deals.xml?customer=%d" % cid),
@@ -2959,8 +2962,10 @@ def t_deals(o):
     check(after == before, "a deal born won was stored")
     x = expect(deal_stage(o.api, did, stage="qualified"), 200).xml()
     check(x.findtext("stage") == "qualified" and
-          x.findtext("probability") == "25",
-          "qualified: %s" % short(ET.tostring(x)))
+          x.findtext("probability") == "35" and
+          [(v.get("rule"), v.get("result"), v.get("field"))
+           for v in x.find("evaluation")][0] == ("deal", "warn", "contact"),
+          "qualified (no decision maker yet): %s" % short(ET.tostring(x)))
     ev = x.find("history")
     check(len(ev) == 1 and ev[0].get("from") == "lead" and
           ev[0].get("stage") == "qualified" and ev[0].get("by") == o.login,
@@ -3818,6 +3823,62 @@ def children(pid):
         if int(rest[1]) == pid and rest[0] != "Z":
             out.append(int(d))
     return sorted(out)
+
+
+@test("deal rules are data: a rule dropped in sets the probability (its "
+      "fourth value) and a verdict, another marks the deal stalled (listed, "
+      "counted at home); removed, the deal is the shipped rules' again",
+      "rule")
+def t_deal_rules(o):
+    if not o.rules_dir:
+        note("no --rules-dir for this target: not run")
+        return
+    odds = os.path.join(o.rules_dir, "zz_odds.lua")
+    stall = os.path.join(o.rules_dir, "zz_stall.lua")
+    cid, _ = create(o, credit_customer())
+    title = "Rule probe %s" % RUN
+    did = int(expect(o.api.post("/deals", '<deal><title>%s</title><customer '
+                                'id="%d"/><amount>5000.00</amount></deal>' %
+                                (title, cid), ctype=XML_CT, accept=XML_CT),
+                     201).xml().get("id"))
+
+    def touch():
+        """A change of the deal, judged in its transaction."""
+        return expect(o.api.post("/deals/%d/competitors" % did,
+                                 urllib.parse.urlencode({"remove": "1"}),
+                                 ctype=FORM_CT, accept=XML_CT), 200).xml()
+
+    try:
+        write_rule(odds, "local M = {}\nfunction M.deal(d, ctx)\n"
+                   "  return 'hold', 'ask the plant first', 'amount', 42\n"
+                   "end\nreturn M\n")
+        write_rule(stall, "local M = {}\nfunction M.deal(d, ctx)\n"
+                   "  if d.title == %r then\n"
+                   "    return 'warn', 'probe stalled', 'stalled'\n"
+                   "  end\nend\nreturn M\n" % title)
+        x = touch()
+        got = [(v.get("rule"), v.get("result"), v.text)
+               for v in x.find("evaluation")]
+        check(x.findtext("probability") == "42" and
+              ("zz_odds", "hold", "ask the plant first") in got and
+              ("zz_stall", "warn", "probe stalled") in got and
+              x.findtext("stalled") == "true",
+              "with the dropped-in rules: %s" % short(ET.tostring(x)))
+        ids = [d.get("id") for d in expect(o.api.get(
+            "/deals.xml?stalled=1&customer=%d" % cid), 200).xml()]
+        check(ids == [str(did)], "stalled list: %r" % ids)
+        home = expect(browser(o).get("/"), 200).dom().text()
+        check(title in home, "the stalled deal is not on the home page")
+    finally:
+        for p in (odds, stall):
+            if os.path.exists(p):
+                os.unlink(p)
+    x = touch()
+    check(x.findtext("probability") == "20" and
+          x.findtext("stalled") == "false" and
+          [v.get("rule") for v in x.find("evaluation")] ==
+          ["deal", "stalled"],
+          "rules removed: %s" % short(ET.tostring(x)))
 
 
 def write_rule(path, text):
