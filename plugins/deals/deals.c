@@ -350,6 +350,10 @@ static const struct kiln_migration migrations[] = {
 	{ 7,
 	DEAL_VERDICTS_SCHEMA
 	},
+	{ 8,
+	/* Proposals per period (the performance report's signing rate). */
+	"CREATE INDEX deal_stages_to ON deal_stages(stage_to, at);"
+	},
 	{ 0, NULL }
 };
 
@@ -357,6 +361,10 @@ static const char *const setters[] = { "admin", "manager", NULL };
 
 static const struct kiln_route routes[] = {
 	{ "GET", "/reports/funnel", deals_report_funnel, "Funnel", NULL },
+	{ "GET", "/reports/win-rate", deals_report_win_rate, "Win rate", NULL },
+	{ "GET", "/reports/coverage", deals_report_coverage, "Coverage", NULL },
+	{ "GET", "/reports/performance", deals_report_performance,
+	  "Performance", NULL },
 	{ "GET", "/quotas/load", deals_quotas_form, "Load quotas", setters },
 	{ "POST", "/quotas/load", deals_quotas_load, NULL, setters },
 	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },

@@ -270,6 +270,8 @@ void	 deals_hidden(struct kiln_req *, const struct kiln_services *,
 	    const char *, const char *);
 void	 deals_link(struct kiln_req *, const struct kiln_services *,
 	    const char *path, const char *text);
+const char *deals_copy(struct kiln_req *, const struct kiln_services *,
+	    const char *);
 /* A positive id as sent (a parameter's text), else 0. */
 long long deals_id_of(const char *);
 void	 deals_table(struct kiln_req *, const struct kiln_services *,
@@ -309,6 +311,32 @@ int	 deals_activity_created(struct kiln_req *,
 int	 deals_activity_changed(struct kiln_req *,
 	    const struct kiln_services *, long long, const struct kiln_kv *,
 	    const struct kiln_kv *, size_t);
+
+/* What a report is about (reports.c): empty or 0 is any. */
+struct deals_filter {
+	const char	*from, *to, *team, *segment;
+	long long	 owner;
+};
+int	 deals_filter_read(struct kiln_req *, const struct kiln_services *,
+	    struct deals_filter *);
+int	 deals_report_begin(struct kiln_req *, const struct kiln_services *,
+	    const char *name, const char *title, const struct deals_filter *);
+const char *deals_text_param(struct kiln_req *, const struct kiln_services *,
+	    const char *, int date, int *bad);
+const char *deals_ratio(struct kiln_req *, const struct kiln_services *,
+	    long long, long long);
+const char *deals_num(struct kiln_req *, const struct kiln_services *,
+	    long long);
+void	 deals_report_form(struct kiln_req *, const struct kiln_services *,
+	    const char *path, const struct deals_filter *, const char *from,
+	    const char *to);
+void	 deals_input(struct kiln_req *, const struct kiln_services *,
+	    const char *name, const char *type, const char *label,
+	    const char *value);
+int	 deals_report_win_rate(struct kiln_req *, const struct kiln_services *);
+int	 deals_report_coverage(struct kiln_req *, const struct kiln_services *);
+int	 deals_report_performance(struct kiln_req *,
+	    const struct kiln_services *);
 
 extern const struct kiln_entity deals_activity;
 int	 deals_activity_log(struct kiln_req *, const struct kiln_services *);

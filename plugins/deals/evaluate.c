@@ -57,16 +57,6 @@ day_number(const char *s)
 	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
-static const char *
-copy(struct kiln_req *r, const struct kiln_services *sv, const char *s)
-{
-	size_t	 n = strlen(s) + 1;
-	char	*p = sv->alloc(r, n);
-
-	memcpy(p, s, n);
-	return p;
-}
-
 /*
  * Deal id's record and context for the rules: *nrec and *nctx pairs.
  * 0, or -1 when there is no such deal.
@@ -106,7 +96,7 @@ facts(struct kiln_req *r, const struct kiln_services *sv, long long id,
 			    sv->col_int(st, (int)i));
 		else
 			rec[n++] = (struct kiln_kv)KV_S(rec_cols[i],
-			    copy(r, sv, sv->col_text(st, (int)i)));
+			    deals_copy(r, sv, sv->col_text(st, (int)i)));
 	}
 	customer = sv->col_int(st, 1);
 	snprintf(stage, stagesz, "%s", sv->col_text(st, 4));
@@ -114,7 +104,7 @@ facts(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	touched = day_number(sv->col_text(st, 12));
 	ctx[c++] = (struct kiln_kv)KV_S("today", today);
 	ctx[c++] = (struct kiln_kv)KV_S("customer_segment",
-	    copy(r, sv, sv->col_text(st, 13)));
+	    deals_copy(r, sv, sv->col_text(st, 13)));
 	ctx[c++] = (struct kiln_kv)KV_I("age_days",
 	    created < 0 ? 0 : now - created);
 	ctx[c++] = (struct kiln_kv)KV_I("idle_days",

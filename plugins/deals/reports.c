@@ -36,11 +36,6 @@
 	" THEN 1 WHEN 'proposal' THEN 2 WHEN 'negotiation' THEN 3 WHEN" \
 	" 'won' THEN 4 ELSE -1 END"
 
-struct filter {
-	const char	*from, *to, *team, *segment;
-	long long	 owner;
-};
-
 struct row {
 	long long	 deals, amount, weighted;
 	long long	 reached;	/* deals that held this stage or later */
@@ -50,7 +45,7 @@ struct row {
 
 static void
 bind(const struct kiln_services *sv, struct kiln_stmt *st,
-    const struct filter *f)
+    const struct deals_filter *f)
 {
 	sv->bind_text(st, 1, f->from);
 	sv->bind_text(st, 2, f->to);
@@ -73,7 +68,7 @@ stage_index(const char *s)
 /* The report's figures into rows[] (by deals_stages order). */
 static int
 figures(struct kiln_req *r, const struct kiln_services *sv,
-    const struct filter *f, struct row *rows)
+    const struct deals_filter *f, struct row *rows)
 {
 	struct kiln_stmt	*st;
 	int			 i, k;
@@ -122,8 +117,8 @@ figures(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /* "0.55", or "" where there is nothing to divide. */
-static const char *
-ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
+const char *
+deals_ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
     long long b)
 {
 	char	*s = sv->alloc(r, 16);
@@ -146,8 +141,8 @@ days(struct kiln_req *r, const struct kiln_services *sv,
 	return s;
 }
 
-static const char *
-num(struct kiln_req *r, const struct kiln_services *sv, long long v)
+const char *
+deals_num(struct kiln_req *r, const struct kiln_services *sv, long long v)
 {
 	char	*s = sv->alloc(r, 24);
 
@@ -164,11 +159,11 @@ xml_rows(struct kiln_req *r, const struct kiln_services *sv,
 	for (i = 0; i < NSTAGES; i++) {
 		sv->open(r, "row");
 		sv->attr(r, "stage", deals_stages[i]);
-		sv->attr(r, "deals", num(r, sv, rows[i].deals));
+		sv->attr(r, "deals", deals_num(r, sv, rows[i].deals));
 		sv->attr(r, "amount", sv->money(r, rows[i].amount));
 		sv->attr(r, "weighted", sv->money(r, rows[i].weighted));
 		if (i < 4)
-			sv->attr(r, "conversion", ratio(r, sv,
+			sv->attr(r, "conversion", deals_ratio(r, sv,
 			    rows[i + 1].reached, rows[i].reached));
 		sv->attr(r, "days", days(r, sv, &rows[i]));
 		sv->attr(r, "currency", sv->currency(r));
@@ -176,9 +171,9 @@ xml_rows(struct kiln_req *r, const struct kiln_services *sv,
 	}
 }
 
-static void
-input(struct kiln_req *r, const struct kiln_services *sv, const char *name,
-    const char *type, const char *label, const char *value)
+void
+deals_input(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, const char *type, const char *label, const char *value)
 {
 	char	 id[32];
 
@@ -195,18 +190,20 @@ input(struct kiln_req *r, const struct kiln_services *sv, const char *name,
 	sv->close(r);
 }
 
-static void
-filter_form(struct kiln_req *r, const struct kiln_services *sv,
-    const struct filter *f)
+/* A report's filters (GET to path): the period's ends so labelled. */
+void
+deals_report_form(struct kiln_req *r, const struct kiln_services *sv,
+    const char *path, const struct deals_filter *f, const char *from,
+    const char *to)
 {
 	sv->open(r, "form");
 	sv->attr(r, "method", "get");
 	sv->attr(r, "class", "search");
-	sv->attr(r, "action", sv->url(r, "/reports/funnel"));
-	input(r, sv, "from", "date", _("Opened from"), f->from);
-	input(r, sv, "to", "date", _("Opened until"), f->to);
-	input(r, sv, "team", "text", _("Team"), f->team);
-	input(r, sv, "segment", "text", _("Segment"), f->segment);
+	sv->attr(r, "action", sv->url(r, path));
+	deals_input(r, sv, "from", "date", from, f->from);
+	deals_input(r, sv, "to", "date", to, f->to);
+	deals_input(r, sv, "team", "text", _("Team"), f->team);
+	deals_input(r, sv, "segment", "text", _("Segment"), f->segment);
 	sv->open(r, "button");
 	sv->attr(r, "type", "submit");
 	sv->text(r, _("Show"));
@@ -232,7 +229,7 @@ html_rows(struct kiln_req *r, const struct kiln_services *sv,
 		snprintf(path, 48, "/deals?stage=%s", deals_stages[i]);
 		bars[i].label = sv->show_enum(r, deals_stages[i]);
 		bars[i].value = rows[i].reached;
-		bars[i].text = num(r, sv, rows[i].reached);
+		bars[i].text = deals_num(r, sv, rows[i].reached);
 		bars[i].href = path;
 	}
 	sv->chart(r, _("Deals that reached each stage"), bars, 4);
@@ -246,7 +243,7 @@ html_rows(struct kiln_req *r, const struct kiln_services *sv,
 		sv->close(r);
 		sv->open(r, "td");
 		sv->attr(r, "class", "num");
-		sv->text(r, num(r, sv, rows[i].deals));
+		sv->text(r, deals_num(r, sv, rows[i].deals));
 		sv->close(r);
 		sv->open(r, "td");
 		sv->attr(r, "class", "num");
@@ -256,7 +253,7 @@ html_rows(struct kiln_req *r, const struct kiln_services *sv,
 		sv->attr(r, "class", "num");
 		sv->text(r, sv->show_money(r, rows[i].weighted));
 		sv->close(r);
-		conv = i < 4 ? ratio(r, sv, rows[i + 1].reached,
+		conv = i < 4 ? deals_ratio(r, sv, rows[i + 1].reached,
 		    rows[i].reached) : "";
 		sv->open(r, "td");
 		sv->attr(r, "class", "num");
@@ -277,8 +274,8 @@ html_rows(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /* A filter's text as sent: a date, or a name without control bytes. */
-static const char *
-text_param(struct kiln_req *r, const struct kiln_services *sv,
+const char *
+deals_text_param(struct kiln_req *r, const struct kiln_services *sv,
     const char *name, int date, int *bad)
 {
 	const char	*v = sv->param(r, name);
@@ -296,47 +293,75 @@ text_param(struct kiln_req *r, const struct kiln_services *sv,
 	return v;
 }
 
+/*
+ * The filters every report takes: from, to (dates), owner (a user id),
+ * team, segment.  0, or -1 when one is malformed (answered: 400).
+ */
 int
-deals_report_funnel(struct kiln_req *r, const struct kiln_services *sv)
+deals_filter_read(struct kiln_req *r, const struct kiln_services *sv,
+    struct deals_filter *f)
 {
-	struct row	 rows[NSTAGES];
-	struct filter	 f;
 	const char	*owner = sv->param(r, "owner");
 	char		*end;
 	int		 bad = 0;
 
-	f.from = text_param(r, sv, "from", 1, &bad);
-	f.to = text_param(r, sv, "to", 1, &bad);
-	f.team = text_param(r, sv, "team", 0, &bad);
-	f.segment = text_param(r, sv, "segment", 0, &bad);
-	f.owner = 0;
+	f->from = deals_text_param(r, sv, "from", 1, &bad);
+	f->to = deals_text_param(r, sv, "to", 1, &bad);
+	f->team = deals_text_param(r, sv, "team", 0, &bad);
+	f->segment = deals_text_param(r, sv, "segment", 0, &bad);
+	f->owner = 0;
 	if (owner != NULL && *owner != '\0') {
-		f.owner = strtoll(owner, &end, 10);
-		if (*end != '\0' || f.owner <= 0)
+		f->owner = strtoll(owner, &end, 10);
+		if (*end != '\0' || f->owner <= 0)
 			bad = 1;
 	}
-	if (bad)
-		return sv->error(r, 400, "bad_request", _("from and to are"
-		    " dates like 2026-12-31, owner a user id; team and segment"
-		    " are names."));
-	if (figures(r, sv, &f, rows) != 0)
-		return sv->error(r, 500, "internal", _("Internal error."));
-	if (sv->begin(r, 200, "report", _("Funnel")) != 0)
+	if (!bad)
+		return 0;
+	sv->error(r, 400, "bad_request", _("from and to are dates like"
+	    " 2026-12-31, owner a user id; team and segment are names."));
+	return -1;
+}
+
+/* A report's <report name from to currency> (XML), else its heading. */
+int
+deals_report_begin(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, const char *title, const struct deals_filter *f)
+{
+	if (sv->begin(r, 200, "report", title) != 0)
 		return -1;
 	if (sv->wants_xml(r)) {
-		sv->attr(r, "name", "funnel");
-		if (*f.from)
-			sv->attr(r, "from", f.from);
-		if (*f.to)
-			sv->attr(r, "to", f.to);
+		sv->attr(r, "name", name);
+		if (*f->from)
+			sv->attr(r, "from", f->from);
+		if (*f->to)
+			sv->attr(r, "to", f->to);
 		sv->attr(r, "currency", sv->currency(r));
+		return 0;
+	}
+	sv->open(r, "h1");
+	sv->text(r, title);
+	sv->close(r);
+	return 0;
+}
+
+int
+deals_report_funnel(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct row		 rows[NSTAGES];
+	struct deals_filter	 f;
+
+	if (deals_filter_read(r, sv, &f) != 0)
+		return 0;	/* answered */
+	if (figures(r, sv, &f, rows) != 0)
+		return sv->error(r, 500, "internal", _("Internal error."));
+	if (deals_report_begin(r, sv, "funnel", _("Funnel"), &f) != 0)
+		return -1;
+	if (sv->wants_xml(r)) {
 		xml_rows(r, sv, rows);
 		return sv->end(r);
 	}
-	sv->open(r, "h1");
-	sv->text(r, _("Funnel"));
-	sv->close(r);
-	filter_form(r, sv, &f);
+	deals_report_form(r, sv, "/reports/funnel", &f, _("Opened from"),
+	    _("Opened until"));
 	html_rows(r, sv, rows);
 	return sv->end(r);
 }

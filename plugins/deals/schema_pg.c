@@ -163,5 +163,8 @@ const struct kiln_migration deals_pg_migrations[] = {
 	{ 7,
 	DEAL_VERDICTS_SCHEMA
 	},
+	{ 8,
+	"CREATE INDEX deal_stages_to ON deal_stages(stage_to, at);"
+	},
 	{ 0, NULL }
 };

@@ -216,6 +216,17 @@ deals_table(struct kiln_req *r, const struct kiln_services *sv,
 	sv->close(r);
 }
 
+/* s, kept for the rest of the request (col_text() is not). */
+const char *
+deals_copy(struct kiln_req *r, const struct kiln_services *sv, const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+	char	*p = sv->alloc(r, n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
 /* <a href=path>text</a>, path under the prefix. */
 void
 deals_link(struct kiln_req *r, const struct kiln_services *sv,
