@@ -77,9 +77,9 @@ period_of(const char *s, struct period *p)
 		return -1;
 	snprintf(p->name, sizeof(p->name), "%s", s);
 	snprintf(p->quarter, sizeof(p->quarter), "%04d-Q%d", y, q);
-	/* Dates compare as text: the 31st bounds any month. */
 	snprintf(p->from, sizeof(p->from), "%s-01", p->month[0]);
-	snprintf(p->to, sizeof(p->to), "%s-31", p->month[p->nmonths - 1]);
+	deals_month_end(p->to, sizeof(p->to), y,
+	    atoi(p->month[p->nmonths - 1] + 5));
 	return 0;
 }
 

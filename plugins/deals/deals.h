@@ -333,6 +333,7 @@ void	 deals_report_form(struct kiln_req *, const struct kiln_services *,
 void	 deals_input(struct kiln_req *, const struct kiln_services *,
 	    const char *name, const char *type, const char *label,
 	    const char *value);
+void	 deals_month_end(char *, size_t, int year, int month);
 int	 deals_report_win_rate(struct kiln_req *, const struct kiln_services *);
 int	 deals_report_coverage(struct kiln_req *, const struct kiln_services *);
 int	 deals_report_performance(struct kiln_req *,

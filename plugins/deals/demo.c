@@ -5,9 +5,10 @@
  * each move is in the deal's history), some won, some lost with a
  * reason.
  */
-#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+#define _DEFAULT_SOURCE		/* gmtime_r, timegm */
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "deals.h"
@@ -133,6 +134,68 @@ next_customer(struct kiln_req *r, const struct kiln_services *sv,
 	return rc;
 }
 
+/* YYYY-MM-DD of `days` from today (negative: before). */
+static const char *
+day(struct kiln_req *r, const struct kiln_services *sv, long days)
+{
+	char		*s = sv->alloc(r, 11);
+	time_t		 t = time(NULL) + (time_t)days * 86400;
+	struct tm	 tm;
+
+	strftime(s, 11, "%Y-%m-%d", gmtime_r(&t, &tm));
+	return s;
+}
+
+/*
+ * The deal as if it had been worked on for the past months: made
+ * `start` days ago, each of its n moves some days after the one before,
+ * closed on the day of the last when won or lost, last worked on then
+ * or at its latest activity; then judged again (stalled or not).
+ */
+static int
+backdate(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_demo *d, long long id, unsigned start, unsigned n, int open)
+{
+	struct kiln_stmt	*st;
+	long			 at = -(long)start;
+	/* An open deal was mostly moved lately: a few have stalled. */
+	long			 last = open ? -(long)d->random(d, 20) : 0;
+	unsigned		 k;
+	int			 rc = 0;
+
+	for (k = 1; k <= n && rc == 0; k++) {
+		at += 3 + (long)d->random(d, 1 + start / (n + 1));
+		if (at > last || (open && k == n))
+			at = last;
+		if ((st = sv->sql(r, "UPDATE deal_stages SET at = ?3 ||"
+		    " 'T09:00:00Z' WHERE deal = ?1 AND seq = ?2")) == NULL)
+			return -1;
+		sv->bind_int(st, 1, id);
+		sv->bind_int(st, 2, k);
+		sv->bind_text(st, 3, day(r, sv, at));
+		rc = sv->step(st);
+		sv->done(st);
+	}
+	if (rc != 0 || (st = sv->sql(r, "UPDATE deals SET created_at = ?2 ||"
+	    " 'T08:00:00Z', closed_on = CASE WHEN stage IN ('won', 'lost')"
+	    " THEN ?3 ELSE '' END, expected_close = CASE WHEN stage IN"
+	    " ('won', 'lost') THEN ?3 ELSE ?4 END, touched_on = coalesce("
+	    "(SELECT CASE WHEN max(substr(a.done_at, 1, 10)) > ?3 THEN"
+	    " max(substr(a.done_at, 1, 10)) ELSE ?3 END FROM activities a"
+	    " WHERE a.deal = ?1 AND a.status = 'done'), ?3) WHERE id = ?1"))
+	    == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, day(r, sv, -(long)start));
+	sv->bind_text(st, 3, day(r, sv, n > 0 ? at : open ? last :
+	    -(long)start));
+	/* Open: expected in the coming months, a few already overdue. */
+	sv->bind_text(st, 4, day(r, sv, (long)d->random(d, 130) - 10));
+	rc = sv->step(st);
+	sv->done(st);
+	return rc == 0 ? deals_evaluate(r, sv, id) : -1;
+}
+
 /* Move deal id on to stage, as a person would (history, audit). */
 static int
 move(struct kiln_req *r, const struct kiln_services *sv, long long id,
@@ -161,7 +224,8 @@ move(struct kiln_req *r, const struct kiln_services *sv, long long id,
  */
 static int
 add_activities(struct kiln_req *r, const struct kiln_services *sv,
-    struct kiln_demo *d, long long customer, long long deal, long long owner)
+    struct kiln_demo *d, long long customer, long long deal, long long owner,
+    unsigned span)
 {
 	static const char *const kinds[] = {
 		"call", "call", "visit", "meeting", "email", "call", "task"
@@ -188,7 +252,7 @@ add_activities(struct kiln_req *r, const struct kiln_services *sv,
 		status = "done";
 		/* The last is ahead of us, planned; the rest behind. */
 		t = time(NULL) + (k == n ? (time_t)(1 + d->random(d, 14)) :
-		    -(time_t)(1 + d->random(d, 360))) * 86400 +
+		    -(time_t)(1 + d->random(d, span))) * 86400 +
 		    (time_t)d->random(d, 9 * 3600);
 		t -= t % 900;
 		if (k == n)
@@ -230,11 +294,14 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 	static const char *const path[] = {
 		"qualified", "proposal", "negotiation"
 	};
-	struct kiln_kv	 kv[6];
-	char		*title = sv->alloc(r, 160), *close = sv->alloc(r, 16);
-	char		*amount = sv->alloc(r, 32), err[256];
-	long long	 id;
-	unsigned	 k, reach;
+	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[6];
+	char			*title = sv->alloc(r, 160);
+	char			*close = sv->alloc(r, 16);
+	char			*amount = sv->alloc(r, 32), err[256];
+	long long		 id;
+	unsigned		 k, reach, begun, moves;
+	int			 ri, rc, open = 0;
 
 	snprintf(title, 160, "%s %u", what[d->random(d, sizeof(what) /
 	    sizeof(what[0]))], 1 + d->random(d, 9));
@@ -254,31 +321,109 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 		    " refused: %s", customer, err);
 		return -1;
 	}
-	/* What the customer asks about: one or two catalogue items. */
+	/* Begun up to a year ago; what the customer asks about. */
+	begun = 20 + d->random(d, 345);
 	if (add_interest(r, sv, d, id) == -1 ||
-	    add_activities(r, sv, d, customer, id, owner) == -1)
+	    add_activities(r, sv, d, customer, id, owner, begun) == -1)
 		return -1;
 	/* Most deals past a lead meet one or two of the usual rivals. */
-	if (d->random(d, 3) != 0)
-		name_rival(r, sv, id, rival[d->random(d, 5)],
+	ri = d->random(d, 3) != 0 ? (int)d->random(d, 5) : -1;
+	if (ri >= 0)
+		name_rival(r, sv, id, rival[ri],
 		    (long long)k * 1000000 * (85 + d->random(d, 30)) / 100);
-	/* create() leaves the entity's created() out: judged here. */
-	if (deals_evaluate(r, sv, id) != 0)
-		return -1;
 	/* Along the funnel, fewer at each stage; then some close. */
 	reach = d->random(d, 4);
 	for (k = 0; k < reach; k++)
 		if (move(r, sv, id, path[k], NULL) == -1)
 			return -1;
-	switch (d->random(d, 6)) {
-	case 0:
-		return reach >= 2 ? move(r, sv, id, "won", NULL) : 0;
-	case 1:
-		return move(r, sv, id, "lost",
-		    deals_lost_reasons[d->random(d, 7)]);
-	default:
-		return 0;
+	/*
+	 * The story: the cheaper rival (index 2) takes most deals it is
+	 * in, on price; the others lose some and win some.
+	 */
+	if (ri == 2 && d->random(d, 3) != 0)
+		rc = move(r, sv, id, "lost", "price");
+	else
+		switch (d->random(d, 5)) {
+		case 0:
+		case 1:
+			rc = reach >= 2 ? move(r, sv, id, "won", NULL) : 0;
+			break;
+		case 2:
+			rc = move(r, sv, id, "lost",
+			    deals_lost_reasons[d->random(d, 7)]);
+			break;
+		default:
+			open = 1;
+			rc = 0;
+		}
+	if (rc != 0)
+		return -1;
+	moves = 0;
+	if ((st = sv->sql(r, "SELECT count(*) FROM deal_stages WHERE"
+	    " deal = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1)
+		moves = (unsigned)sv->col_int(st, 0);
+	sv->done(st);
+	return backdate(r, sv, d, id, begun, moves, open);
+}
+
+/*
+ * Each salesperson's monthly quotas for the past year and the next
+ * quarter: what they won in a month of the last quarter, times a
+ * stretch of their own, so some are above their quotas and some below.
+ */
+static int
+add_quotas(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_demo *d)
+{
+	static const int stretch[] = { 80, 140, 100, 120, 70, 110 };
+	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[3];
+	char			*period, *amount, err[256];
+	long long		 won, qid;
+	time_t			 t;
+	struct tm		 tm;
+	size_t			 u, k = 0;
+	int			 m;
+
+	for (u = 0; u < d->nusers; u++) {
+		if (strcmp(d->users[u].role, "sales") != 0)
+			continue;
+		/* Their last quarter's wins, a month of them. */
+		won = 0;
+		if ((st = sv->sql(r, "SELECT coalesce(sum(amount), 0) FROM deals"
+		    " WHERE owner = ?1 AND stage = 'won' AND closed_on >= ?2"))
+		    == NULL)
+			return -1;
+		sv->bind_int(st, 1, d->users[u].id);
+		sv->bind_text(st, 2, day(r, sv, -91));
+		if (sv->step(st) == 1)
+			won = sv->col_int(st, 0);
+		sv->done(st);
+		won = won / 3 * stretch[k++ % 6] / 100;
+		for (m = -11; m <= 3; m++) {
+			t = time(NULL);
+			gmtime_r(&t, &tm);
+			tm.tm_mday = 15;
+			tm.tm_mon += m;
+			t = timegm(&tm);
+			gmtime_r(&t, &tm);
+			period = sv->alloc(r, 16);
+			strftime(period, 16, "%Y-%m", &tm);
+			amount = sv->alloc(r, 32);
+			snprintf(amount, 32, "%lld.%02lld", won / 100, won % 100);
+			kv[0] = (struct kiln_kv)KV_I("owner", d->users[u].id);
+			kv[1] = (struct kiln_kv)KV_S("period", period);
+			kv[2] = (struct kiln_kv)KV_S("amount", amount);
+			if (sv->create(r, "quota", kv, 3, &qid, err,
+			    sizeof(err)) != 0)
+				sv->log(KILN_LOG_WARN, "demo: quota %s of %s: %s",
+				    period, d->users[u].login, err);
+		}
 	}
+	return 0;
 }
 
 int
@@ -308,5 +453,5 @@ deals_demo(struct kiln_req *r, const struct kiln_services *sv,
 		if (++made % 500 == 0 && d->checkpoint(d) == -1)
 			return -1;
 	}
-	return rc;
+	return rc == -1 ? -1 : add_quotas(r, sv, d);
 }

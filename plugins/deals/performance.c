@@ -353,7 +353,7 @@ deals_report_performance(struct kiln_req *r, const struct kiln_services *sv)
 	from = sv->alloc(r, 11);
 	to = sv->alloc(r, 11);
 	strftime(from, 11, "%Y-%m-01", &tm);
-	strftime(to, 11, "%Y-%m-31", &tm);
+	deals_month_end(to, 11, tm.tm_year + 1900, tm.tm_mon + 1);
 	if (*f.from == '\0')
 		f.from = *f.to ? deals_copy(r, sv, f.to) : from;
 	if (*f.to == '\0')

@@ -293,6 +293,20 @@ deals_text_param(struct kiln_req *r, const struct kiln_services *sv,
 	return v;
 }
 
+/* The last day of month m (1-12) of year y, as YYYY-MM-DD. */
+void
+deals_month_end(char *out, size_t n, int y, int m)
+{
+	static const int days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int	 d = days[(m - 1) % 12];
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		d = 29;
+	snprintf(out, n, "%04d-%02d-%02d", y % 10000, m % 100, d);
+}
+
 /*
  * The filters every report takes: from, to (dates), owner (a user id),
  * team, segment.  0, or -1 when one is malformed (answered: 400).

@@ -3340,6 +3340,161 @@ def t_funnel(o):
                  "bad_request")
 
 
+def new_user(o, login, name, team, role="sales"):
+    """A user made by the administrator's form; returns its id."""
+    a = browser(o, o.admin_login)
+    r = expect(a.get("/admin/users"), 200)
+    f = form_with(r.dom(), "login")
+    expect(a.post(f["action"], fill(f["fields"], {
+        "login": login, "name": name, "team": team,
+        "password": "password123", "role": role}), raw=True), 303)
+    page = expect(a.get("/customers/new"), 200)
+    opts = [n for n in page.dom().iter("option")
+            if "(%s)" % login in n.text()]
+    check(opts, "%s: the new user %s is not among the owners" %
+          (page.req(), login))
+    return int(opts[0].get("value"))
+
+
+def erp_post(o, path, body):
+    return int(expect(o.erp.post(path, body, ctype=XML_CT, accept=XML_CT),
+                      201).xml().get("id"))
+
+
+@test("win-rate, coverage and performance reports: a team of two with "
+      "quotas, deals won and lost against a competitor, activities and a "
+      "referral, every figure by hand (the score by scorecard.lua's "
+      "formula); a salesperson sees only their own", "xml")
+def t_sales_reports(o):
+    team = "sr" + RUN
+    ua = new_user(o, ("sra%s" % RUN).lower(), "Rep A " + RUN, team)
+    ub = new_user(o, ("srb%s" % RUN).lower(), "Rep B " + RUN, team)
+    ca = erp_post(o, "/customers", customer_xml({
+        "name": uniq("SR Key"), "segment": "key_account",
+        "sales_mode": "relationship", "phone": "+86 574 1234 5678",
+        "owner": (ua, "a")}))
+    cb = erp_post(o, "/customers", customer_xml({
+        "name": uniq("SR Project"), "segment": "project",
+        "sales_mode": "transactional", "phone": "+86 574 1234 5679",
+        "owner": (ub, "b")}))
+    rival = erp_post(o, "/competitors", "<competitor><name>SR Rival %s"
+                     "</name></competitor>" % RUN)
+    today = datetime.datetime.utcnow().date()
+    quarter = "%d-Q%d" % (today.year, (today.month - 1) // 3 + 1)
+    months = ["%d-%02d" % (today.year, 3 * ((today.month - 1) // 3) + i)
+              for i in (1, 2, 3)]
+
+    def deal(cust, owner, title, amount, moves, reason=None, named=False):
+        did = erp_post(o, "/deals", '<deal><title>%s</title><customer '
+                       'id="%d"/><amount>%s</amount><expected_close>%s'
+                       '</expected_close><owner id="%d"/></deal>' % (
+                           title, cust, amount, today.isoformat(), owner))
+        if named:
+            expect(o.erp.post("/deals/%d/competitors" % did,
+                              urllib.parse.urlencode({"competitor": rival}),
+                              ctype=FORM_CT, accept=XML_CT), 200)
+        for m in moves:
+            form = {"stage": m}
+            if m == "lost":
+                form["lost_reason"] = reason
+            expect(deal_stage(o.erp, did, **form), 200)
+        return did
+
+    deal(ca, ua, "SR d1", "100.00", ["qualified", "proposal", "won"],
+         named=True)
+    deal(ca, ua, "SR d2", "200.00", ["proposal", "lost"], "price",
+         named=True)
+    # After d1 is won: negotiation 75 %, a key account 10 more.
+    deal(ca, ua, "SR d3", "300.00", ["negotiation"])
+    deal(cb, ub, "SR d4", "400.00", ["won"])
+    deal(cb, ub, "SR d5", "500.00", ["lost"], "no_budget")
+    erp_post(o, "/quotas", '<quota><owner id="%d"/><period>%s</period>'
+             '<amount>1000.00</amount></quota>' % (ua, quarter))
+    for m in months:
+        erp_post(o, "/quotas", '<quota><owner id="%d"/><period>%s</period>'
+                 '<amount>100.00</amount></quota>' % (ub, m))
+
+    def act(kind, extra):
+        erp_post(o, "/activities", '<activity><kind>%s</kind><subject>SR'
+                 '</subject><customer id="%d"/><owner id="%d"/>%s'
+                 '</activity>' % (kind, ca, ua, extra))
+
+    act("visit", "<status>done</status><place>Plant</place>")
+    act("call", "<status>done</status><direction>outbound</direction>")
+    act("call", "<status>done</status><direction>returned</direction>")
+    act("meeting", "<status>done</status>")
+    act("meeting", "<status>no_show</status>")
+    act("task", "<status>planned</status>")
+    erp_post(o, "/contacts", '<contact><customer id="%d"/><name>SR Ref'
+             '</name><referred_by id="%d"/></contact>' % (ca, cb))
+
+    def rows(report, query):
+        x = expect(o.erp.get("/reports/%s.xml?%s" % (report, query)),
+                   200).xml()
+        return [dict(r.attrib) for r in x]
+
+    day = today.isoformat()
+    got = {(r["by"], r.get("key", "")): (r["won"], r["lost"], r["rate"])
+           for r in rows("win-rate", "team=%s&from=%s&to=%s" %
+                         (team, day, day))
+           if r["by"] != "reason"}
+    want = {("all", ""): ("2", "2", "0.50"),
+            ("owner", ("sra%s" % RUN).lower()): ("1", "1", "0.50"),
+            ("owner", ("srb%s" % RUN).lower()): ("1", "1", "0.50"),
+            ("segment", "key_account"): ("1", "1", "0.50"),
+            ("segment", "project"): ("1", "1", "0.50"),
+            ("competitor", str(rival)): ("1", "1", "0.50")}
+    check(got == want, "win-rate: %r, want %r" % (got, want))
+    got = [(r["key"], r["lost"], r["share"])
+           for r in rows("win-rate", "team=%s" % team) if r["by"] == "reason"]
+    check(sorted(got) == [("no_budget", "1", "0.50"), ("price", "1", "0.50")],
+          "lost reasons: %r" % got)
+    got = {(r["by"], r["key"]): (r.get("quota"), r["won"], r.get("gap"),
+                                 r["pipeline"], r["coverage"], r["light"])
+           for r in rows("coverage", "team=%s&period=%s" % (team, quarter))}
+    want = {("owner", ("sra%s" % RUN).lower()):
+            ("1000.00", "100.00", "900.00", "255.00", "0.28", "behind"),
+            ("owner", ("srb%s" % RUN).lower()):
+            ("300.00", "400.00", "0.00", "0.00", "", "met"),
+            ("team", team):
+            ("1300.00", "500.00", "800.00", "255.00", "0.31", "behind")}
+    check(got == want, "coverage: %r, want %r" % (got, want))
+    # A month: A's quarter quota a third, B's month's own.
+    got = {r["key"]: r.get("quota") for r in rows(
+        "coverage", "team=%s&period=%s" % (team, months[0]))
+        if r["by"] == "owner"}
+    check(got == {("sra%s" % RUN).lower(): "333.33",
+                  ("srb%s" % RUN).lower(): "100.00"},
+          "coverage of a month: %r" % got)
+    expect_error(o.erp.get("/reports/coverage.xml?period=2027-Q5"), 400,
+                 "bad_request")
+    perf = {r["key"]: r for r in rows("performance", "team=%s&from=%s&to=%s"
+                                      % (team, day, day))}
+    a = perf.get(("sra%s" % RUN).lower(), {})
+    want = {"visits": "1", "calls": "1", "returned": "1", "targets": "1",
+            "contacts": "1", "referrals": "1", "scheduled": "2",
+            "held": "1", "no_shows": "1", "appointment_rate": "0.50",
+            "proposals": "2", "won": "1", "signing_rate": "0.50",
+            "score": "49"}
+    got = {k: a.get(k) for k in want}
+    check(got == want, "performance of A: %r, want %r" % (got, want))
+    b = perf.get(("srb%s" % RUN).lower(), {})
+    got = {k: b.get(k) for k in ("won", "proposals", "signing_rate",
+                                 "score")}
+    check(got == {"won": "1", "proposals": "0", "signing_rate": "",
+                  "score": "4"}, "performance of B: %r" % got)
+    # The salesperson sees their own figures only.
+    keys = {r.attrib.get("key") for r in expect(o.api.get(
+        "/reports/performance.xml"), 200).xml()}
+    check(keys <= {o.login}, "a salesperson sees %r" % keys)
+    for name in ("win-rate", "coverage", "performance"):
+        r = expect(browser(o, o.admin_login).get(
+            "/reports/%s?team=%s&period=%s&from=%s&to=%s" % (
+                name, team, quarter, day, day)), 200)
+        check(any(True for _ in r.dom().iter("svg")),
+              "%s: no chart" % r.req())
+
+
 # -- bad input
 
 @test("SQL and junk in ids: 404", "bad")
