@@ -4,10 +4,12 @@
 // copy it, find it on its customer's page, find the late orders, log
 // out.  LOGIN must be one who may set credit terms (an administrator);
 // then, when given, SALES sees them read-only in the customer form and
-// FINANCE changes a credit limit (the same PASSWORD for all).
+// FINANCE changes a credit limit (the same PASSWORD for all).  SALES
+// also logs a visit on a deal, wins it and makes its order; MANAGER
+// reads the team's pipeline coverage.
 // Screenshots of each step go to $KILN_SHOTS (default ./shots).
 //
-//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]
+//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE [MANAGER]]]
 //
 // Prints "ok N - ..." lines and "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -18,7 +20,8 @@ import { createRequire } from 'node:module';
 const axeSource = readFileSync(createRequire(import.meta.url)
     .resolve('axe-core/axe.min.js'), 'utf8');
 
-const [base, login, password, sales, finance] = process.argv.slice(2);
+const [base, login, password, sales, finance, manager] =
+    process.argv.slice(2);
 if (!base || !login || !password) {
 	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]');
 	process.exit(2);
@@ -392,6 +395,56 @@ try {
 			expect(!(await page.locator('header.site').isVisible()), 'the menu prints');
 			await page.pdf({ path: `${shots}/15-confirmation.pdf`, format: 'A4' });
 			await page.emulateMedia({ media: 'screen' });
+			await logOut();
+		});
+	}
+	if (sales) {
+		await check('sales: logs a visit from a deal\'s page, moves the deal to won and makes its order', async () => {
+			await logIn(sales);
+			/* An open deal of theirs, the furthest along there is. */
+			for (const stage of ['negotiation', 'proposal', 'qualified', 'lead']) {
+				await page.goto(`${base}/deals?stage=${stage}`);
+				if (await page.locator('table.list tbody tr td a').count() > 0)
+					break;
+			}
+			await page.locator('table.list tbody tr td a').first().click();
+			await page.waitForSelector('dl.record');
+			const deal = page.url().replace(/[?#].*$/, '');
+			await page.click('details.log summary');
+			const log = page.locator('details.log form');
+			await log.locator('[name=kind]').selectOption('visit');
+			await log.locator('[name=status]').selectOption('done');
+			await log.locator('[name=subject]').fill(`Plant visit ${unique}`);
+			await log.locator('[name=place]').fill('Ningbo plant, hall 3');
+			await log.locator('[name=outcome]').fill('Drawings agreed');
+			await log.locator('button[type=submit]').click();
+			await page.waitForURL(/done=saved/);
+			expect(await children('Activities').getByText(`Plant visit ${unique}`).count() === 1,
+			    'the visit is not among the deal\'s activities');
+			await page.screenshot({ path: `${shots}/09-sales-visit.png`, fullPage: true });
+			await page.locator('div.actbar form button', { hasText: /^Won$/ }).click();
+			await page.waitForSelector('dl.record');
+			expect((await page.locator('dl.record').textContent()).includes('Won'),
+			    'the deal is not won');
+			await page.locator('button', { hasText: 'Make the order' }).click();
+			await page.waitForURL(/\/orders\/\d+/);
+			expect(await page.locator(`a[href="${new URL(deal).pathname}"]`).count() > 0,
+			    'the order does not link back to its deal');
+			await page.screenshot({ path: `${shots}/10-sales-deal-order.png`, fullPage: true });
+			await logOut();
+		});
+	}
+	if (manager) {
+		await check('manager: reads the pipeline coverage of the team, with its chart and lights', async () => {
+			await logIn(manager);
+			await page.goto(`${base}/reports/coverage`);
+			await page.waitForSelector('main h1');
+			const rows = page.locator('table.list tbody tr');
+			expect(await rows.count() > 0, 'no rows in the coverage report');
+			expect(await page.locator('td.light').count() > 0, 'no traffic lights');
+			expect(await page.locator('figure.chart svg').count() === 1, 'no chart');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await page.screenshot({ path: `${shots}/11-manager-coverage.png`, fullPage: true });
 			await logOut();
 		});
 	}
