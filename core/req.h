@@ -76,6 +76,7 @@ struct kiln_req {
 	xmlBufferPtr	 buf;
 	int		 html;		/* writing HTML (full end tags) */
 	int		 markup;	/* HTML or XML, not a raw body */
+	int		 csv_report;	/* a plugin's <report>, sent as CSV */
 	int		 started;
 	int		 open_tag;	/* a start tag awaits attributes */
 	int		 depth;		/* open elements */

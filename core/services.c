@@ -29,6 +29,7 @@
 #include "out.h"
 #include "page.h"
 #include "record.h"
+#include "report.h"
 #include "req.h"
 #include "rules.h"
 #include "services.h"
@@ -64,13 +65,32 @@ svc_param(struct kiln_req *r, const char *name)
 	return req_param(r, name);
 }
 
+/*
+ * CSV is asked of reports only: a <report> is written as XML and
+ * turned into CSV at its end (report.c); any other page has none.
+ */
 static int
 svc_begin(struct kiln_req *r, int status, const char *root,
     const char *title)
 {
+	if (r->fmt == FMT_CSV) {
+		if (root == NULL || strcmp(root, "report") != 0) {
+			page_error(r, ERR_NOT_FOUND, _("This page has no CSV;"
+			    " ask for .xml."), NULL);
+			return -1;
+		}
+		r->csv_report = 1;
+		return out_xml_begin(r, status, root);
+	}
 	if (r->fmt == FMT_XML)
 		return out_xml_begin(r, status, root);
 	return page_begin(r, status, title);
+}
+
+static int
+svc_end(struct kiln_req *r)
+{
+	return r->csv_report ? report_csv_finish(r) : out_finish(r);
 }
 
 /*
@@ -308,10 +328,11 @@ svc_url(struct kiln_req *r, const char *path)
 	return req_url(r, "%s", path);
 }
 
+/* For a plugin, CSV is XML: the host converts its <report> (report.c). */
 static int
 svc_wants_xml(struct kiln_req *r)
 {
-	return r->fmt == FMT_XML;
+	return r->fmt == FMT_XML || r->fmt == FMT_CSV;
 }
 
 static const char *
@@ -584,7 +605,7 @@ const struct kiln_services services_table = {
 	.attr = out_attr,
 	.text = out_text,
 	.close = out_close,
-	.end = out_finish,
+	.end = svc_end,
 	.error = svc_error,
 	.route_id = svc_route_id,
 	.user_id = svc_user_id,

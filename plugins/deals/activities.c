@@ -463,7 +463,7 @@ deals_activity_week(struct kiln_req *r, const struct kiln_services *sv)
 	    gmtime_r(&t, &tm));
 	snprintf(title, sizeof(title), _("Week of %s"), monday);
 	if (sv->wants_xml(r))
-		return sv->error(r, 406, "not_acceptable", _("The week is a"
+		return sv->error(r, 404, "not_found", _("The week is a"
 		    " page; activities are in /activities.xml."));
 	if (sv->begin(r, 200, NULL, title) != 0)
 		return -1;

@@ -3452,13 +3452,13 @@ def t_sales_reports(o):
     got = {(r["by"], r["key"]): (r.get("quota"), r["won"], r.get("gap"),
                                  r["pipeline"], r["coverage"], r["light"])
            for r in rows("coverage", "team=%s&period=%s" % (team, quarter))}
-    want = {("owner", ("sra%s" % RUN).lower()):
+    cov_want = {("owner", ("sra%s" % RUN).lower()):
             ("1000.00", "100.00", "900.00", "255.00", "0.28", "behind"),
             ("owner", ("srb%s" % RUN).lower()):
             ("300.00", "400.00", "0.00", "0.00", "", "met"),
             ("team", team):
             ("1300.00", "500.00", "800.00", "255.00", "0.31", "behind")}
-    check(got == want, "coverage: %r, want %r" % (got, want))
+    check(got == cov_want, "coverage: %r, want %r" % (got, cov_want))
     # A month: A's quarter quota a third, B's month's own.
     got = {r["key"]: r.get("quota") for r in rows(
         "coverage", "team=%s&period=%s" % (team, months[0]))
@@ -3483,6 +3483,20 @@ def t_sales_reports(o):
                                  "score")}
     check(got == {"won": "1", "proposals": "0", "signing_rate": "",
                   "score": "4"}, "performance of B: %r" % got)
+    # CSV: the XML's rows, a column per figure, quoted as exports are.
+    r = expect(o.erp.get("/reports/coverage.csv?team=%s&period=%s" % (
+        team, quarter)), 200)
+    check(r.ctype == "text/csv" and "coverage.csv" in (
+        r.header("content-disposition") or ""),
+          "%s: %r %r" % (r.req(), r.ctype, r.header("content-disposition")))
+    lines = list(csv.reader(io.StringIO(r.body.decode("utf-8"))))
+    head = lines[0]
+    got = {(l[head.index("by")], l[head.index("key")]):
+           (l[head.index("won")], l[head.index("coverage")],
+            l[head.index("light")]) for l in lines[1:]}
+    check(got == {k: (v[1], v[4], v[5]) for k, v in cov_want.items()},
+          "coverage.csv: %r" % got)
+    expect(o.erp.get("/activities/week.csv"), 404)
     # The salesperson sees their own figures only.
     keys = {r.attrib.get("key") for r in expect(o.api.get(
         "/reports/performance.xml"), 200).xml()}
