@@ -484,6 +484,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Their price is an amount like 1234.50, or empty when not known.", "对方报价须为金额，例如 1234.50；未知则留空。" },
 	{ "Their price, if known", "对方报价（如已知）" },
 	{ "This deal has its order already.", "此商机已有订单。" },
+	{ "This page has no CSV; ask for .xml.", "此页面没有 CSV 格式；请使用 .xml。" },
 	{ "This quotation is valid for 30 days. Prices are in the currency shown, before tax.", "本报价单有效期 30 天。价格以所示币种计，不含税。" },
 	{ "This week", "本周" },
 	{ "Timeline", "时间线" },
