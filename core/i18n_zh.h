@@ -485,6 +485,7 @@ static const struct msg zh_catalogue[] = {
 	{ "Their price, if known", "对方报价（如已知）" },
 	{ "This deal has its order already.", "此商机已有订单。" },
 	{ "This page has no CSV; ask for .xml.", "此页面没有 CSV 格式；请使用 .xml。" },
+	{ "This quarter against quota", "本季度与配额对比" },
 	{ "This quotation is valid for 30 days. Prices are in the currency shown, before tax.", "本报价单有效期 30 天。价格以所示币种计，不含税。" },
 	{ "This week", "本周" },
 	{ "Timeline", "时间线" },
@@ -685,5 +686,6 @@ static const struct msg zh_catalogue[] = {
 	{ "warning", "提醒" },
 	{ "was sent twice", "重复提交" },
 	{ "watch", "关注" },
+	{ "won %s of %s, weighted pipeline %s", "已赢单 %s / 配额 %s，加权管道 %s" },
 	{ "yes", "是" },
 };

@@ -423,3 +423,71 @@ deals_report_coverage(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	return sv->end(r);
 }
+
+/*
+ * Home: this quarter's coverage - a salesperson's own line (pipeline
+ * against quota), a manager's team, one line each, linking the report.
+ */
+void
+deals_coverage_panel(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct deals_filter	 f = { "", "", "", "", 0 };
+	struct period		 p;
+	struct seller		*all;
+	const char		*role = sv->user_role(r);
+	char			 path[64], line[200];
+	long			 n, i;
+	long long		 cov;
+	enum light		 l;
+
+	if (period_of(NULL, &p) != 0)
+		return;
+	if (strcmp(role, "sales") == 0)
+		f.owner = sv->user_id(r);
+	else if (strcmp(role, "manager") == 0 && *sv->user_team(r) != '\0')
+		f.team = sv->user_team(r);
+	all = sv->alloc(r, COVER_MAX * sizeof(*all));
+	if ((n = figures(r, sv, &f, &p, all)) < 0)
+		return;
+	qsort(all, (size_t)n, sizeof(*all), by_team_login);
+	if (n == 0) {
+		sv->open(r, "p");
+		sv->attr(r, "class", "empty");
+		sv->text(r, _("No quota and no deal closing in this period."));
+		sv->close(r);
+		return;
+	}
+	sv->open(r, "ul");
+	for (i = 0; i < n && i < 12; i++) {
+		l = light(&all[i], &cov);
+		sv->open(r, "li");
+		snprintf(line, sizeof(line), "%s: ", *all[i].name ?
+		    all[i].name : all[i].login);
+		sv->text(r, line);
+		if (l == L_NONE)
+			sv->text(r, _("No quota"));
+		else {
+			snprintf(line, sizeof(line), _("won %s of %s, weighted"
+			    " pipeline %s"), sv->show_money(r, all[i].won),
+			    sv->show_money(r, all[i].quota),
+			    sv->show_money(r, all[i].weighted));
+			sv->text(r, line);
+			sv->text(r, " \u2014 ");
+			sv->open(r, "span");
+			snprintf(line, sizeof(line), "light %s", light_codes[l]);
+			sv->attr(r, "class", line);
+			sv->text(r, _(light_words[l]));
+			if (cov >= 0) {
+				sv->text(r, " ");
+				sv->text(r, hundredths(r, sv, cov));
+			}
+			sv->close(r);
+		}
+		sv->close(r);
+	}
+	sv->close(r);
+	snprintf(path, sizeof(path), "/reports/coverage?period=%s", p.name);
+	sv->open(r, "p");
+	deals_link(r, sv, path, _("Pipeline coverage"));
+	sv->close(r);
+}

@@ -336,6 +336,7 @@ void	 deals_input(struct kiln_req *, const struct kiln_services *,
 void	 deals_month_end(char *, size_t, int year, int month);
 int	 deals_report_win_rate(struct kiln_req *, const struct kiln_services *);
 int	 deals_report_coverage(struct kiln_req *, const struct kiln_services *);
+void	 deals_coverage_panel(struct kiln_req *, const struct kiln_services *);
 int	 deals_report_performance(struct kiln_req *,
 	    const struct kiln_services *);
 

@@ -167,5 +167,7 @@ const struct kiln_panel deals_panels[] = {
 	{ "next_steps", N_("Next steps"), sellers, 6, next_steps },
 	{ "my_week", N_("This week"), sellers, 4, deals_activity_panel },
 	{ "stalled", N_("Stalled deals"), sellers, 7, stalled },
+	{ "coverage", N_("This quarter against quota"), sellers, 3,
+	  deals_coverage_panel },
 	{ NULL, NULL, NULL, 0, NULL }
 };
