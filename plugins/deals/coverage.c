@@ -104,12 +104,6 @@ seller(struct kiln_req *r, const struct kiln_services *sv,
 #define WHO(col) \
 	" AND (?3 = 0 OR " col " = ?3)" \
 	" AND (?4 = '' OR " col " IN (SELECT id FROM users WHERE team = ?4))"
-/* Deals d with customer c: ?5 segment, and readable. */
-#define DEALS_OF \
-	" FROM deals d JOIN customers c ON c.id = d.customer WHERE" \
-	" d.owner IS NOT NULL" WHO("d.owner") \
-	" AND (?5 = '' OR c.segment = ?5) AND kiln_readable('deal', d.id)"
-
 static void
 bind(const struct kiln_services *sv, struct kiln_stmt *st,
     const struct deals_filter *f, const struct period *p)
@@ -169,17 +163,15 @@ figures(struct kiln_req *r, const struct kiln_services *sv,
 		}
 	}
 	sv->done(st);
-	if ((st = sv->sql(r, "SELECT d.owner, sum(CASE WHEN d.stage = 'won'"
-	    " THEN d.amount ELSE 0 END), sum(CASE WHEN d.stage <> 'won' THEN"
-	    " d.amount * d.probability / 100 ELSE 0 END), sum(CASE WHEN"
-	    " d.stage <> 'won' THEN d.amount ELSE 0 END), sum(CASE WHEN"
-	    " d.stage <> 'won' THEN 1 ELSE 0 END)" DEALS_OF " AND ((d.stage ="
-	    " 'won' AND d.closed_on >= ?1 AND d.closed_on <= ?2) OR (d.stage IN"
-	    " ('lead', 'qualified', 'proposal', 'negotiation') AND"
-	    " d.expected_close >= ?1 AND d.expected_close <= ?2))"
-	    " GROUP BY d.owner")) == NULL)
+	/* Won on, and open expected on, the period's days: the summary. */
+	if ((st = sv->sql(r, "SELECT owner, sum(won_amount), sum(open_weighted),"
+	    " sum(open_amount), sum(open_deals) FROM deal_days WHERE day >= ?1"
+	    " AND day <= ?2 AND (?5 = '' OR segment = ?5)" WHO("owner")
+	    DEALS_SCOPE("owner") " GROUP BY owner HAVING sum(won) <> 0 OR"
+	    " sum(open_deals) <> 0")) == NULL)
 		return -1;
 	bind(sv, st, f, p);
+	deals_scope_bind(r, sv, st, deals_scope(r, sv));
 	while (sv->step(st) == 1) {
 		if ((s = seller(r, sv, all, &n, sv->col_int(st, 0))) == NULL)
 			break;

@@ -354,6 +354,21 @@ static const struct kiln_migration migrations[] = {
 	/* Proposals per period (the performance report's signing rate). */
 	"CREATE INDEX deal_stages_to ON deal_stages(stage_to, at);"
 	},
+	{ 9,
+	DEAL_DAYS_SCHEMA
+	"CREATE TRIGGER deals_days_ai AFTER INSERT ON deals BEGIN "
+	DEAL_DAYS("new", "") " END;"
+	"CREATE TRIGGER deals_days_au AFTER UPDATE OF " DEAL_DAYS_COLS
+	" ON deals BEGIN " DEAL_DAYS("old", "-") DEAL_DAYS("new", "") " END;"
+	"CREATE TRIGGER deals_days_bd BEFORE DELETE ON deals BEGIN "
+	DEAL_DAYS("old", "-") DEAL_GONE_MOVES " END;"
+	"CREATE TRIGGER deal_stages_days_ai AFTER INSERT ON deal_stages BEGIN "
+	DEAL_MOVE_DAYS("new", "") " END;"
+	"CREATE TRIGGER deal_stages_days_au AFTER UPDATE OF at, stage_to ON"
+	" deal_stages BEGIN " DEAL_MOVE_DAYS("old", "-")
+	DEAL_MOVE_DAYS("new", "") " END;"
+	DEAL_DAYS_FILL
+	},
 	{ 0, NULL }
 };
 
@@ -378,7 +393,7 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"deal_stages", "deal_competitors", "activity_days", "first_contacts",
-	"deal_verdicts", NULL
+	"deal_verdicts", "deal_days", NULL
 };
 
 /* A deal stalls by nothing happening: judged again once a day. */
@@ -400,6 +415,7 @@ static const struct kiln_section sections[] = {
 };
 
 static const struct kiln_check checks[] = {
+	{ "the deal summaries agree with the deals", DEAL_DAYS_CHECK },
 	{ "lost deals have their reason",
 	  "SELECT 'deal ' || id || ' (' || title || ') is lost without a"
 	  " reason' FROM deals WHERE stage = 'lost' AND lost_reason = ''" },

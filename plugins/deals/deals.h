@@ -248,6 +248,105 @@
 	"ALTER TABLE deals ADD COLUMN evaluated_on TEXT NOT NULL DEFAULT '';" \
 	"CREATE INDEX deals_stalled ON deals(stalled, stage);"
 
+/*
+ * Per salesperson, day and customer segment, what the coverage and
+ * performance reports add up of deals, kept by triggers in each
+ * change's transaction: moves into proposal (on the day of the move),
+ * deals won and lost (on their close day), open deals (on their
+ * expected close day) with amount and weighted amount.
+ */
+#define DEAL_DAYS_SCHEMA \
+	"CREATE TABLE deal_days (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" day TEXT NOT NULL," \
+	" segment TEXT NOT NULL," \
+	" proposals " DEALS_INT " NOT NULL DEFAULT 0," \
+	" won " DEALS_INT " NOT NULL DEFAULT 0," \
+	" won_amount " DEALS_INT " NOT NULL DEFAULT 0," \
+	" lost " DEALS_INT " NOT NULL DEFAULT 0," \
+	" open_deals " DEALS_INT " NOT NULL DEFAULT 0," \
+	" open_amount " DEALS_INT " NOT NULL DEFAULT 0," \
+	" open_weighted " DEALS_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, day, segment));" \
+	"CREATE INDEX deal_days_day ON deal_days(day);"
+/* The segment of deal row r's customer. */
+#define DEAL_SEG(r) "coalesce((SELECT segment FROM customers WHERE id = " \
+	r ".customer), '')"
+#define DEAL_DAYS_SET(c) " " c " = deal_days." c " + excluded." c
+/* Deal row r's part of the summary, added (s "") or taken away ("-"). */
+#define DEAL_DAYS(r, s) \
+	"INSERT INTO deal_days (owner, day, segment, won, won_amount, lost)" \
+	" SELECT " r ".owner, " r ".closed_on, " DEAL_SEG(r) ", " \
+	s "(CASE WHEN " r ".stage = 'won' THEN 1 ELSE 0 END), " \
+	s "(CASE WHEN " r ".stage = 'won' THEN " r ".amount ELSE 0 END), " \
+	s "(CASE WHEN " r ".stage = 'lost' THEN 1 ELSE 0 END)" \
+	" WHERE " r ".owner IS NOT NULL AND " r ".stage IN ('won', 'lost')" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("won") "," DEAL_DAYS_SET("won_amount") "," \
+	DEAL_DAYS_SET("lost") ";" \
+	"INSERT INTO deal_days (owner, day, segment, open_deals, open_amount," \
+	" open_weighted) SELECT " r ".owner, " r ".expected_close, " \
+	DEAL_SEG(r) ", " s "1, " s r ".amount, " \
+	s "(" r ".amount * " r ".probability / 100)" \
+	" WHERE " r ".owner IS NOT NULL AND " r ".stage IN ('lead'," \
+	" 'qualified', 'proposal', 'negotiation')" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("open_deals") "," DEAL_DAYS_SET("open_amount") "," \
+	DEAL_DAYS_SET("open_weighted") ";"
+/* A move r of deal_stages into proposal, counted (s "") or not ("-"). */
+#define DEAL_MOVE_DAYS(r, s) \
+	"INSERT INTO deal_days (owner, day, segment, proposals)" \
+	" SELECT d.owner, substr(" r ".at, 1, 10), " DEAL_SEG("d") ", " s "1" \
+	" FROM deals d WHERE d.id = " r ".deal AND d.owner IS NOT NULL AND " \
+	r ".stage_to = 'proposal'" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("proposals") ";"
+/* A deal going: its moves into proposal with it (before it goes). */
+#define DEAL_GONE_MOVES \
+	"INSERT INTO deal_days (owner, day, segment, proposals)" \
+	" SELECT old.owner, substr(e.at, 1, 10), " DEAL_SEG("old") ", -count(*)" \
+	" FROM deal_stages e WHERE e.deal = old.id AND old.owner IS NOT NULL" \
+	" AND e.stage_to = 'proposal' GROUP BY substr(e.at, 1, 10)" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("proposals") ";"
+/* The deal columns the summary depends on (its UPDATE trigger's). */
+#define DEAL_DAYS_COLS "owner, customer, amount, stage, probability," \
+	" expected_close, closed_on"
+/* The summary of the deals there are (when it is made). */
+#define DEAL_DAYS_FILL \
+	"INSERT INTO deal_days (owner, day, segment, won, won_amount, lost)" \
+	" SELECT d.owner, d.closed_on, " DEAL_SEG("d") ", sum(CASE WHEN" \
+	" d.stage = 'won' THEN 1 ELSE 0 END), sum(CASE WHEN d.stage = 'won'" \
+	" THEN d.amount ELSE 0 END), sum(CASE WHEN d.stage = 'lost' THEN 1" \
+	" ELSE 0 END) FROM deals d WHERE d.owner IS NOT NULL AND d.stage IN" \
+	" ('won', 'lost') GROUP BY 1, 2, 3;" \
+	"INSERT INTO deal_days (owner, day, segment, open_deals, open_amount," \
+	" open_weighted) SELECT d.owner, d.expected_close, " DEAL_SEG("d") "," \
+	" count(*), sum(d.amount), sum(d.amount * d.probability / 100) FROM" \
+	" deals d WHERE d.owner IS NOT NULL AND d.stage IN ('lead'," \
+	" 'qualified', 'proposal', 'negotiation') GROUP BY 1, 2, 3" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("open_deals") "," DEAL_DAYS_SET("open_amount") "," \
+	DEAL_DAYS_SET("open_weighted") ";" \
+	"INSERT INTO deal_days (owner, day, segment, proposals)" \
+	" SELECT d.owner, substr(e.at, 1, 10), " DEAL_SEG("d") ", count(*)" \
+	" FROM deal_stages e JOIN deals d ON d.id = e.deal WHERE d.owner IS NOT" \
+	" NULL AND e.stage_to = 'proposal' GROUP BY 1, 2, 3" \
+	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
+	DEAL_DAYS_SET("proposals") ";"
+/* The summary agrees with the deals (a business check of kiln check). */
+#define DEAL_DAYS_CHECK \
+	"SELECT 'deal_days of user ' || x.owner || ': ' || x.won || ' won, '" \
+	" || x.open_deals || ' open, the deals say ' || coalesce(y.won, 0) ||" \
+	" ' and ' || coalesce(y.open_deals, 0) FROM (SELECT owner, sum(won)" \
+	" AS won, sum(open_deals) AS open_deals FROM deal_days GROUP BY owner)" \
+	" x LEFT JOIN (SELECT owner, sum(CASE WHEN stage = 'won' THEN 1 ELSE" \
+	" 0 END) AS won, sum(CASE WHEN stage IN ('lead', 'qualified'," \
+	" 'proposal', 'negotiation') THEN 1 ELSE 0 END) AS open_deals FROM" \
+	" deals WHERE owner IS NOT NULL GROUP BY owner) y ON y.owner =" \
+	" x.owner WHERE x.won <> coalesce(y.won, 0) OR x.open_deals <>" \
+	" coalesce(y.open_deals, 0)"
+
 /* What deleting a deal that became an order says, on both engines. */
 #define DEAL_HAS_ORDER "'a deal that became an order is kept: the order" \
 	" names it'"
@@ -334,6 +433,18 @@ void	 deals_input(struct kiln_req *, const struct kiln_services *,
 	    const char *name, const char *type, const char *label,
 	    const char *value);
 void	 deals_month_end(char *, size_t, int year, int month);
+/*
+ * Whose figures a summary shows the viewer, as deals' and activities'
+ * owner-based access has it: 0 everyone's, 1 the team's, 2 their own,
+ * -1 nobody's.  DEALS_SCOPE(col) in SQL, with ?6 the scope, ?7 the
+ * viewer's id and ?8 their team (deals_scope_bind()).
+ */
+int	 deals_scope(struct kiln_req *, const struct kiln_services *);
+void	 deals_scope_bind(struct kiln_req *, const struct kiln_services *,
+	    struct kiln_stmt *, int scope);
+#define DEALS_SCOPE(col) \
+	" AND (?6 = 0 OR " col " = ?7 OR (?6 = 1 AND " col " IN" \
+	" (SELECT id FROM users WHERE team = ?8 AND team <> '')))"
 int	 deals_report_win_rate(struct kiln_req *, const struct kiln_services *);
 int	 deals_report_coverage(struct kiln_req *, const struct kiln_services *);
 void	 deals_coverage_panel(struct kiln_req *, const struct kiln_services *);

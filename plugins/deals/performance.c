@@ -50,10 +50,6 @@ struct perf {
 	const char	*why;
 };
 
-/* Whose figures the viewer sees: ?6 0 all, 1 the team (?8), 2 own (?7). */
-#define SCOPE(col) \
-	" AND (?6 = 0 OR " col " = ?7 OR (?6 = 1 AND " col " IN" \
-	" (SELECT id FROM users WHERE team = ?8 AND team <> '')))"
 /* ?3 owner, ?4 team. */
 #define WHO(col) \
 	" AND (?3 = 0 OR " col " = ?3)" \
@@ -72,7 +68,7 @@ static const struct query {
 	{ "SELECT owner, sum(visits), sum(calls), sum(returned),"
 	  " sum(inbound), sum(emails), sum(scheduled), sum(held),"
 	  " sum(no_shows) FROM activity_days WHERE day >= ?1 AND day <= ?2"
-	  " AND (?5 = '' OR segment = ?5)" SCOPE("owner") WHO("owner")
+	  " AND (?5 = '' OR segment = ?5)" DEALS_SCOPE("owner") WHO("owner")
 	  " GROUP BY owner",
 	  { F_VISITS, F_CALLS, F_RETURNED, F_INBOUND, F_EMAILS, F_SCHEDULED,
 	    F_HELD, F_NO_SHOWS, -1 } },
@@ -80,45 +76,21 @@ static const struct query {
 	{ "SELECT f.owner, count(*) FROM first_contacts f JOIN customers c"
 	  " ON c.id = f.customer AND c.owner = f.owner WHERE"
 	  WITHIN("f.first_at") " AND (?5 = '' OR c.segment = ?5)"
-	  SCOPE("f.owner") WHO("f.owner") " GROUP BY f.owner",
+	  DEALS_SCOPE("f.owner") WHO("f.owner") " GROUP BY f.owner",
 	  { F_TARGETS, -1 } },
 	{ "SELECT k.owner, count(*), sum(CASE WHEN k.referred_by IS NOT NULL"
 	  " THEN 1 ELSE 0 END) FROM contacts k JOIN customers c ON c.id ="
 	  " k.customer WHERE k.owner IS NOT NULL AND" WITHIN("k.created_at")
-	  " AND (?5 = '' OR c.segment = ?5)" SCOPE("k.owner") WHO("k.owner")
+	  " AND (?5 = '' OR c.segment = ?5)" DEALS_SCOPE("k.owner") WHO("k.owner")
 	  " GROUP BY k.owner",
 	  { F_CONTACTS, F_REFERRALS, -1 } },
-	{ "SELECT d.owner, count(DISTINCT e.deal) FROM deal_stages e JOIN"
-	  " deals d ON d.id = e.deal JOIN customers c ON c.id = d.customer"
-	  " WHERE e.stage_to = 'proposal' AND" WITHIN("e.at")
-	  " AND d.owner IS NOT NULL AND (?5 = '' OR c.segment = ?5)"
-	  SCOPE("d.owner") WHO("d.owner") " AND kiln_readable('deal', d.id)"
-	  " GROUP BY d.owner",
-	  { F_PROPOSALS, -1 } },
-	{ "SELECT d.owner, count(*), sum(d.amount) FROM deals d JOIN"
-	  " customers c ON c.id = d.customer WHERE d.stage = 'won' AND"
-	  " d.closed_on >= ?1 AND d.closed_on <= ?2 AND d.owner IS NOT NULL"
-	  " AND (?5 = '' OR c.segment = ?5)" SCOPE("d.owner") WHO("d.owner")
-	  " AND kiln_readable('deal', d.id) GROUP BY d.owner",
-	  { F_WON, F_WON_AMOUNT, -1 } },
+	/* Moves into proposal, deals won: the deals' day summary. */
+	{ "SELECT owner, sum(proposals), sum(won), sum(won_amount) FROM"
+	  " deal_days WHERE day >= ?1 AND day <= ?2 AND (?5 = '' OR"
+	  " segment = ?5)" DEALS_SCOPE("owner") WHO("owner")
+	  " GROUP BY owner HAVING sum(proposals) <> 0 OR sum(won) <> 0",
+	  { F_PROPOSALS, F_WON, F_WON_AMOUNT, -1 } },
 };
-
-/* 0 all, 1 the team, 2 own, -1 none: the owner-based default access. */
-static int
-scope(struct kiln_req *r, const struct kiln_services *sv)
-{
-	const char	*role = sv->user_role(r);
-
-	if (strcmp(role, "sales") == 0)
-		return 2;
-	if (strcmp(role, "manager") == 0)
-		return 1;
-	if (strcmp(role, "admin") == 0 || strcmp(role, "finance") == 0 ||
-	    strcmp(role, "office") == 0 || strcmp(role, "service") == 0 ||
-	    *role == '\0')
-		return 0;
-	return -1;
-}
 
 static struct perf *
 person(struct perf *all, size_t *n, long long id)
@@ -153,9 +125,7 @@ figures(struct kiln_req *r, const struct kiln_services *sv,
 		sv->bind_int(st, 3, f->owner);
 		sv->bind_text(st, 4, f->team);
 		sv->bind_text(st, 5, f->segment);
-		sv->bind_int(st, 6, sc);
-		sv->bind_int(st, 7, sv->user_id(r));
-		sv->bind_text(st, 8, sv->user_team(r));
+		deals_scope_bind(r, sv, st, sc);
 		while (sv->step(st) == 1) {
 			if ((p = person(all, &n, sv->col_int(st, 0))) == NULL)
 				break;
@@ -345,7 +315,7 @@ deals_report_performance(struct kiln_req *r, const struct kiln_services *sv)
 
 	if (deals_filter_read(r, sv, &f) != 0)
 		return 0;	/* answered */
-	if ((sc = scope(r, sv)) < 0)
+	if ((sc = deals_scope(r, sv)) < 0)
 		return sv->error(r, 403, "forbidden", _("Performance figures"
 		    " are for the sales side."));
 	/* This month unless said; an open end is the other's month. */

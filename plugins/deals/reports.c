@@ -307,6 +307,31 @@ deals_month_end(char *out, size_t n, int y, int m)
 	snprintf(out, n, "%04d-%02d-%02d", y % 10000, m % 100, d);
 }
 
+int
+deals_scope(struct kiln_req *r, const struct kiln_services *sv)
+{
+	const char	*role = sv->user_role(r);
+
+	if (strcmp(role, "sales") == 0)
+		return 2;
+	if (strcmp(role, "manager") == 0)
+		return 1;
+	if (strcmp(role, "admin") == 0 || strcmp(role, "finance") == 0 ||
+	    strcmp(role, "office") == 0 || strcmp(role, "service") == 0 ||
+	    *role == '\0')
+		return 0;
+	return -1;
+}
+
+void
+deals_scope_bind(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_stmt *st, int scope)
+{
+	sv->bind_int(st, 6, scope);
+	sv->bind_int(st, 7, sv->user_id(r));
+	sv->bind_text(st, 8, sv->user_team(r));
+}
+
 /*
  * The filters every report takes: from, to (dates), owner (a user id),
  * team, segment.  0, or -1 when one is malformed (answered: 400).

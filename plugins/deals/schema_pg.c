@@ -166,5 +166,30 @@ const struct kiln_migration deals_pg_migrations[] = {
 	{ 8,
 	"CREATE INDEX deal_stages_to ON deal_stages(stage_to, at);"
 	},
+	{ 9,
+	DEAL_DAYS_SCHEMA
+	"CREATE FUNCTION deals_days_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN"
+	" IF TG_OP <> 'INSERT' THEN " DEAL_DAYS("old", "-") " END IF;"
+	" IF TG_OP = 'DELETE' THEN " DEAL_GONE_MOVES " RETURN old; END IF;"
+	" " DEAL_DAYS("new", "")
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER deals_days_ai AFTER INSERT ON deals FOR EACH ROW"
+	" EXECUTE FUNCTION deals_days_fn();"
+	"CREATE TRIGGER deals_days_au AFTER UPDATE OF " DEAL_DAYS_COLS
+	" ON deals FOR EACH ROW EXECUTE FUNCTION deals_days_fn();"
+	"CREATE TRIGGER deals_days_bd BEFORE DELETE ON deals FOR EACH ROW"
+	" EXECUTE FUNCTION deals_days_fn();"
+	"CREATE FUNCTION deal_stages_days_fn() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$ BEGIN"
+	" IF TG_OP = 'UPDATE' THEN " DEAL_MOVE_DAYS("old", "-") " END IF;"
+	" " DEAL_MOVE_DAYS("new", "")
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER deal_stages_days_ai AFTER INSERT ON deal_stages"
+	" FOR EACH ROW EXECUTE FUNCTION deal_stages_days_fn();"
+	"CREATE TRIGGER deal_stages_days_au AFTER UPDATE OF at, stage_to ON"
+	" deal_stages FOR EACH ROW EXECUTE FUNCTION deal_stages_days_fn();"
+	DEAL_DAYS_FILL
+	},
 	{ 0, NULL }
 };
