@@ -369,6 +369,36 @@ static const struct kiln_migration migrations[] = {
 	DEAL_MOVE_DAYS("new", "") " END;"
 	DEAL_DAYS_FILL
 	},
+	{ 10,
+	FUNNEL_SCHEMA
+	"CREATE TRIGGER deals_reached_au AFTER UPDATE OF stage ON deals"
+	" WHEN " DEAL_RANK("new.stage") " > new.reached BEGIN"
+	" UPDATE deals SET reached = " DEAL_RANK("new.stage")
+	" WHERE id = new.id; END;"
+	"CREATE TRIGGER deals_funnel_ai AFTER INSERT ON deals BEGIN "
+	FUNNEL_DEAL("new", "") " END;"
+	"CREATE TRIGGER deals_funnel_au AFTER UPDATE OF " FUNNEL_COLS
+	" ON deals BEGIN " FUNNEL_DEAL("old", "-") FUNNEL_DEAL("new", "")
+	" END;"
+	"CREATE TRIGGER deals_funnel_bd BEFORE DELETE ON deals BEGIN "
+	FUNNEL_DEAL("old", "-") FUNNEL_STINTS("old", "-", "deal_stages e WHERE e.deal = old.id") " END;"
+	/* Stints move with the deal's keys; its first one may change. */
+	"CREATE TRIGGER deals_stints_au AFTER UPDATE OF owner, customer,"
+	" created_at ON deals BEGIN "
+	FUNNEL_STINTS("old", "-", "deal_stages e WHERE e.deal = old.id") FUNNEL_STINTS("new", "", "deal_stages e WHERE e.deal = new.id")
+	" UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages")
+	" WHERE deal = new.id AND seq = 1; END;"
+	"CREATE TRIGGER deal_stages_funnel_ai AFTER INSERT ON deal_stages"
+	" BEGIN " FUNNEL_MOVE("new", "")
+	" UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages")
+	" WHERE deal = new.deal AND seq = new.seq; END;"
+	"CREATE TRIGGER deal_stages_at_au AFTER UPDATE OF at ON deal_stages"
+	" BEGIN UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages")
+	" WHERE deal = new.deal AND seq IN (new.seq, new.seq + 1); END;"
+	"CREATE TRIGGER deal_stages_funnel_au AFTER UPDATE OF seconds,"
+	" stage_from ON deal_stages BEGIN " FUNNEL_MOVE("old", "-")
+	FUNNEL_MOVE("new", "") " END;"
+	},
 	{ 0, NULL }
 };
 
@@ -393,7 +423,7 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"deal_stages", "deal_competitors", "activity_days", "first_contacts",
-	"deal_verdicts", "deal_days", NULL
+	"deal_verdicts", "deal_days", "deal_funnel", "stage_months", NULL
 };
 
 /* A deal stalls by nothing happening: judged again once a day. */
@@ -416,6 +446,7 @@ static const struct kiln_section sections[] = {
 
 static const struct kiln_check checks[] = {
 	{ "the deal summaries agree with the deals", DEAL_DAYS_CHECK },
+	{ "the funnel's summary agrees with the deals", FUNNEL_CHECK },
 	{ "lost deals have their reason",
 	  "SELECT 'deal ' || id || ' (' || title || ') is lost without a"
 	  " reason' FROM deals WHERE stage = 'lost' AND lost_reason = ''" },

@@ -334,6 +334,106 @@
 	" NULL AND e.stage_to = 'proposal' GROUP BY 1, 2, 3" \
 	" ON CONFLICT (owner, day, segment) DO UPDATE SET" \
 	DEAL_DAYS_SET("proposals") ";"
+/*
+ * The funnel's summaries (migration 10), per salesperson (0: none),
+ * month a deal was opened in and segment: deals by stage now and the
+ * furthest stage they reached (deals.reached: 0 lead .. 4 won), and
+ * the time they spent in each stage (deal_stages.seconds, each stint
+ * ending at a move).  The report adds whole months from these and the
+ * days at a period's ragged ends from the deals themselves.
+ */
+#define FUNNEL_SCHEMA \
+	"ALTER TABLE deals ADD COLUMN reached " DEALS_INT " NOT NULL" \
+	" DEFAULT 0;" \
+	"ALTER TABLE deal_stages ADD COLUMN seconds " DEALS_INT " NOT NULL" \
+	" DEFAULT 0;" \
+	"CREATE INDEX deals_created_at ON deals(created_at);" \
+	"CREATE TABLE deal_funnel (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" month TEXT NOT NULL," \
+	" segment TEXT NOT NULL," \
+	" stage TEXT NOT NULL," \
+	" reached " DEALS_INT " NOT NULL," \
+	" deals " DEALS_INT " NOT NULL DEFAULT 0," \
+	" amount " DEALS_INT " NOT NULL DEFAULT 0," \
+	" weighted " DEALS_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, month, segment, stage, reached));" \
+	"CREATE TABLE stage_months (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" month TEXT NOT NULL," \
+	" segment TEXT NOT NULL," \
+	" stage TEXT NOT NULL," \
+	" seconds " DEALS_INT " NOT NULL DEFAULT 0," \
+	" stints " DEALS_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, month, segment, stage));" \
+	"UPDATE deals SET reached = (SELECT max(" DEAL_RANK("x.s") ") FROM" \
+	" (SELECT deals.stage AS s UNION ALL SELECT e.stage_to FROM" \
+	" deal_stages e WHERE e.deal = deals.id UNION ALL SELECT" \
+	" e.stage_from FROM deal_stages e WHERE e.deal = deals.id) AS x);" \
+	"UPDATE deals SET reached = 0 WHERE reached < 0;" \
+	"UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages") ";" \
+	"INSERT INTO deal_funnel (owner, month, segment, stage, reached," \
+	" deals, amount, weighted) SELECT coalesce(d.owner, 0)," \
+	" substr(d.created_at, 1, 7), " DEAL_SEG("d") ", d.stage, d.reached," \
+	" count(*), sum(d.amount), sum(d.amount * d.probability / 100)" \
+	" FROM deals d WHERE d.id > 0 GROUP BY 1, 2, 3, 4, 5;" \
+	"INSERT INTO stage_months (owner, month, segment, stage, seconds," \
+	" stints) SELECT coalesce(d.owner, 0), substr(d.created_at, 1, 7), " \
+	DEAL_SEG("d") ", e.stage_from, sum(e.seconds), count(*) FROM" \
+	" deal_stages e JOIN deals d ON d.id = e.deal WHERE d.id > 0" \
+	" GROUP BY 1, 2, 3, 4;"
+/* A stage's place in the funnel; lost is off it (-1). */
+#define DEAL_RANK(s) "(CASE " s " WHEN 'lead' THEN 0 WHEN 'qualified'" \
+	" THEN 1 WHEN 'proposal' THEN 2 WHEN 'negotiation' THEN 3 WHEN" \
+	" 'won' THEN 4 ELSE -1 END)"
+/* A move t's stint: from the move before it, or the deal's opening. */
+#define STINT_SECONDS(t) \
+	"CAST(86400 * (julianday(" t ".at) - julianday(coalesce((SELECT p.at" \
+	" FROM deal_stages p WHERE p.deal = " t ".deal AND p.seq = " t \
+	".seq - 1), (SELECT o.created_at FROM deals o WHERE o.id = " t \
+	".deal)))) AS " DEALS_INT ")"
+/* Deal row r's place in the funnel, added (s "") or taken away ("-"). */
+#define FUNNEL_DEAL(r, s) \
+	"INSERT INTO deal_funnel (owner, month, segment, stage, reached," \
+	" deals, amount, weighted) SELECT coalesce(" r ".owner, 0)," \
+	" substr(" r ".created_at, 1, 7), " DEAL_SEG(r) ", " r ".stage, " \
+	r ".reached, " s "1, " s r ".amount, " \
+	s "(" r ".amount * " r ".probability / 100) WHERE " r ".id > 0" \
+	" ON CONFLICT (owner, month, segment, stage, reached) DO UPDATE SET" \
+	" deals = deal_funnel.deals + excluded.deals," \
+	" amount = deal_funnel.amount + excluded.amount," \
+	" weighted = deal_funnel.weighted + excluded.weighted;"
+/* Stints of the moves `moves` (a FROM of deal_stages e) of deal row d. */
+#define FUNNEL_STINTS(d, s, moves) \
+	"INSERT INTO stage_months (owner, month, segment, stage, seconds," \
+	" stints) SELECT coalesce(" d ".owner, 0), substr(" d ".created_at, 1," \
+	" 7), " DEAL_SEG(d) ", e.stage_from, " s "sum(e.seconds), " s \
+	"count(*) FROM " moves " GROUP BY e.stage_from" \
+	" ON CONFLICT (owner, month, segment, stage) DO UPDATE SET" \
+	" seconds = stage_months.seconds + excluded.seconds," \
+	" stints = stage_months.stints + excluded.stints;"
+/* A move r (of deal_stages) counted (s "") or not ("-"). */
+#define FUNNEL_MOVE(r, s) \
+	"INSERT INTO stage_months (owner, month, segment, stage, seconds," \
+	" stints) SELECT coalesce(d.owner, 0), substr(d.created_at, 1, 7), " \
+	DEAL_SEG("d") ", " r ".stage_from, " s r ".seconds, " s "1 FROM deals d" \
+	" WHERE d.id = " r ".deal" \
+	" ON CONFLICT (owner, month, segment, stage) DO UPDATE SET" \
+	" seconds = stage_months.seconds + excluded.seconds," \
+	" stints = stage_months.stints + excluded.stints;"
+/* The deal columns its funnel row depends on. */
+#define FUNNEL_COLS "owner, customer, created_at, stage, reached, amount," \
+	" probability"
+
+/* The funnel's summary agrees with the deals (kiln check). */
+#define FUNNEL_CHECK \
+	"SELECT 'deal_funnel of user ' || x.owner || ': ' || x.n || ' deals,'" \
+	" || ' the deals say ' || coalesce(y.n, 0) FROM (SELECT owner," \
+	" sum(deals) AS n FROM deal_funnel GROUP BY owner) x LEFT JOIN (SELECT" \
+	" coalesce(owner, 0) AS owner, count(*) AS n FROM deals GROUP BY" \
+	" coalesce(owner, 0)) y ON y.owner = x.owner WHERE x.n <>" \
+	" coalesce(y.n, 0)"
+
 /* The summary agrees with the deals (a business check of kiln check). */
 #define DEAL_DAYS_CHECK \
 	"SELECT 'deal_days of user ' || x.owner || ': ' || x.won || ' won, '" \

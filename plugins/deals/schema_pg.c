@@ -191,5 +191,53 @@ const struct kiln_migration deals_pg_migrations[] = {
 	" deal_stages FOR EACH ROW EXECUTE FUNCTION deal_stages_days_fn();"
 	DEAL_DAYS_FILL
 	},
+	{ 10,
+	FUNNEL_SCHEMA
+	"CREATE FUNCTION deals_reached_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN UPDATE deals SET reached = " DEAL_RANK("new.stage")
+	" WHERE id = new.id; RETURN NULL; END $$;"
+	"CREATE TRIGGER deals_reached_au AFTER UPDATE OF stage ON deals"
+	" FOR EACH ROW WHEN (" DEAL_RANK("new.stage") " > new.reached)"
+	" EXECUTE FUNCTION deals_reached_fn();"
+	"CREATE FUNCTION deals_funnel_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN"
+	" IF TG_OP <> 'INSERT' THEN " FUNNEL_DEAL("old", "-") " END IF;"
+	" IF TG_OP = 'DELETE' THEN " FUNNEL_STINTS("old", "-", "deal_stages e WHERE e.deal = old.id")
+	" RETURN old; END IF;"
+	" " FUNNEL_DEAL("new", "")
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER deals_funnel_ai AFTER INSERT ON deals FOR EACH ROW"
+	" EXECUTE FUNCTION deals_funnel_fn();"
+	"CREATE TRIGGER deals_funnel_au AFTER UPDATE OF " FUNNEL_COLS
+	" ON deals FOR EACH ROW EXECUTE FUNCTION deals_funnel_fn();"
+	"CREATE TRIGGER deals_funnel_bd BEFORE DELETE ON deals FOR EACH ROW"
+	" EXECUTE FUNCTION deals_funnel_fn();"
+	"CREATE FUNCTION deals_stints_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN "
+	FUNNEL_STINTS("old", "-", "deal_stages e WHERE e.deal = old.id") FUNNEL_STINTS("new", "", "deal_stages e WHERE e.deal = new.id")
+	" UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages")
+	" WHERE deal = new.id AND seq = 1;"
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER deals_stints_au AFTER UPDATE OF owner, customer,"
+	" created_at ON deals FOR EACH ROW EXECUTE FUNCTION deals_stints_fn();"
+	"CREATE FUNCTION deal_stages_funnel_fn() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$ BEGIN"
+	" IF TG_OP = 'INSERT' THEN " FUNNEL_MOVE("new", "")
+	" UPDATE deal_stages SET seconds = " STINT_SECONDS("deal_stages")
+	" WHERE deal = new.deal AND seq = new.seq; RETURN NULL; END IF;"
+	" " FUNNEL_MOVE("old", "-") FUNNEL_MOVE("new", "")
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER deal_stages_funnel_ai AFTER INSERT ON deal_stages"
+	" FOR EACH ROW EXECUTE FUNCTION deal_stages_funnel_fn();"
+	"CREATE TRIGGER deal_stages_funnel_au AFTER UPDATE OF seconds,"
+	" stage_from ON deal_stages FOR EACH ROW"
+	" EXECUTE FUNCTION deal_stages_funnel_fn();"
+	"CREATE FUNCTION deal_stages_at_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN UPDATE deal_stages SET seconds = "
+	STINT_SECONDS("deal_stages") " WHERE deal = new.deal AND seq IN"
+	" (new.seq, new.seq + 1); RETURN NULL; END $$;"
+	"CREATE TRIGGER deal_stages_at_au AFTER UPDATE OF at ON deal_stages"
+	" FOR EACH ROW EXECUTE FUNCTION deal_stages_at_fn();"
+	},
 	{ 0, NULL }
 };
