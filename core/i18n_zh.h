@@ -4,6 +4,7 @@
  */
 static const struct msg zh_catalogue[] = {
 	{ " (%s, last worked on %s)", "（%s，最后跟进于 %s）" },
+	{ " after %.1f days", "（停留 %.1f 天）" },
 	{ "%lld days late", "延迟 %lld 天" },
 	{ "%lld done, %lld to do (%lld late)", "已完成 %lld 项，待办 %lld 项（逾期 %lld 项）" },
 	{ "%lld stalled deals", "%lld 个停滞商机" },

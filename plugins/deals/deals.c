@@ -399,6 +399,18 @@ static const struct kiln_migration migrations[] = {
 	" stage_from ON deal_stages BEGIN " FUNNEL_MOVE("old", "-")
 	FUNNEL_MOVE("new", "") " END;"
 	},
+	{ 11,
+	CLOSES_SCHEMA
+	"CREATE TRIGGER deals_closes_au AFTER UPDATE OF " CLOSES_COLS
+	" ON deals BEGIN " CLOSES_DEAL("old", "-") CLOSES_DEAL("new", "")
+	" END;"
+	"CREATE TRIGGER deals_closes_bd BEFORE DELETE ON deals BEGIN "
+	CLOSES_DEAL("old", "-") " END;"
+	"CREATE TRIGGER deal_competitors_closes_ai AFTER INSERT ON"
+	" deal_competitors BEGIN " CLOSES_RIVAL("new", "") " END;"
+	"CREATE TRIGGER deal_competitors_closes_ad AFTER DELETE ON"
+	" deal_competitors BEGIN " CLOSES_RIVAL("old", "-") " END;"
+	},
 	{ 0, NULL }
 };
 
@@ -423,7 +435,8 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"deal_stages", "deal_competitors", "activity_days", "first_contacts",
-	"deal_verdicts", "deal_days", "deal_funnel", "stage_months", NULL
+	"deal_verdicts", "deal_days", "deal_funnel", "stage_months",
+	"deal_closes", NULL
 };
 
 /* A deal stalls by nothing happening: judged again once a day. */
@@ -447,6 +460,7 @@ static const struct kiln_section sections[] = {
 static const struct kiln_check checks[] = {
 	{ "the deal summaries agree with the deals", DEAL_DAYS_CHECK },
 	{ "the funnel's summary agrees with the deals", FUNNEL_CHECK },
+	{ "the win and loss summary agrees with the deals", CLOSES_CHECK },
 	{ "lost deals have their reason",
 	  "SELECT 'deal ' || id || ' (' || title || ') is lost without a"
 	  " reason' FROM deals WHERE stage = 'lost' AND lost_reason = ''" },

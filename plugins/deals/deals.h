@@ -425,6 +425,65 @@
 #define FUNNEL_COLS "owner, customer, created_at, stage, reached, amount," \
 	" probability"
 
+/*
+ * Win and loss (migration 11): closed deals per salesperson (0: none),
+ * month closed, segment, competitor (0: the deal itself; else one row
+ * per competitor named on it), outcome and lost reason.
+ */
+#define CLOSES_SCHEMA \
+	"CREATE TABLE deal_closes (" \
+	" owner " DEALS_INT " NOT NULL," \
+	" month TEXT NOT NULL," \
+	" segment TEXT NOT NULL," \
+	" competitor " DEALS_INT " NOT NULL," \
+	" outcome TEXT NOT NULL," \
+	" reason TEXT NOT NULL," \
+	" deals " DEALS_INT " NOT NULL DEFAULT 0," \
+	" amount " DEALS_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, month, segment, competitor, outcome, reason));" \
+	"CREATE INDEX deal_closes_month ON deal_closes(month);" \
+	"INSERT INTO deal_closes (owner, month, segment, competitor, outcome," \
+	" reason, deals, amount) SELECT coalesce(d.owner, 0)," \
+	" substr(d.closed_on, 1, 7), " DEAL_SEG("d") ", 0, d.stage," \
+	" d.lost_reason, count(*), sum(d.amount) FROM deals d WHERE" \
+	" d.stage IN ('won', 'lost') GROUP BY 1, 2, 3, 4, 5, 6;" \
+	"INSERT INTO deal_closes (owner, month, segment, competitor, outcome," \
+	" reason, deals, amount) SELECT coalesce(d.owner, 0)," \
+	" substr(d.closed_on, 1, 7), " DEAL_SEG("d") ", dc.competitor," \
+	" d.stage, d.lost_reason, count(*), sum(d.amount) FROM" \
+	" deal_competitors dc JOIN deals d ON d.id = dc.deal WHERE d.stage" \
+	" IN ('won', 'lost') GROUP BY 1, 2, 3, 4, 5, 6;"
+#define CLOSES_SET \
+	" ON CONFLICT (owner, month, segment, competitor, outcome, reason)" \
+	" DO UPDATE SET deals = deal_closes.deals + excluded.deals," \
+	" amount = deal_closes.amount + excluded.amount;"
+/* Deal row r closed, counted (s "") or not ("-"), and its competitors'. */
+#define CLOSES_DEAL(r, s) \
+	"INSERT INTO deal_closes (owner, month, segment, competitor, outcome," \
+	" reason, deals, amount) SELECT coalesce(" r ".owner, 0), substr(" r \
+	".closed_on, 1, 7), " DEAL_SEG(r) ", 0, " r ".stage, " r \
+	".lost_reason, " s "1, " s r ".amount WHERE " r ".stage IN ('won'," \
+	" 'lost')" CLOSES_SET \
+	"INSERT INTO deal_closes (owner, month, segment, competitor, outcome," \
+	" reason, deals, amount) SELECT coalesce(" r ".owner, 0), substr(" r \
+	".closed_on, 1, 7), " DEAL_SEG(r) ", dc.competitor, " r ".stage, " \
+	r ".lost_reason, " s "1, " s r ".amount FROM deal_competitors dc" \
+	" WHERE dc.deal = " r ".id AND " r ".stage IN ('won', 'lost')" \
+	CLOSES_SET
+/* Competitor row r of a closed deal, counted (s "") or not ("-"). */
+#define CLOSES_RIVAL(r, s) \
+	"INSERT INTO deal_closes (owner, month, segment, competitor, outcome," \
+	" reason, deals, amount) SELECT coalesce(d.owner, 0)," \
+	" substr(d.closed_on, 1, 7), " DEAL_SEG("d") ", " r ".competitor," \
+	" d.stage, d.lost_reason, " s "1, " s "d.amount FROM deals d WHERE" \
+	" d.id = " r ".deal AND d.stage IN ('won', 'lost')" CLOSES_SET
+#define CLOSES_COLS "stage, closed_on, owner, customer, amount, lost_reason"
+#define CLOSES_CHECK \
+	"SELECT 'deal_closes: ' || x.n || ' closed deals, the deals say ' ||" \
+	" y.n FROM (SELECT coalesce(sum(deals), 0) AS n FROM deal_closes" \
+	" WHERE competitor = 0) x, (SELECT count(*) AS n FROM deals WHERE" \
+	" stage IN ('won', 'lost')) y WHERE x.n <> y.n"
+
 /* The funnel's summary agrees with the deals (kiln check). */
 #define FUNNEL_CHECK \
 	"SELECT 'deal_funnel of user ' || x.owner || ': ' || x.n || ' deals,'" \
@@ -533,6 +592,16 @@ void	 deals_input(struct kiln_req *, const struct kiln_services *,
 	    const char *name, const char *type, const char *label,
 	    const char *value);
 void	 deals_month_end(char *, size_t, int year, int month);
+/* A period as summaries answer it (reports.c, deals_period_split()). */
+struct deals_split {
+	int	 empty;		/* ends before it begins */
+	int	 months;	/* whole months m1 .. m2 from the summaries */
+	char	 m1[16], m2[16];
+	int	 ends;		/* days from the records: from[k] .. to[k] */
+	char	 from[2][16], to[2][16];
+};
+void	 deals_period_split(const struct deals_filter *,
+	    struct deals_split *);
 /*
  * Whose figures a summary shows the viewer, as deals' and activities'
  * owner-based access has it: 0 everyone's, 1 the team's, 2 their own,

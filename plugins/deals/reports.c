@@ -144,6 +144,60 @@ day_step(const char *day, int by, char *out, size_t n)
 }
 
 /*
+ * A period (days, either end open) as the summaries can answer it: the
+ * whole months m1 .. m2 (none when m1 > m2) and the days at either end
+ * that are not a whole month, for the records themselves.
+ */
+void
+deals_period_split(const struct deals_filter *f, struct deals_split *p)
+{
+	const char	*from = *f->from ? f->from : "1900-01-01";
+	const char	*to = *f->to ? f->to : "2999-12-31";
+	char		 end[16], edge[16];
+
+	memset(p, 0, sizeof(*p));
+	if (strcmp(from, to) > 0) {
+		p->empty = 1;
+		return;
+	}
+	if (strcmp(from + 8, "01") == 0)
+		snprintf(p->m1, sizeof(p->m1), "%.7s", from);
+	else {
+		deals_month_end(end, sizeof(end), atoi(from), atoi(from + 5));
+		day_step(end, 1, edge, sizeof(edge));
+		snprintf(p->m1, sizeof(p->m1), "%.7s", edge);
+	}
+	deals_month_end(end, sizeof(end), atoi(to), atoi(to + 5));
+	if (strcmp(end, to) == 0)
+		snprintf(p->m2, sizeof(p->m2), "%.7s", to);
+	else {
+		snprintf(edge, sizeof(edge), "%.7s-01", to);
+		day_step(edge, -1, end, sizeof(end));
+		snprintf(p->m2, sizeof(p->m2), "%.7s", end);
+	}
+	if (strcmp(p->m1, p->m2) > 0) {
+		/* Within about a month: the records alone. */
+		p->months = 0;
+		snprintf(p->from[0], sizeof(p->from[0]), "%s", from);
+		snprintf(p->to[0], sizeof(p->to[0]), "%s", to);
+		p->ends = 1;
+		return;
+	}
+	p->months = 1;
+	if (strncmp(from, p->m1, 7) != 0) {
+		snprintf(p->from[p->ends], sizeof(p->from[0]), "%s", from);
+		deals_month_end(p->to[p->ends], sizeof(p->to[0]), atoi(from),
+		    atoi(from + 5));
+		p->ends++;
+	}
+	if (strncmp(to, p->m2, 7) != 0) {
+		snprintf(p->from[p->ends], sizeof(p->from[0]), "%.7s-01", to);
+		snprintf(p->to[p->ends], sizeof(p->to[0]), "%s", to);
+		p->ends++;
+	}
+}
+
+/*
  * The report's figures into rows[] (by deals_stages order): the whole
  * months of the period from the summaries the database keeps, the days
  * at its ends (a period need not begin on a 1st) from the deals.
@@ -152,43 +206,16 @@ static int
 figures(struct kiln_req *r, const struct kiln_services *sv,
     const struct deals_filter *f, struct row *rows)
 {
-	const char	*from = *f->from ? f->from : "1900-01-01";
-	const char	*to = *f->to ? f->to : "2999-12-31";
-	char		 m1[16], m2[16], end[16], edge[16];
+	struct deals_split	 p;
+	int			 k;
 
 	memset(rows, 0, NSTAGES * sizeof(*rows));
-	if (strcmp(from, to) > 0)
-		return 0;
-	/* The first whole month, and the last. */
-	if (strcmp(from + 8, "01") == 0)
-		snprintf(m1, sizeof(m1), "%.7s", from);
-	else {
-		deals_month_end(end, sizeof(end), atoi(from), atoi(from + 5));
-		day_step(end, 1, edge, sizeof(edge));
-		snprintf(m1, sizeof(m1), "%.7s", edge);
-	}
-	deals_month_end(end, sizeof(end), atoi(to), atoi(to + 5));
-	if (strcmp(end, to) == 0)
-		snprintf(m2, sizeof(m2), "%.7s", to);
-	else {
-		snprintf(edge, sizeof(edge), "%.7s-01", to);
-		day_step(edge, -1, end, sizeof(end));
-		snprintf(m2, sizeof(m2), "%.7s", end);
-	}
-	if (strcmp(m1, m2) > 0)	/* within one month: the deals alone */
-		return add(r, sv, from_deals, from, to, f, rows);
-	if (add(r, sv, from_summary, m1, m2, f, rows) != 0)
+	deals_period_split(f, &p);
+	if (p.months && add(r, sv, from_summary, p.m1, p.m2, f, rows) != 0)
 		return -1;
-	if (strncmp(from, m1, 7) != 0) {
-		deals_month_end(end, sizeof(end), atoi(from), atoi(from + 5));
-		if (add(r, sv, from_deals, from, end, f, rows) != 0)
+	for (k = 0; k < p.ends; k++)
+		if (add(r, sv, from_deals, p.from[k], p.to[k], f, rows) != 0)
 			return -1;
-	}
-	if (strncmp(to, m2, 7) != 0) {
-		snprintf(edge, sizeof(edge), "%.7s-01", to);
-		if (add(r, sv, from_deals, edge, to, f, rows) != 0)
-			return -1;
-	}
 	return 0;
 }
 

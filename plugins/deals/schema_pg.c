@@ -239,5 +239,26 @@ const struct kiln_migration deals_pg_migrations[] = {
 	"CREATE TRIGGER deal_stages_at_au AFTER UPDATE OF at ON deal_stages"
 	" FOR EACH ROW EXECUTE FUNCTION deal_stages_at_fn();"
 	},
+	{ 11,
+	CLOSES_SCHEMA
+	"CREATE FUNCTION deals_closes_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN " CLOSES_DEAL("old", "-")
+	" IF TG_OP = 'DELETE' THEN RETURN old; END IF; "
+	CLOSES_DEAL("new", "") " RETURN NULL; END $$;"
+	"CREATE TRIGGER deals_closes_au AFTER UPDATE OF " CLOSES_COLS
+	" ON deals FOR EACH ROW EXECUTE FUNCTION deals_closes_fn();"
+	"CREATE TRIGGER deals_closes_bd BEFORE DELETE ON deals FOR EACH ROW"
+	" EXECUTE FUNCTION deals_closes_fn();"
+	"CREATE FUNCTION deal_competitors_closes_fn() RETURNS trigger"
+	" LANGUAGE plpgsql AS $$ BEGIN"
+	" IF TG_OP = 'DELETE' THEN " CLOSES_RIVAL("old", "-")
+	" ELSE " CLOSES_RIVAL("new", "") " END IF; RETURN NULL; END $$;"
+	"CREATE TRIGGER deal_competitors_closes_ai AFTER INSERT ON"
+	" deal_competitors FOR EACH ROW"
+	" EXECUTE FUNCTION deal_competitors_closes_fn();"
+	"CREATE TRIGGER deal_competitors_closes_ad AFTER DELETE ON"
+	" deal_competitors FOR EACH ROW"
+	" EXECUTE FUNCTION deal_competitors_closes_fn();"
+	},
 	{ 0, NULL }
 };

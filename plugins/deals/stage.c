@@ -321,8 +321,11 @@ history_rows(struct kiln_req *r, const struct kiln_services *sv,
 	struct kiln_stmt	*st;
 	int			 any = 0;
 
+	char			 days[64];
+
 	if ((st = sv->sql(r, "SELECT stage_from, stage_to, by_login, at,"
-	    " reason FROM deal_stages WHERE deal = ?1 ORDER BY seq")) == NULL)
+	    " reason, seconds FROM deal_stages WHERE deal = ?1 ORDER BY seq"))
+	    == NULL)
 		return;
 	sv->bind_int(st, 1, id);
 	if (xml)
@@ -334,6 +337,9 @@ history_rows(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "stage", sv->col_text(st, 1));
 			sv->attr(r, "by", sv->col_text(st, 2));
 			sv->attr(r, "at", sv->col_text(st, 3));
+			snprintf(days, sizeof(days), "%.1f",
+			    (double)sv->col_int(st, 5) / 86400.0);
+			sv->attr(r, "days", days);
 			sv->text(r, sv->col_text(st, 4));
 			sv->close(r);
 			continue;
@@ -358,6 +364,10 @@ history_rows(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "b");
 		sv->text(r, sv->show_enum(r, sv->col_text(st, 1)));
 		sv->close(r);
+		/* How long it was at the stage it left. */
+		snprintf(days, sizeof(days), _(" after %.1f days"),
+		    (double)sv->col_int(st, 5) / 86400.0);
+		sv->text(r, days);
 		sv->text(r, " \u2014 ");
 		sv->text(r, sv->col_text(st, 2));
 		if (*sv->col_text(st, 4) != '\0') {

@@ -4062,6 +4062,43 @@ def t_deal_rules(o):
           "rules removed: %s" % short(ET.tostring(x)))
 
 
+@test("scorecard rules are data: a rule dropped in gives the score (the "
+      "last figure of the scorecard rules), a broken one leaves it empty; "
+      "removed, the shipped formula scores again", "rule")
+def t_scorecard_rules(o):
+    if not o.rules_dir:
+        note("no --rules-dir for this target: not run")
+        return
+    path = os.path.join(o.rules_dir, "zz_score.lua")
+    cid, _ = create(o, {"name": uniq("Score Co")})
+    expect(o.api.post("/activities", '<activity><kind>call</kind><subject>'
+                      'Score</subject><customer id="%d"/><status>done'
+                      '</status></activity>' % cid, ctype=XML_CT,
+                      accept=XML_CT), 201)
+
+    def mine():
+        for r in expect(o.api.get("/reports/performance.xml"), 200).xml():
+            if r.get("key") == o.login:
+                return r
+        raise Fail("no performance row of %s" % o.login)
+
+    shipped = mine().get("score")
+    check(shipped not in (None, ""), "no score by scorecard.lua")
+    try:
+        write_rule(path, "local M = {}\nfunction M.scorecard(p, ctx)\n"
+                   "  return 'pass', 'flat', nil, 77 + p.calls * 0\n"
+                   "end\nreturn M\n")
+        check(mine().get("score") == "77", "the dropped-in rule's score: %r"
+              % mine().get("score"))
+        write_rule(path, "local M = {}\nfunction M.scorecard(p, ctx)\n"
+                   "  return 'pass', nil, nil, 0.5\nend\nreturn M\n")
+        check(mine().get("score") is None, "a failing rule still scores")
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    check(mine().get("score") == shipped, "the shipped score is back")
+
+
 def write_rule(path, text):
     tmp = path + ".tmp-regress"
     with open(tmp, "w") as fh:
