@@ -295,12 +295,13 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 		"qualified", "proposal", "negotiation"
 	};
 	struct kiln_stmt	*st;
-	struct kiln_kv		 kv[6];
+	struct kiln_kv		 kv[7];
 	char			*title = sv->alloc(r, 160);
 	char			*close = sv->alloc(r, 16);
 	char			*amount = sv->alloc(r, 32), err[256];
 	long long		 id;
 	unsigned		 k, reach, begun, moves;
+	size_t			 n;
 	int			 ri, rc, open = 0;
 
 	snprintf(title, 160, "%s %u", what[d->random(d, sizeof(what) /
@@ -316,7 +317,17 @@ add_deal(struct kiln_req *r, const struct kiln_services *sv,
 	kv[4] = (struct kiln_kv)KV_I("owner", owner);
 	kv[5] = (struct kiln_kv)KV_S("source", d->random(d, 2) ? "referral" :
 	    "exhibition");
-	if (sv->create(r, "deal", kv, 6, &id, err, sizeof(err)) != 0) {
+	/* Most deals have their decision maker: the first contact. */
+	n = 6;
+	if (d->random(d, 4) != 0 && (st = sv->sql(r, "SELECT id FROM contacts"
+	    " WHERE customer = ?1 ORDER BY id LIMIT 1")) != NULL) {
+		sv->bind_int(st, 1, customer);
+		if (sv->step(st) == 1)
+			kv[n++] = (struct kiln_kv)KV_I("contact",
+			    sv->col_int(st, 0));
+		sv->done(st);
+	}
+	if (sv->create(r, "deal", kv, n, &id, err, sizeof(err)) != 0) {
 		sv->log(KILN_LOG_ERR, "demo: a deal for customer %lld"
 		    " refused: %s", customer, err);
 		return -1;
