@@ -3427,11 +3427,11 @@ def t_sales_reports(o):
                  '<amount>100.00</amount></quota>' % (ub, m))
 
     def act(kind, extra):
-        erp_post(o, "/activities", '<activity><kind>%s</kind><subject>SR'
-                 '</subject><customer id="%d"/><owner id="%d"/>%s'
-                 '</activity>' % (kind, ca, ua, extra))
+        return erp_post(o, "/activities", '<activity><kind>%s</kind>'
+                        '<subject>SR</subject><customer id="%d"/><owner '
+                        'id="%d"/>%s</activity>' % (kind, ca, ua, extra))
 
-    act("visit", "<status>done</status><place>Plant</place>")
+    visit = act("visit", "<status>done</status><place>Plant</place>")
     act("call", "<status>done</status><direction>outbound</direction>")
     act("call", "<status>done</status><direction>returned</direction>")
     act("meeting", "<status>done</status>")
@@ -3509,6 +3509,22 @@ def t_sales_reports(o):
     check(got == {k: (v[1], v[4], v[5]) for k, v in cov_want.items()},
           "coverage.csv: %r" % got)
     expect(o.erp.get("/activities/week.csv"), 404)
+    # Access by role: the team's manager reads the team's activities and
+    # figures; the other salesperson neither A's activity nor figures.
+    um = ("srm%s" % RUN).lower()
+    new_user(o, um, "Manager " + RUN, team, role="manager")
+    m = browser(o, um)
+    expect(m.get("/activities/%d.xml" % visit), 200)
+    keys = {r.get("key") for r in expect(m.get(
+        "/reports/performance.xml?from=%s&to=%s" % (day, day)), 200).xml()}
+    check(keys == {("sra%s" % RUN).lower(), ("srb%s" % RUN).lower()},
+          "the manager's performance rows: %r" % keys)
+    b = browser(o, ("srb%s" % RUN).lower())
+    expect(b.get("/activities/%d" % visit), 404)
+    keys = {r.get("key") for r in expect(b.get(
+        "/reports/coverage.xml?period=%s" % quarter), 200).xml()
+        if r.get("by") == "owner"}
+    check(keys == {("srb%s" % RUN).lower()}, "B's coverage rows: %r" % keys)
     # The salesperson sees their own figures only.
     keys = {r.attrib.get("key") for r in expect(o.api.get(
         "/reports/performance.xml"), 200).xml()}
