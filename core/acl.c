@@ -69,11 +69,24 @@ acl_write(const struct kiln_req *r, const struct entity *e)
 	return scope(r, e, 1);
 }
 
+/* Is owner field `owner` the user's (OWN) or their team's (TEAM)? */
+static void
+owned_by(const struct kiln_req *r, const struct entity *e, const char *owner,
+    struct abuf *b)
+{
+	if (acl_read(r, e) == ACL_OWN) {
+		abuf_addf(b, "t.\"%s\" = :acl_uid", owner);
+		return;
+	}
+	/* A manager without a team sees what they own. */
+	abuf_addf(b, "(t.\"%s\" = :acl_uid OR t.\"%s\" IN"
+	    " (SELECT id FROM users WHERE team = :acl_team"
+	    " AND team <> ''))", owner, owner);
+}
+
 void
 acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 {
-	const char	*owner;
-
 	switch (acl_read(r, e)) {
 	case ACL_ALL:
 		return;
@@ -92,15 +105,13 @@ acl_where(const struct kiln_req *r, const struct entity *e, struct abuf *b)
 		abuf_add(b, ")");
 		return;
 	}
-	owner = e->d->fields[e->owner].name;
-	if (acl_read(r, e) == ACL_OWN) {
-		abuf_addf(b, " AND t.\"%s\" = :acl_uid", owner);
-		return;
+	abuf_add(b, " AND (");
+	owned_by(r, e, e->d->fields[e->owner].name, b);
+	if (e->also >= 0) {
+		abuf_add(b, " OR ");
+		owned_by(r, e, e->d->fields[e->also].name, b);
 	}
-	/* A manager without a team sees what they own. */
-	abuf_addf(b, " AND (t.\"%s\" = :acl_uid OR t.\"%s\" IN"
-	    " (SELECT id FROM users WHERE team = :acl_team"
-	    " AND team <> ''))", owner, owner);
+	abuf_add(b, ")");
 }
 
 void
@@ -150,13 +161,14 @@ in_scope(struct kiln_req *r, enum acl_scope scope, long long owner)
 }
 
 /*
- * The owner of the record at the top of the parent chain of e's
- * record id: 0, or -1 when there is none.  Reads the tables
- * directly, not through record.c: access must not depend on it.
+ * The owners of the record at the top of the parent chain of e's
+ * record id: the owner field's, and its KILN_F_ALSO_OWNER field's (0
+ * when none): 0, or -1 when there is no such record.  Reads the
+ * tables directly, not through record.c: access must not depend on it.
  */
 static int
 root_owner(struct kiln_req *r, const struct entity *e, long long id,
-    long long *owner)
+    long long owner[2])
 {
 	struct db_stmt	*st;
 	int		 rc;
@@ -166,20 +178,35 @@ root_owner(struct kiln_req *r, const struct entity *e, long long id,
 			return -1;
 		db_bind_int(st, 1, id);
 		rc = db_step(st);
+		owner[1] = 0;
+		if (rc == DB_ROW && e->parent_ent == NULL &&
+		    !db_col_null(st, 1))
+			owner[1] = db_col_int(st, 1);
 		if (rc == DB_ROW && !db_col_null(st, 0))
 			id = db_col_int(st, 0);
+		else if (rc == DB_ROW && e->parent_ent == NULL && owner[1] != 0)
+			id = 0;		/* owned through the other field */
 		else
 			rc = DB_DONE;
 		db_done(st);
 		if (rc != DB_ROW)
 			return -1;
 		if (e->parent_ent == NULL) {
-			*owner = id;
+			owner[0] = id;
 			return 0;
 		}
 		e = e->parent_ent;
 	}
 	return -1;
+}
+
+/* Is either owner within the user's scope? */
+static int
+owners_in_scope(struct kiln_req *r, enum acl_scope scope,
+    const long long owner[2])
+{
+	return (owner[0] != 0 && in_scope(r, scope, owner[0])) ||
+	    (owner[1] != 0 && in_scope(r, scope, owner[1]));
 }
 
 /*
@@ -195,7 +222,7 @@ sql_readable(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct kiln_req		*r = app->req;
 	const struct entity	*e;
 	const char		*name;
-	long long		 owner;
+	long long		 owner[2];
 	int			 yes;
 
 	(void)argc;
@@ -214,7 +241,7 @@ sql_readable(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		break;
 	default:
 		yes = root_owner(r, e, sqlite3_value_int64(argv[1]),
-		    &owner) == 0 && in_scope(r, acl_read(r, e), owner);
+		    owner) == 0 && owners_in_scope(r, acl_read(r, e), owner);
 		break;
 	}
 	sqlite3_result_int(ctx, yes);
@@ -336,13 +363,13 @@ acl_readable(struct kiln_req *r, const struct entity *e, long long id)
 int
 acl_may_write_id(struct kiln_req *r, const struct entity *e, long long id)
 {
-	long long	 owner;
+	long long	 owner[2];
 	int		 w;
 
 	if ((w = write_by_role(r, e)) != -1)
 		return w;
-	return root_owner(r, e, id, &owner) == 0 &&
-	    in_scope(r, acl_write(r, e), owner);
+	return root_owner(r, e, id, owner) == 0 &&
+	    owners_in_scope(r, acl_write(r, e), owner);
 }
 
 int
@@ -350,7 +377,7 @@ acl_may_write(struct kiln_req *r, const struct entity *e,
     const struct record *rec)
 {
 	const char	*v;
-	long long	 owner;
+	long long	 owner[2] = { 0, 0 }, parent;
 	int		 w;
 
 	if ((w = write_by_role(r, e)) != -1)
@@ -358,13 +385,16 @@ acl_may_write(struct kiln_req *r, const struct entity *e,
 	if (e->parent_ent != NULL) {
 		/* The parent named in rec, as it stands in the database. */
 		v = rec->val[e->parent];
-		if (v == NULL || value_int_parse(v, &owner) != 0 ||
-		    root_owner(r, e->parent_ent, owner, &owner) != 0)
+		if (v == NULL || value_int_parse(v, &parent) != 0 ||
+		    root_owner(r, e->parent_ent, parent, owner) != 0)
 			return 0;
-		return in_scope(r, acl_write(r, e), owner);
+		return owners_in_scope(r, acl_write(r, e), owner);
 	}
-	v = rec->val[e->owner];
-	if (v == NULL || value_int_parse(v, &owner) != 0)
-		return 0;
-	return in_scope(r, acl_write(r, e), owner);
+	if ((v = rec->val[e->owner]) != NULL && value_int_parse(v, &owner[0])
+	    != 0)
+		owner[0] = 0;
+	if (e->also >= 0 && (v = rec->val[e->also]) != NULL &&
+	    value_int_parse(v, &owner[1]) != 0)
+		owner[1] = 0;
+	return owners_in_scope(r, acl_write(r, e), owner);
 }

@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "kiln-plugin.h"
+#include "workhours.h"
 
 struct db;
 struct rules;
@@ -43,6 +44,15 @@ struct conf {
 	const char	*company_phone;
 	const char	*company_email;
 	const char	*company_logo;	/* an image's URL (under static_url) */
+	/* Business time (workhours.h): the settings, and as parsed. */
+	const char	*work_days;	/* "mon-fri" */
+	const char	*work_hours;	/* "09:00-12:00,13:00-18:00" */
+	const char	*holidays;	/* "2026-10-01..2026-10-08,..." */
+	const char	*make_up_days;	/* working days whatever the weekday */
+	struct workhours	 work;
+	/* Numbers a plugin may read (conf_number). */
+	int		 reopen_days;	/* after closing, a case may reopen */
+	int		 feedback_days;	/* after closing, a case may be rated */
 	const char	*file;		/* the file read, for messages */
 };
 
@@ -74,6 +84,8 @@ void		 conf_free(struct conf *);
 /* A yes/no setting by its name in kiln.conf: 1, 0, or -1 (no such). */
 int		 conf_bool(const struct conf *, const char *name);
 const char	*conf_text(const struct conf *, const char *name);
+/* An integer setting a plugin may read by its name, or -1 (no such). */
+long long	 conf_number(const struct conf *, const char *name);
 
 
 

@@ -21,6 +21,7 @@
 #include "listen.h"
 #include "proxy.h"
 #include "value.h"
+#include "workhours.h"
 
 enum ctype { C_STR, C_INT, C_SIZE, C_BOOL };
 
@@ -60,6 +61,12 @@ static const struct ckey keys[] = {
 	{ "company_phone", C_STR, O(company_phone), 0, 0 },
 	{ "company_email", C_STR, O(company_email), 0, 0 },
 	{ "company_logo", C_STR, O(company_logo), 0, 0 },
+	{ "work_days", C_STR, O(work_days), 0, 0 },
+	{ "work_hours", C_STR, O(work_hours), 0, 0 },
+	{ "holidays", C_STR, O(holidays), 0, 0 },
+	{ "make_up_days", C_STR, O(make_up_days), 0, 0 },
+	{ "reopen_days", C_INT, O(reopen_days), 0, 3650 },
+	{ "feedback_days", C_INT, O(feedback_days), 1, 3650 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -98,6 +105,15 @@ conf_defaults(struct conf *c)
 	c->session_max = 12 * 3600;
 	c->trusted_proxies = "";
 	c->four_eyes = 1;
+	c->work_days = WORKHOURS_DAYS_DEFAULT;
+	c->work_hours = WORKHOURS_HOURS_DEFAULT;
+	c->holidays = "";
+	c->make_up_days = "";
+	/* The defaults hold no dates: nothing allocated, nothing to fail. */
+	workhours_parse(&c->work, c->work_days, c->work_hours, "", "", NULL,
+	    0);
+	c->reopen_days = 14;
+	c->feedback_days = 30;
 }
 
 int
@@ -131,6 +147,20 @@ conf_text(const struct conf *c, const char *name)
 			return v != NULL ? v : "";
 		}
 	return NULL;
+}
+
+/*
+ * The numbers a plugin may read, by name: only these (a list, as
+ * conf_text's company_*); -1 for any other name.
+ */
+long long
+conf_number(const struct conf *c, const char *name)
+{
+	if (strcmp(name, "reopen_days") == 0)
+		return c->reopen_days;
+	if (strcmp(name, "feedback_days") == 0)
+		return c->feedback_days;
+	return -1;
 }
 
 static char *
@@ -274,7 +304,9 @@ beside_exe(void)
 int
 conf_load(struct conf *c, const char *file, int required)
 {
-	const char	*env;
+	struct workhours	 work;
+	const char		*env;
+	char			 err[256];
 
 	conf_defaults(c);
 	if (file == NULL && (env = getenv("KILN_CONFIG")) != NULL &&
@@ -312,12 +344,22 @@ conf_load(struct conf *c, const char *file, int required)
 		    c->file ? c->file : "configuration", c->trusted_proxies);
 		return -1;
 	}
+	/* Refused now, not at the first service clock that reads them. */
+	if (workhours_parse(&work, c->work_days, c->work_hours, c->holidays,
+	    c->make_up_days, err, sizeof(err)) == -1) {
+		fprintf(stderr, "kiln: %s: %s\n",
+		    c->file ? c->file : "configuration", err);
+		return -1;
+	}
+	workhours_free(&c->work);
+	c->work = work;
 	return 0;
 }
 
 void
 conf_free(struct conf *c)
 {
+	workhours_free(&c->work);
 	while (nowned > 0)
 		free(owned[--nowned]);
 	memset(c, 0, sizeof(*c));

@@ -145,6 +145,7 @@ build(struct app *app, struct entity *e)
 	abuf_addf(&upd, "UPDATE \"%s\" SET version = version + 1,"
 	    " updated_at = ?1", d->plural);
 	e->owner = -1;
+	e->also = -1;
 	for (i = 0; i < d->nfields; i++) {
 		f = &d->fields[i];
 		abuf_addf(&sel, ", t.\"%s\"", f->name);
@@ -152,6 +153,9 @@ build(struct app *app, struct entity *e)
 		e->refname[i] = -1;
 		if (f->flags & KILN_F_OWNER)
 			e->owner = (int)i;
+		else if ((f->flags & KILN_F_ALSO_OWNER) && f->type == KILN_REF &&
+		    strcmp(f->ref, "user") == 0)
+			e->also = (int)i;
 		/* ?1 now, ?2 id, ?3 version; fields from ?4 on */
 		abuf_addf(&ins, ", \"%s\"", f->name);
 		abuf_addf(&vals, ", ?%zu", i + 4);
@@ -215,11 +219,14 @@ parent_of(struct app *app, struct entity *e)
 	e->parent_ent = NULL;
 	e->upward = NULL;
 	if (e->d->parent == NULL) {
-		/* Access climbs from a record to its owner (acl.c). */
+		/* Access climbs from a record to its owners (acl.c). */
 		if (e->owner >= 0)
-			e->upward = arena_printf(app->perm, "SELECT \"%s\" FROM"
-			    " \"%s\" WHERE id = ?1", e->d->fields[e->owner].name,
-			    e->d->plural);
+			e->upward = arena_printf(app->perm, "SELECT \"%s\", %s%s%s"
+			    " FROM \"%s\" WHERE id = ?1",
+			    e->d->fields[e->owner].name,
+			    e->also >= 0 ? "\"" : "",
+			    e->also >= 0 ? e->d->fields[e->also].name : "NULL",
+			    e->also >= 0 ? "\"" : "", e->d->plural);
 		return 0;
 	}
 	if ((i = entity_field(e, e->d->parent)) < 0 ||

@@ -21,9 +21,10 @@ struct entity {
 	const char		*plugin;
 	const struct plugin	*plug;		/* the plugin declaring it */
 	int			 owner;		/* field index, or -1 */
+	int			 also;		/* KILN_F_ALSO_OWNER's, or -1 */
 	int			 parent;	/* field index, or -1 */
 	const struct entity	*parent_ent;	/* its entity, or NULL */
-	char			*upward;	/* SELECT parent (or owner) of ?1 */
+	char			*upward;	/* SELECT parent (or owners) of ?1 */
 	int			*reflabel;	/* per field: label column or -1 */
 	int			*refname;	/* per user ref: its name's column */
 	const struct entity	**refent;	/* per field: target, NULL = user */

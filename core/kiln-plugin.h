@@ -25,9 +25,11 @@
  * 6: pg_migrations, show_money(), show_time();
  * 7: panels (the home page), chart(), show_enum(), KILN_F_NOFORM,
  *    kiln_entity.form, items() of forms, company();
- * 8: kiln_verdict.number and has_number (a rule's fourth value).
+ * 8: kiln_verdict.number and has_number (a rule's fourth value);
+ * 9: work_add(), work_between() (business time), number(),
+ *    KILN_F_ALSO_OWNER.
  */
-#define KILN_ABI_VERSION	8
+#define KILN_ABI_VERSION	9
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -61,6 +63,13 @@ enum kiln_type {
 #define KILN_F_OWNER	0x0080	/* the owning user; defaults to creator */
 /* ABI 7: changed by the record's actions (and the API), not its forms. */
 #define KILN_F_NOFORM	0x0100
+/*
+ * ABI 9: a user reference whose user the record belongs to as well as
+ * to its owner field's (a ticket: its engineer, besides its customer's
+ * salesperson): the scopes KILN_OWN and KILN_TEAM match either.  Unlike
+ * the owner field it does not default to the creator.  One per entity.
+ */
+#define KILN_F_ALSO_OWNER 0x0200
 
 struct kiln_field {
 	const char		*name;	/* column, form field, XML element */
@@ -491,6 +500,30 @@ struct kiln_services {
 	 * URL); "" when not set, NULL for any other name.
 	 */
 	const char	*(*company)(struct kiln_req *, const char *name);
+	/* ABI 9. */
+	/*
+	 * Business time, by kiln.conf's work_days, work_hours, holidays
+	 * and make_up_days in the installation's time zone (a service
+	 * clock stops at night, at weekends, on holidays).  work_add():
+	 * the moment seconds of business time after utc
+	 * ("YYYY-MM-DDTHH:MM:SSZ"), counted from the first business moment
+	 * at or after it (0 seconds gives that moment), in the same form;
+	 * NULL when utc is malformed, seconds < 0 or there is no such
+	 * moment within ten years.  work_between(): the business seconds
+	 * in [from, to), 0 when to is not after from; -1 when either is
+	 * malformed.
+	 */
+	const char	*(*work_add)(struct kiln_req *, const char *utc,
+			    long long seconds);
+	long long	 (*work_between)(struct kiln_req *,
+			    const char *from_utc, const char *to_utc);
+	/*
+	 * An integer setting of kiln.conf: "reopen_days" (how long after
+	 * closing a case may be reopened, 0 never; default 14),
+	 * "feedback_days" (how long a customer may rate it; default 30);
+	 * -1 for any other name.
+	 */
+	long long	 (*number)(struct kiln_req *, const char *name);
 };
 
 /* ABI 7: one bar of a chart (services chart()). */

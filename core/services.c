@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kiln-plugin.h"
 #include "acl.h"
@@ -36,6 +37,7 @@
 #include "storage.h"
 #include "value.h"
 #include "view.h"
+#include "workhours.h"
 #include "xmlin.h"
 
 static void	 svc_log(enum kiln_log, const char *, ...)
@@ -595,6 +597,56 @@ svc_parse_date(const char *s)
 	return s != NULL && value_date_ok(s) ? 0 : -1;
 }
 
+/* A stored UTC time ("YYYY-MM-DDTHH:MM:SSZ") as a moment: 0, or -1. */
+static int
+utc_time(const char *s, time_t *t)
+{
+	struct tm	 tm;
+
+	if (s == NULL || !value_datetime_ok(s))
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	*t = timegm(&tm);
+	return 0;
+}
+
+static const char *
+svc_work_add(struct kiln_req *r, const char *utc, long long seconds)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 buf[32];
+
+	if (utc_time(utc, &t) == -1 ||
+	    workhours_add(&r->app->conf.work, t, seconds, &t) == -1 ||
+	    gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) != 20 ||
+	    !value_datetime_ok(buf))	/* past 2999: not storable */
+		return NULL;
+	return arena_strdup(r->arena, buf);
+}
+
+static long long
+svc_work_between(struct kiln_req *r, const char *from, const char *to)
+{
+	time_t	 a, b;
+
+	if (utc_time(from, &a) == -1 || utc_time(to, &b) == -1)
+		return -1;
+	return workhours_between(&r->app->conf.work, a, b);
+}
+
+static long long
+svc_number(struct kiln_req *r, const char *name)
+{
+	return name != NULL ? conf_number(&r->app->conf, name) : -1;
+}
+
 const struct kiln_services services_table = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -649,4 +701,7 @@ const struct kiln_services services_table = {
 	.chart = chart_bars,
 	.show_enum = view_enum_label,
 	.company = svc_company,
+	.work_add = svc_work_add,
+	.work_between = svc_work_between,
+	.number = svc_number,
 };

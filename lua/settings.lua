@@ -60,4 +60,31 @@ return {
 		won = 100,
 		lost = 0,
 	},
+
+	-- Service levels (sla.lua): business hours (kiln.conf's work_days,
+	-- work_hours, holidays) to the first response and to the resolution
+	-- of a ticket, by priority.
+	sla_first_response_hours = {
+		urgent = 1,
+		high = 2,
+		normal = 4,
+		low = 8,
+	},
+	sla_resolution_hours = {
+		urgent = 8,
+		high = 16,
+		normal = 40,
+		low = 80,
+	},
+	-- Customers served faster: a share of the hours above, per cent.
+	sla_segment_pct = {
+		key_account = 50,
+		project = 75,
+	},
+	-- A complaint is answered faster whatever its priority: at most
+	-- these business hours to the first response.
+	sla_complaint_first_response_hours = 2,
+	-- Work on site needs the engineer to travel: at least these business
+	-- hours to resolve an installation or a repair.
+	sla_onsite_resolution_hours = 16,
 }

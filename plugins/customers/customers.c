@@ -28,6 +28,7 @@ static const char *const credit_states[] = {
  * (the core's grant-only update).
  */
 static const char *const finance[] = { "finance", "admin", NULL };
+static const char *const desk[] = { "service", "manager", "admin", NULL };
 
 static const struct kiln_field customer_fields[] = {
 	{ .name = "name", .type = KILN_TEXT, .label = "Name", .min = 1,
@@ -66,6 +67,13 @@ static const struct kiln_field customer_fields[] = {
 	  .flags = KILN_F_COMPUTED | KILN_F_FILTER },
 	{ .name = "notes", .type = KILN_TEXT, .label = "Notes", .max = 10000,
 	  .flags = KILN_F_LONG },
+	/*
+	 * One-to-one service (key accounts, projects): the customer's own
+	 * engineer takes its tickets.  The desk decides, not the sale.
+	 */
+	{ .name = "engineer", .type = KILN_REF, .ref = "user",
+	  .label = "Service engineer", .flags = KILN_F_FILTER,
+	  .roles = desk },
 };
 
 static const struct kiln_child customer_children[] = {
@@ -247,6 +255,11 @@ static const struct kiln_migration migrations[] = {
 	"CREATE INDEX contacts_referred ON contacts(owner, created_at)"
 	" WHERE referred_by IS NOT NULL;"
 	"CREATE INDEX contacts_created ON contacts(owner, created_at);"
+	},
+	{ 5,
+	"ALTER TABLE customers ADD COLUMN engineer INTEGER REFERENCES"
+	" users(id);"
+	"CREATE INDEX customers_engineer ON customers(engineer);"
 	},
 	{ 0, NULL }
 };

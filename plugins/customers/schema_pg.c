@@ -100,5 +100,10 @@ const struct kiln_migration customers_pg_migrations[] = {
 	" WHERE referred_by IS NOT NULL;"
 	"CREATE INDEX contacts_created ON contacts(owner, created_at);"
 	},
+	{ 5,
+	"ALTER TABLE customers ADD COLUMN engineer BIGINT REFERENCES"
+	" users(id);"
+	"CREATE INDEX customers_engineer ON customers(engineer);"
+	},
 	{ 0, NULL }
 };

@@ -44,10 +44,11 @@ SCHEMA_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "schema"))
 CUSTOMER_FIELDS = ["name", "code", "segment", "sales_mode", "industry",
                    "owner", "phone", "email", "website", "address", "city",
                    "country", "credit_limit", "payment_terms",
-                   "credit_status", "notes"]
-# What a client may send (credit_status is computed, owner defaults).
+                   "credit_status", "notes", "engineer"]
+# What a client may send (credit_status is computed, owner defaults, the
+# engineer is the service desk's to name).
 CUSTOMER_INPUT = [f for f in CUSTOMER_FIELDS
-                  if f not in ("owner", "credit_status")]
+                  if f not in ("owner", "credit_status", "engineer")]
 CONTACT_FIELDS = ["customer", "name", "title", "phone", "email", "primary",
                   "owner"]
 
@@ -344,6 +345,8 @@ def xml_problems(resp):
               "report": "report.rng",
               "deal_lines": "deal_lines.rng",
               "competitors": "competitors.rng",
+              "ticket": "ticket.rng", "tickets": "tickets.rng",
+              "queue": "queue.rng", "escalated": "queue.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -3537,6 +3540,407 @@ def t_sales_reports(o):
               "%s: no chart" % r.req())
 
 
+# -- service
+
+# kiln.conf's defaults, as the regress targets run (timezone UTC):
+# Monday to Friday, 09:00-12:00 and 13:00-18:00, no holidays.
+WORK_SPANS = ((9 * 3600, 12 * 3600), (13 * 3600, 18 * 3600))
+
+
+def utc(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_text(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def work_add(start, secs):
+    """The moment SECS business seconds after START (the tests' own
+    reckoning of the defaults, to check the server's against)."""
+    t, day = start, start.date()
+    while True:
+        if day.weekday() < 5:
+            midnight = datetime.datetime.combine(day, datetime.time())
+            for a, b in WORK_SPANS:
+                s = midnight + datetime.timedelta(seconds=a)
+                e = midnight + datetime.timedelta(seconds=b)
+                if e <= t:
+                    continue
+                s = max(s, t)
+                left = (e - s).total_seconds()
+                if secs < left or (secs == 0):
+                    return s + datetime.timedelta(seconds=secs)
+                if secs == left:
+                    return e
+                secs -= left
+        day += datetime.timedelta(days=1)
+
+
+def work_between(a, b):
+    secs, day = 0, a.date()
+    while day <= b.date():
+        if day.weekday() < 5:
+            midnight = datetime.datetime.combine(day, datetime.time())
+            for x, y in WORK_SPANS:
+                s = max(a, midnight + datetime.timedelta(seconds=x))
+                e = min(b, midnight + datetime.timedelta(seconds=y))
+                if e > s:
+                    secs += (e - s).total_seconds()
+        day += datetime.timedelta(days=1)
+    return int(secs)
+
+
+def ticket_act(c, tid, verb, **form):
+    """POST /tickets/TID/VERB as C (an API client), answered in XML."""
+    return c.post("/tickets/%d/%s" % (tid, verb),
+                  urllib.parse.urlencode(form), ctype=FORM_CT, accept=XML_CT)
+
+
+def ticket_form(b, tid, verb, **fields):
+    """The VERB form of ticket TID's page, as browser B sees it, posted
+    with FIELDS: the response (303 when it went through)."""
+    r = expect(b.get("/tickets/%d" % tid), 200)
+    f = [f for f in forms(r.dom()) if (f["action"] or "").endswith(
+        "/tickets/%d/%s" % (tid, verb))]
+    check(f, "%s: no %s form" % (r.req(), verb))
+    return b.post(f[0]["action"], fill(f[0]["fields"], fields), raw=True)
+
+
+def desk(o):
+    """The service desk of the run: two agents and their manager."""
+    if not getattr(S, "desk", None):
+        team = "desk" + RUN
+        S.desk = {
+            "agent": ("sva%s" % RUN).lower(), "agent2": ("svb%s" % RUN).lower(),
+            "lead": ("svm%s" % RUN).lower(), "team": team}
+        S.desk["agent_id"] = new_user(o, S.desk["agent"], "Agent A " + RUN,
+                                      team, role="service")
+        S.desk["agent2_id"] = new_user(o, S.desk["agent2"], "Agent B " + RUN,
+                                       team, role="service")
+        S.desk["lead_id"] = new_user(o, S.desk["lead"], "Desk Lead " + RUN,
+                                     team, role="manager")
+    return S.desk
+
+
+def new_ticket(o, cid, subject, c=None, **fields):
+    body = "<ticket><subject>%s</subject><customer id=\"%d\"/>%s</ticket>" % (
+        subject, cid, "".join("<%s>%s</%s>" % (k, v, k)
+                              for k, v in fields.items()))
+    return expect((c or o.api).post("/tickets", body, ctype=XML_CT,
+                                    accept=XML_CT), 201).xml()
+
+
+@test("tickets: filed by the customer's salesperson with deadlines from "
+      "sla.lua in business hours; taken from the queue, answered (first "
+      "response), waiting on the customer pauses the resolution clock, "
+      "resolved with a report, closed, reopened; every move the workflow "
+      "does not allow refused; who reads and works them", "xml")
+def t_tickets(o):
+    d = desk(o)
+    agent, agent2 = browser(o, d["agent"]), browser(o, d["agent2"])
+    cid, _ = create(o, valid_customer(segment="small_loyal"))
+    x = new_ticket(o, cid, "Pump leaks %s" % RUN,
+                   description="Oil under the HP-200", type="repair")
+    tid = int(x.get("id"))
+    created = utc(x.findtext("created_at"))
+    check(x.findtext("status") == "new" and x.findtext("mode") == "queue" and
+          x.find("owner").get("id") == sales_id(o) and
+          x.findtext("assignee") in (None, ""),
+          "a new ticket: %s" % short(ET.tostring(x)))
+    # sla.lua: normal priority 4 h to respond, 40 h to resolve (repair:
+    # at least 16); in business hours from its arrival.
+    got = {(v.get("clock"), v.get("rule")): v.get("minutes")
+           for v in x.find("evaluation")}
+    check(got == {("first_response", "sla"): "240",
+                  ("resolution", "sla"): "2400"},
+          "the SLA verdicts: %r" % got)
+    check(x.findtext("first_response_due") ==
+          utc_text(work_add(created, 240 * 60)) and
+          x.findtext("resolution_due") ==
+          utc_text(work_add(created, 2400 * 60)),
+          "deadlines from %s: %s and %s" % (
+              x.findtext("created_at"), x.findtext("first_response_due"),
+              x.findtext("resolution_due")))
+    # Not another's customer; not for the salesperson to take or move.
+    acid = erp_post(o, "/customers", customer_xml({"name": uniq("Svc Other")}))
+    r = o.api.post("/tickets", "<ticket><subject>x</subject><customer id="
+                   "\"%d\"/></ticket>" % acid, ctype=XML_CT, accept=XML_CT)
+    check(r.status in (403, 404, 422), "%s: a ticket for another's customer:"
+          " %d" % (r.req(), r.status))
+    expect(ticket_act(o.api, tid, "take"), 403)
+    expect_error(ticket_act(o.erp, tid, "start"), 409, "conflict")
+    expect_error(ticket_act(o.erp, tid, "resolve", cause="x",
+                            action_taken="y"), 409, "conflict")
+    # In the queue, oldest due first; an agent takes it.
+    q = expect(agent.get("/tickets/queue.xml"), 200).xml()
+    check(str(tid) in [t.get("id") for t in q.find("waiting")],
+          "the new ticket is not in the queue")
+    expect(ticket_form(agent, tid, "take"), 303)
+    x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("status") == "assigned" and
+          x.find("assignee").get("id") == str(d["agent_id"]),
+          "taken: %s" % short(ET.tostring(x)))
+    q = expect(agent.get("/tickets/queue.xml"), 200).xml()
+    check(str(tid) not in [t.get("id") for t in q.find("waiting")] and
+          str(tid) in [t.get("id") for t in q.find("mine")],
+          "the taken ticket: %s" % short(ET.tostring(q)))
+    r = ticket_form(agent2, tid, "assign", assignee=str(d["agent2_id"]))
+    expect(r, 303)
+    expect(ticket_form(agent, tid, "assign", assignee=str(d["agent_id"])),
+           303)
+    expect_error(ticket_act(o.erp, tid, "take"), 409, "conflict")
+    expect_error(ticket_act(o.erp, tid, "assign", assignee=sales_id(o)),
+                 422, "invalid")
+    for verb in ("wait", "resume", "close", "reopen"):
+        expect_error(ticket_act(o.erp, tid, verb), 409, "conflict")
+    # The first answer is the first response; it starts the work.
+    expect(ticket_form(agent, tid, "answer", text="Sending a technician"),
+           303)
+    x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("status") == "in_progress" and
+          x.findtext("first_response_at") not in (None, ""),
+          "answered: %s" % short(ET.tostring(x)))
+    first = x.findtext("first_response_at")
+    expect(ticket_form(agent, tid, "answer", text="Technician on Monday"),
+           303)
+    x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("first_response_at") == first,
+          "a second answer moved the first response")
+    # Waiting on the customer: the resolution clock stops.  The wait is
+    # backdated by an hour in the database so the pause is long enough
+    # to see; resuming moves the deadline by its business time.
+    expect(ticket_form(agent, tid, "wait", note="Need the serial number"),
+           303)
+    expect_error(ticket_act(o.erp, tid, "resolve"), 422, "invalid")
+    import regressdb
+    con = regressdb.connect(o.db, timeout=10) if o.db else None
+    since = utc_text(datetime.datetime.utcnow() -
+                     datetime.timedelta(hours=30))
+    if con is not None:
+        con.execute("UPDATE tickets SET waiting_since = ? WHERE id = ?",
+                    (since, tid))
+        con.commit()
+    expect(ticket_form(agent, tid, "resume"), 303)
+    x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
+    resumed = [e.get("at") for e in x.find("history")
+               if e.get("kind") == "status" and e.get("to") == "in_progress"]
+    if con is not None:
+        paused = work_between(utc(since), utc(resumed[-1]))
+        check(x.findtext("resolution_due") ==
+              utc_text(work_add(created, 2400 * 60 + paused)),
+              "after a pause of %d business seconds: due %s, want %s" % (
+                  paused, x.findtext("resolution_due"),
+                  utc_text(work_add(created, 2400 * 60 + paused))))
+    # A higher priority: tighter deadlines, in the history.
+    x = expect(o.erp.request("PATCH", "/tickets/%d" % tid,
+                             '<ticket version="%s"><priority>urgent'
+                             '</priority></ticket>' % x.get("version"),
+                             ctype=XML_CT, accept=XML_CT), 200).xml()
+    kinds = [e.get("kind") for e in x.find("history")]
+    check(x.findtext("priority") == "urgent" and "priority" in kinds and
+          "deadline" in kinds and
+          {v.get("minutes") for v in x.find("evaluation")} == {"60", "960"},
+          "urgent: %s" % short(ET.tostring(x)))
+    # Resolving needs the report.
+    expect_error(ticket_act(o.erp, tid, "resolve", cause="Worn seal"), 422,
+                 "invalid")
+    expect(ticket_form(agent, tid, "resolve", cause="Worn seal",
+                       action_taken="Seal replaced, tested at 200 bar",
+                       parts_used="Seal kit SK-20", time_spent="95"), 303)
+    x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("status") == "resolved" and
+          x.findtext("cause") == "Worn seal" and
+          x.findtext("time_spent") == "95" and
+          x.findtext("resolved_at") not in (None, ""),
+          "resolved: %s" % short(ET.tostring(x)))
+    for verb in ("take", "start", "wait", "resume", "answer"):
+        expect_error(ticket_act(o.erp, tid, verb, text="x"), 409, "conflict")
+    expect(ticket_form(agent, tid, "close"), 303)
+    # The customer calls their salesperson: it is back.
+    x = expect(ticket_act(o.api, tid, "reopen", note="Leaks again"), 200).xml()
+    check(x.findtext("status") == "in_progress" and
+          x.findtext("resolved_at") in (None, ""),
+          "reopened: %s" % short(ET.tostring(x)))
+    hist = [(e.get("kind"), e.get("from"), e.get("to"))
+            for e in x.find("history") if e.get("kind") == "status"]
+    check(hist == [("status", None, "new"), ("status", "new", "assigned"),
+                   ("status", "assigned", "in_progress"),
+                   ("status", "in_progress", "waiting_customer"),
+                   ("status", "waiting_customer", "in_progress"),
+                   ("status", "in_progress", "resolved"),
+                   ("status", "resolved", "closed"),
+                   ("status", "closed", "in_progress")],
+          "the history: %r" % hist)
+    # The database refuses what the workflow does not allow, any door.
+    if con is not None:
+        for sql in ("UPDATE tickets SET status = 'new' WHERE id = ?",
+                    "UPDATE tickets SET status = 'closed' WHERE id = ?",
+                    "UPDATE tickets SET assignee = NULL WHERE id = ?"):
+            try:
+                con.execute(sql, (tid,))
+                con.commit()
+                raise Fail("the database let through: %s" % sql)
+            except regressdb.DatabaseError:
+                con.rollback()
+        con.close()
+    # Who reads it: the salesperson and the desk's manager (the engineer
+    # is of their team); another salesperson does not.
+    expect(browser(o, d["lead"]).get("/tickets/%d.xml" % tid), 200)
+    other = new_user(o, ("svo%s" % RUN).lower(), "Other Rep " + RUN,
+                     "other" + RUN)
+    expect(browser(o, ("svo%s" % RUN).lower()).get("/tickets/%d" % tid), 404)
+    page = expect(browser(o).get("/customers/%d" % cid), 200)
+    check(browser(o).prefix + "/tickets/%d" % tid in
+          [a.get("href") for a in page.dom().iter("a")],
+          "%s: the ticket is not on its customer's page" % page.req())
+    del other
+
+
+@test("tickets: a customer with its own engineer is served one-to-one "
+      "(mode and engineer from the customer, overridable); two agents "
+      "taking one ticket at once: one wins", "xml")
+def t_ticket_modes(o):
+    d = desk(o)
+    cid, root = create(o, valid_customer(segment="key_account"))
+    r = o.erp.request("PATCH", "/customers/%d" % cid, customer_xml(
+        {"engineer": (d["agent2_id"], "")}, version=root.get("version")),
+        ctype=XML_CT, accept=XML_CT)
+    expect(r, 200)
+    x = new_ticket(o, cid, "Install line %s" % RUN, type="installation")
+    check(x.findtext("mode") == "assigned" and
+          x.find("assignee").get("id") == str(d["agent2_id"]) and
+          x.findtext("status") == "assigned",
+          "one-to-one: %s" % short(ET.tostring(x)))
+    # A key account: half the hours (sla_segment_pct); an installation
+    # at least 16 to resolve.
+    got = {v.get("clock"): v.get("minutes") for v in x.find("evaluation")}
+    check(got == {"first_response": "120", "resolution": "1200"},
+          "key account SLA: %r" % got)
+    x = new_ticket(o, cid, "Question %s" % RUN, c=o.erp, mode="queue")
+    check(x.findtext("mode") == "queue" and x.findtext("status") == "new",
+          "queue on request: %s" % short(ET.tostring(x)))
+    # The race: both agents post take for the same tickets at once.
+    ids = [int(new_ticket(o, cid, "Race %d %s" % (i, RUN), c=o.erp,
+                          mode="queue").get("id")) for i in range(4)]
+    agents = [browser(o, d["agent"]), browser(o, d["agent2"])]
+    for tid in ids:
+        posts = []
+        for b in agents:
+            page = expect(b.get("/tickets/%d" % tid), 200)
+            f = [f for f in forms(page.dom()) if (f["action"] or "")
+                 .endswith("/tickets/%d/take" % tid)][0]
+            posts.append((b, f))
+        got = [None, None]
+
+        def go(i):
+            b, f = posts[i]
+            got[i] = b.post(f["action"], fill(f["fields"], {}), raw=True)
+        th = [threading.Thread(target=go, args=(i,)) for i in (0, 1)]
+        for t in th:
+            t.start()
+        for t in th:
+            t.join()
+        codes = sorted(g.status for g in got)
+        check(codes == [303, 409], "ticket %d taken twice: %r" % (tid, codes))
+        winner = [i for i in (0, 1) if got[i].status == 303][0]
+        x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+        check(x.find("assignee").get("id") == str(
+            (d["agent_id"], d["agent2_id"])[winner]),
+            "ticket %d: the winner is not the assignee" % tid)
+
+
+@test("sla and escalate rules are data: a rule dropped in sets a tighter "
+      "deadline; the service_escalate job acts once on a passed deadline "
+      "(breached, to the team lead, in the history and audit), a dropped-in "
+      "escalate rule raises the priority", "rule")
+def t_sla_rules(o):
+    if not o.rules_dir:
+        note("no --rules-dir for this target: not run")
+        return
+    d = desk(o)
+    vip = os.path.join(o.rules_dir, "zz_vip.lua")
+    esc = os.path.join(o.rules_dir, "zz_escalate.lua")
+    cid, _ = create(o, valid_customer(segment="small_loyal"))
+    try:
+        write_rule(vip, "local M = {}\nfunction M.ticket(t, ctx)\n"
+                   "  if ctx.clock == 'first_response' then\n"
+                   "    return 'pass', 'VIP line', nil, 30\n  end\n"
+                   "  return 'pass'\nend\nreturn M\n")
+        x = new_ticket(o, cid, "VIP %s" % RUN)
+        got = {(v.get("clock"), v.get("rule")): v.get("minutes")
+               for v in x.find("evaluation")}
+        created = utc(x.findtext("created_at"))
+        check(got.get(("first_response", "zz_vip")) == "30" and
+              x.findtext("first_response_due") ==
+              utc_text(work_add(created, 30 * 60)) and
+              x.findtext("resolution_due") ==
+              utc_text(work_add(created, 2400 * 60)),
+              "with zz_vip.lua: %s" % short(ET.tostring(x)))
+    finally:
+        os.unlink(vip)
+    x = new_ticket(o, cid, "Plain %s" % RUN)
+    check([v.get("rule") for v in x.find("evaluation")] == ["sla", "sla"],
+          "zz_vip.lua removed: %s" % short(ET.tostring(x)))
+    if not (o.kiln and o.db and os.path.exists(os.path.join(
+            os.path.dirname(o.rules_dir), "kiln.conf"))):
+        note("no --kiln/--db/kiln.conf for this target: the job is not run")
+        return
+    tid = int(x.get("id"))
+    expect(ticket_form(browser(o, d["agent"]), tid, "take"), 303)
+    import regressdb
+
+    # The target's own configuration: its rules directory, its clock.
+    conf = os.path.join(os.path.dirname(o.rules_dir), "kiln.conf")
+
+    def job():
+        p = subprocess.run([o.kiln, "--config", conf, "--db", o.db, "jobs",
+                            "service_escalate"], capture_output=True,
+                           text=True, timeout=120)
+        check(p.returncode == 0, "kiln jobs service_escalate: %s" % p.stderr)
+
+    def backdate(tid, hours):
+        con = regressdb.connect(o.db, timeout=10)
+        past = utc_text(datetime.datetime.utcnow() -
+                        datetime.timedelta(hours=hours))
+        con.execute("UPDATE tickets SET resolution_due = ? WHERE id = ?",
+                    (past, tid))
+        con.commit()
+        con.close()
+    backdate(tid, 200)
+    job()
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    esc_events = [e for e in x.find("history") if e.get("kind") ==
+                  "escalation"]
+    check(x.findtext("breached") == "true" and
+          x.find("assignee").get("id") == str(d["lead_id"]) and
+          x.findtext("escalated") == "1" and len(esc_events) == 1 and
+          esc_events[0].get("from") == "passed",
+          "escalated: %s" % short(ET.tostring(x)))
+    ids = [t.get("id") for t in expect(browser(o, d["lead"]).get(
+        "/tickets/escalated.xml"), 200).xml().iter("ticket")]
+    check(str(tid) in ids, "not on the escalated worklist: %r" % ids)
+    job()
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("escalated") == "1", "escalated twice for one deadline")
+    # A dropped-in escalate rule: a passed deadline raises the priority.
+    t2 = int(new_ticket(o, cid, "Escalate %s" % RUN).get("id"))
+    try:
+        write_rule(esc, "local M = {}\nfunction M.escalate(t, ctx)\n"
+                   "  if t.id == %d and ctx.action == 'priority' then\n"
+                   "    return 'warn', 'probe: up'\n  end\n"
+                   "  return 'pass'\nend\nreturn M\n" % t2)
+        backdate(t2, 200)
+        job()
+    finally:
+        os.unlink(esc)
+    x = expect(o.erp.get("/tickets/%d.xml" % t2), 200).xml()
+    notes = [e.text for e in x.find("history") if e.get("kind") ==
+             "escalation"]
+    check(x.findtext("priority") == "high" and notes == ["probe: up"],
+          "zz_escalate.lua: %s" % short(ET.tostring(x)))
+
+
 # -- bad input
 
 @test("SQL and junk in ids: 404", "bad")
@@ -4385,6 +4789,8 @@ def main():
     ap.add_argument("--only", help="comma-separated groups: basic,xml,html,"
                     "list,bad,rule,faults,install")
     ap.add_argument("--name", default="")
+    ap.add_argument("--match", help="only the tests whose function name "
+                    "holds this text (t_ticket)")
     a = ap.parse_args()
     global STATIC_URL
     STATIC_URL = a.static_url.rstrip("/")
@@ -4409,6 +4815,8 @@ def main():
         if group == "faults" and not a.faults:
             continue
         if group == "install" and not a.install_prefix:
+            continue
+        if a.match and a.match not in fn.__name__:
             continue
         n += 1
         reason, _ = run_test(name, fn, o)

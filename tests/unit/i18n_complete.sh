@@ -135,7 +135,7 @@ for path in sorted(glob.glob(os.path.join(top, 'core', '*.c')) +
             need(decode(r.group(1)), '%s:%d (%s)' % (rel(path),
                  lineno(src, m.start(1) + r.start()), fn))
 
-for path in sorted(glob.glob(os.path.join(top, 'plugins', '*', '*.c'))):
+for path in sorted(glob.glob(os.path.join(top, 'plugins', '*', '*.[ch]'))):
     src = read(path)
     # A trigger's RAISE(ABORT, '...') reaches the user through _(); so
     # does a message kept in a macro of its own ("'...'").
@@ -152,7 +152,7 @@ for path in sorted(glob.glob(os.path.join(top, 'plugins', '*', '*.c'))):
     for m in re.finditer(r'\.label(?:_plural)?\s*=\s*' + LITS, src):
         need(decode(m.group(1)), '%s:%d' % (rel(path), lineno(src, m.start())))
     used = set(re.findall(r'\.options\s*=\s*([A-Za-z_]\w*)', src))
-    arr = r'static\s+const\s+char\s*\*\s*const\s+([A-Za-z_]\w*)\s*\[\s*\]' \
+    arr = r'(?:static\s+)?const\s+char\s*\*\s*const\s+([A-Za-z_]\w*)\s*\[\s*\]' \
         r'\s*=\s*\{(.*?)\}\s*;'
     for m in re.finditer(arr, src, re.S):
         if m.group(1) not in used:
