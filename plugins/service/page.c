@@ -458,13 +458,13 @@ service_queue(struct kiln_req *r, const struct kiln_services *sv)
 		sv->close(r);
 	}
 	/* The nearer of the deadlines still running. */
-	st = sv->sql(r, "SELECT t.id, t.subject, c.name, t.priority,"
-	    " t.status, CASE WHEN t.first_response_at = '' AND"
+	st = sv->sql(r, "SELECT * FROM (SELECT t.id, t.subject, c.name,"
+	    " t.priority, t.status, CASE WHEN t.first_response_at = '' AND"
 	    " t.first_response_due <> '' THEN t.first_response_due WHEN"
 	    " t.status = 'waiting_customer' THEN '' ELSE t.resolution_due"
 	    " END AS due, t.version FROM tickets t JOIN customers c ON c.id ="
 	    " t.customer WHERE t.assignee = ?1 AND t.status NOT IN"
-	    " ('resolved', 'closed') ORDER BY due = '', due, t.id LIMIT 200");
+	    " ('resolved', 'closed')) m ORDER BY due = '', due, id LIMIT 200");
 	if (st != NULL) {
 		sv->bind_int(st, 1, sv->user_id(r));
 		if (service_rows(r, sv, st, 0, xml, "mine") == 0 && !xml) {

@@ -1,9 +1,8 @@
 /*
  * schema_pg.c - the service plugin's schema on PostgreSQL, as SQLite's
  * migrations leave it (tests/regress/schema_same compares the two):
- * the same tables, one BEFORE trigger function that fills in whose the
- * ticket is and refuses what SQLite's triggers refuse, in the same
- * words.
+ * the same tables and triggers of the same names, refusing what
+ * SQLite's refuse in the same words, in the same order.
  */
 #include "service.h"
 
@@ -16,23 +15,11 @@ const struct kiln_migration service_pg_migrations[] = {
 	TICKETS_SCHEMA
 	"CREATE FUNCTION tickets_check_fn() RETURNS trigger LANGUAGE plpgsql"
 	" AS $$ BEGIN"
-	" IF TG_OP = 'INSERT' THEN"
-	"  IF new.status NOT IN ('new', 'assigned') THEN"
+	" IF TG_OP = 'INSERT' AND new.status NOT IN ('new', 'assigned') THEN"
 	"  RAISE EXCEPTION " TICKET_BORN "; END IF;"
-	/* The thread token: not a secret, a name for the mail's subject. */
-	"  new.token := substr(md5(random()::text ||"
-	"  clock_timestamp()::text), 1, 8);"
-	" ELSIF new.status <> old.status AND old.status || '>' ||"
-	"  new.status NOT IN " TICKET_MOVES " THEN"
-	"  RAISE EXCEPTION " TICKET_BAD_MOVE ";"
-	" END IF;"
-	" IF TG_OP = 'INSERT' OR new.customer IS DISTINCT FROM old.customer"
-	" THEN"
-	"  new.owner := (SELECT owner FROM customers WHERE id ="
-	"  new.customer);"
-	"  new.segment := coalesce((SELECT segment FROM customers WHERE"
-	"  id = new.customer), '');"
-	" END IF;"
+	" IF TG_OP = 'UPDATE' AND new.status <> old.status AND old.status ||"
+	"  '>' || new.status NOT IN " TICKET_MOVES " THEN"
+	"  RAISE EXCEPTION " TICKET_BAD_MOVE "; END IF;"
 	" IF new.status <> 'new' AND new.assignee IS NULL THEN"
 	"  RAISE EXCEPTION " TICKET_NO_ASSIGNEE "; END IF;"
 	" IF new.status IN ('resolved', 'closed') AND (new.cause = '' OR"
@@ -45,8 +32,24 @@ const struct kiln_migration service_pg_migrations[] = {
 	"  (SELECT customer FROM orders WHERE id = new.\"order\") THEN"
 	"  RAISE EXCEPTION " TICKET_ORDER "; END IF;"
 	" RETURN new; END $$;"
-	"CREATE TRIGGER tickets_check BEFORE INSERT OR UPDATE ON tickets"
+	"CREATE TRIGGER tickets_check_bi BEFORE INSERT ON tickets"
 	" FOR EACH ROW EXECUTE FUNCTION tickets_check_fn();"
+	"CREATE TRIGGER tickets_check_bu BEFORE UPDATE ON tickets"
+	" FOR EACH ROW EXECUTE FUNCTION tickets_check_fn();"
+	/* AFTER, as on SQLite: whose the ticket is, and its thread token. */
+	"CREATE FUNCTION tickets_fill_fn() RETURNS trigger LANGUAGE plpgsql"
+	" AS $$ BEGIN"
+	" UPDATE tickets SET owner = (SELECT owner FROM customers WHERE"
+	" id = new.customer), segment = coalesce((SELECT segment FROM"
+	" customers WHERE id = new.customer), ''), token = CASE WHEN"
+	" TG_OP = 'INSERT' THEN substr(md5(random()::text ||"
+	" clock_timestamp()::text), 1, 8) ELSE token END WHERE id = new.id;"
+	" RETURN NULL; END $$;"
+	"CREATE TRIGGER tickets_fill_ai AFTER INSERT ON tickets"
+	" FOR EACH ROW EXECUTE FUNCTION tickets_fill_fn();"
+	"CREATE TRIGGER tickets_fill_au AFTER UPDATE OF customer ON tickets"
+	" FOR EACH ROW WHEN (new.customer IS DISTINCT FROM old.customer)"
+	" EXECUTE FUNCTION tickets_fill_fn();"
 	/* A customer handed over: its tickets go to the new salesperson. */
 	"CREATE FUNCTION customers_tickets_owner_fn() RETURNS trigger"
 	" LANGUAGE plpgsql AS $$ BEGIN"

@@ -157,6 +157,9 @@ class PgConnection:
     def commit(self):
         pass	# psql commits each statement
 
+    def rollback(self):
+        pass	# a failed statement changed nothing
+
     def close(self):
         pass
 
