@@ -44,6 +44,11 @@ struct conf {
 	const char	*company_phone;
 	const char	*company_email;
 	const char	*company_logo;	/* an image's URL (under static_url) */
+	/* Public pages and mail. */
+	const char	*public_url;	/* how the world reaches Kiln, for links */
+	int		 public_limit;	/* requests per address, route and hour */
+	const char	*sendmail;	/* absolute path, or "" for none */
+	int		 web_requests;	/* the public service request form */
 	/* Business time (workhours.h): the settings, and as parsed. */
 	const char	*work_days;	/* "mon-fri" */
 	const char	*work_hours;	/* "09:00-12:00,13:00-18:00" */

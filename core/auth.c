@@ -117,8 +117,8 @@ session_user(struct kiln_req *r, const char *tok, struct user *u)
  * port (Debian's nginx fastcgi_params sets it to $host): then the port
  * comes from SERVER_PORT, omitted when it is the scheme's default.
  */
-static const char *
-self_host(struct kiln_req *r)
+const char *
+auth_self_host(struct kiln_req *r)
 {
 	const char	*host = req_env(r, "HTTP_HOST");
 	const char	*port = req_env(r, "SERVER_PORT");
@@ -148,7 +148,7 @@ same_origin(struct kiln_req *r)
 		return 0;
 	if ((p = strstr(origin, "://")) == NULL)
 		return 0;
-	return strcasecmp(p + 3, self_host(r)) == 0;
+	return strcasecmp(p + 3, auth_self_host(r)) == 0;
 }
 
 /*
@@ -168,6 +168,38 @@ csrf_ok(struct kiln_req *r)
 		return 0;
 	return strlen(t) == strlen(r->csrf) &&
 	    sodium_memcmp(t, r->csrf, strlen(t)) == 0;
+}
+
+int
+auth_public(struct kiln_req *r)
+{
+	const char	*have = cookie(r, AUTH_FORM_COOKIE), *t;
+	char		 tok[64];
+
+	if (r->method != M_GET && r->method != M_HEAD) {
+		t = req_body_param(r, "csrf");
+		if (!same_origin(r) || have == NULL || t == NULL ||
+		    strlen(t) != strlen(have) || strlen(t) < 16 ||
+		    sodium_memcmp(t, have, strlen(t)) != 0) {
+			page_error(r, ERR_CSRF, NULL, NULL);
+			return -1;
+		}
+		r->csrf = have;
+		return 0;
+	}
+	/* Double submit: another site can neither read nor set it. */
+	if (have != NULL && strlen(have) >= 16 &&
+	    strspn(have, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == strlen(have)) {
+		r->csrf = have;
+		return 0;
+	}
+	user_secret_new(SESSION_BYTES, tok, sizeof(tok));
+	r->csrf = arena_strdup(r->arena, tok);
+	out_header(r, "Set-Cookie", arena_printf(r->arena,
+	    "%s=%s; Path=%s; HttpOnly; SameSite=Strict%s", AUTH_FORM_COOKIE,
+	    tok, cookie_path(r), r->https ? "; Secure" : ""));
+	return 0;
 }
 
 /*

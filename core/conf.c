@@ -61,6 +61,10 @@ static const struct ckey keys[] = {
 	{ "company_phone", C_STR, O(company_phone), 0, 0 },
 	{ "company_email", C_STR, O(company_email), 0, 0 },
 	{ "company_logo", C_STR, O(company_logo), 0, 0 },
+	{ "public_url", C_STR, O(public_url), 0, 0 },
+	{ "public_limit", C_INT, O(public_limit), 1, 1000000 },
+	{ "sendmail", C_STR, O(sendmail), 0, 0 },
+	{ "web_requests", C_BOOL, O(web_requests), 0, 1 },
 	{ "work_days", C_STR, O(work_days), 0, 0 },
 	{ "work_hours", C_STR, O(work_hours), 0, 0 },
 	{ "holidays", C_STR, O(holidays), 0, 0 },
@@ -114,6 +118,9 @@ conf_defaults(struct conf *c)
 	    0);
 	c->reopen_days = 14;
 	c->feedback_days = 30;
+	c->public_url = "";
+	c->public_limit = 30;
+	c->sendmail = "";
 }
 
 int
@@ -342,6 +349,22 @@ conf_load(struct conf *c, const char *file, int required)
 		fprintf(stderr, "kiln: %s: trusted_proxies: want addresses or"
 		    " networks (192.0.2.10, 10.0.0.0/8, fd00::/8): %s\n",
 		    c->file ? c->file : "configuration", c->trusted_proxies);
+		return -1;
+	}
+	/* Run without a shell: a path, not a command line. */
+	if (*c->sendmail != '\0' && (c->sendmail[0] != '/' ||
+	    strpbrk(c->sendmail, " \t;|&$`") != NULL)) {
+		fprintf(stderr, "kiln: %s: sendmail: want the program's"
+		    " absolute path (/usr/sbin/sendmail): %s\n",
+		    c->file ? c->file : "configuration", c->sendmail);
+		return -1;
+	}
+	if (*c->public_url != '\0' && ((strncmp(c->public_url, "https://",
+	    8) != 0 && strncmp(c->public_url, "http://", 7) != 0) ||
+	    strpbrk(c->public_url, " \t\"<>") != NULL)) {
+		fprintf(stderr, "kiln: %s: public_url: want an http(s) URL"
+		    " (https://crm.example.com/crm): %s\n",
+		    c->file ? c->file : "configuration", c->public_url);
 		return -1;
 	}
 	/* Refused now, not at the first service clock that reads them. */

@@ -208,14 +208,14 @@ route(struct kiln_req *r)
 		page_error(r, ERR_METHOD, _("Unsupported method."), NULL);
 		return;
 	}
-	if (core_route(r, 1, &seen) == 0)
+	if (core_route(r, 1, &seen) == 0 || plugin_route(r, 1, &seen) == 0)
 		return;
 	/* A form's CSRF token is in its body: read before checking it. */
 	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)
 		return;
 	if (auth_request(r) != 0)
 		return;
-	if (core_route(r, 0, &seen) == 0 || plugin_route(r, &seen) == 0)
+	if (core_route(r, 0, &seen) == 0 || plugin_route(r, 0, &seen) == 0)
 		return;
 	if (seen) {
 		page_error(r, ERR_METHOD, NULL, NULL);

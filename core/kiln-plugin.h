@@ -27,7 +27,8 @@
  *    kiln_entity.form, items() of forms, company();
  * 8: kiln_verdict.number and has_number (a rule's fourth value);
  * 9: work_add(), work_between() (business time), number(),
- *    KILN_F_ALSO_OWNER.
+ *    KILN_F_ALSO_OWNER, public routes (kiln_route.flags), route_arg(),
+ *    token(), digest(), link(), mail(), kiln_plugin.mail_in.
  */
 #define KILN_ABI_VERSION	9
 
@@ -260,7 +261,20 @@ struct kiln_route {
 	 * every signed-in user; others get 403 before the handler runs.
 	 */
 	const char *const *roles;
+	/* ABI 9: KILN_R_* */
+	unsigned	 flags;
 };
+
+/*
+ * ABI 9: a page for anyone, without a login (a customer's satisfaction
+ * answer, a request form): no user (user_id() is 0, access() finds
+ * nothing), roles ignored.  The host counts the requests of each
+ * address to it and answers 429 above kiln.conf's public_limit an
+ * hour, and refuses a POST a browser says is cross-site or that lacks
+ * the form's token (csrf() writes it, as on any page).  Match the rest
+ * of the path with "*" segments, read by route_arg().
+ */
+#define KILN_R_PUBLIC	0x0001
 
 /* A prepared statement of the plugin's own SQL text. */
 struct kiln_stmt;
@@ -524,6 +538,33 @@ struct kiln_services {
 	 * -1 for any other name.
 	 */
 	long long	 (*number)(struct kiln_req *, const char *name);
+	/* The segment of the request's path matched by the n-th "*". */
+	const char	*(*route_arg)(struct kiln_req *, size_t n);
+	/*
+	 * A capability for a link sent away: 32 random bytes (libsodium)
+	 * as 43 URL-safe characters; and the SHA-256 of a text as 64 hex
+	 * digits, how such a token is kept (a stolen database gives no
+	 * working link).
+	 */
+	const char	*(*token)(struct kiln_req *);
+	const char	*(*digest)(struct kiln_req *, const char *);
+	/*
+	 * The absolute URL of a path under the prefix, for a link sent
+	 * away (in an e-mail): kiln.conf's public_url and the path, else
+	 * the request's own scheme, host and prefix; a command without
+	 * public_url gets the path alone.
+	 */
+	const char	*(*link)(struct kiln_req *, const char *path);
+	/*
+	 * Send a plain-text e-mail through kiln.conf's sendmail, from its
+	 * company_email: 0 sent, 1 when no sendmail is configured (nothing
+	 * sent: the plugin lists it for a person to send), -1 when it
+	 * could not be sent (err says why; try again later).  Slow: not
+	 * in a write transaction.
+	 */
+	int		 (*mail)(struct kiln_req *, const char *to,
+			    const char *subject, const char *text, char *err,
+			    size_t errsz);
 };
 
 /* ABI 7: one bar of a chart (services chart()). */
@@ -639,6 +680,23 @@ struct kiln_demo {
 	void				*host;
 };
 
+/*
+ * ABI 9: a message `kiln mail-in` read on its standard input (a mail
+ * server's pipe alias), parsed by the host (MIME, RFC 2047, every
+ * charset to UTF-8; sizes capped).  Every string is UTF-8, never NULL.
+ */
+struct kiln_mail {
+	const char	*from_addr;	/* the sender's address */
+	const char	*from_name;	/* display name, or "" */
+	const char	*to_addr;	/* the first To: address, or "" */
+	const char	*subject;
+	const char	*message_id;	/* without angle brackets, or "" */
+	const char	*in_reply_to;	/* without angle brackets, or "" */
+	const char	*date;		/* YYYY-MM-DDTHH:MM:SSZ, or "" */
+	const char	*text;		/* the text, "\n" line ends */
+	size_t		 attachments;	/* parts not kept */
+};
+
 struct kiln_plugin {
 	unsigned			 abi;		/* KILN_ABI_VERSION */
 	const char			*signature;	/* KILN_SIGNATURE */
@@ -695,6 +753,16 @@ struct kiln_plugin {
 	const struct kiln_migration	*pg_migrations;
 	/* ABI 7: the plugin's parts of the home page; {NULL} terminated. */
 	const struct kiln_panel		*panels;
+	/*
+	 * ABI 9: a received e-mail (kiln mail-in), offered to each plugin
+	 * that has this in turn, with the rights of the command line: 0
+	 * filed (it opens and commits its own transaction), 1 not its
+	 * business (the next plugin is asked), -1 failed (logged; the mail
+	 * server is told to try again).
+	 */
+	int				(*mail_in)(struct kiln_req *,
+					    const struct kiln_services *,
+					    const struct kiln_mail *);
 };
 
 /* Fill the fixed head of a descriptor. */

@@ -20,6 +20,7 @@
 #include "entity.h"
 #include "i18n.h"
 #include "log.h"
+#include "mail.h"
 #include "migrate.h"
 #include "plugin.h"
 #include "record.h"
@@ -390,6 +391,59 @@ jobs_in(struct app *app, struct opts *o, char **arg)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * kiln mail-in: one RFC 5322 message on standard input (a mail
+ * server's pipe alias), filed by the plugin whose business it is.  The
+ * exit status is what a mail server understands (sysexits.h): 0 filed,
+ * 65 not a message (bounced), 67 nobody here knows the sender
+ * (bounced), 75 a failure here (kept and tried again later).
+ */
+static int
+mail_in(struct app *app, struct opts *o, char **arg)
+{
+	struct arena		*a = arena_new(64 * 1024);
+	struct mail		 m;
+	struct kiln_mail	 km;
+	char			*buf, err[256];
+	size_t			 n = 0, cap = 64 * 1024, got;
+	int			 rc;
+
+	(void)o, (void)arg;
+	buf = arena_alloc(a, cap);
+	/* One byte past the cap: a message that large is refused whole. */
+	while (n <= MAIL_MAX && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+		n += got;
+		if (n == cap && n <= MAIL_MAX) {
+			char *more = arena_alloc(a, cap * 2);
+
+			memcpy(more, buf, n);
+			buf = more;
+			cap *= 2;
+		}
+	}
+	if (ferror(stdin)) {
+		fprintf(stderr, "kiln: mail-in: reading standard input failed\n");
+		arena_free(a);
+		return 75;
+	}
+	if (mail_parse(a, buf, n, &m, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kiln: mail-in: %s\n", err);
+		arena_free(a);
+		return 65;
+	}
+	km = (struct kiln_mail){ .from_addr = m.from_addr,
+	    .from_name = m.from_name, .to_addr = m.to_addr,
+	    .subject = m.subject, .message_id = m.message_id,
+	    .in_reply_to = m.in_reply_to, .date = m.date, .text = m.text,
+	    .attachments = m.attachments };
+	rc = plugin_mail_in(app, &km);
+	if (rc == 1)
+		fprintf(stderr, "kiln: mail-in: nobody here knows %s\n",
+		    m.from_addr);
+	arena_free(a);
+	return rc == 0 ? 0 : rc == 1 ? 67 : 75;
+}
+
 static int
 cmd_demo(struct conf *conf, struct opts *o, char **arg, int narg)
 {
@@ -467,6 +521,9 @@ static const struct command commands[] = {
 	  " TYPE, on a record" },
 	{ "jobs", NULL, 0, 1, 0, NULL, jobs_in, APP_RULES,
 	  "jobs [NAME]                   run the plugins' periodic jobs" },
+	{ "mail-in", NULL, 0, 0, 0, NULL, mail_in, APP_RULES,
+	  "mail-in                       file the e-mail on stdin (a pipe"
+	  " alias)" },
 	{ "demo-data", NULL, 0, 0, 1, cmd_demo, NULL, 0,
 	  "demo-data [--customers N]     fill with sample data" },
 };

@@ -12,22 +12,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kiln-plugin.h"
 #include "acl.h"
 #include "app.h"
+#include "auth.h"
 #include "cli.h"
 #include "confine.h"
 #include "db.h"
 #include "entity.h"
 #include "arena.h"
 #include "hook.h"
+#include "i18n.h"
 #include "list.h"
 #include "log.h"
 #include "page.h"
 #include "plugin.h"
+#include "proxy.h"
 #include "req.h"
 #include "route.h"
+#include "throttle.h"
 #include "value.h"
 
 
@@ -184,6 +189,32 @@ plugin_jobs(struct app *app, const char *only)
 	return only != NULL && ran == 0 ? -1 : failed;
 }
 
+int
+plugin_mail_in(struct app *app, const struct kiln_mail *m)
+{
+	struct kiln_req		 r;
+	size_t			 i;
+	int			 rc = 1;
+
+	for (i = 0; i < app->nplugins && rc == 1; i++) {
+		if (app->plugins[i].desc->mail_in == NULL)
+			continue;
+		if (cli_req(&r, app, NULL) == -1)
+			return -1;
+		r.job = "mail-in";
+		r.caller = &app->plugins[i];
+		rc = app->plugins[i].desc->mail_in(&r, app->services, m);
+		if (!db_idle(app->db)) {
+			log_err("mail-in: plugin %s left a transaction open",
+			    app->plugins[i].desc->name);
+			db_rollback(app->db);
+			rc = -1;
+		}
+		cli_req_free(&r);
+	}
+	return rc < 0 ? -1 : rc;
+}
+
 static int
 name_ok(const char *s)
 {
@@ -316,8 +347,33 @@ plugin_unload_all(struct app *app)
 	app->nplugins = 0;
 }
 
+/*
+ * A public route's gate: the address's requests of the hour counted
+ * (429 above public_limit; refused when they cannot be counted), the
+ * body read, the form token checked.  0 to go on, -1 once answered.
+ */
+static int
+public_gate(struct kiln_req *r, const struct kiln_route *rt)
+{
+	int	 rc;
+
+	rc = throttle_public(r->app->db, proxy_client(r), rt->path,
+	    r->app->conf.public_limit, (long long)time(NULL));
+	if (rc != 0) {
+		if (rc < 0)
+			log_err("%s: public requests cannot be counted", r->path);
+		page_error(r, rc > 0 ? ERR_THROTTLED : ERR_BUSY, rc > 0 ?
+		    _("Too many requests from your address; try again in an"
+		    " hour.") : NULL, NULL);
+		return -1;
+	}
+	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)
+		return -1;
+	return auth_public(r);
+}
+
 int
-plugin_route(struct kiln_req *r, int *seen)
+plugin_route(struct kiln_req *r, int public, int *seen)
 {
 	const struct kiln_route	*rt;
 	size_t			 i;
@@ -325,15 +381,19 @@ plugin_route(struct kiln_req *r, int *seen)
 	for (i = 0; i < r->app->nplugins; i++) {
 		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
 		    rt++) {
-			if (!route_match(r, rt->path))
+			if (!(rt->flags & KILN_R_PUBLIC) != !public ||
+			    !route_match(r, rt->path))
 				continue;
 			*seen = 1;
 			if (!route_method(r, rt->method))
 				continue;
-			if (!route_role(r, rt->roles))
+			if (public) {
+				if (public_gate(r, rt) != 0)
+					return 0;
+			} else if (!route_role(r, rt->roles))
 				return page_error(r, ERR_FORBIDDEN, NULL, NULL),
 				    0;
-			if (r->method != M_GET && r->method != M_HEAD &&
+			else if (r->method != M_GET && r->method != M_HEAD &&
 			    page_body(r) != 0)
 				return 0;
 			r->caller = &r->app->plugins[i];

@@ -44,6 +44,16 @@ int	 plugin_jobs(struct app *, const char *only);
  * A plugin's own route; 1 if none matches (*seen set when one matched
  * the path but not the method: a 405 if nothing else takes it).
  */
-int	 plugin_route(struct kiln_req *, int *seen);
+/*
+ * The plugins' route for the request among the public ones (before any
+ * login) or the others: 0 once answered, 1 if none; *seen when one
+ * matched the path but not the method.
+ */
+int	 plugin_route(struct kiln_req *, int public, int *seen);
+/*
+ * A received mail offered to each plugin with mail_in, in turn, until
+ * one files it: 0 filed, 1 nobody's, -1 failed.
+ */
+int	 plugin_mail_in(struct app *, const struct kiln_mail *);
 
 #endif

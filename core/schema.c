@@ -82,6 +82,16 @@ const struct kiln_migration schema_core[] = {
 	"CREATE INDEX login_attempts_login ON login_attempts(login, at);"
 	"CREATE INDEX login_attempts_ip ON login_attempts(ip, at);"
 	},
+	{ 4,
+	/* Requests to public pages per address, route and hour (throttle.c). */
+	"CREATE TABLE public_hits ("
+	" ip TEXT NOT NULL,"
+	" route TEXT NOT NULL,"
+	" hour INTEGER NOT NULL,"
+	" n INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (ip, route, hour));"
+	"CREATE INDEX public_hits_hour ON public_hits(hour);"
+	},
 	{ 0, NULL }
 };
 
@@ -229,10 +239,20 @@ const struct kiln_migration schema_core_pg[] = {
 	"CREATE INDEX login_attempts_login ON login_attempts(login, at);"
 	"CREATE INDEX login_attempts_ip ON login_attempts(ip, at);"
 	},
+	{ 4,
+	/* Requests to public pages per address, route and hour (throttle.c). */
+	"CREATE TABLE public_hits ("
+	" ip TEXT NOT NULL,"
+	" route TEXT NOT NULL,"
+	" hour BIGINT NOT NULL,"
+	" n BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (ip, route, hour));"
+	"CREATE INDEX public_hits_hour ON public_hits(hour);"
+	},
 	{ 0, NULL }
 };
 
 const char *const schema_core_tables[] = {
-	"audit", "audit_changes", "login_attempts", "rule_files", "sessions",
-	"tokens", "users", "schema_migrations", NULL
+	"audit", "audit_changes", "login_attempts", "public_hits",
+	"rule_files", "sessions", "tokens", "users", "schema_migrations", NULL
 };

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "kiln-plugin.h"
 #include "acl.h"
 #include "app.h"
@@ -38,6 +40,9 @@
 #include "value.h"
 #include "view.h"
 #include "workhours.h"
+#include "auth.h"
+#include "mail.h"
+#include "user.h"
 #include "xmlin.h"
 
 static void	 svc_log(enum kiln_log, const char *, ...)
@@ -647,6 +652,76 @@ svc_number(struct kiln_req *r, const char *name)
 	return name != NULL ? conf_number(&r->app->conf, name) : -1;
 }
 
+static const char *
+svc_route_arg(struct kiln_req *r, size_t n)
+{
+	return n < sizeof(r->route_arg) / sizeof(r->route_arg[0]) ?
+	    r->route_arg[n] : NULL;
+}
+
+static const char *
+svc_token(struct kiln_req *r)
+{
+	char	 tok[64];
+
+	user_secret_new(32, tok, sizeof(tok));
+	return arena_strdup(r->arena, tok);
+}
+
+static const char *
+svc_digest(struct kiln_req *r, const char *s)
+{
+	unsigned char	 h[crypto_hash_sha256_BYTES];
+	char		 hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	crypto_hash_sha256(h, (const unsigned char *)(s ? s : ""),
+	    s ? strlen(s) : 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return arena_strdup(r->arena, hex);
+}
+
+static const char *
+svc_link(struct kiln_req *r, const char *path)
+{
+	const char	*base = r->app->conf.public_url;
+	size_t		 n = strlen(base);
+
+	if (n > 0)
+		return arena_printf(r->arena, "%.*s%s", (int)(base[n - 1] ==
+		    '/' ? n - 1 : n), base, path);
+	if (r->io == NULL)
+		return arena_strdup(r->arena, path);	/* a command */
+	return arena_printf(r->arena, "%s://%s%s%s", r->https ? "https" :
+	    "http", auth_self_host(r), r->prefix, path);
+}
+
+static int
+svc_mail(struct kiln_req *r, const char *to, const char *subject,
+    const char *text, char *err, size_t errsz)
+{
+	const struct conf	*c = &r->app->conf;
+	const char		*from;
+	char			*msg;
+	size_t			 len;
+
+	if (*c->sendmail == '\0')
+		return 1;
+	from = *c->company_name != '\0' ? arena_printf(r->arena,
+	    "%s <%s>", c->company_name, c->company_email) :
+	    c->company_email;
+	if (*c->company_email == '\0') {
+		snprintf(err, errsz, "kiln.conf has no company_email to send"
+		    " from");
+		return -1;
+	}
+	if ((msg = mail_build(r->arena, from, to, subject, text, &len)) ==
+	    NULL) {
+		snprintf(err, errsz, "not an address to send to: %s", to);
+		return -1;
+	}
+	return mail_send(c->sendmail, msg, len, err, errsz) == 0 ? 0 : -1;
+}
+
 const struct kiln_services services_table = {
 	.abi = KILN_ABI_VERSION,
 	.log = svc_log,
@@ -704,4 +779,9 @@ const struct kiln_services services_table = {
 	.work_add = svc_work_add,
 	.work_between = svc_work_between,
 	.number = svc_number,
+	.route_arg = svc_route_arg,
+	.token = svc_token,
+	.digest = svc_digest,
+	.link = svc_link,
+	.mail = svc_mail,
 };

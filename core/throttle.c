@@ -115,3 +115,33 @@ throttle_ok(struct db *db, long long id)
 		return -1;
 	return 0;
 }
+
+int
+throttle_public(struct db *db, const char *ip, const char *route,
+    long long limit, long long now)
+{
+	struct db_stmt	*st;
+	long long	 n = -1;
+	int		 rc;
+
+	if ((st = db_stmt(db, "INSERT INTO public_hits (ip, route, hour, n)"
+	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT (ip, route, hour) DO UPDATE"
+	    " SET n = public_hits.n + 1 RETURNING n")) == NULL)
+		return -1;
+	db_bind_text(st, 1, ip);
+	db_bind_text(st, 2, route);
+	db_bind_int(st, 3, now / 3600);
+	if ((rc = db_step(st)) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_done(st);
+	if (db_result(db, rc, "public request") != DB_OK || n < 0)
+		return -1;
+	/* Housekeeping, on the first request of an hour only. */
+	if (n == 1 && (st = db_stmt(db, "DELETE FROM public_hits WHERE"
+	    " hour < ?1")) != NULL) {
+		db_bind_int(st, 1, now / 3600 - 24);
+		(void)db_step(st);
+		db_done(st);
+	}
+	return n > limit ? 1 : 0;
+}

@@ -44,4 +44,12 @@ long long	 throttle_note(struct db *, const char *login, const char *ip,
 /* The attempt id succeeded; 0, or -1 when that cannot be recorded. */
 int		 throttle_ok(struct db *, long long id);
 
+/*
+ * A request to a public page (no login) from ip to route: 0 when it is
+ * within limit requests of this hour, 1 when over it (answer 429), -1
+ * when it could not be counted (refuse: fail closed).
+ */
+int	 throttle_public(struct db *, const char *ip, const char *route,
+	    long long limit, long long now);
+
 #endif

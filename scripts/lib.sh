@@ -9,6 +9,7 @@ KILN_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # a second run is quick.
 KILN_PACKAGES="build-essential autoconf automake libtool pkg-config
 	libfcgi-dev liblua5.4-dev libsqlite3-dev libxml2-dev libsodium-dev
+	libgmime-3.0-dev
 	libcmocka-dev libxml2-utils sqlite3 nginx apache2
 	libapache2-mod-fcgid curl python3 valgrind tidy chromium
 	fonts-wqy-zenhei clang libclang-rt-14-dev libpq-dev postgresql"

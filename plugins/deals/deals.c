@@ -423,20 +423,20 @@ static const struct kiln_migration migrations[] = {
 static const char *const setters[] = { "admin", "manager", NULL };
 
 static const struct kiln_route routes[] = {
-	{ "GET", "/reports/funnel", deals_report_funnel, "Funnel", NULL },
-	{ "GET", "/reports/win-rate", deals_report_win_rate, "Win rate", NULL },
-	{ "GET", "/reports/coverage", deals_report_coverage, "Coverage", NULL },
+	{ "GET", "/reports/funnel", deals_report_funnel, "Funnel", NULL, 0 },
+	{ "GET", "/reports/win-rate", deals_report_win_rate, "Win rate", NULL, 0 },
+	{ "GET", "/reports/coverage", deals_report_coverage, "Coverage", NULL, 0 },
 	{ "GET", "/reports/performance", deals_report_performance,
-	  "Performance", NULL },
-	{ "GET", "/quotas/load", deals_quotas_form, "Load quotas", setters },
-	{ "POST", "/quotas/load", deals_quotas_load, NULL, setters },
-	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL },
-	{ "POST", "/deals/#/competitors", deals_competitors, NULL, NULL },
-	{ "POST", "/deals/#/order", deals_order, NULL, NULL },
-	{ "GET", "/activities/week", deals_activity_week, "My week", NULL },
-	{ "POST", "/activities/log", deals_activity_log, NULL, NULL },
-	{ "POST", "/activities/#/done", deals_activity_done, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL }
+	  "Performance", NULL, 0 },
+	{ "GET", "/quotas/load", deals_quotas_form, "Load quotas", setters, 0 },
+	{ "POST", "/quotas/load", deals_quotas_load, NULL, setters, 0 },
+	{ "POST", "/deals/#/stage", deals_stage, NULL, NULL, 0 },
+	{ "POST", "/deals/#/competitors", deals_competitors, NULL, NULL, 0 },
+	{ "POST", "/deals/#/order", deals_order, NULL, NULL, 0 },
+	{ "GET", "/activities/week", deals_activity_week, "My week", NULL, 0 },
+	{ "POST", "/activities/log", deals_activity_log, NULL, NULL, 0 },
+	{ "POST", "/activities/#/done", deals_activity_done, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 static const char *const tables[] = {

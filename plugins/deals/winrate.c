@@ -19,7 +19,8 @@
 #define CLOSED	CLOSED_FROM CLOSED_WHERE
 #define CLOSED_WHERE \
 	" WHERE d.stage IN ('won', 'lost')" \
-	" AND (?1 = '' OR d.closed_on >= ?1) AND (?2 = '' OR d.closed_on <= ?2)" \
+	/* Always both ends (deals_period_split): the index is used. */ \
+	" AND d.closed_on >= ?1 AND d.closed_on <= ?2" \
 	" AND (?3 = 0 OR d.owner = ?3)" \
 	" AND (?4 = '' OR d.owner IN (SELECT id FROM users WHERE team = ?4))" \
 	" AND (?5 = '' OR c.segment = ?5) AND kiln_readable('deal', d.id)"

@@ -610,24 +610,24 @@ static const struct kiln_migration migrations[] = {
 static const char *const admins[] = { "admin", NULL };
 
 static const struct kiln_route routes[] = {
-	{ "POST", "/orders/#/submit", orders_submit, NULL, NULL },
-	{ "POST", "/orders/#/approve", orders_approve, NULL, NULL },
-	{ "POST", "/orders/#/reject", orders_reject, NULL, NULL },
-	{ "POST", "/orders/#/reopen", orders_reopen, NULL, NULL },
-	{ "POST", "/orders/#/copy", orders_copy, NULL, NULL },
-	{ "POST", "/orders/#/lines", orders_lines, NULL, NULL },
-	{ "POST", "/orders/#/start", orders_start, NULL, NULL },
-	{ "POST", "/orders/#/ship", orders_ship, NULL, NULL },
-	{ "POST", "/orders/#/deliver", orders_deliver, NULL, NULL },
-	{ "POST", "/orders/#/invoice", orders_invoice, NULL, finance },
-	{ "POST", "/orders/#/pay", orders_pay, NULL, finance },
-	{ "POST", "/orders/#/cancel", orders_cancel, NULL, NULL },
-	{ "POST", "/orders/#/correct", orders_correct, NULL, finance },
-	{ "GET", "/orders/#/rules", orders_dry_run, NULL, admins },
-	{ "GET", "/orders/#/print", orders_print, NULL, NULL },
+	{ "POST", "/orders/#/submit", orders_submit, NULL, NULL, 0 },
+	{ "POST", "/orders/#/approve", orders_approve, NULL, NULL, 0 },
+	{ "POST", "/orders/#/reject", orders_reject, NULL, NULL, 0 },
+	{ "POST", "/orders/#/reopen", orders_reopen, NULL, NULL, 0 },
+	{ "POST", "/orders/#/copy", orders_copy, NULL, NULL, 0 },
+	{ "POST", "/orders/#/lines", orders_lines, NULL, NULL, 0 },
+	{ "POST", "/orders/#/start", orders_start, NULL, NULL, 0 },
+	{ "POST", "/orders/#/ship", orders_ship, NULL, NULL, 0 },
+	{ "POST", "/orders/#/deliver", orders_deliver, NULL, NULL, 0 },
+	{ "POST", "/orders/#/invoice", orders_invoice, NULL, finance, 0 },
+	{ "POST", "/orders/#/pay", orders_pay, NULL, finance, 0 },
+	{ "POST", "/orders/#/cancel", orders_cancel, NULL, NULL, 0 },
+	{ "POST", "/orders/#/correct", orders_correct, NULL, finance, 0 },
+	{ "GET", "/orders/#/rules", orders_dry_run, NULL, admins, 0 },
+	{ "GET", "/orders/#/print", orders_print, NULL, NULL, 0 },
 	{ "GET", "/orders/late", orders_late, .label = "Late orders" },
 	{ "GET", "/orders/held", orders_held, .label = "Orders on hold" },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 /* A customer's credit, and its orders (those the viewer may read). */

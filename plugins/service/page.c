@@ -316,6 +316,7 @@ service_page(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	if (sv->access(r, "ticket", id) == 1)
 		moves(r, sv, id, status, version, assignee);
 	service_sla_page(r, sv, id);
+	service_notices_page(r, sv, id);
 	history(r, sv, id, 0);
 }
 

@@ -59,5 +59,8 @@ const struct kiln_migration service_pg_migrations[] = {
 	" customers FOR EACH ROW WHEN (new.owner IS DISTINCT FROM old.owner)"
 	" EXECUTE FUNCTION customers_tickets_owner_fn();"
 	},
+	{ 2,
+	FEEDBACK_SCHEMA
+	},
 	{ 0, NULL }
 };

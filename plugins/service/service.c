@@ -95,8 +95,11 @@ static const struct kiln_field ticket_fields[] = {
 	{ .name = "escalated", .type = KILN_INT, .label = "Escalations",
 	  .def = "0", .min = 0, .max = 1000, .flags = KILN_F_FILTER |
 	  KILN_F_COMPUTED },
+	/* The customer's answer to the satisfaction request (feedback.c). */
 	{ .name = "satisfaction", .type = KILN_INT, .label = "Satisfaction",
 	  .min = 1, .max = 5, .flags = KILN_F_FILTER | KILN_F_COMPUTED },
+	{ .name = "feedback", .type = KILN_TEXT, .label = "Customer's comment",
+	  .max = 2000, .flags = KILN_F_LONG | KILN_F_COMPUTED },
 	/* The resolution report (POST /tickets/ID/resolve). */
 	{ .name = "cause", .type = KILN_TEXT, .label = "Cause", .max = 500,
 	  .flags = KILN_F_NOFORM | KILN_F_SEARCH },
@@ -188,36 +191,51 @@ static const struct kiln_migration migrations[] = {
 	" customers WHEN new.owner IS NOT old.owner BEGIN"
 	" UPDATE tickets SET owner = new.owner WHERE customer = new.id; END;"
 	},
+	{ 2,
+	FEEDBACK_SCHEMA
+	},
 	{ 0, NULL }
 };
 
 static const struct kiln_route routes[] = {
-	{ "GET", "/tickets/queue", service_queue, "Queue", service_workers },
+	{ "GET", "/tickets/queue", service_queue, "Queue", service_workers,
+	  0 },
 	{ "GET", "/tickets/escalated", service_escalated, "Escalated",
-	  service_workers },
-	{ "POST", "/tickets/#/take", service_take, NULL, service_workers },
-	{ "POST", "/tickets/#/assign", service_assign, NULL, service_workers },
-	{ "POST", "/tickets/#/start", service_start, NULL, service_workers },
-	{ "POST", "/tickets/#/answer", service_answer, NULL,
-	  service_workers },
-	{ "POST", "/tickets/#/wait", service_wait, NULL, service_workers },
-	{ "POST", "/tickets/#/resume", service_resume, NULL,
-	  service_workers },
+	  service_workers, 0 },
+	{ "POST", "/tickets/#/take", service_take, NULL, service_workers, 0 },
+	{ "POST", "/tickets/#/assign", service_assign, NULL, service_workers,
+	  0 },
+	{ "POST", "/tickets/#/start", service_start, NULL, service_workers,
+	  0 },
+	{ "POST", "/tickets/#/answer", service_answer, NULL, service_workers,
+	  0 },
+	{ "POST", "/tickets/#/wait", service_wait, NULL, service_workers, 0 },
+	{ "POST", "/tickets/#/resume", service_resume, NULL, service_workers,
+	  0 },
 	{ "POST", "/tickets/#/resolve", service_resolve, NULL,
-	  service_workers },
-	{ "POST", "/tickets/#/close", service_close, NULL, service_workers },
+	  service_workers, 0 },
+	{ "POST", "/tickets/#/close", service_close, NULL, service_workers,
+	  0 },
 	/* A customer calls their salesperson: it is back. */
-	{ "POST", "/tickets/#/reopen", service_reopen, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ "POST", "/tickets/#/reopen", service_reopen, NULL, NULL, 0 },
+	{ "POST", "/tickets/#/sent", service_sent, NULL, service_workers, 0 },
+	/* The customer's answer, by the link a closed ticket sent. */
+	{ "GET", "/feedback/*", service_feedback_page, NULL, NULL,
+	  KILN_R_PUBLIC },
+	{ "POST", "/feedback/*", service_feedback_answer, NULL, NULL,
+	  KILN_R_PUBLIC },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 static const char *const tables[] = {
-	"ticket_events", "ticket_verdicts", "ticket_escalations", NULL
+	"ticket_events", "ticket_verdicts", "ticket_escalations",
+	"ticket_feedback", "ticket_notices", NULL
 };
 
 /* Deadlines pass with time: looked at every jobs_interval. */
 static const struct kiln_job jobs[] = {
 	{ "service_escalate", service_escalate_job },
+	{ "service_mail", service_mail_job },
 	{ NULL, NULL }
 };
 
@@ -258,6 +276,7 @@ const struct kiln_plugin kiln_plugin = {
 	.tables = tables,
 	.requires = requires,
 	.pg_migrations = service_pg_migrations,
+	.mail_in = service_mail_in,
 };
 
 /* s, kept for the rest of the request (col_text() is not). */

@@ -127,6 +127,38 @@ extern const char *const service_workers[];
 	" actions TEXT NOT NULL DEFAULT ''," \
 	" PRIMARY KEY (ticket, clock, state, due));"
 
+/*
+ * Migration 2, the same on both engines: the satisfaction requests
+ * (single-use tokens, kept as their SHA-256 only, expiring), the
+ * customer's comment, and the notices to send: acknowledgement,
+ * answer, resolution, satisfaction link, sent by sendmail when
+ * kiln.conf names one, else listed for the agent to send by hand.
+ */
+#define FEEDBACK_SCHEMA \
+	"CREATE TABLE ticket_feedback (" \
+	" hash TEXT PRIMARY KEY," \
+	" ticket " SERVICE_INT " NOT NULL REFERENCES tickets(id)" \
+	" ON DELETE CASCADE," \
+	" created_at TEXT NOT NULL," \
+	" expires_at TEXT NOT NULL," \
+	" used_at TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX ticket_feedback_ticket ON ticket_feedback(ticket);" \
+	"ALTER TABLE tickets ADD COLUMN feedback TEXT NOT NULL DEFAULT '';" \
+	"CREATE TABLE ticket_notices (" \
+	" id " SERVICE_ID "," \
+	" ticket " SERVICE_INT " NOT NULL REFERENCES tickets(id)" \
+	" ON DELETE CASCADE," \
+	" kind TEXT NOT NULL," \
+	" to_addr TEXT NOT NULL DEFAULT ''," \
+	" subject TEXT NOT NULL," \
+	" body TEXT NOT NULL," \
+	" created_at TEXT NOT NULL," \
+	" sent_at TEXT NOT NULL DEFAULT ''," \
+	" sent_by TEXT NOT NULL DEFAULT ''," \
+	" error TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX ticket_notices_unsent ON ticket_notices(sent_at, id);" \
+	"CREATE INDEX ticket_notices_ticket ON ticket_notices(ticket, id);"
+
 /* The workflow, in words the same on both engines. */
 #define TICKET_MOVES \
 	"('new>assigned', 'assigned>in_progress'," \
@@ -206,6 +238,30 @@ int		 service_escalate_job(struct kiln_req *,
 		    const struct kiln_services *);
 int		 service_escalated(struct kiln_req *,
 		    const struct kiln_services *);
+
+/* notices.c */
+int		 service_notice(struct kiln_req *,
+		    const struct kiln_services *, long long, const char *,
+		    const char *, const char *);
+const char	*service_thread_subject(struct kiln_req *,
+		    const struct kiln_services *, long long, const char *);
+int		 service_mail_job(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_sent(struct kiln_req *, const struct kiln_services *);
+void		 service_notices_page(struct kiln_req *,
+		    const struct kiln_services *, long long);
+
+/* feedback.c */
+int		 service_feedback_request(struct kiln_req *,
+		    const struct kiln_services *, long long);
+int		 service_feedback_page(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_feedback_answer(struct kiln_req *,
+		    const struct kiln_services *);
+
+/* mailin.c */
+int		 service_mail_in(struct kiln_req *,
+		    const struct kiln_services *, const struct kiln_mail *);
 
 /* schema_pg.c */
 extern const struct kiln_migration service_pg_migrations[];

@@ -96,6 +96,32 @@ exec_on(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
 	return rc == 0 ? 0 : -1;
 }
 
+/* Tell the customer what was found and done. */
+static int
+resolution_notice(struct kiln_req *r, const struct kiln_services *sv,
+    long long id)
+{
+	struct kiln_stmt	*st;
+	char			*text = NULL;
+	size_t			 n;
+
+	if ((st = sv->sql(r, "SELECT cause, action_taken FROM tickets WHERE"
+	    " id = ?1")) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if (sv->step(st) == 1) {
+		n = strlen(sv->col_text(st, 0)) + strlen(sv->col_text(st, 1)) +
+		    256;
+		text = sv->alloc(r, n);
+		snprintf(text, n, _("Your request is resolved.\n\nCause: %s\n"
+		    "What we did: %s\n\nIf it is not, reply to this"
+		    " message."), sv->col_text(st, 0), sv->col_text(st, 1));
+	}
+	sv->done(st);
+	return text == NULL ? 0 : service_notice(r, sv, id, "resolution",
+	    _("resolved"), text);
+}
+
 /*
  * The clocks after a move from `from` to `to`, at now: waiting pauses
  * the resolution clock and resuming adds the business time waited to
@@ -165,8 +191,11 @@ clocks(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		}
 		sv->done(st);
 	}
-	if (strcmp(to, "closed") == 0 && exec_on(r, sv, "UPDATE tickets SET"
-	    " closed_at = ?2 WHERE id = ?1", id, now, NULL) != 0)
+	if (strcmp(to, "resolved") == 0 && resolution_notice(r, sv, id) != 0)
+		return -1;
+	if (strcmp(to, "closed") == 0 && (exec_on(r, sv, "UPDATE tickets SET"
+	    " closed_at = ?2 WHERE id = ?1", id, now, NULL) != 0 ||
+	    service_feedback_request(r, sv, id) != 0))
 		return -1;
 	return again ? service_deadlines(r, sv, id) : 0;
 }
@@ -225,12 +254,12 @@ service_created(struct kiln_req *r, const struct kiln_services *sv,
 	struct kiln_stmt	*st;
 	struct kiln_kv		 kv[3];
 	long long		 customer = 0, assignee = 0, engineer = 0;
-	char			 mode[16] = "", e[256];
+	char			 mode[16] = "", channel[16] = "", e[256];
 	size_t			 n = 0;
 
 	if ((st = sv->sql(r, "SELECT t.customer, t.assignee, t.mode,"
-	    " c.engineer FROM tickets t JOIN customers c ON c.id = t.customer"
-	    " WHERE t.id = ?1")) == NULL)
+	    " c.engineer, t.channel FROM tickets t JOIN customers c ON c.id ="
+	    " t.customer WHERE t.id = ?1")) == NULL)
 		return -1;
 	sv->bind_int(st, 1, id);
 	if (sv->step(st) == 1) {
@@ -238,6 +267,7 @@ service_created(struct kiln_req *r, const struct kiln_services *sv,
 		assignee = sv->col_int(st, 1);
 		snprintf(mode, sizeof(mode), "%s", sv->col_text(st, 2));
 		engineer = sv->col_int(st, 3);
+		snprintf(channel, sizeof(channel), "%s", sv->col_text(st, 4));
 	}
 	sv->done(st);
 	if (customer == 0 || sv->access(r, "customer", customer) < 0) {
@@ -258,6 +288,12 @@ service_created(struct kiln_req *r, const struct kiln_services *sv,
 	if (assignee != 0)
 		kv[n++] = (struct kiln_kv)KV_S("status", "assigned");
 	if (service_event(r, sv, id, "status", "", "new", "") != 0)
+		return -1;
+	/* Asked in writing: told in writing that it arrived. */
+	if ((strcmp(channel, "email") == 0 || strcmp(channel, "web") == 0) &&
+	    service_notice(r, sv, id, "acknowledgement", _("received"),
+	    _("We have your request and will answer soon. Reply to this"
+	    " message to add to it.")) != 0)
 		return -1;
 	if (n > 0 && sv->update(r, "ticket", id, kv, n, e, sizeof(e)) != 0) {
 		snprintf(err, errsz, "%s", e);
@@ -635,7 +671,8 @@ service_answer(struct kiln_req *r, const struct kiln_services *sv)
 		kv[n++] = (struct kiln_kv)KV_S("first_response_at", now);
 	if (strcmp(status, "assigned") == 0)
 		kv[n++] = (struct kiln_kv)KV_S("status", "in_progress");
-	if (service_event(r, sv, id, "answer", "", "", text) != 0)
+	if (service_event(r, sv, id, "answer", "", "", text) != 0 ||
+	    service_notice(r, sv, id, "answer", _("our answer"), text) != 0)
 		goto fail;
 	if (n > 0 && sv->update(r, "ticket", id, kv, n, err,
 	    sizeof(err)) != 0) {

@@ -121,11 +121,11 @@ hello_init(const struct kiln_services *sv)
 }
 
 static const struct kiln_route routes[] = {
-	{ "GET", "/hello", hello_page, NULL, NULL },
-	{ "GET", "/hello/rows", hello_rows, NULL, NULL },
-	{ "GET", "/hello/#", hello_user, NULL, NULL },
-	{ "POST", "/hello/#/wave", hello_wave, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ "GET", "/hello", hello_page, NULL, NULL, 0 },
+	{ "GET", "/hello/rows", hello_rows, NULL, NULL, 0 },
+	{ "GET", "/hello/#", hello_user, NULL, NULL, 0 },
+	{ "POST", "/hello/#/wave", hello_wave, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 /* It reads users' logins: the host's "user" view. */

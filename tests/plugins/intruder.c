@@ -60,8 +60,8 @@ attempt(struct kiln_req *r, const struct kiln_services *sv)
 }
 
 static const struct kiln_route routes[] = {
-	{ "POST", "/intruder/#", attempt, NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ "POST", "/intruder/#", attempt, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 static const struct kiln_migration migrations[] = {

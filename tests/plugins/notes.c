@@ -103,8 +103,8 @@ notes_newest(struct kiln_req *r, const struct kiln_services *sv)
 }
 
 static const struct kiln_route routes[] = {
-	{ "GET", "/notes/newest", notes_newest, "Newest notes", NULL },
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ "GET", "/notes/newest", notes_newest, "Newest notes", NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 /* kiln check: one row, one sentence, per broken record. */

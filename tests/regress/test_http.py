@@ -3850,6 +3850,205 @@ def t_ticket_modes(o):
             "ticket %d: the winner is not the assignee" % tid)
 
 
+def notices_of(b, tid):
+    """The notices still to send on ticket TID's page, as B sees them:
+    (to, subject, body, the Mark sent form)."""
+    r = expect(b.get("/tickets/%d" % tid), 200)
+    out = []
+    for sec in r.dom().iter("section"):
+        if "notices" not in (sec.get("class") or ""):
+            continue
+        for art in sec.iter("article"):
+            bold = [n.text() for n in art.iter("b")]
+            pre = [n.text() for n in art.iter("pre")]
+            subj = art.iter("p").__next__().text()
+            out.append((bold[0] if bold else "", subj, pre[0] if pre
+                        else "", [f for f in forms(art)]))
+    return out
+
+
+@test("satisfaction: closing sends a single-use, expiring link (a notice "
+      "the agent sends by hand without sendmail); the public page needs no "
+      "login, takes one answer with the form's token, refuses cross-site "
+      "posts, tells nothing of a used, expired or made-up token, and is "
+      "rate-limited per address", "xml")
+def t_feedback(o):
+    d = desk(o)
+    agent = browser(o, d["agent"])
+    cid, _ = create(o, valid_customer(segment="small_loyal",
+                                      email="buyer@%s.example" % RUN))
+    tid = int(new_ticket(o, cid, "Feedback %s" % RUN).get("id"))
+    expect(ticket_form(agent, tid, "take"), 303)
+    expect(ticket_form(agent, tid, "answer", text="On our way"), 303)
+    expect(ticket_form(agent, tid, "resolve", cause="Loose fitting",
+                       action_taken="Tightened"), 303)
+    expect(ticket_form(agent, tid, "close"), 303)
+    got = notices_of(agent, tid)
+    check([n[0] for n in got] == ["buyer@%s.example" % RUN] * 3,
+          "notices to %r" % [n[0] for n in got])
+    check(all(re.search(r"\[#T-%d-[0-9a-f]{8}\]" % tid, n[1]) for n in got),
+          "a notice's subject does not name the ticket: %r" %
+          [n[1] for n in got])
+    links = re.findall(r"https?://\S+/feedback/([A-Za-z0-9_-]{43})",
+                       got[-1][2])
+    check(len(links) == 1, "no satisfaction link: %r" % got[-1][2])
+    token = links[0]
+    check("On our way" in got[0][2] and "Tightened" in got[1][2],
+          "the answer and resolution notices: %r" % [n[2] for n in got])
+    # Marked sent by hand: gone from the list, the link not kept.
+    f = got[-1][3][0]
+    expect(agent.post(f["action"], fill(f["fields"], {}), raw=True), 303)
+    check(len(notices_of(agent, tid)) == 2, "a sent notice still listed")
+    # The public page: no login, no session; the form's own token.
+    anon = Client(o.base, o.timeout, browser=True)
+    r = expect(anon.get("/feedback/%s" % token), 200)
+    check(not any(c.startswith("kiln_session=") for c in
+                  r.header_all("Set-Cookie")), "a session for the public page")
+    f = form_with(r.dom(), "comment")
+    check(f is not None and "Feedback %s" % RUN in r.dom().text() and
+          sorted(n.get("value") for n in r.dom().iter("input")
+                 if n.get("name") == "rating") == list("12345"),
+          "%s: no rating form" % r.req())
+    fields = fill(f["fields"], {"rating": "4", "comment": "Quick and tidy"})
+    bare = Client(o.base, o.timeout, browser=True)
+    expect(bare.post("/feedback/%s" % token, [(k, v) for k, v in fields
+                                             if k != "csrf"]), 403)
+    expect(anon.post("/feedback/%s" % token, fields, headers={
+        "Origin": "https://evil.example"}), 403)
+    expect(anon.post("/feedback/%s" % token, fill(f["fields"], {
+        "rating": "9"})), 422)
+    r = expect(anon.post("/feedback/%s" % token, fields), 200)
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("satisfaction") == "4" and
+          x.findtext("feedback") == "Quick and tidy",
+          "the answer: %s" % short(ET.tostring(x)))
+    # Once only; a used, made-up or malformed token: the same answer.
+    r1 = expect(anon.post("/feedback/%s" % token, fields), 404)
+    r2 = expect(anon.get("/feedback/%s" % token), 404)
+    r3 = expect(anon.get("/feedback/%s" % ("A" * 43)), 404)
+    r4 = expect(anon.get("/feedback/x"), 404)
+    check(len({r.body for r in (r2, r3, r4)}) == 1,
+          "the answers tell a used token from a made-up one")
+    for path in ("/feedback/%s/customers" % token, "/feedback",
+                 "/feedback/%s/../../customers" % token):
+        r = anon.get(path)
+        check(r.status in (400, 401, 404) or (r.status == 303 and "/login"
+                                              in (r.header("Location") or
+                                                  "")),
+              "%s: %d" % (r.req(), r.status))
+    del r1
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("satisfaction") == "4", "a second answer counted")
+    # Expired: a new request made by reopening and closing, then aged.
+    expect(ticket_form(agent, tid, "reopen"), 303)
+    expect(ticket_form(agent, tid, "resolve", cause="Loose fitting",
+                       action_taken="Tightened again"), 303)
+    expect(ticket_form(agent, tid, "close"), 303)
+    token2 = re.findall(r"/feedback/([A-Za-z0-9_-]{43})",
+                        notices_of(agent, tid)[-1][2])[0]
+    if o.db:
+        import regressdb
+        con = regressdb.connect(o.db, timeout=10)
+        con.execute("UPDATE ticket_feedback SET expires_at ="
+                    " '2000-01-01T00:00:00Z' WHERE ticket = ?", (tid,))
+        con.commit()
+        expect(anon.get("/feedback/%s" % token2), 404)
+        # Rate-limited: the hour's requests of one address to the page.
+        codes = [anon.get("/feedback/%s" % token2).status
+                 for _ in range(40)]
+        check(429 in codes, "no limit on the public page: %r" % codes)
+        con.execute("DELETE FROM public_hits")
+        con.commit()
+        con.close()
+
+
+def kiln_cmd(o, *args, stdin=b""):
+    conf = os.path.join(os.path.dirname(o.rules_dir), "kiln.conf")
+    return subprocess.run([o.kiln, "--config", conf, "--db", o.db] +
+                          list(args), input=stdin, capture_output=True,
+                          timeout=120)
+
+
+def mail(frm, subject, body, extra=""):
+    return ("From: %s\r\nTo: service@factory.example\r\nSubject: %s\r\n"
+            "Date: Tue, 01 Dec 2026 09:00:00 +0800\r\nMessage-ID: <%s@x>\r\n"
+            "%sMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8"
+            "\r\n\r\n%s\r\n" % (frm, subject, secrets.token_hex(6), extra,
+                                body)).encode()
+
+
+@test("kiln mail-in: a known contact's mail is a ticket (channel e-mail, "
+      "acknowledged); a reply with the thread token lands on its ticket "
+      "and resumes it; a GB2312 subject is read; an unknown sender, a "
+      "malformed or huge message are refused with the mail server's "
+      "codes and file nothing", "rule")
+def t_mail_in(o):
+    if not (o.kiln and o.db and o.rules_dir and os.path.exists(
+            os.path.join(os.path.dirname(o.rules_dir), "kiln.conf"))):
+        note("no --kiln/--db/kiln.conf for this target: not run")
+        return
+    d = desk(o)
+    agent = browser(o, d["agent"])
+    cid, _ = create(o, valid_customer(segment="small_loyal"))
+    addr = "qc.%s@hydraulics-%s.example" % (RUN, RUN)
+    expect(o.api.post("/contacts", "<contact><customer id=\"%d\"/><name>QC "
+                      "Lead</name><email>%s</email></contact>" % (cid, addr),
+                      ctype=XML_CT, accept=XML_CT), 201)
+
+    def tickets():
+        return {t.get("id"): t for t in expect(o.erp.get(
+            "/tickets.xml?customer=%d" % cid), 200).xml()}
+    p = kiln_cmd(o, "mail-in", stdin=mail("QC Lead <%s>" % addr.upper(),
+                                          "Valve sticks %s" % RUN,
+                                          "The HV-3 valve sticks at 80 bar."))
+    check(p.returncode == 0, "mail-in: %d %s" % (p.returncode, p.stderr))
+    ts = tickets()
+    check(len(ts) == 1, "tickets after the mail: %d" % len(ts))
+    tid, x = int(list(ts)[0]), list(ts.values())[0]
+    check(x.findtext("subject") == "Valve sticks %s" % RUN and
+          x.findtext("channel") == "email" and
+          "80 bar" in (x.findtext("description") or "") and
+          x.find("contact").get("id") is not None,
+          "the mailed ticket: %s" % short(ET.tostring(x)))
+    ack = notices_of(agent, tid)
+    check(len(ack) == 1 and ack[0][0].lower() == addr.lower(),
+          "the acknowledgement: %r" % ack)
+    subject = ack[0][1]
+    thread = re.search(r"\[#T-\d+-[0-9a-f]{8}\]", subject).group(0)
+    expect(ticket_form(agent, tid, "take"), 303)
+    expect(ticket_form(agent, tid, "start"), 303)
+    expect(ticket_form(agent, tid, "wait"), 303)
+    p = kiln_cmd(o, "mail-in", stdin=mail(addr, "Re: %s Valve sticks" %
+                                          thread, "Serial is HV3-0042."))
+    check(p.returncode == 0, "reply: %d %s" % (p.returncode, p.stderr))
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    msgs = [e.text for e in x.find("history") if e.get("kind") == "message"]
+    check(x.findtext("status") == "in_progress" and
+          any("HV3-0042" in (m or "") for m in msgs) and len(tickets()) == 1,
+          "the reply: %s" % short(ET.tostring(x)))
+    # A forged thread token is a new ticket, not a reply.
+    forged = re.sub(r"-[0-9a-f]{8}\]", "-00000000]", thread)
+    kiln_cmd(o, "mail-in", stdin=mail(addr, "Re: %s hi" % forged, "x"))
+    check(len(tickets()) == 2, "a forged token threaded onto the ticket")
+    # A GB2312 subject (=?GB2312?B?...?=): 液压泵漏油.
+    enc = "=?GB2312?B?%s?=" % __import__("base64").b64encode(
+        "液压泵漏油".encode("gb2312")).decode()
+    p = kiln_cmd(o, "mail-in", stdin=mail(addr, enc, "漏油".encode(
+        "utf-8").decode()))
+    check(p.returncode == 0 and any(t.findtext("subject") == "液压泵漏油"
+                                    for t in tickets().values()),
+          "the GB2312 subject: %s" % p.stderr)
+    n = len(tickets())
+    p = kiln_cmd(o, "mail-in", stdin=mail("stranger@nowhere-%s.example" % RUN,
+                                          "Hello", "Who are you?"))
+    check(p.returncode == 67, "an unknown sender: %d" % p.returncode)
+    p = kiln_cmd(o, "mail-in", stdin=b"\x00\x01garbage without headers")
+    check(p.returncode == 65, "garbage: %d %s" % (p.returncode, p.stderr))
+    p = kiln_cmd(o, "mail-in", stdin=mail(addr, "Huge", "x" * (11 << 20)))
+    check(p.returncode == 65, "11 MiB: %d %s" % (p.returncode, p.stderr))
+    check(len(tickets()) == n, "a refused mail filed a ticket")
+
+
 @test("sla and escalate rules are data: a rule dropped in sets a tighter "
       "deadline; the service_escalate job acts once on a passed deadline "
       "(breached, to the team lead, in the history and audit), a dropped-in "

@@ -1,0 +1,195 @@
+/*
+ * mailin.c - tickets by e-mail: `kiln mail-in` (a mail server's pipe
+ * alias) hands each received message here.  A subject naming a ticket
+ * and its thread token ("Re: [#T-42-1a2b3c4d] ...", as the notices
+ * write it) is a reply: the text goes into the ticket's history, and a
+ * ticket waiting on the customer resumes.  Any other message is a new
+ * ticket of the customer the sender is known as: a contact's address,
+ * else a customer's, else a customer whose e-mail or website has the
+ * sender's domain.  A sender nobody knows files nothing (the mail
+ * server is told, and says so to the sender): a ticket needs its
+ * customer, and a desk that files strangers' mail files spam.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service.h"
+
+#define SUBJECT_MAX	200
+
+/* The ticket named by "[#T-<id>-<token>]" in subject whose token fits. */
+static long long
+thread_of(struct kiln_req *r, const struct kiln_services *sv,
+    const char *subject)
+{
+	struct kiln_stmt	*st;
+	const char		*p;
+	char			 token[16], *end;
+	long long		 id, found = 0;
+	size_t			 n;
+
+	for (p = subject; (p = strstr(p, "[#T-")) != NULL; p++) {
+		id = strtoll(p + 4, &end, 10);
+		if (id < 1 || *end != '-')
+			continue;
+		n = strspn(end + 1, "0123456789abcdef");
+		if (n != 8 || end[1 + n] != ']')
+			continue;
+		snprintf(token, sizeof(token), "%.8s", end + 1);
+		if ((st = sv->sql(r, "SELECT id FROM tickets WHERE id = ?1 AND"
+		    " token = ?2")) == NULL)
+			return 0;
+		sv->bind_int(st, 1, id);
+		sv->bind_text(st, 2, token);
+		if (sv->step(st) == 1)
+			found = id;
+		sv->done(st);
+		if (found)
+			break;
+	}
+	return found;
+}
+
+/* Who the sender is: *customer and *contact (0: none). */
+static void
+sender(struct kiln_req *r, const struct kiln_services *sv, const char *addr,
+    long long *customer, long long *contact)
+{
+	struct kiln_stmt	*st;
+	const char		*at = strrchr(addr, '@'), *dom;
+
+	*customer = *contact = 0;
+	if (at == NULL || at[1] == '\0')
+		return;
+	if ((st = sv->sql(r, "SELECT customer, id FROM contacts WHERE"
+	    " lower(email) = lower(?1) ORDER BY \"primary\" DESC, id LIMIT 1"))
+	    != NULL) {
+		sv->bind_text(st, 1, addr);
+		if (sv->step(st) == 1) {
+			*customer = sv->col_int(st, 0);
+			*contact = sv->col_int(st, 1);
+		}
+		sv->done(st);
+	}
+	if (*customer != 0)
+		return;
+	/*
+	 * The company's own address, then its website's domain (not its
+	 * mail's: a free-mail domain is everybody's).  A domain is letters,
+	 * digits, dots and hyphens, so it holds no LIKE wildcard.
+	 */
+	dom = at + 1;
+	if (strspn(dom, "abcdefghijklmnopqrstuvwxyz0123456789.-") !=
+	    strlen(dom) || strchr(dom, '.') == NULL || *dom == '.')
+		dom = "";
+	if ((st = sv->sql(r, "SELECT id FROM customers WHERE lower(email) ="
+	    " lower(?1) OR (?2 <> '' AND (lower(website) LIKE '%://' || ?2"
+	    " || '%' OR lower(website) LIKE '%.' || ?2 || '%')) ORDER BY"
+	    " lower(email) = lower(?1) DESC, id LIMIT 1")) != NULL) {
+		sv->bind_text(st, 1, addr);
+		sv->bind_text(st, 2, dom);
+		if (sv->step(st) == 1)
+			*customer = sv->col_int(st, 0);
+		sv->done(st);
+	}
+}
+
+/* A reply on ticket id: into its history; waiting, it resumes. */
+static int
+reply(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    const struct kiln_mail *m)
+{
+	struct kiln_stmt	*st;
+	struct kiln_kv		 kv[1];
+	char			 err[256];
+	int			 waiting = 0;
+
+	if (sv->begin_write(r) != 0)
+		return -1;
+	if ((st = sv->sql(r, "SELECT status = 'waiting_customer' FROM tickets"
+	    " WHERE id = ?1")) != NULL) {
+		sv->bind_int(st, 1, id);
+		if (sv->step(st) == 1)
+			waiting = (int)sv->col_int(st, 0);
+		sv->done(st);
+	}
+	if (service_event(r, sv, id, "message", "", m->from_addr, m->text) !=
+	    0)
+		goto fail;
+	kv[0] = (struct kiln_kv)KV_S("status", "in_progress");
+	if (waiting && sv->update(r, "ticket", id, kv, 1, err,
+	    sizeof(err)) != 0) {
+		sv->log(KILN_LOG_ERR, "mail-in: ticket %lld: %s", id, err);
+		goto fail;
+	}
+	if (sv->commit(r) != 0)
+		return -1;
+	sv->log(KILN_LOG_INFO, "mail-in: a reply from %s on ticket %lld",
+	    m->from_addr, id);
+	return 0;
+fail:
+	sv->rollback(r);
+	return -1;
+}
+
+/* A new ticket from a known sender, as a form would make it. */
+static int
+file(struct kiln_req *r, const struct kiln_services *sv, long long customer,
+    long long contact, const struct kiln_mail *m)
+{
+	struct kiln_kv		 kv[6];
+	char			 subject[SUBJECT_MAX + 1], err[512];
+	long long		 id;
+	size_t			 n = 0, len;
+
+	/* Cut on a character's boundary, not inside one. */
+	len = strlen(m->subject);
+	if (len > SUBJECT_MAX) {
+		len = SUBJECT_MAX;
+		while (len > 0 && ((unsigned char)m->subject[len] & 0xc0) ==
+		    0x80)
+			len--;
+	}
+	snprintf(subject, sizeof(subject), "%.*s", (int)len, m->subject);
+	if (*subject == '\0')
+		snprintf(subject, sizeof(subject), "%s", _("(no subject)"));
+	kv[n++] = (struct kiln_kv)KV_S("subject", subject);
+	kv[n++] = (struct kiln_kv)KV_I("customer", customer);
+	if (contact != 0)
+		kv[n++] = (struct kiln_kv)KV_I("contact", contact);
+	kv[n++] = (struct kiln_kv)KV_S("description", m->text);
+	kv[n++] = (struct kiln_kv)KV_S("channel", "email");
+	if (sv->begin_write(r) != 0)
+		return -1;
+	/* create() leaves created() out: it is ours to run. */
+	if (sv->create(r, "ticket", kv, n, &id, err, sizeof(err)) != 0 ||
+	    service_created(r, sv, id, err, sizeof(err)) != 0) {
+		sv->rollback(r);
+		sv->log(KILN_LOG_ERR, "mail-in: from %s: %s", m->from_addr,
+		    err);
+		return -1;
+	}
+	if (sv->commit(r) != 0)
+		return -1;
+	sv->log(KILN_LOG_INFO, "mail-in: ticket %lld from %s", id,
+	    m->from_addr);
+	return 0;
+}
+
+int
+service_mail_in(struct kiln_req *r, const struct kiln_services *sv,
+    const struct kiln_mail *m)
+{
+	long long	 id, customer, contact;
+
+	if ((id = thread_of(r, sv, m->subject)) != 0)
+		return reply(r, sv, id, m);
+	sender(r, sv, m->from_addr, &customer, &contact);
+	if (customer == 0) {
+		sv->log(KILN_LOG_WARN, "mail-in: no customer is known by %s:"
+		    " not filed", m->from_addr);
+		return 1;
+	}
+	return file(r, sv, customer, contact, m);
+}
