@@ -38,7 +38,11 @@ static const struct {
 	{ "john.smith", "sales", "John Smith", "export" },
 	{ "emma.muller", "sales", "Emma Müller", "export" },
 	{ "zhang.min", "finance", "张敏", "" },
-	{ "chen.jing", "service", "陈静", "" },
+	/* The service desk, with its lead (escalations go to them). */
+	{ "ma.qiang", "manager", "马强", "service" },
+	{ "chen.jing", "service", "陈静", "service" },
+	{ "zhao.lei", "service", "赵磊", "service" },
+	{ "wu.hong", "service", "吴红", "service" },
 	{ "liu.yang", "office", "刘洋", "" },
 };
 

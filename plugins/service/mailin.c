@@ -6,9 +6,9 @@
  * ticket waiting on the customer resumes.  Any other message is a new
  * ticket of the customer the sender is known as: a contact's address,
  * else a customer's, else a customer whose e-mail or website has the
- * sender's domain.  A sender nobody knows files nothing (the mail
- * server is told, and says so to the sender): a ticket needs its
- * customer, and a desk that files strangers' mail files spam.
+ * sender's domain.  A sender nobody knows is no ticket (a ticket needs
+ * its customer): the mail is kept among the requests from people not
+ * known yet (request.c), for the desk to file or set aside.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,9 +52,9 @@ thread_of(struct kiln_req *r, const struct kiln_services *sv,
 }
 
 /* Who the sender is: *customer and *contact (0: none). */
-static void
-sender(struct kiln_req *r, const struct kiln_services *sv, const char *addr,
-    long long *customer, long long *contact)
+void
+service_sender(struct kiln_req *r, const struct kiln_services *sv,
+    const char *addr, long long *customer, long long *contact)
 {
 	struct kiln_stmt	*st;
 	const char		*at = strrchr(addr, '@'), *dom;
@@ -133,47 +133,42 @@ fail:
 	return -1;
 }
 
-/* A new ticket from a known sender, as a form would make it. */
-static int
-file(struct kiln_req *r, const struct kiln_services *sv, long long customer,
-    long long contact, const struct kiln_mail *m)
+/*
+ * A new ticket from a known sender, as a form would make it, in the
+ * caller's write transaction: 0 and *id, or -1 (logged).
+ */
+int
+service_file(struct kiln_req *r, const struct kiln_services *sv,
+    long long customer, long long contact, const char *subject_in,
+    const char *text, const char *channel, long long *id)
 {
 	struct kiln_kv		 kv[6];
 	char			 subject[SUBJECT_MAX + 1], err[512];
-	long long		 id;
 	size_t			 n = 0, len;
 
 	/* Cut on a character's boundary, not inside one. */
-	len = strlen(m->subject);
+	len = strlen(subject_in);
 	if (len > SUBJECT_MAX) {
 		len = SUBJECT_MAX;
-		while (len > 0 && ((unsigned char)m->subject[len] & 0xc0) ==
+		while (len > 0 && ((unsigned char)subject_in[len] & 0xc0) ==
 		    0x80)
 			len--;
 	}
-	snprintf(subject, sizeof(subject), "%.*s", (int)len, m->subject);
+	snprintf(subject, sizeof(subject), "%.*s", (int)len, subject_in);
 	if (*subject == '\0')
 		snprintf(subject, sizeof(subject), "%s", _("(no subject)"));
 	kv[n++] = (struct kiln_kv)KV_S("subject", subject);
 	kv[n++] = (struct kiln_kv)KV_I("customer", customer);
 	if (contact != 0)
 		kv[n++] = (struct kiln_kv)KV_I("contact", contact);
-	kv[n++] = (struct kiln_kv)KV_S("description", m->text);
-	kv[n++] = (struct kiln_kv)KV_S("channel", "email");
-	if (sv->begin_write(r) != 0)
-		return -1;
+	kv[n++] = (struct kiln_kv)KV_S("description", text);
+	kv[n++] = (struct kiln_kv)KV_S("channel", channel);
 	/* create() leaves created() out: it is ours to run. */
-	if (sv->create(r, "ticket", kv, n, &id, err, sizeof(err)) != 0 ||
-	    service_created(r, sv, id, err, sizeof(err)) != 0) {
-		sv->rollback(r);
-		sv->log(KILN_LOG_ERR, "mail-in: from %s: %s", m->from_addr,
-		    err);
+	if (sv->create(r, "ticket", kv, n, id, err, sizeof(err)) != 0 ||
+	    service_created(r, sv, *id, err, sizeof(err)) != 0) {
+		sv->log(KILN_LOG_ERR, "%s request: %s", channel, err);
 		return -1;
 	}
-	if (sv->commit(r) != 0)
-		return -1;
-	sv->log(KILN_LOG_INFO, "mail-in: ticket %lld from %s", id,
-	    m->from_addr);
 	return 0;
 }
 
@@ -185,11 +180,29 @@ service_mail_in(struct kiln_req *r, const struct kiln_services *sv,
 
 	if ((id = thread_of(r, sv, m->subject)) != 0)
 		return reply(r, sv, id, m);
-	sender(r, sv, m->from_addr, &customer, &contact);
+	service_sender(r, sv, m->from_addr, &customer, &contact);
+	if (sv->begin_write(r) != 0)
+		return -1;
 	if (customer == 0) {
-		sv->log(KILN_LOG_WARN, "mail-in: no customer is known by %s:"
-		    " not filed", m->from_addr);
-		return 1;
+		/* Nobody known: kept for the desk, not lost, not a ticket. */
+		if (service_request_keep(r, sv, "email", m->from_name,
+		    m->from_addr, "", "", m->subject, m->text) != 0)
+			goto fail;
+		if (sv->commit(r) != 0)
+			return -1;
+		sv->log(KILN_LOG_INFO, "mail-in: from %s, not known: kept"
+		    " among the requests", m->from_addr);
+		return 0;
 	}
-	return file(r, sv, customer, contact, m);
+	if (service_file(r, sv, customer, contact, m->subject, m->text,
+	    "email", &id) != 0)
+		goto fail;
+	if (sv->commit(r) != 0)
+		return -1;
+	sv->log(KILN_LOG_INFO, "mail-in: ticket %lld from %s", id,
+	    m->from_addr);
+	return 0;
+fail:
+	sv->rollback(r);
+	return -1;
 }

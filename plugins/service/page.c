@@ -429,6 +429,8 @@ int
 service_queue(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
+	long long		 n;
+	char			 line[128];
 	int			 xml = sv->wants_xml(r);
 
 	if (sv->begin(r, 200, xml ? "queue" : NULL, _("Queue")) != 0)
@@ -437,6 +439,13 @@ service_queue(struct kiln_req *r, const struct kiln_services *sv)
 		sv->open(r, "h1");
 		sv->text(r, _("Queue"));
 		sv->close(r);
+		if ((n = service_requests_open(r, sv)) > 0) {
+			snprintf(line, sizeof(line), _("%lld requests from"
+			    " people not known yet"), n);
+			sv->open(r, "p");
+			service_link(r, sv, "/tickets/requests", line);
+			sv->close(r);
+		}
 	}
 	st = sv->sql(r, "SELECT t.id, t.subject, c.name, t.priority,"
 	    " t.status, t.first_response_due, t.version FROM tickets t JOIN"

@@ -62,5 +62,8 @@ const struct kiln_migration service_pg_migrations[] = {
 	{ 2,
 	FEEDBACK_SCHEMA
 	},
+	{ 4,
+	REQUESTS_SCHEMA
+	},
 	{ 0, NULL }
 };

@@ -194,6 +194,9 @@ static const struct kiln_migration migrations[] = {
 	{ 2,
 	FEEDBACK_SCHEMA
 	},
+	{ 4,
+	REQUESTS_SCHEMA
+	},
 	{ 0, NULL }
 };
 
@@ -224,12 +227,22 @@ static const struct kiln_route routes[] = {
 	  KILN_R_PUBLIC },
 	{ "POST", "/feedback/*", service_feedback_answer, NULL, NULL,
 	  KILN_R_PUBLIC },
+	/* Anyone's request, when kiln.conf's web_requests says so. */
+	{ "GET", "/request", service_request_form, NULL, NULL,
+	  KILN_R_PUBLIC },
+	{ "POST", "/request", service_request_post, NULL, NULL,
+	  KILN_R_PUBLIC },
+	/* Requests from people not known yet, for the desk to file. */
+	{ "GET", "/tickets/requests", service_requests, "Requests",
+	  service_workers, 0 },
+	{ "POST", "/tickets/requests/#/done", service_request_done, NULL,
+	  service_workers, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
 static const char *const tables[] = {
 	"ticket_events", "ticket_verdicts", "ticket_escalations",
-	"ticket_feedback", "ticket_notices", NULL
+	"ticket_feedback", "ticket_notices", "service_requests", NULL
 };
 
 /* Deadlines pass with time: looked at every jobs_interval. */

@@ -159,6 +159,28 @@ extern const char *const service_workers[];
 	"CREATE INDEX ticket_notices_unsent ON ticket_notices(sent_at, id);" \
 	"CREATE INDEX ticket_notices_ticket ON ticket_notices(ticket, id);"
 
+/*
+ * Migration 4, the same on both engines: requests from people the
+ * desk does not know yet (the public form, e-mail from an unknown
+ * address), kept until someone files them as tickets or sets them
+ * aside.
+ */
+#define REQUESTS_SCHEMA \
+	"CREATE TABLE service_requests (" \
+	" id " SERVICE_ID "," \
+	" created_at TEXT NOT NULL," \
+	" channel TEXT NOT NULL," \
+	" name TEXT NOT NULL DEFAULT ''," \
+	" email TEXT NOT NULL," \
+	" phone TEXT NOT NULL DEFAULT ''," \
+	" company TEXT NOT NULL DEFAULT ''," \
+	" subject TEXT NOT NULL," \
+	" body TEXT NOT NULL DEFAULT ''," \
+	" handled_at TEXT NOT NULL DEFAULT ''," \
+	" handled_by TEXT NOT NULL DEFAULT '');" \
+	"CREATE INDEX service_requests_open ON service_requests(handled_at," \
+	" id);"
+
 /* The workflow, in words the same on both engines. */
 #define TICKET_MOVES \
 	"('new>assigned', 'assigned>in_progress'," \
@@ -262,6 +284,28 @@ int		 service_feedback_answer(struct kiln_req *,
 /* mailin.c */
 int		 service_mail_in(struct kiln_req *,
 		    const struct kiln_services *, const struct kiln_mail *);
+void		 service_sender(struct kiln_req *,
+		    const struct kiln_services *, const char *, long long *,
+		    long long *);
+int		 service_file(struct kiln_req *, const struct kiln_services *,
+		    long long, long long, const char *, const char *,
+		    const char *, long long *);
+
+/* request.c */
+int		 service_request_form(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_request_post(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_requests(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_request_done(struct kiln_req *,
+		    const struct kiln_services *);
+int		 service_request_keep(struct kiln_req *,
+		    const struct kiln_services *, const char *, const char *,
+		    const char *, const char *, const char *, const char *,
+		    const char *);
+long long	 service_requests_open(struct kiln_req *,
+		    const struct kiln_services *);
 
 /* schema_pg.c */
 extern const struct kiln_migration service_pg_migrations[];

@@ -184,6 +184,7 @@ write_conf() {
 		echo "company_name = Regress <Test> & Co."
 		echo "company_address = 1 Test Road | Ningbo"
 		echo "company_logo = /kiln-static/favicon.svg"
+		echo "web_requests = yes"
 	} >"$file"
 }
 

@@ -3979,9 +3979,9 @@ def mail(frm, subject, body, extra=""):
 
 @test("kiln mail-in: a known contact's mail is a ticket (channel e-mail, "
       "acknowledged); a reply with the thread token lands on its ticket "
-      "and resumes it; a GB2312 subject is read; an unknown sender, a "
-      "malformed or huge message are refused with the mail server's "
-      "codes and file nothing", "rule")
+      "and resumes it; a GB2312 subject is read; an unknown sender's is "
+      "kept among the requests; a malformed or huge message is refused "
+      "with the mail server's code and files nothing", "rule")
 def t_mail_in(o):
     if not (o.kiln and o.db and o.rules_dir and os.path.exists(
             os.path.join(os.path.dirname(o.rules_dir), "kiln.conf"))):
@@ -4039,14 +4039,74 @@ def t_mail_in(o):
                                     for t in tickets().values()),
           "the GB2312 subject: %s" % p.stderr)
     n = len(tickets())
+    # A sender nobody knows: no ticket, kept among the requests.
     p = kiln_cmd(o, "mail-in", stdin=mail("stranger@nowhere-%s.example" % RUN,
-                                          "Hello", "Who are you?"))
-    check(p.returncode == 67, "an unknown sender: %d" % p.returncode)
+                                          "Hello %s" % RUN, "Who are you?"))
+    check(p.returncode == 0, "an unknown sender: %d" % p.returncode)
+    page = expect(agent.get("/tickets/requests"), 200).dom().text()
+    check("Hello %s" % RUN in page and "stranger@nowhere-%s.example" % RUN
+          in page, "the unknown sender's mail is not among the requests")
     p = kiln_cmd(o, "mail-in", stdin=b"\x00\x01garbage without headers")
     check(p.returncode == 65, "garbage: %d %s" % (p.returncode, p.stderr))
     p = kiln_cmd(o, "mail-in", stdin=mail(addr, "Huge", "x" * (11 << 20)))
     check(p.returncode == 65, "11 MiB: %d %s" % (p.returncode, p.stderr))
     check(len(tickets()) == n, "a refused mail filed a ticket")
+
+
+@test("the public request form (web_requests = yes): a known address "
+      "files a ticket (channel web, acknowledged), an unknown one is kept "
+      "among the requests, the same thanks for both; the robot trap, the "
+      "caps and the form token hold", "xml")
+def t_web_request(o):
+    d = desk(o)
+    agent = browser(o, d["agent"])
+    cid, _ = create(o, valid_customer(segment="small_loyal",
+                                      email="plant.%s@web-%s.example" % (
+                                          RUN, RUN)))
+    anon = Client(o.base, o.timeout, browser=True)
+    r = expect(anon.get("/request"), 200)
+    f = form_with(r.dom(), "subject")
+    check(f is not None, "%s: no request form" % r.req())
+
+    def send(**v):
+        page = expect(anon.get("/request"), 200)
+        return anon.post("/request", fill(form_with(page.dom(), "subject")[
+            "fields"], v))
+    known = send(name="Plant Lead", email="plant.%s@web-%s.example" % (RUN,
+                                                                      RUN),
+                 subject="Web known %s" % RUN, description="Press stops")
+    expect(known, 200)
+    ts = [t for t in expect(o.erp.get("/tickets.xml?customer=%d" % cid),
+                            200).xml()]
+    check(len(ts) == 1 and ts[0].findtext("channel") == "web" and
+          ts[0].findtext("subject") == "Web known %s" % RUN,
+          "the known address's ticket: %r" % [ET.tostring(t) for t in ts])
+    stranger = send(name="New Person", email="np@new-%s.example" % RUN,
+                    subject="Web stranger %s" % RUN, description="Quote?")
+    expect(stranger, 200)
+    check(known.dom().text() == stranger.dom().text(),
+          "the form tells a customer's address from a stranger's")
+    page = expect(agent.get("/tickets/requests"), 200)
+    check("Web stranger %s" % RUN in page.dom().text(),
+          "the stranger's request is not listed")
+    send(name="Bot", email="bot@spam.example", subject="Trap %s" % RUN,
+         description="buy", website="http://spam.example")
+    check("Trap %s" % RUN not in expect(agent.get("/tickets/requests"),
+                                        200).dom().text(),
+          "the trap's catch was kept")
+    expect(send(name="x", email="x@y.example", subject="Long",
+                description="x" * 5001), 422)
+    expect(send(name="x", email="not an address", subject="Bad",
+                description="x"), 422)
+    bare = Client(o.base, o.timeout, browser=True)
+    expect(bare.post("/request", {"name": "x", "email": "x@y.example",
+                                  "subject": "s", "description": "d"}), 403)
+    # Done: off the list.
+    art = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+        "/done")]
+    check(art, "no Done button on the requests")
+    expect(agent.post(art[-1]["action"], fill(art[-1]["fields"], {}),
+                      raw=True), 303)
 
 
 @test("sla and escalate rules are data: a rule dropped in sets a tighter "
