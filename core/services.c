@@ -683,7 +683,8 @@ svc_digest(struct kiln_req *r, const char *s)
 static const char *
 svc_link(struct kiln_req *r, const char *path)
 {
-	const char	*base = r->app->conf.public_url;
+	const char	*base = r->app->conf.public_url ?
+			    r->app->conf.public_url : "";
 	size_t		 n = strlen(base);
 
 	if (n > 0)
@@ -700,16 +701,17 @@ svc_mail(struct kiln_req *r, const char *to, const char *subject,
     const char *text, char *err, size_t errsz)
 {
 	const struct conf	*c = &r->app->conf;
-	const char		*from;
+	const char		*from, *name, *addr;
 	char			*msg;
 	size_t			 len;
 
-	if (*c->sendmail == '\0')
+	if (c->sendmail == NULL || *c->sendmail == '\0')
 		return 1;
-	from = *c->company_name != '\0' ? arena_printf(r->arena,
-	    "%s <%s>", c->company_name, c->company_email) :
-	    c->company_email;
-	if (*c->company_email == '\0') {
+	name = conf_text(c, "company_name");
+	addr = conf_text(c, "company_email");
+	from = *name != '\0' ? arena_printf(r->arena, "%s <%s>", name, addr) :
+	    addr;
+	if (*addr == '\0') {
 		snprintf(err, errsz, "kiln.conf has no company_email to send"
 		    " from");
 		return -1;
