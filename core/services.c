@@ -477,7 +477,7 @@ svc_create(struct kiln_req *r, const char *name, const struct kiln_kv *kv,
 	if (rc == REC_OK &&
 	    (rc = record_check(r, e, &rec, &fe, &msg)) == REC_OK &&
 	    (rc = record_insert(r, e, &rec, &fe)) == REC_OK &&
-	    audit_record(r, "create", e, NULL, &rec) != 0)
+	    audit_created(r, e, &rec) != 0)
 		rc = REC_ERROR;
 	if (rc == REC_OK) {
 		*id = rec.id;
@@ -530,7 +530,7 @@ svc_rows(struct kiln_req *r, const char *name, const struct kiln_kv *where,
 	struct kvlist		 in = { NULL, 0, 0 };
 	struct record		*recs;
 	struct rules_kv		*all, *one;
-	const char		*msg;
+	const char		*msg = NULL;
 	size_t			 k;
 	long			 n, i;
 
