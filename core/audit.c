@@ -15,6 +15,7 @@
 #include "app.h"
 #include "arena.h"
 #include "audit.h"
+#include "record.h"
 #include "db.h"
 #include "entity.h"
 #include "log.h"
@@ -271,3 +272,14 @@ out:
 	return rc;
 }
 
+
+int
+audit_created(struct kiln_req *r, const struct entity *e,
+    const struct record *sent)
+{
+	struct record	 stored;
+
+	if (record_load(r, e, sent->id, &stored) != REC_OK)
+		return audit_record(r, "create", e, NULL, sent);
+	return audit_record(r, "create", e, NULL, &stored);
+}

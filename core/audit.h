@@ -18,6 +18,13 @@ struct record;
  * A change of a record: old is NULL for a create, new NULL for a
  * delete; an update lists only the fields that changed.
  */
+/*
+ * A new record's line, with the values the database stored (what its
+ * triggers filled in: a ticket's salesperson from its customer), not
+ * those the request sent.  0, or -1 as audit_record().
+ */
+int	 audit_created(struct kiln_req *, const struct entity *,
+	    const struct record *);
 int	 audit_record(struct kiln_req *, const char *action,
 	    const struct entity *, const struct record *old,
 	    const struct record *new);

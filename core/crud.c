@@ -454,7 +454,7 @@ create(struct kiln_req *r, const struct entity *e)
 	if ((err = record_check(r, e, &rec, &fe, &detail)) != REC_OK ||
 	    (err = record_insert(r, e, &rec, &fe)) != REC_OK)
 		goto out;
-	if (audit_record(r, "create", e, NULL, &rec) == -1) {
+	if (audit_created(r, e, &rec) == -1) {
 		err = failed(r);
 		goto out;
 	}

@@ -6,10 +6,12 @@
 // then, when given, SALES sees them read-only in the customer form and
 // FINANCE changes a credit limit (the same PASSWORD for all).  SALES
 // also logs a visit on a deal, wins it and makes its order; MANAGER
-// reads the team's pipeline coverage.
+// reads the team's pipeline coverage.  AGENT (the service desk) files a
+// call, takes it from the queue, answers, waits on the customer and
+// resolves it; LEAD (the desk's manager) reads the SLA report.
 // Screenshots of each step go to $KILN_SHOTS (default ./shots).
 //
-//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE [MANAGER]]]
+//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE [MANAGER [AGENT [LEAD]]]]]
 //
 // Prints "ok N - ..." lines and "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -20,7 +22,7 @@ import { createRequire } from 'node:module';
 const axeSource = readFileSync(createRequire(import.meta.url)
     .resolve('axe-core/axe.min.js'), 'utf8');
 
-const [base, login, password, sales, finance, manager] =
+const [base, login, password, sales, finance, manager, agent, lead] =
     process.argv.slice(2);
 if (!base || !login || !password) {
 	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]');
@@ -445,6 +447,60 @@ try {
 			expect(await page.locator('figure.chart svg').count() === 1, 'no chart');
 			expect((await axeViolations()).length === 0, 'accessibility violations');
 			await page.screenshot({ path: `${shots}/11-manager-coverage.png`, fullPage: true });
+			await logOut();
+		});
+	}
+	if (agent) {
+		await check('service: an agent files a call, takes it from the queue, answers, waits on the customer, resumes and resolves it', async () => {
+			await logIn(agent);
+			await page.goto(`${base}/customers?segment=small_loyal`);
+			const customer = (await page.locator('table.list tbody tr td a').first().textContent()).trim();
+			await page.goto(`${base}/tickets/new`);
+			await page.fill('[name=subject]', `Pump hums ${unique}`);
+			await tabTo('customer.q');
+			await pickFirst(customer);
+			await page.selectOption('[name=type]', 'repair');
+			await page.selectOption('[name=mode]', 'queue');
+			await page.click('form.record button[type=submit]');
+			await page.waitForSelector('dl.record');
+			/* In the queue, with a deadline; taken from there. */
+			await page.goto(`${base}/tickets/queue`);
+			const row = page.locator('table.list tbody tr', { hasText: `Pump hums ${unique}` });
+			expect(await row.count() === 1, 'the call is not in the queue');
+			expect((await row.locator('time').count()) === 1, 'no deadline in the queue');
+			expect((await axeViolations()).length === 0, 'accessibility violations in the queue');
+			await page.screenshot({ path: `${shots}/16-agent-queue.png`, fullPage: true });
+			await row.locator('button', { hasText: 'Take' }).click();
+			await page.waitForSelector('section.sla');
+			expect((await page.locator('section.sla').textContent()).includes('left in business hours'),
+			    'no time left shown');
+			await page.click('details.act summary:has-text("Answer")');
+			await page.fill('details.act[open] textarea[name=text]', 'A technician calls you today.');
+			await page.click('details.act[open] button[type=submit]');
+			await page.waitForURL(/done=updated/);
+			expect((await page.locator('section.sla').textContent()).includes('met'),
+			    'the first response is not met');
+			await page.locator('div.actbar button', { hasText: 'Wait on the customer' }).click();
+			await page.waitForURL(/done=updated/);
+			expect((await page.locator('section.sla').textContent()).includes('paused'),
+			    'the resolution clock does not pause');
+			await page.screenshot({ path: `${shots}/17-agent-waiting.png`, fullPage: true });
+			await page.locator('div.actbar button', { hasText: 'Resume' }).click();
+			await page.waitForURL(/done=updated/);
+			await page.click('details.act summary:has-text("Resolve")');
+			const rep = page.locator('details.act[open] form');
+			await rep.locator('[name=cause]').fill('Worn bearing');
+			await rep.locator('[name=action_taken]').fill('Bearing replaced, run for an hour');
+			await rep.locator('[name=parts_used]').fill('Bearing 6205');
+			await rep.locator('[name=time_spent]').fill('80');
+			await rep.locator('button[type=submit]').click();
+			await page.waitForURL(/done=updated/);
+			expect((await page.locator('dl.record').textContent()).includes('Resolved'),
+			    'the ticket is not resolved');
+			expect(await page.locator('section.notices article').count() >= 2,
+			    'no notices for the customer');
+			expect((await axeViolations()).length === 0, 'accessibility violations on the ticket');
+			await page.screenshot({ path: `${shots}/18-agent-resolved.png`, fullPage: true });
 			await logOut();
 		});
 	}
