@@ -3797,6 +3797,47 @@ def t_tickets(o):
     del other
 
 
+@test("tickets: the workflow, whole: at each status every action it does "
+      "not allow is 409 conflict and changes nothing", "xml")
+def t_ticket_workflow(o):
+    d = desk(o)
+    cid, _ = create(o, valid_customer(segment="small_loyal"))
+    allowed = {
+        "new": {"take", "assign"},
+        "assigned": {"start", "answer", "assign"},
+        "in_progress": {"answer", "wait", "resolve", "assign"},
+        "waiting_customer": {"answer", "resume", "resolve", "assign"},
+        "resolved": {"close", "reopen"},
+        "closed": {"reopen"},
+    }
+    form = {"assign": {"assignee": str(d["agent_id"])},
+            "answer": {"text": "x"},
+            "resolve": {"cause": "c", "action_taken": "a"}}
+    path = {"new": [], "assigned": ["take"], "in_progress": ["take", "start"],
+            "waiting_customer": ["take", "start", "wait"],
+            "resolved": ["take", "start", "resolve"],
+            "closed": ["take", "start", "resolve", "close"]}
+    verbs = ["take", "assign", "start", "answer", "wait", "resume",
+             "resolve", "close", "reopen"]
+    for status, steps in path.items():
+        tid = int(new_ticket(o, cid, "Flow %s %s" % (status, RUN),
+                             c=o.erp).get("id"))
+        for v in steps:
+            expect(ticket_act(o.erp, tid, v, **form.get(v, {})), 200)
+        x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+        check(x.findtext("status") == status, "drove to %s, got %s" % (
+            status, x.findtext("status")))
+        for v in verbs:
+            if v in allowed[status]:
+                continue
+            expect_error(ticket_act(o.erp, tid, v, **form.get(v, {})), 409,
+                         "conflict")
+        y = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+        check(y.get("version") == x.get("version") and
+              y.findtext("status") == status,
+              "%s: a refused action changed the ticket" % status)
+
+
 @test("tickets: a customer with its own engineer is served one-to-one "
       "(mode and engineer from the customer, overridable); two agents "
       "taking one ticket at once: one wins", "xml")
