@@ -29,7 +29,8 @@
 static const char *const clock_names[] = { "first_response", "resolution" };
 
 /* What a rule is asked, one question each (ctx.action). */
-static const char *const actions_asked[] = {
+enum { ASK_PRIORITY, ASK_ASSIGNEE, ASK_BREACHED, ASK_N };
+static const char *const actions_asked[ASK_N] = {
 	"priority", "assignee", "breached"
 };
 
@@ -84,20 +85,6 @@ lead_of(struct kiln_req *r, const struct kiln_services *sv, long long who)
 	return lead;
 }
 
-/* Does the list of words have word w? */
-static int
-has_word(const char *list, const char *w)
-{
-	size_t	 n = strlen(w);
-	const char *p;
-
-	for (p = list; (p = strstr(p, w)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ' || p[-1] == ',') &&
-		    (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
-			return 1;
-	return 0;
-}
-
 /*
  * Ask the escalate rules about one deadline of ticket d and do what
  * they say, in the caller's write transaction.  0, or -1.
@@ -116,7 +103,7 @@ escalate(struct kiln_req *r, const struct kiln_services *sv,
 	char			 err[512], detail[256];
 	size_t			 nrec, nctx, n = 0, i, k = 0, a;
 	long long		 lead;
-	int			 rc, yes;
+	int			 rc, yes[ASK_N] = { 0 };
 
 	if (service_facts(r, sv, d->id, rec, &nrec, ctx, &nctx) != 0)
 		return 0;
@@ -133,13 +120,12 @@ escalate(struct kiln_req *r, const struct kiln_services *sv,
 	ctx[nctx++] = (struct kiln_kv)KV_I("level", d->level);
 	v = sv->alloc(r, (n ? n : 1) * sizeof(*v));
 	ctx[nctx++] = (struct kiln_kv)KV_S("action", "");
-	for (a = 0; a < sizeof(actions_asked) / sizeof(actions_asked[0]);
-	    a++) {
+	for (a = 0; a < ASK_N; a++) {
 		ctx[nctx - 1].s = actions_asked[a];
 		if (n > 0)
 			sv->rules(r, names, n, "escalate", rec, nrec, ctx,
 			    nctx, v);
-		for (i = 0, yes = 0; i < n; i++) {
+		for (i = 0; i < n; i++) {
 			if (v[i].result == KILN_PASS)
 				continue;
 			if (v[i].result == KILN_RULE_ERROR) {
@@ -148,7 +134,7 @@ escalate(struct kiln_req *r, const struct kiln_services *sv,
 				    v[i].message);
 				continue;
 			}
-			yes = 1;
+			yes[a] = 1;
 			/*
 			 * The first reason given: a message may be a rule's
 			 * several languages in one, shown in the reader's.
@@ -157,7 +143,7 @@ escalate(struct kiln_req *r, const struct kiln_services *sv,
 				snprintf(notes, sizeof(notes), "%s",
 				    v[i].message);
 		}
-		if (!yes)
+		if (!yes[a])
 			continue;
 		if (*actions != '\0')
 			strncat(actions, " ", sizeof(actions) -
@@ -182,16 +168,15 @@ escalate(struct kiln_req *r, const struct kiln_services *sv,
 		return -1;
 	if (*actions == '\0')
 		return 0;
-	if (has_word(actions, "priority") && (up = raised(d->priority)) !=
-	    NULL)
+	if (yes[ASK_PRIORITY] && (up = raised(d->priority)) != NULL)
 		kv[k++] = (struct kiln_kv)KV_S("priority", up);
-	if (has_word(actions, "assignee") && (lead = lead_of(r, sv,
-	    d->assignee)) != 0 && lead != d->assignee) {
+	if (yes[ASK_ASSIGNEE] && (lead = lead_of(r, sv, d->assignee)) != 0 &&
+	    lead != d->assignee) {
 		kv[k++] = (struct kiln_kv)KV_I("assignee", lead);
 		if (strcmp(d->status, "new") == 0)
 			kv[k++] = (struct kiln_kv)KV_S("status", "assigned");
 	}
-	if (has_word(actions, "breached"))
+	if (yes[ASK_BREACHED])
 		kv[k++] = (struct kiln_kv)KV_I("breached", 1);
 	kv[k++] = (struct kiln_kv)KV_I("escalated", d->level + 1);
 	if (service_event(r, sv, d->id, "escalation", state, clock_names[c],
