@@ -290,6 +290,7 @@ const struct kiln_plugin kiln_plugin = {
 	.requires = requires,
 	.pg_migrations = service_pg_migrations,
 	.mail_in = service_mail_in,
+	.demo = service_demo,
 };
 
 /* s, kept for the rest of the request (col_text() is not). */

@@ -310,4 +310,8 @@ long long	 service_requests_open(struct kiln_req *,
 /* schema_pg.c */
 extern const struct kiln_migration service_pg_migrations[];
 
+/* demo.c */
+int		 service_demo(struct kiln_req *, const struct kiln_services *,
+		    struct kiln_demo *);
+
 #endif
