@@ -62,6 +62,9 @@ const struct kiln_migration service_pg_migrations[] = {
 	{ 2,
 	FEEDBACK_SCHEMA
 	},
+	{ 3,
+	SLA_MIGRATION_PG
+	},
 	{ 4,
 	REQUESTS_SCHEMA
 	},

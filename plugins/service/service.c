@@ -194,6 +194,9 @@ static const struct kiln_migration migrations[] = {
 	{ 2,
 	FEEDBACK_SCHEMA
 	},
+	{ 3,
+	SLA_MIGRATION_SQLITE
+	},
 	{ 4,
 	REQUESTS_SCHEMA
 	},
@@ -219,6 +222,8 @@ static const struct kiln_route routes[] = {
 	  service_workers, 0 },
 	{ "POST", "/tickets/#/close", service_close, NULL, service_workers,
 	  0 },
+	{ "GET", "/reports/sla", service_report_sla, "Service levels", NULL,
+	  0 },
 	/* A customer calls their salesperson: it is back. */
 	{ "POST", "/tickets/#/reopen", service_reopen, NULL, NULL, 0 },
 	{ "POST", "/tickets/#/sent", service_sent, NULL, service_workers, 0 },
@@ -242,7 +247,9 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"ticket_events", "ticket_verdicts", "ticket_escalations",
-	"ticket_feedback", "ticket_notices", "service_requests", NULL
+	"ticket_feedback", "ticket_notices", "service_requests",
+	"ticket_sla_days", "ticket_sla_months", "ticket_open",
+	"ticket_causes", NULL
 };
 
 /* Deadlines pass with time: looked at every jobs_interval. */
@@ -274,6 +281,11 @@ static const struct kiln_check checks[] = {
 	  "SELECT 'ticket ' || t.id || ' (' || t.subject || ') is not its"
 	  " customer''s salesperson''s' FROM tickets t JOIN customers c ON"
 	  " c.id = t.customer WHERE t.owner IS DISTINCT FROM c.owner" },
+	{ "the SLA summaries agree with the tickets", SLA_CHECK },
+	{ "the SLA rollups and months agree with the days",
+	  SLA_ROLLUP_CHECK },
+	{ "the backlog and the causes agree with the tickets",
+	  SLA_OPEN_CHECK },
 	{ NULL, NULL }
 };
 
@@ -291,6 +303,7 @@ const struct kiln_plugin kiln_plugin = {
 	.pg_migrations = service_pg_migrations,
 	.mail_in = service_mail_in,
 	.demo = service_demo,
+	.panels = service_panels,
 };
 
 /* s, kept for the rest of the request (col_text() is not). */

@@ -504,6 +504,21 @@ try {
 			await logOut();
 		});
 	}
+	if (lead) {
+		await check('service lead: reads the SLA report (shares within the deadlines, charts) and the escalated tickets', async () => {
+			await logIn(lead);
+			await page.goto(`${base}/reports/sla`);
+			await page.waitForSelector('main h1');
+			expect(await page.locator('table.list tbody tr').count() > 0, 'no rows in the SLA report');
+			expect(await page.locator('figure.chart svg').count() > 0, 'no chart');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await page.screenshot({ path: `${shots}/19-lead-sla.png`, fullPage: true });
+			await page.goto(`${base}/tickets/escalated`);
+			await page.waitForSelector('main h1');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await logOut();
+		});
+	}
 	if (finance) {
 		await check('finance: changes a credit limit, and nothing else', async () => {
 			await logIn(finance);
