@@ -343,7 +343,8 @@ int		 service_demo(struct kiln_req *, const struct kiln_services *,
  * ticket_open: open tickets per kind and day filed (the backlog);
  * ticket_causes: resolved tickets per month resolved, product and
  * cause.  The triggers take a ticket's old part away and add its new
- * one in the change's own transaction.
+ * one in the change's own transaction (an update's netted in one
+ * statement: the rows it leaves as they were are not written).
  */
 #define SLA_TABLE(name, clustered) \
 	"CREATE TABLE " name " (" \
@@ -467,18 +468,42 @@ int		 service_demo(struct kiln_req *, const struct kiln_services *,
 	"," SLA_ADD(tb, "sat_n") "," SLA_ADD(tb, "sat_sum") ";"
 /* Clock c of row t in table tb (days: len 10), added (s "") or not ("-"). */
 #define SLA_PART(tb, len, c, t, s) \
-	"INSERT INTO " tb " (" SLA_COLS ") SELECT x.column1, " \
-	SLA_WHO("x.column1", t) ", " SLA_SEG("x.column1", t) ", " \
-	SLA_DAY(c, t, len) ", '" #c "', x.column2, " \
-	SLA_VAL("x.column2", t) ", -1, " SLA_FIGURES(c, t, s "(", ")") \
-	" FROM " SLA_ROLLUPS " WHERE " SLA_COUNTS(c, t) SLA_UPSERT(tb) \
-	"INSERT INTO " tb " (" SLA_COLS ") SELECT 'a', 0, '', " \
-	SLA_DAY(c, t, len) ", '" #c "', 'b', " t ".priority, " \
-	SLA_BUCKET(SLA_SECS(c, t)) ", 0, 0, 0, " s "1, 0, 0, 0 WHERE " \
-	SLA_COUNTS(c, t) " AND " SLA_TIMED(c, t) SLA_UPSERT(tb)
+	"INSERT INTO " tb " (" SLA_COLS ") SELECT * FROM (" \
+	SLA_ROWS(len, c, t, s) ") AS d WHERE 1 = 1" SLA_UPSERT(tb)
 #define SLA_CLOCK(c, t, s) \
 	SLA_PART("ticket_sla_days", "10", c, t, s) \
 	SLA_PART("ticket_sla_months", "7", c, t, s)
+/* Clock c of row t's rows, all of them, as a SELECT (SLA_COLS). */
+#define SLA_ROWS(len, c, t, s) \
+	"SELECT x.column1 AS kind, " SLA_WHO("x.column1", t) " AS who, " \
+	SLA_SEG("x.column1", t) " AS seg, " SLA_DAY(c, t, len) " AS day, '" \
+	#c "' AS clock, x.column2 AS grp, " SLA_VAL("x.column2", t) \
+	" AS val, -1 AS bucket, " s "(" SLA_MET(c, t) ") AS met, " s "(" \
+	SLA_LATE(c, t) ") AS late, " s "(" SLA_IF(SLA_RUNNING(c, t)) ") AS" \
+	" pending, " s "(" SLA_IF(SLA_TIMED(c, t)) ") AS n, " s "(" \
+	SLA_TIME(c, t) ") AS secs, " s "(" SLA_SATN_##c(t) ") AS sat_n, " \
+	s "(" SLA_SATS_##c(t) ") AS sat_sum FROM " SLA_ROLLUPS " WHERE " \
+	SLA_COUNTS(c, t) " UNION ALL SELECT 'a', 0," \
+	" '', " SLA_DAY(c, t, len) ", '" #c "', 'b', " t ".priority, " \
+	SLA_BUCKET(SLA_SECS(c, t)) ", 0, 0, 0, " s "1, 0, 0, 0 WHERE " \
+	SLA_COUNTS(c, t) " AND " SLA_TIMED(c, t)
+/*
+ * An update's move of clock c in table tb: the old rows taken away and
+ * the new added in one statement, netted, so the rows a change leaves
+ * as they were (most of them) are not written at all.
+ */
+#define SLA_MOVE(tb, len, c) \
+	"INSERT INTO " tb " (" SLA_COLS ") SELECT kind, who, seg, day," \
+	" clock, grp, val, bucket, sum(met), sum(late), sum(pending)," \
+	" sum(n), sum(secs), sum(sat_n), sum(sat_sum) FROM (" \
+	SLA_ROWS(len, c, "old", "-") " UNION ALL " \
+	SLA_ROWS(len, c, "new", "") ") AS d WHERE 1 = 1 GROUP BY kind, who," \
+	" seg, day, clock, grp, val, bucket HAVING sum(met) <> 0 OR" \
+	" sum(late) <> 0 OR sum(pending) <> 0 OR sum(n) <> 0 OR sum(secs)" \
+	" <> 0 OR sum(sat_n) <> 0 OR sum(sat_sum) <> 0" SLA_UPSERT(tb)
+#define SLA_MOVES(c) \
+	SLA_MOVE("ticket_sla_days", "10", c) \
+	SLA_MOVE("ticket_sla_months", "7", c)
 /* Row t's part of the backlog and of the causes. */
 #define SLA_OPEN(t, s) \
 	"INSERT INTO ticket_open (kind, who, seg, day, n) SELECT x.column1, " \
@@ -486,6 +511,17 @@ int		 service_demo(struct kiln_req *, const struct kiln_services *,
 	".created_at, 1, 10), " s "1 FROM " SLA_KINDS " WHERE " t ".status" \
 	" NOT IN ('resolved', 'closed') ON CONFLICT (kind, who, seg, day)" \
 	" DO UPDATE SET n = ticket_open.n + excluded.n;"
+#define SLA_OPEN_ROWS(t, s) \
+	"SELECT x.column1 AS kind, " SLA_WHO("x.column1", t) " AS who, " \
+	SLA_SEG("x.column1", t) " AS seg, substr(" t ".created_at, 1, 10) AS" \
+	" day, " s "1 AS n FROM " SLA_KINDS " WHERE " t ".status NOT IN" \
+	" ('resolved', 'closed')"
+#define SLA_OPEN_MOVE \
+	"INSERT INTO ticket_open (kind, who, seg, day, n) SELECT kind, who," \
+	" seg, day, sum(n) FROM (" SLA_OPEN_ROWS("old", "-") " UNION ALL " \
+	SLA_OPEN_ROWS("new", "") ") AS d WHERE 1 = 1 GROUP BY kind, who," \
+	" seg, day HAVING sum(n) <> 0 ON CONFLICT (kind, who, seg, day) DO" \
+	" UPDATE SET n = ticket_open.n + excluded.n;"
 #define SLA_CAUSE(t, s) \
 	"INSERT INTO ticket_causes (month, product, cause, n) SELECT" \
 	" substr(" t ".resolved_at, 1, 7), coalesce(" t ".product, 0)," \
@@ -611,14 +647,14 @@ int		 service_demo(struct kiln_req *, const struct kiln_services *,
 	"CREATE TRIGGER tickets_sla_ai AFTER INSERT ON tickets BEGIN " \
 	SLA_TICKET("new", "") " END;" \
 	"CREATE TRIGGER tickets_sla_f_au AFTER UPDATE OF " SLA_F_COLS \
-	" ON tickets WHEN " SLA_F_WHEN(" IS NOT ") " BEGIN " \
-	SLA_CLOCK(f, "old", "-") SLA_CLOCK(f, "new", "") " END;" \
+	" ON tickets WHEN " SLA_F_WHEN(" IS NOT ") " BEGIN " SLA_MOVES(f) \
+	" END;" \
 	"CREATE TRIGGER tickets_sla_r_au AFTER UPDATE OF " SLA_R_COLS \
-	" ON tickets WHEN " SLA_R_WHEN(" IS NOT ") " BEGIN " \
-	SLA_CLOCK(r, "old", "-") SLA_CLOCK(r, "new", "") " END;" \
+	" ON tickets WHEN " SLA_R_WHEN(" IS NOT ") " BEGIN " SLA_MOVES(r) \
+	" END;" \
 	"CREATE TRIGGER tickets_open_au AFTER UPDATE OF " SLA_O_COLS \
-	" ON tickets WHEN " SLA_O_WHEN(" IS NOT ") " BEGIN " \
-	SLA_OPEN("old", "-") SLA_OPEN("new", "") " END;" \
+	" ON tickets WHEN " SLA_O_WHEN(" IS NOT ") " BEGIN " SLA_OPEN_MOVE \
+	" END;" \
 	"CREATE TRIGGER tickets_causes_au AFTER UPDATE OF " SLA_C_COLS \
 	" ON tickets WHEN " SLA_C_WHEN(" IS NOT ") " BEGIN " \
 	SLA_CAUSE("old", "-") SLA_CAUSE("new", "") " END;" \
@@ -641,14 +677,11 @@ int		 service_demo(struct kiln_req *, const struct kiln_services *,
 	"CREATE TRIGGER tickets_sla_ad AFTER DELETE ON tickets FOR EACH ROW" \
 	" EXECUTE FUNCTION tickets_sla_fn();" \
 	SLA_PG_TRIGGER("tickets_sla_f_au", "UPDATE OF " SLA_F_COLS, \
-	    " WHEN (" SLA_F_WHEN(" IS DISTINCT FROM ") ")", \
-	    SLA_CLOCK(f, "old", "-") SLA_CLOCK(f, "new", "")) \
+	    " WHEN (" SLA_F_WHEN(" IS DISTINCT FROM ") ")", SLA_MOVES(f)) \
 	SLA_PG_TRIGGER("tickets_sla_r_au", "UPDATE OF " SLA_R_COLS, \
-	    " WHEN (" SLA_R_WHEN(" IS DISTINCT FROM ") ")", \
-	    SLA_CLOCK(r, "old", "-") SLA_CLOCK(r, "new", "")) \
+	    " WHEN (" SLA_R_WHEN(" IS DISTINCT FROM ") ")", SLA_MOVES(r)) \
 	SLA_PG_TRIGGER("tickets_open_au", "UPDATE OF " SLA_O_COLS, \
-	    " WHEN (" SLA_O_WHEN(" IS DISTINCT FROM ") ")", \
-	    SLA_OPEN("old", "-") SLA_OPEN("new", "")) \
+	    " WHEN (" SLA_O_WHEN(" IS DISTINCT FROM ") ")", SLA_OPEN_MOVE) \
 	SLA_PG_TRIGGER("tickets_causes_au", "UPDATE OF " SLA_C_COLS, \
 	    " WHEN (" SLA_C_WHEN(" IS DISTINCT FROM ") ")", \
 	    SLA_CAUSE("old", "-") SLA_CAUSE("new", "")) \
