@@ -31,9 +31,11 @@ static const struct kiln_access unowned[] = {
 };
 
 /*
- * Commands (r->user NULL) act for the system.  OWN and TEAM need an
- * owner field; an entity that declares them without one gets nothing.
- * A child (kiln_entity.parent) has the scope of its parent.
+ * Commands (r->user NULL) act for the system; a public page's request
+ * (no user either) for nobody: it reaches no record but through what
+ * its plugin does itself.  OWN and TEAM need an owner field; an entity
+ * that declares them without one gets nothing.  A child
+ * (kiln_entity.parent) has the scope of its parent.
  */
 static enum acl_scope
 scope(const struct kiln_req *r, const struct entity *e, int write)
@@ -41,7 +43,11 @@ scope(const struct kiln_req *r, const struct entity *e, int write)
 	const struct kiln_access	*a;
 	enum kiln_scope			 s;
 
-	if (r->user == NULL || r->system)
+	if (r->system)
+		return ACL_ALL;
+	if (r->public)
+		return ACL_NONE;
+	if (r->user == NULL)
 		return ACL_ALL;
 	while (e->parent_ent != NULL)
 		e = e->parent_ent;

@@ -704,6 +704,45 @@ body_text(struct arena *a, GMimeMessage *msg)
 	return v;
 }
 
+/* Whether a header's first word (before ';', trimmed) is one of words. */
+static int
+header_word(GMimeObject *o, const char *name, const char *const *words)
+{
+	const char	*v = g_mime_object_get_header(o, name);
+	size_t		 n;
+
+	if (v == NULL)
+		return 0;
+	v += strspn(v, " \t");
+	n = strcspn(v, "; \t\r\n");
+	for (; *words != NULL; words++)
+		if (strlen(*words) == n && g_ascii_strncasecmp(v, *words, n)
+		    == 0)
+			return 1;
+	return 0;
+}
+
+/* See struct mail's automatic. */
+static int
+automatic(GMimeObject *o, const char *from)
+{
+	static const char *const no[] = { "no", NULL };
+	static const char *const bulk[] = { "bulk", "junk", "list", NULL };
+	static const char *const marks[] = { "X-Autoreply", "X-Autorespond",
+		NULL };
+	const char *const	*h;
+
+	if (g_mime_object_get_header(o, "Auto-Submitted") != NULL &&
+	    !header_word(o, "Auto-Submitted", no))
+		return 1;
+	if (header_word(o, "Precedence", bulk))
+		return 1;
+	for (h = marks; *h != NULL; h++)
+		if (g_mime_object_get_header(o, *h) != NULL)
+			return 1;
+	return g_ascii_strncasecmp(from, "mailer-daemon@", 14) == 0;
+}
+
 /* The Date header as UTC "YYYY-MM-DDTHH:MM:SSZ", or "". */
 static const char *
 date(struct arena *a, GMimeMessage *msg)
@@ -850,6 +889,7 @@ mail_parse(struct arena *a, const char *buf, size_t len, struct mail *m,
 	m->text = body_text(a, msg);
 	m->attachments = count_attachments(g_mime_message_get_mime_part(msg),
 	    0, 0);
+	m->automatic = automatic(o, m->from_addr);
 	rc = 0;
 out:
 	if (from != NULL)
@@ -933,6 +973,9 @@ mail_build(struct arena *a, const char *from, const char *to,
 	id = g_mime_utils_generate_message_id(domain);
 	g_mime_message_set_message_id(msg, id);
 	g_free(id);
+	/* RFC 3834: auto-responders leave it unanswered (no mail loop). */
+	g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted",
+	    "auto-generated", NULL);
 
 	/*
 	 * Always UTF-8 (g_mime_text_part_set_text would pick Latin-1

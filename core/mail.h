@@ -33,6 +33,12 @@ struct mail {
 	const char	*date;		/* "YYYY-MM-DDTHH:MM:SSZ" (UTC), or "" */
 	const char	*text;		/* the body as plain text, "\n" line ends */
 	size_t		 attachments;	/* parts that are attachments */
+	/*
+	 * Sent by a machine, not a person (RFC 3834 Auto-Submitted, a bulk
+	 * or list Precedence, an auto-responder's mark, a bounce): never to
+	 * be answered, or two auto-responders write to each other for ever.
+	 */
+	int		 automatic;
 };
 
 /*

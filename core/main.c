@@ -431,6 +431,14 @@ mail_in(struct app *app, struct opts *o, char **arg)
 		arena_free(a);
 		return 65;
 	}
+	if (m.automatic) {
+		/* Filed, it would be acknowledged: two machines in a loop. */
+		fprintf(stderr, "kiln: mail-in: %s: an automatic message (an"
+		    " auto-reply, a bounce or bulk mail): not filed\n",
+		    m.from_addr);
+		arena_free(a);
+		return 0;
+	}
 	km = (struct kiln_mail){ .from_addr = m.from_addr,
 	    .from_name = m.from_name, .to_addr = m.to_addr,
 	    .subject = m.subject, .message_id = m.message_id,

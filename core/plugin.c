@@ -390,6 +390,7 @@ plugin_route(struct kiln_req *r, int public, int *seen)
 			if (public) {
 				if (public_gate(r, rt) != 0)
 					return 0;
+				r->public = 1;
 			} else if (!route_role(r, rt->roles))
 				return page_error(r, ERR_FORBIDDEN, NULL, NULL),
 				    0;

@@ -62,6 +62,7 @@ struct kiln_req {
 	const char	*csrf;		/* session's CSRF token, if a session */
 	int		 grant_only;	/* may set only fields granted its role */
 	int		 system;	/* the host's own write: every record */
+	int		 public;	/* a public route's: no user, no record */
 	const char	*job;		/* a plugin job's name (its actor) */
 	const struct plugin *caller;	/* the plugin being called, or NULL */
 	struct {			/* why req_read_body() refused */

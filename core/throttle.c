@@ -3,6 +3,12 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <string.h>
+
 #include "db.h"
 #include "throttle.h"
 
@@ -116,14 +122,35 @@ throttle_ok(struct db *db, long long id)
 	return 0;
 }
 
+/*
+ * Whom a public page counts: an IPv4 address, or an IPv6 client's /64
+ * (one subscriber's network: a client has all of it to rotate through).
+ */
+const char *
+throttle_client(const char *ip, char *buf, size_t n)
+{
+	unsigned char	 a[16];
+	char		 net[INET6_ADDRSTRLEN];
+
+	if (strchr(ip, ':') == NULL || inet_pton(AF_INET6, ip, a) != 1)
+		return ip;
+	memset(a + 8, 0, 8);
+	if (inet_ntop(AF_INET6, a, net, sizeof(net)) == NULL)
+		return ip;
+	snprintf(buf, n, "%s/64", net);
+	return buf;
+}
+
 int
 throttle_public(struct db *db, const char *ip, const char *route,
     long long limit, long long now)
 {
 	struct db_stmt	*st;
 	long long	 n = -1;
+	char		 net[INET6_ADDRSTRLEN + 4];
 	int		 rc;
 
+	ip = throttle_client(ip, net, sizeof(net));
 	if ((st = db_stmt(db, "INSERT INTO public_hits (ip, route, hour, n)"
 	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT (ip, route, hour) DO UPDATE"
 	    " SET n = public_hits.n + 1 RETURNING n")) == NULL)

@@ -51,5 +51,10 @@ int		 throttle_ok(struct db *, long long id);
  */
 int	 throttle_public(struct db *, const char *ip, const char *route,
 	    long long limit, long long now);
+/*
+ * Whom throttle_public() counts for ip: ip itself, or for IPv6 its /64
+ * ("2001:db8:1:2::/64", in buf of n bytes).
+ */
+const char	*throttle_client(const char *ip, char *buf, size_t n);
 
 #endif

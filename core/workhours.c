@@ -444,7 +444,8 @@ workhours_between(const struct workhours *wh, time_t a, time_t b)
 		return 0;
 	if (walk_init(&w, wh, a) == -1)
 		return -1;
-	for (;;) {
+	/* Days past the horizon are not counted: a typo's year 9999 ends. */
+	while (w.k <= WORKHOURS_HORIZON) {
 		if ((n = walk_day(&w, &day, span)) == -1)
 			return -1;
 		if (day >= b)

@@ -55,7 +55,10 @@ void		 workhours_free(struct workhours *);
  */
 int		 workhours_add(const struct workhours *, time_t from,
 		    long long seconds, time_t *out);
-/* Business seconds in [a, b): 0 when b <= a, -1 beyond the calendar. */
+/*
+ * Business seconds in [a, b): 0 when b <= a, -1 beyond the calendar;
+ * counted up to WORKHOURS_HORIZON days after a.
+ */
 long long	 workhours_between(const struct workhours *, time_t a,
 		    time_t b);
 

@@ -618,52 +618,22 @@ static int
 escalate(struct ctx *x, struct walk *w, int clock, const char *due,
     long long late, const char *when)
 {
-	static const char *const clocks[] = { "first_response",
-		"resolution" };
-	static const char *const asked[] = { "priority", "assignee",
-		"breached" };
 	const struct kiln_services	*sv = x->sv;
-	struct kiln_kv			 rec[SERVICE_NREC], ctx[16], kv[4];
-	struct kiln_verdict		*v;
-	const char *const		*names;
-	char				 notes[1024] = "", detail[256];
-	size_t				 nrec, nctx, n = 0, i, a, k = 0;
-	int				 yes, act[3] = { 0, 0, 0 };
+	struct service_asked		 a;
+	struct kiln_kv			 kv[4];
+	char				 detail[256];
+	size_t				 i, k = 0;
+	int				 act[SERVICE_ASK_N];
 
-	if (service_facts(x->r, sv, w->id, rec, &nrec, ctx, &nctx) != 0 ||
-	    sv->rules_for(x->r, "escalate", &names, &n) != 0 || n == 0)
+	if (service_ask_escalate(x->r, sv, w->id, clock, "passed", due, -late,
+	    clock ? w->sb : w->rb, w->level, &a) != 0)
 		return 0;	/* no rules: nobody would have acted */
-	if (n > 32)
-		n = 32;
-	ctx[0] = (struct kiln_kv)KV_S("clock", clocks[clock]);
-	ctx[nctx++] = (struct kiln_kv)KV_S("state", "passed");
-	ctx[nctx++] = (struct kiln_kv)KV_S("due", due);
-	ctx[nctx++] = (struct kiln_kv)KV_I("minutes_left", -(late / 60));
-	ctx[nctx++] = (struct kiln_kv)KV_I("budget_minutes",
-	    (clock ? w->sb : w->rb) / 60);
-	ctx[nctx++] = (struct kiln_kv)KV_I("level", w->level);
-	ctx[nctx++] = (struct kiln_kv)KV_S("action", "");
-	v = sv->alloc(x->r, n * sizeof(*v));
-	for (a = 0; a < N(asked); a++) {
-		ctx[nctx - 1].s = asked[a];
-		sv->rules(x->r, names, n, "escalate", rec, nrec, ctx, nctx, v);
-		for (i = 0, yes = 0; i < n; i++)
-			if (v[i].result != KILN_PASS &&
-			    v[i].result != KILN_RULE_ERROR) {
-				yes = 1;
-				if (*notes == '\0')
-					snprintf(notes, sizeof(notes), "%s",
-					    v[i].message);
-			}
-		act[a] = yes;
-	}
+	memcpy(act, a.yes, sizeof(act));
 	i = (size_t)w->nesc++;
 	w->esc[i].clock = clock;
 	w->esc[i].at = when;
-	snprintf(w->esc[i].actions, sizeof(w->esc[i].actions), "%s%s%s%s%s",
-	    act[0] ? "priority" : "", act[0] && (act[1] || act[2]) ? " " : "",
-	    act[1] ? "assignee" : "", act[1] && act[2] ? " " : "",
-	    act[2] ? "breached" : "");
+	snprintf(w->esc[i].actions, sizeof(w->esc[i].actions), "%s",
+	    a.actions);
 	if (!act[1] && !act[2])
 		return 0;
 	if (act[1] && x->lead != NULL && x->lead->id != w->assignee) {
@@ -674,10 +644,10 @@ escalate(struct ctx *x, struct walk *w, int clock, const char *due,
 	if (act[2])
 		kv[k++] = (struct kiln_kv)KV_I("breached", 1);
 	kv[k++] = (struct kiln_kv)KV_I("escalated", ++w->level);
-	snprintf(detail, sizeof(detail), "%s passed: %s", clocks[clock],
-	    w->esc[i].actions);
+	snprintf(detail, sizeof(detail), "%s passed: %s",
+	    service_clock_names[clock], w->esc[i].actions);
 	if (service_event(x->r, sv, w->id, "escalation", "passed",
-	    clocks[clock], notes) != 0 || change(x, w, kv, k) != 0 ||
+	    service_clock_names[clock], a.notes) != 0 || change(x, w, kv, k) != 0 ||
 	    sv->audit(x->r, "escalate", "ticket", w->id, detail) != 0 ||
 	    dated(x, w, when, "system", 0) != 0)
 		return -1;

@@ -26,23 +26,57 @@
 #define ESC_BATCH	200
 #define ESC_MAX_RULES	32
 
-static const char *const clock_names[] = { "first_response", "resolution" };
-
 /* What a rule is asked, one question each (ctx.action). */
-enum { ASK_PRIORITY, ASK_ASSIGNEE, ASK_BREACHED, ASK_N };
-static const char *const actions_asked[ASK_N] = {
+const char *const service_asked_names[SERVICE_ASK_N] = {
 	"priority", "assignee", "breached"
 };
 
 /* One deadline of one ticket, as the job sees it. */
 struct due {
 	long long	 id;
-	const char	*due[2];	/* "" when not running */
-	long long	 budget[2];
+	const char	*due;
+	long long	 budget;
 	long long	 level;		/* escalations so far */
 	long long	 assignee;
 	const char	*status;
 	const char	*priority;
+};
+
+/*
+ * Each clock's running deadlines of open tickets, in the order of its
+ * partial index (migration 5, whose condition the query says so that
+ * both engines use it), a page at a time after (due, id) = (?2, ?3);
+ * and one ticket's deadline again, in the write transaction.
+ */
+static const struct {
+	const char	*candidates;	/* ?1 horizon, ?2 ?3 after, ?4 now */
+	const char	*row;		/* ?1 id: struct due's columns */
+} clock_sql[2] = {
+	{ "SELECT id, first_response_due FROM tickets t WHERE"
+	  " first_response_at = '' AND first_response_due <> '' AND status"
+	  " NOT IN ('resolved', 'closed') AND first_response_due <= ?1 AND"
+	  " first_response_due >= ?2 AND (first_response_due > ?2 OR id > ?3)"
+	  " AND NOT EXISTS (SELECT 1 FROM ticket_escalations e WHERE"
+	  " e.ticket = t.id AND e.clock = 'first_response' AND e.due ="
+	  " t.first_response_due AND e.state = CASE WHEN"
+	  " t.first_response_due <= ?4 THEN 'passed' ELSE 'near' END)"
+	  " ORDER BY first_response_due, id LIMIT ?5",
+	  "SELECT id, first_response_due, response_budget, escalated,"
+	  " coalesce(assignee, 0), status, priority FROM tickets WHERE id ="
+	  " ?1 AND first_response_at = '' AND first_response_due <> '' AND"
+	  " status NOT IN ('resolved', 'closed')" },
+	{ "SELECT id, resolution_due FROM tickets t WHERE resolution_due <>"
+	  " '' AND status NOT IN ('resolved', 'closed', 'waiting_customer')"
+	  " AND resolution_due <= ?1 AND resolution_due >= ?2 AND"
+	  " (resolution_due > ?2 OR id > ?3) AND NOT EXISTS (SELECT 1 FROM"
+	  " ticket_escalations e WHERE e.ticket = t.id AND e.clock ="
+	  " 'resolution' AND e.due = t.resolution_due AND e.state = CASE"
+	  " WHEN t.resolution_due <= ?4 THEN 'passed' ELSE 'near' END)"
+	  " ORDER BY resolution_due, id LIMIT ?5",
+	  "SELECT id, resolution_due, resolution_budget, escalated,"
+	  " coalesce(assignee, 0), status, priority FROM tickets WHERE id ="
+	  " ?1 AND resolution_due <> '' AND status NOT IN ('resolved',"
+	  " 'closed', 'waiting_customer')" },
 };
 
 /* The priority a step up, or NULL at the top. */
@@ -86,149 +120,229 @@ lead_of(struct kiln_req *r, const struct kiln_services *sv, long long who)
 }
 
 /*
- * Ask the escalate rules about one deadline of ticket d and do what
- * they say, in the caller's write transaction.  0, or -1.
+ * Ask every escalate rule the three questions about one deadline of
+ * ticket id (ctx as lua/README.md says) into *a.  0; -1 when the rules
+ * are not loaded (ask again next time).  The job and the demo's
+ * history ask alike.
+ */
+int
+service_ask_escalate(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, int clock, const char *state, const char *due,
+    long long left, long long budget, long long level, struct service_asked *a)
+{
+	struct kiln_kv		 rec[SERVICE_NREC], ctx[16];
+	struct kiln_verdict	*v;
+	const char *const	*names;
+	size_t			 nrec, nctx, n = 0, i, q;
+
+	memset(a, 0, sizeof(*a));
+	if (service_facts(r, sv, id, rec, &nrec, ctx, &nctx) != 0)
+		return 0;
+	if (sv->rules_for(r, "escalate", &names, &n) != 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (n > ESC_MAX_RULES)
+		n = ESC_MAX_RULES;
+	ctx[0] = (struct kiln_kv)KV_S("clock", service_clock_names[clock]);
+	ctx[nctx++] = (struct kiln_kv)KV_S("state", state);
+	ctx[nctx++] = (struct kiln_kv)KV_S("due", due);
+	ctx[nctx++] = (struct kiln_kv)KV_I("minutes_left", left / 60);
+	ctx[nctx++] = (struct kiln_kv)KV_I("budget_minutes", budget / 60);
+	ctx[nctx++] = (struct kiln_kv)KV_I("level", level);
+	ctx[nctx++] = (struct kiln_kv)KV_S("action", "");
+	v = sv->alloc(r, n * sizeof(*v));
+	for (q = 0; q < SERVICE_ASK_N; q++) {
+		ctx[nctx - 1].s = service_asked_names[q];
+		sv->rules(r, names, n, "escalate", rec, nrec, ctx, nctx, v);
+		for (i = 0; i < n; i++) {
+			if (v[i].result == KILN_PASS)
+				continue;
+			if (v[i].result == KILN_RULE_ERROR) {
+				sv->log(KILN_LOG_ERR, "escalate: ticket %lld:"
+				    " %s: %s", id, v[i].rule, v[i].message);
+				continue;
+			}
+			a->yes[q] = 1;
+			/*
+			 * The first reason given: a message may be a rule's
+			 * several languages in one, shown in the reader's.
+			 */
+			if (*a->notes == '\0')
+				snprintf(a->notes, sizeof(a->notes), "%s",
+				    v[i].message);
+		}
+		if (!a->yes[q])
+			continue;
+		if (*a->actions != '\0')
+			strncat(a->actions, " ", sizeof(a->actions) -
+			    strlen(a->actions) - 1);
+		strncat(a->actions, service_asked_names[q],
+		    sizeof(a->actions) - strlen(a->actions) - 1);
+	}
+	return 0;
+}
+
+/* Record that this state of a deadline was acted on; 0, or -1. */
+static int
+acted_on(struct kiln_req *r, const struct kiln_services *sv, long long id,
+    int c, const char *state, const char *due, const char *now,
+    const char *actions)
+{
+	struct kiln_stmt	*st;
+	int			 rc;
+
+	if ((st = sv->sql(r, "INSERT INTO ticket_escalations (ticket, clock,"
+	    " state, due, at, actions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ==
+	    NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, service_clock_names[c]);
+	sv->bind_text(st, 3, state);
+	sv->bind_text(st, 4, due);
+	sv->bind_text(st, 5, now);
+	sv->bind_text(st, 6, actions);
+	rc = sv->step(st);
+	sv->done(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Ask the escalate rules about deadline c of ticket d and do what they
+ * say, in the caller's write transaction.  0; 1 when the ticket
+ * refused the change (its update failed: the caller rolls back and
+ * goes on without it); -1 on a failure of the database.
  */
 static int
 escalate(struct kiln_req *r, const struct kiln_services *sv,
     const struct due *d, int c, const char *state, long long left,
     const char *now)
 {
-	struct kiln_kv		 rec[SERVICE_NREC], ctx[16], kv[5];
-	struct kiln_verdict	*v;
-	struct kiln_stmt	*st;
-	const char *const	*names;
+	struct service_asked	 a;
+	struct kiln_kv		 kv[5];
 	const char		*up;
-	char			 actions[128] = "", notes[1024] = "";
 	char			 err[512], detail[256];
-	size_t			 nrec, nctx, n = 0, i, k = 0, a;
+	size_t			 k = 0;
 	long long		 lead;
-	int			 rc, yes[ASK_N] = { 0 };
 
-	if (service_facts(r, sv, d->id, rec, &nrec, ctx, &nctx) != 0)
-		return 0;
-	if (sv->rules_for(r, "escalate", &names, &n) != 0)
+	if (service_ask_escalate(r, sv, d->id, c, state, d->due, left,
+	    d->budget, d->level, &a) != 0)
 		return 0;	/* rules not loaded: ask again next time */
-	if (n > ESC_MAX_RULES)
-		n = ESC_MAX_RULES;
-	ctx[0] = (struct kiln_kv)KV_S("clock", clock_names[c]);
-	ctx[nctx++] = (struct kiln_kv)KV_S("state", state);
-	ctx[nctx++] = (struct kiln_kv)KV_S("due", d->due[c]);
-	ctx[nctx++] = (struct kiln_kv)KV_I("minutes_left", left / 60);
-	ctx[nctx++] = (struct kiln_kv)KV_I("budget_minutes",
-	    d->budget[c] / 60);
-	ctx[nctx++] = (struct kiln_kv)KV_I("level", d->level);
-	v = sv->alloc(r, (n ? n : 1) * sizeof(*v));
-	ctx[nctx++] = (struct kiln_kv)KV_S("action", "");
-	for (a = 0; a < ASK_N; a++) {
-		ctx[nctx - 1].s = actions_asked[a];
-		if (n > 0)
-			sv->rules(r, names, n, "escalate", rec, nrec, ctx,
-			    nctx, v);
-		for (i = 0; i < n; i++) {
-			if (v[i].result == KILN_PASS)
-				continue;
-			if (v[i].result == KILN_RULE_ERROR) {
-				sv->log(KILN_LOG_ERR, "service_escalate: ticket"
-				    " %lld: %s: %s", d->id, v[i].rule,
-				    v[i].message);
-				continue;
-			}
-			yes[a] = 1;
-			/*
-			 * The first reason given: a message may be a rule's
-			 * several languages in one, shown in the reader's.
-			 */
-			if (*notes == '\0')
-				snprintf(notes, sizeof(notes), "%s",
-				    v[i].message);
-		}
-		if (!yes[a])
-			continue;
-		if (*actions != '\0')
-			strncat(actions, " ", sizeof(actions) -
-			    strlen(actions) - 1);
-		strncat(actions, actions_asked[a], sizeof(actions) -
-		    strlen(actions) - 1);
-	}
 	/* Acted on once, whatever the rules said: asked again next due. */
-	if ((st = sv->sql(r, "INSERT INTO ticket_escalations (ticket, clock,"
-	    " state, due, at, actions) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ==
-	    NULL)
+	if (acted_on(r, sv, d->id, c, state, d->due, now, a.actions) != 0)
 		return -1;
-	sv->bind_int(st, 1, d->id);
-	sv->bind_text(st, 2, clock_names[c]);
-	sv->bind_text(st, 3, state);
-	sv->bind_text(st, 4, d->due[c]);
-	sv->bind_text(st, 5, now);
-	sv->bind_text(st, 6, actions);
-	rc = sv->step(st);
-	sv->done(st);
-	if (rc != 0)
-		return -1;
-	if (*actions == '\0')
+	if (*a.actions == '\0')
 		return 0;
-	if (yes[ASK_PRIORITY] && (up = raised(d->priority)) != NULL)
+	if (a.yes[SERVICE_ASK_PRIORITY] && (up = raised(d->priority)) != NULL)
 		kv[k++] = (struct kiln_kv)KV_S("priority", up);
-	if (yes[ASK_ASSIGNEE] && (lead = lead_of(r, sv, d->assignee)) != 0 &&
-	    lead != d->assignee) {
+	if (a.yes[SERVICE_ASK_ASSIGNEE] && (lead = lead_of(r, sv,
+	    d->assignee)) != 0 && lead != d->assignee) {
 		kv[k++] = (struct kiln_kv)KV_I("assignee", lead);
 		if (strcmp(d->status, "new") == 0)
 			kv[k++] = (struct kiln_kv)KV_S("status", "assigned");
 	}
-	if (yes[ASK_BREACHED])
+	if (a.yes[SERVICE_ASK_BREACHED])
 		kv[k++] = (struct kiln_kv)KV_I("breached", 1);
 	kv[k++] = (struct kiln_kv)KV_I("escalated", d->level + 1);
-	if (service_event(r, sv, d->id, "escalation", state, clock_names[c],
-	    notes) != 0)
+	if (service_event(r, sv, d->id, "escalation", state,
+	    service_clock_names[c], a.notes) != 0)
 		return -1;
 	if (sv->update(r, "ticket", d->id, kv, k, err, sizeof(err)) != 0) {
 		sv->log(KILN_LOG_ERR, "service_escalate: ticket %lld: %s",
 		    d->id, err);
-		return -1;
+		return 1;
 	}
-	snprintf(detail, sizeof(detail), "%s %s: %s", clock_names[c], state,
-	    actions);
+	snprintf(detail, sizeof(detail), "%s %s: %s", service_clock_names[c],
+	    state, a.actions);
 	return sv->audit(r, "escalate", "ticket", d->id, detail) == 0 ? 0 :
 	    -1;
 }
 
-/* Has this state of this deadline been acted on? */
+/*
+ * Deadline c of candidate id as it is now, in the write transaction:
+ * 1 into *d with its state and business seconds left, 0 when it no
+ * longer runs at due, is not near yet or was acted on, -1 on error.
+ */
 static int
-acted(struct kiln_req *r, const struct kiln_services *sv, long long id,
-    int c, const char *state, const char *due)
+current(struct kiln_req *r, const struct kiln_services *sv, int c,
+    long long id, const char *due, const char *now, struct due *d,
+    const char **state, long long *left)
 {
 	struct kiln_stmt	*st;
-	int			 yes = 1;
+	int			 rc;
 
+	if ((st = sv->sql(r, clock_sql[c].row)) == NULL)
+		return -1;
+	sv->bind_int(st, 1, id);
+	if ((rc = sv->step(st)) == 1) {
+		d->id = id;
+		d->due = service_copy(r, sv, sv->col_text(st, 1));
+		d->budget = sv->col_int(st, 2);
+		d->level = sv->col_int(st, 3);
+		d->assignee = sv->col_int(st, 4);
+		d->status = service_copy(r, sv, sv->col_text(st, 5));
+		d->priority = service_copy(r, sv, sv->col_text(st, 6));
+	}
+	sv->done(st);
+	if (rc != 1 || strcmp(d->due, due) != 0)
+		return rc < 0 ? -1 : 0;
+	if (strcmp(due, now) <= 0) {
+		*state = "passed";
+		*left = -sv->work_between(r, due, now);
+	} else {
+		*left = sv->work_between(r, now, due);
+		if (*left * 4 >= d->budget)
+			return 0;
+		*state = "near";
+	}
 	if ((st = sv->sql(r, "SELECT 1 FROM ticket_escalations WHERE ticket ="
 	    " ?1 AND clock = ?2 AND state = ?3 AND due = ?4")) == NULL)
-		return 1;
+		return -1;
 	sv->bind_int(st, 1, id);
-	sv->bind_text(st, 2, clock_names[c]);
-	sv->bind_text(st, 3, state);
+	sv->bind_text(st, 2, service_clock_names[c]);
+	sv->bind_text(st, 3, *state);
 	sv->bind_text(st, 4, due);
-	yes = sv->step(st) != 0;
+	rc = sv->step(st);
 	sv->done(st);
-	return yes;
+	return rc < 0 ? -1 : rc == 0;
 }
 
 /*
- * The job: open tickets with a running deadline before the horizon
- * (now plus a quarter of the longest budget, in business time), a
- * batch per short write transaction.
+ * A ticket that refused its escalation (a change the database no
+ * longer takes: say its contact moved to another customer) is marked
+ * acted on in a transaction of its own, so it does not stop the job
+ * for every other ticket, run after run.
+ */
+static int
+refused(struct kiln_req *r, const struct kiln_services *sv, const struct due
+    *d, int c, const char *state, const char *now)
+{
+	if (sv->begin_write(r) != 0)
+		return -1;
+	if (acted_on(r, sv, d->id, c, state, d->due, now, "refused") != 0) {
+		sv->rollback(r);
+		return -1;
+	}
+	return sv->commit(r);
+}
+
+/*
+ * The job, per clock: running deadlines of open tickets before the
+ * horizon (now plus a quarter of the longest budget, in business time)
+ * in a state not yet acted on, read by the clock's index outside any
+ * transaction; then a batch per short write transaction, each deadline
+ * read again there (it may have moved meanwhile).
  */
 int
 service_escalate_job(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
-	struct due		*d;
+	struct due		 d;
 	char			 now[SERVICE_TIMESZ];
-	const char		*horizon;
-	long long		 after = 0, longest = 0, left;
+	const char		*horizon, *state = "", **dues, *after;
+	long long		 longest = 0, left, *ids, after_id;
 	size_t			 i, n;
-	int			 c, rc = 0, more;
-	const char		*state;
+	int			 c, rc;
 
 	service_now(now);
 	if ((st = sv->sql(r, "SELECT coalesce(max(CASE WHEN response_budget >"
@@ -241,71 +355,49 @@ service_escalate_job(struct kiln_req *r, const struct kiln_services *sv)
 	sv->done(st);
 	if ((horizon = sv->work_add(r, now, longest / 4 + 1)) == NULL)
 		horizon = now;
-	d = sv->alloc(r, ESC_BATCH * sizeof(*d));
-	do {
-		if (sv->begin_write(r) != 0)
-			return -1;
-		if ((st = sv->sql(r, "SELECT id, CASE WHEN first_response_at ="
-		    " '' THEN first_response_due ELSE '' END, CASE WHEN status"
-		    " = 'waiting_customer' THEN '' ELSE resolution_due END,"
-		    " response_budget, resolution_budget, escalated,"
-		    " coalesce(assignee, 0), status, priority FROM tickets"
-		    " WHERE id > ?1 AND status NOT IN ('resolved', 'closed')"
-		    " AND ((first_response_at = '' AND first_response_due <> ''"
-		    " AND first_response_due <= ?2) OR (status <>"
-		    " 'waiting_customer' AND resolution_due <> '' AND"
-		    " resolution_due <= ?2)) ORDER BY id LIMIT ?3")) == NULL) {
-			sv->rollback(r);
-			return -1;
-		}
-		sv->bind_int(st, 1, after);
-		sv->bind_text(st, 2, horizon);
-		sv->bind_int(st, 3, ESC_BATCH);
-		for (n = 0; n < ESC_BATCH && sv->step(st) == 1; n++) {
-			d[n].id = after = sv->col_int(st, 0);
-			d[n].due[0] = service_copy(r, sv, sv->col_text(st, 1));
-			d[n].due[1] = service_copy(r, sv, sv->col_text(st, 2));
-			d[n].budget[0] = sv->col_int(st, 3);
-			d[n].budget[1] = sv->col_int(st, 4);
-			d[n].level = sv->col_int(st, 5);
-			d[n].assignee = sv->col_int(st, 6);
-			d[n].status = service_copy(r, sv, sv->col_text(st, 7));
-			d[n].priority = service_copy(r, sv,
-			    sv->col_text(st, 8));
-		}
-		sv->done(st);
-		more = n == ESC_BATCH;
-		for (i = 0; i < n && rc == 0; i++)
-			for (c = 0; c < 2 && rc == 0; c++) {
-				if (*d[i].due[c] == '\0')
-					continue;
-				if (strcmp(d[i].due[c], now) <= 0) {
-					state = "passed";
-					left = -sv->work_between(r,
-					    d[i].due[c], now);
-				} else {
-					left = sv->work_between(r, now,
-					    d[i].due[c]);
-					if (left * 4 >= d[i].budget[c])
-						continue;
-					state = "near";
-				}
-				if (acted(r, sv, d[i].id, c, state,
-				    d[i].due[c]))
-					continue;
-				rc = escalate(r, sv, &d[i], c, state, left,
-				    now);
-				/* Once per run: its deadlines may move. */
-				if (rc == 0)
-					break;
+	ids = sv->alloc(r, ESC_BATCH * sizeof(*ids));
+	dues = sv->alloc(r, ESC_BATCH * sizeof(*dues));
+	for (c = 0; c < 2; c++) {
+		after = "";
+		after_id = 0;
+		do {
+			if ((st = sv->sql(r, clock_sql[c].candidates)) == NULL)
+				return -1;
+			sv->bind_text(st, 1, horizon);
+			sv->bind_text(st, 2, after);
+			sv->bind_int(st, 3, after_id);
+			sv->bind_text(st, 4, now);
+			sv->bind_int(st, 5, ESC_BATCH);
+			for (n = 0; n < ESC_BATCH && sv->step(st) == 1; n++) {
+				ids[n] = sv->col_int(st, 0);
+				dues[n] = service_copy(r, sv,
+				    sv->col_text(st, 1));
 			}
-		if (rc != 0) {
-			sv->rollback(r);
-			return -1;
-		}
-		if (sv->commit(r) != 0)
-			return -1;
-	} while (more);
+			sv->done(st);
+			if (n == 0)
+				break;
+			if (sv->begin_write(r) != 0)
+				return -1;
+			for (i = 0, rc = 0; i < n && rc == 0; i++) {
+				rc = current(r, sv, c, ids[i], dues[i], now,
+				    &d, &state, &left);
+				if (rc == 1)
+					rc = escalate(r, sv, &d, c, state,
+					    left, now);
+			}
+			if (rc != 0) {
+				sv->rollback(r);
+				if (rc < 0 || refused(r, sv, &d, c, state,
+				    now) != 0)
+					return -1;
+				continue;	/* the batch again, without it */
+			}
+			if (sv->commit(r) != 0)
+				return -1;
+			after = dues[n - 1];
+			after_id = ids[n - 1];
+		} while (n == ESC_BATCH);
+	}
 	return 0;
 }
 
@@ -323,12 +415,19 @@ service_escalated(struct kiln_req *r, const struct kiln_services *sv)
 		sv->text(r, _("Escalated tickets"));
 		sv->close(r);
 	}
-	st = sv->sql(r, "SELECT t.id, t.subject, c.name, t.priority,"
-	    " t.status, t.resolution_due, t.version FROM tickets t JOIN"
-	    " customers c ON c.id = t.customer WHERE t.escalated > 0 AND"
-	    " t.status NOT IN ('resolved', 'closed') AND"
-	    " kiln_readable('ticket', t.id) ORDER BY t.resolution_due = '',"
-	    " t.resolution_due, t.id LIMIT 500");
+	/* Dated, then undated, each in tickets_escalated's order. */
+	st = sv->sql(r, "SELECT * FROM (SELECT t.id, t.subject, c.name,"
+	    " t.priority, t.status, t.resolution_due AS due, t.version, 0 AS k"
+	    " FROM tickets t JOIN customers c ON c.id = t.customer WHERE"
+	    " t.escalated > 0 AND t.status NOT IN ('resolved', 'closed') AND"
+	    " t.resolution_due > '' AND kiln_readable('ticket', t.id) ORDER BY"
+	    " t.resolution_due, t.id LIMIT 500) d UNION ALL SELECT * FROM"
+	    " (SELECT t.id, t.subject, c.name, t.priority, t.status,"
+	    " t.resolution_due, t.version, 1 FROM tickets t JOIN customers c ON"
+	    " c.id = t.customer WHERE t.escalated > 0 AND t.status NOT IN"
+	    " ('resolved', 'closed') AND t.resolution_due = '' AND"
+	    " kiln_readable('ticket', t.id) ORDER BY t.resolution_due, t.id"
+	    " LIMIT 500) u ORDER BY k, due, id LIMIT 500");
 	if (st != NULL) {
 		if (service_rows(r, sv, st, 0, xml, "tickets") == 0 && !xml) {
 			sv->open(r, "p");

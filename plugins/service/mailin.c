@@ -16,7 +16,8 @@
 
 #include "service.h"
 
-#define SUBJECT_MAX	200
+#define SUBJECT_MAX	200	/* the ticket fields' caps, in characters */
+#define DESCRIPTION_MAX	10000
 
 /* The ticket named by "[#T-<id>-<token>]" in subject whose token fits. */
 static long long
@@ -51,9 +52,29 @@ thread_of(struct kiln_req *r, const struct kiln_services *sv,
 	return found;
 }
 
+/*
+ * Is the host of website url (lower case) the mail domain dom, or dom's
+ * "www."?  Not any name ending in it: "co.uk" is not every British
+ * company, "acme.co" not acme.com.
+ */
+static int
+site_is(const char *url, const char *dom)
+{
+	const char	*p = strstr(url, "://");
+	size_t		 n;
+
+	p = p != NULL ? p + 3 : url;
+	n = strcspn(p, "/:?#");
+	if (n > 4 && strncmp(p, "www.", 4) == 0) {
+		p += 4;
+		n -= 4;
+	}
+	return n == strlen(dom) && strncmp(p, dom, n) == 0;
+}
+
 /* Who the sender is: *customer and *contact (0: none). */
-void
-service_sender(struct kiln_req *r, const struct kiln_services *sv,
+static void
+sender(struct kiln_req *r, const struct kiln_services *sv,
     const char *addr, long long *customer, long long *contact)
 {
 	struct kiln_stmt	*st;
@@ -83,16 +104,17 @@ service_sender(struct kiln_req *r, const struct kiln_services *sv,
 	if (strspn(dom, "abcdefghijklmnopqrstuvwxyz0123456789.-") !=
 	    strlen(dom) || strchr(dom, '.') == NULL || *dom == '.')
 		dom = "";
-	if ((st = sv->sql(r, "SELECT id FROM customers WHERE lower(email) ="
-	    " lower(?1) OR (?2 <> '' AND (lower(website) LIKE '%://' || ?2"
-	    " || '%' OR lower(website) LIKE '%.' || ?2 || '%')) ORDER BY"
-	    " lower(email) = lower(?1) DESC, id LIMIT 1")) != NULL) {
-		sv->bind_text(st, 1, addr);
-		sv->bind_text(st, 2, dom);
-		if (sv->step(st) == 1)
+	if ((st = sv->sql(r, "SELECT id, lower(email) = lower(?1),"
+	    " lower(website) FROM customers WHERE lower(email) = lower(?1) OR"
+	    " (?2 <> '' AND lower(website) LIKE '%' || ?2 || '%') ORDER BY"
+	    " 2 DESC, id LIMIT 50")) == NULL)
+		return;
+	sv->bind_text(st, 1, addr);
+	sv->bind_text(st, 2, dom);
+	while (*customer == 0 && sv->step(st) == 1)
+		if (sv->col_int(st, 1) || site_is(sv->col_text(st, 2), dom))
 			*customer = sv->col_int(st, 0);
-		sv->done(st);
-	}
+	sv->done(st);
 }
 
 /* A reply on ticket id: into its history; waiting, it resumes. */
@@ -134,34 +156,59 @@ fail:
 }
 
 /*
- * A new ticket from a known sender, as a form would make it, in the
- * caller's write transaction: 0 and *id, or -1 (logged).
+ * The first max characters of UTF-8 text s, cut on a character's
+ * boundary, line ends as spaces when flat; *cut says whether any was
+ * left out.
  */
-int
-service_file(struct kiln_req *r, const struct kiln_services *sv,
+static char *
+first_chars(struct kiln_req *r, const struct kiln_services *sv,
+    const char *s, size_t max, int flat, int *cut)
+{
+	size_t	 len = 0, chars = 0;
+	char	*out, *p;
+
+	while (s[len] != '\0' && chars < max) {
+		len++;
+		while (((unsigned char)s[len] & 0xc0) == 0x80)
+			len++;
+		chars++;
+	}
+	*cut = s[len] != '\0';
+	out = sv->alloc(r, len + 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	for (p = out; flat && (p = strpbrk(p, "\r\n\t")) != NULL; )
+		*p++ = ' ';
+	return out;
+}
+
+/*
+ * A new ticket from a known sender, as a form would make it, in the
+ * caller's write transaction: 0 and *id, or -1 (logged).  A subject or
+ * text longer than a ticket holds is cut (the whole text goes into the
+ * history as the customer's message): a long mail is filed, not
+ * refused and sent again and again by the mail server.
+ */
+static int
+file_ticket(struct kiln_req *r, const struct kiln_services *sv,
     long long customer, long long contact, const char *subject_in,
     const char *text, const char *channel, long long *id)
 {
 	struct kiln_kv		 kv[6];
-	char			 subject[SUBJECT_MAX + 1], err[512];
-	size_t			 n = 0, len;
+	const char		*subject, *description;
+	char			 err[512];
+	size_t			 n = 0;
+	int			 cut;
 
-	/* Cut on a character's boundary, not inside one. */
-	len = strlen(subject_in);
-	if (len > SUBJECT_MAX) {
-		len = SUBJECT_MAX;
-		while (len > 0 && ((unsigned char)subject_in[len] & 0xc0) ==
-		    0x80)
-			len--;
-	}
-	snprintf(subject, sizeof(subject), "%.*s", (int)len, subject_in);
+	subject = first_chars(r, sv, subject_in, SUBJECT_MAX, 1, &cut);
 	if (*subject == '\0')
-		snprintf(subject, sizeof(subject), "%s", _("(no subject)"));
+		subject = _("(no subject)");
+	description = first_chars(r, sv, text, DESCRIPTION_MAX, 0, &cut);
 	kv[n++] = (struct kiln_kv)KV_S("subject", subject);
 	kv[n++] = (struct kiln_kv)KV_I("customer", customer);
 	if (contact != 0)
 		kv[n++] = (struct kiln_kv)KV_I("contact", contact);
-	kv[n++] = (struct kiln_kv)KV_S("description", text);
+	kv[n++] = (struct kiln_kv)KV_S("description", description);
 	kv[n++] = (struct kiln_kv)KV_S("channel", channel);
 	/* create() leaves created() out: it is ours to run. */
 	if (sv->create(r, "ticket", kv, n, id, err, sizeof(err)) != 0 ||
@@ -169,6 +216,8 @@ service_file(struct kiln_req *r, const struct kiln_services *sv,
 		sv->log(KILN_LOG_ERR, "%s request: %s", channel, err);
 		return -1;
 	}
+	if (cut && service_event(r, sv, *id, "message", "", "", text) != 0)
+		return -1;
 	return 0;
 }
 
@@ -180,7 +229,7 @@ service_mail_in(struct kiln_req *r, const struct kiln_services *sv,
 
 	if ((id = thread_of(r, sv, m->subject)) != 0)
 		return reply(r, sv, id, m);
-	service_sender(r, sv, m->from_addr, &customer, &contact);
+	sender(r, sv, m->from_addr, &customer, &contact);
 	if (sv->begin_write(r) != 0)
 		return -1;
 	if (customer == 0) {
@@ -194,7 +243,7 @@ service_mail_in(struct kiln_req *r, const struct kiln_services *sv,
 		    " among the requests", m->from_addr);
 		return 0;
 	}
-	if (service_file(r, sv, customer, contact, m->subject, m->text,
+	if (file_ticket(r, sv, customer, contact, m->subject, m->text,
 	    "email", &id) != 0)
 		goto fail;
 	if (sv->commit(r) != 0)

@@ -49,8 +49,8 @@ service_thread_subject(struct kiln_req *r, const struct kiln_services *sv,
 		return "";
 	sv->bind_int(st, 1, id);
 	if (sv->step(st) == 1) {
-		s = sv->alloc(r, strlen(sv->col_text(st, 1)) +
-		    strlen(what) + 64);
+		s = sv->alloc(r, strlen(sv->col_text(st, 0)) +
+		    strlen(sv->col_text(st, 1)) + strlen(what) + 32);
 		sprintf(s, "[#T-%lld-%s] %s%s%s", id, sv->col_text(st, 0),
 		    what, *what ? ": " : "", sv->col_text(st, 1));
 	}

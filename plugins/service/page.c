@@ -447,12 +447,22 @@ service_queue(struct kiln_req *r, const struct kiln_services *sv)
 			sv->close(r);
 		}
 	}
-	st = sv->sql(r, "SELECT t.id, t.subject, c.name, t.priority,"
-	    " t.status, t.first_response_due, t.version FROM tickets t JOIN"
-	    " customers c ON c.id = t.customer WHERE t.status = 'new' AND"
-	    " t.assignee IS NULL AND kiln_readable('ticket', t.id) ORDER BY"
-	    " t.first_response_due = '', t.first_response_due, t.id"
-	    " LIMIT 200");
+	/*
+	 * Dated and undated apart, each in the order of tickets_queue: one
+	 * ORDER BY "due = ''" first would sort every waiting ticket.
+	 */
+	st = sv->sql(r, "SELECT * FROM (SELECT t.id, t.subject, c.name,"
+	    " t.priority, t.status, t.first_response_due AS due, t.version,"
+	    " 0 AS k FROM tickets t JOIN customers c ON c.id = t.customer"
+	    " WHERE t.status = 'new' AND t.assignee IS NULL AND"
+	    " t.first_response_due > '' AND kiln_readable('ticket', t.id)"
+	    " ORDER BY t.first_response_due, t.id LIMIT 200) d UNION ALL"
+	    " SELECT * FROM (SELECT t.id, t.subject, c.name, t.priority,"
+	    " t.status, t.first_response_due, t.version, 1 FROM tickets t"
+	    " JOIN customers c ON c.id = t.customer WHERE t.status = 'new'"
+	    " AND t.assignee IS NULL AND t.first_response_due = '' AND"
+	    " kiln_readable('ticket', t.id) ORDER BY t.first_response_due,"
+	    " t.id LIMIT 200) u ORDER BY k, due, id LIMIT 200");
 	if (st != NULL) {
 		if (service_rows(r, sv, st, 1, xml, "waiting") == 0 && !xml) {
 			sv->open(r, "p");

@@ -910,7 +910,7 @@ grouping(struct kiln_req *r, const struct kiln_services *sv,
 	const struct group	*g = &a->g[gi];
 	struct shown		 w;
 	char			*label;
-	size_t			 i;
+	size_t			 i, n;
 	int			 pc = whole && gi == G_PRIORITY, pi;
 
 	if (g->n == 0)
@@ -935,8 +935,9 @@ grouping(struct kiln_req *r, const struct kiln_services *sv,
 		}
 		if (gi == G_PRODUCT) {
 			w.key = w.l->key;
-			label = sv->alloc(r, 512);
-			snprintf(label, 512, "%s %s", w.l->key, w.l->name);
+			n = strlen(w.l->key) + strlen(w.l->name) + 2;
+			label = sv->alloc(r, n);
+			snprintf(label, n, "%s %s", w.l->key, w.l->name);
 			w.label = w.l->id > 0 ? label : _("(no product)");
 		}
 		if (pc) {
@@ -1098,6 +1099,7 @@ causes(struct kiln_req *r, const struct kiln_services *sv,
 {
 	struct kiln_stmt	*st;
 	char			 m1[8], m2[8], *line;
+	size_t			 n;
 	long long		 product = -1, id;
 	int			 rank = 0, any = 0;
 
@@ -1167,8 +1169,10 @@ causes(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "th");
 		sv->attr(r, "scope", "row");
 		if (rank == 1) {
-			line = sv->alloc(r, 512);
-			snprintf(line, 512, "%s %s", sv->col_text(st, 1),
+			n = strlen(sv->col_text(st, 1)) +
+			    strlen(sv->col_text(st, 2)) + 2;
+			line = sv->alloc(r, n);
+			snprintf(line, n, "%s %s", sv->col_text(st, 1),
 			    sv->col_text(st, 2));
 			sv->text(r, id > 0 ? line : _("(no product)"));
 		}

@@ -5,12 +5,12 @@
  * address's requests and checks the form's token): name, e-mail,
  * phone, company, subject, description, each capped.  No captcha: a
  * hidden field people never fill takes the simplest robots, the
- * host's limit the rest.  A request from a known address is a ticket
- * at once (channel web, acknowledged by a notice); any other is kept
- * among the requests (GET /tickets/requests), as mail from an unknown
- * address is, for the desk to file as a ticket of the right customer
- * or set aside.  The answer is the same either way: the form does not
- * tell who is a customer.
+ * host's limit the rest.  Every request is kept among the requests
+ * (GET /tickets/requests), as mail from an unknown address is, for the
+ * desk to file as a ticket of the right customer or set aside: anyone
+ * may type a customer's address into the form, and a ticket filed at
+ * once would have the company mail that customer words of a stranger
+ * (the acknowledgement).  The form tells nobody who is a customer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,9 +173,7 @@ int
 service_request_post(struct kiln_req *r, const struct kiln_services *sv)
 {
 	const char	*v[NINPUTS], *trap = sv->param(r, "website");
-	long long	 customer, contact, id;
 	size_t		 i;
-	int		 rc;
 
 	if (off(r, sv))
 		return not_here(r, sv);
@@ -194,13 +192,12 @@ service_request_post(struct kiln_req *r, const struct kiln_services *sv)
 		    " answer to."));
 	if (trap != NULL && *trap != '\0')
 		goto thanks;	/* a robot: thanked, not kept */
-	service_sender(r, sv, v[1], &customer, &contact);
+	if (strpbrk(v[4], "\r\n") != NULL)
+		return form(r, sv, 422, _("Write the subject on one line."));
 	if (sv->begin_write(r) != 0)
 		return sv->write_failed(r);
-	rc = customer != 0 ? service_file(r, sv, customer, contact, v[4],
-	    v[5], "web", &id) : service_request_keep(r, sv, "web", v[0],
-	    v[1], v[2], v[3], v[4], v[5]);
-	if (rc != 0) {
+	if (service_request_keep(r, sv, "web", v[0], v[1], v[2], v[3], v[4],
+	    v[5]) != 0) {
 		sv->rollback(r);
 		return sv->error(r, 500, "internal", _("Internal error."));
 	}
@@ -273,7 +270,7 @@ int
 service_requests(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
-	char			 path[64], from[600], *body;
+	char			 path[64], *body;
 	int			 any = 0;
 
 	if (sv->wants_xml(r))
@@ -299,11 +296,17 @@ service_requests(struct kiln_req *r, const struct kiln_services *sv)
 			sv->attr(r, "datetime", sv->col_text(st, 1));
 			sv->text(r, sv->show_time(r, sv->col_text(st, 1)));
 			sv->close(r);
-			snprintf(from, sizeof(from), " \u2014 %s: %s <%s> %s %s",
-			    sv->show_enum(r, sv->col_text(st, 2)),
-			    sv->col_text(st, 3), sv->col_text(st, 4),
-			    sv->col_text(st, 5), sv->col_text(st, 6));
-			sv->text(r, from);
+			/* Piece by piece: a name may be long, cut nothing. */
+			sv->text(r, " \u2014 ");
+			sv->text(r, sv->show_enum(r, sv->col_text(st, 2)));
+			sv->text(r, ": ");
+			sv->text(r, sv->col_text(st, 3));
+			sv->text(r, " <");
+			sv->text(r, sv->col_text(st, 4));
+			sv->text(r, "> ");
+			sv->text(r, sv->col_text(st, 5));
+			sv->text(r, " ");
+			sv->text(r, sv->col_text(st, 6));
 			sv->close(r);
 			sv->open(r, "pre");
 			sv->text(r, sv->col_text(st, 8));

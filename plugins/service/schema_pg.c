@@ -68,5 +68,8 @@ const struct kiln_migration service_pg_migrations[] = {
 	{ 4,
 	REQUESTS_SCHEMA
 	},
+	{ 5,
+	RUNNING_SCHEMA
+	},
 	{ 0, NULL }
 };

@@ -200,6 +200,9 @@ static const struct kiln_migration migrations[] = {
 	{ 4,
 	REQUESTS_SCHEMA
 	},
+	{ 5,
+	RUNNING_SCHEMA
+	},
 	{ 0, NULL }
 };
 

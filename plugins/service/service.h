@@ -255,7 +255,38 @@ void		 service_sla_page(struct kiln_req *,
 void		 service_sla_xml(struct kiln_req *,
 		    const struct kiln_services *, long long);
 
-/* escalate.c */
+/* sla.c: the clocks, as rules and tables name them. */
+extern const char *const service_clock_names[2];
+
+/*
+ * Migration 5, the same on both engines: the escalation job's way in,
+ * each clock's running deadlines of open tickets (escalate.c's
+ * queries say the same conditions, so both engines use them).
+ */
+#define RUNNING_SCHEMA \
+	"CREATE INDEX tickets_running_f ON tickets(first_response_due, id)" \
+	" WHERE first_response_at = '' AND first_response_due <> '' AND" \
+	" status NOT IN ('resolved', 'closed');" \
+	"CREATE INDEX tickets_running_r ON tickets(resolution_due, id) WHERE" \
+	" resolution_due <> '' AND status NOT IN ('resolved', 'closed'," \
+	" 'waiting_customer');" \
+	/* The escalated worklist, in its order. */ \
+	"CREATE INDEX tickets_escalated ON tickets(resolution_due, id) WHERE" \
+	" escalated > 0 AND status NOT IN ('resolved', 'closed');"
+
+/* escalate.c: what the escalate rules said about one deadline. */
+enum { SERVICE_ASK_PRIORITY, SERVICE_ASK_ASSIGNEE, SERVICE_ASK_BREACHED,
+	SERVICE_ASK_N };
+extern const char *const service_asked_names[SERVICE_ASK_N];
+struct service_asked {
+	int	 yes[SERVICE_ASK_N];
+	char	 actions[32];	/* the yeses, space-separated */
+	char	 notes[1024];	/* the first reason given */
+};
+int		 service_ask_escalate(struct kiln_req *,
+		    const struct kiln_services *, long long, int, const char *,
+		    const char *, long long, long long, long long,
+		    struct service_asked *);
 int		 service_escalate_job(struct kiln_req *,
 		    const struct kiln_services *);
 int		 service_escalated(struct kiln_req *,
@@ -284,12 +315,6 @@ int		 service_feedback_answer(struct kiln_req *,
 /* mailin.c */
 int		 service_mail_in(struct kiln_req *,
 		    const struct kiln_services *, const struct kiln_mail *);
-void		 service_sender(struct kiln_req *,
-		    const struct kiln_services *, const char *, long long *,
-		    long long *);
-int		 service_file(struct kiln_req *, const struct kiln_services *,
-		    long long, long long, const char *, const char *,
-		    const char *, long long *);
 
 /* request.c */
 int		 service_request_form(struct kiln_req *,

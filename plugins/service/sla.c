@@ -18,7 +18,8 @@
 
 #define SLA_MAX_RULES	32
 
-static const char *const clock_names[] = { "first_response", "resolution" };
+const char *const service_clock_names[2] = { "first_response",
+	"resolution" };
 
 static const char *const result_names[] = {
 	"pass", "warn", "hold", "reject", "error"
@@ -140,7 +141,7 @@ service_deadlines(struct kiln_req *r, const struct kiln_services *sv,
 	for (i = 0; i < 2; i++)
 		if (*was[i] != '\0' && strcmp(due[i], was[i]) != 0 &&
 		    service_event(r, sv, id, "deadline", was[i], due[i],
-		    clock_names[i]) != 0)
+		    service_clock_names[i]) != 0)
 			return -1;
 	return 0;
 }
@@ -174,7 +175,7 @@ store(struct kiln_req *r, const struct kiln_services *sv, long long id,
 				return -1;
 			sv->bind_int(st, 1, id);
 			sv->bind_int(st, 2, ++seq);
-			sv->bind_text(st, 3, clock_names[c]);
+			sv->bind_text(st, 3, service_clock_names[c]);
 			sv->bind_text(st, 4, v[c][i].rule);
 			sv->bind_text(st, 5, result_names[v[c][i].result]);
 			sv->bind_text(st, 6, v[c][i].message);
@@ -216,7 +217,7 @@ service_sla(struct kiln_req *r, const struct kiln_services *sv, long long id)
 		n = SLA_MAX_RULES;
 	for (c = 0; c < 2; c++) {
 		v[c] = sv->alloc(r, (n ? n : 1) * sizeof(*v[c]));
-		ctx[0] = (struct kiln_kv)KV_S("clock", clock_names[c]);
+		ctx[0] = (struct kiln_kv)KV_S("clock", service_clock_names[c]);
 		if (n > 0)
 			sv->rules(r, names, n, "ticket", rec, nrec, ctx, nctx,
 			    v[c]);

@@ -164,6 +164,11 @@ clocks(struct kiln_req *r, const struct kiln_services *sv, long long id,
 		    " closed_at = '', resolution_secs = NULL WHERE id = ?1",
 		    id, NULL, NULL) != 0)
 			return -1;
+		/* Reopened: a satisfaction link not yet used rates nothing. */
+		if (exec_on(r, sv, "UPDATE ticket_feedback SET expires_at = ?2"
+		    " WHERE ticket = ?1 AND used_at = '' AND expires_at > ?2",
+		    id, now, NULL) != 0)
+			return -1;
 		again = 1;
 	}
 	if ((st = sv->sql(r, "UPDATE tickets SET paused = ?2, waiting_since ="
@@ -354,6 +359,9 @@ struct move {
 	const char *const	*from;		/* the statuses it leaves */
 	const char		*to;		/* NULL: the status stays */
 	const char		*done;		/* ?done= on the page */
+	/* Why not, besides the status (in the transaction), or NULL. */
+	const char		*(*refuse)(struct kiln_req *,
+				    const struct kiln_services *, long long);
 };
 
 /* The version sent (0: none), or -1 once answered. */
@@ -387,7 +395,7 @@ act(struct kiln_req *r, const struct kiln_services *sv, const struct move *m,
     struct kiln_kv *kv, size_t n)
 {
 	long long	 id = sv->route_id(r), version, assignee, sent;
-	const char	*note = sv->param(r, "note");
+	const char	*note = sv->param(r, "note"), *why;
 	char		 status[32], err[512], path[64];
 
 	if (note != NULL && strlen(note) > NOTE_MAX)
@@ -409,6 +417,10 @@ act(struct kiln_req *r, const struct kiln_services *sv, const struct move *m,
 		snprintf(err, sizeof(err), _("The ticket is %s: it cannot be"
 		    " %s now."), sv->show_enum(r, status), _(m->verb));
 		return sv->error(r, 409, "conflict", err);
+	}
+	if (m->refuse != NULL && (why = m->refuse(r, sv, id)) != NULL) {
+		sv->rollback(r);
+		return sv->error(r, 409, "conflict", why);
 	}
 	if (m->to != NULL)
 		kv[n++] = (struct kiln_kv)KV_S("status", m->to);
@@ -447,7 +459,7 @@ int
 service_take(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("taken"), st_new, "assigned", "updated"
+		N_("taken"), st_new, "assigned", "updated", NULL
 	};
 	struct kiln_kv	 kv[2];
 
@@ -460,7 +472,7 @@ int
 service_assign(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("assigned"), st_open, NULL, "updated"
+		N_("assigned"), st_open, NULL, "updated", NULL
 	};
 	struct kiln_stmt	*st;
 	struct kiln_kv		 kv[2];
@@ -495,7 +507,7 @@ int
 service_start(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("started"), st_assigned, "in_progress", "started"
+		N_("started"), st_assigned, "in_progress", "started", NULL
 	};
 	struct kiln_kv	 kv[1];
 
@@ -508,7 +520,7 @@ service_wait(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
 		N_("waiting on the customer"), st_working, "waiting_customer",
-		"updated"
+		"updated", NULL
 	};
 	struct kiln_kv	 kv[1];
 
@@ -519,7 +531,7 @@ int
 service_resume(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("resumed"), st_waiting, "in_progress", "updated"
+		N_("resumed"), st_waiting, "in_progress", "updated", NULL
 	};
 	struct kiln_kv	 kv[1];
 
@@ -534,7 +546,7 @@ int
 service_resolve(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("resolved"), st_resolvable, "resolved", "updated"
+		N_("resolved"), st_resolvable, "resolved", "updated", NULL
 	};
 	struct kiln_kv	 kv[5];
 	const char	*cause = sv->param(r, "cause");
@@ -569,7 +581,7 @@ int
 service_close(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("closed"), st_resolved, "closed", "updated"
+		N_("closed"), st_resolved, "closed", "updated", NULL
 	};
 	struct kiln_kv	 kv[1];
 
@@ -603,22 +615,29 @@ reopenable(struct kiln_req *r, const struct kiln_services *sv, long long id)
 	return ok;
 }
 
+/* Why ticket id may not be reopened (after the access check), or NULL. */
+static const char *
+too_late(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	char	*msg;
+
+	if (reopenable(r, sv, id))
+		return NULL;
+	msg = sv->alloc(r, 256);
+	snprintf(msg, 256, _("The ticket was resolved more than %lld days"
+	    " ago: file a new one."), sv->number(r, "reopen_days"));
+	return msg;
+}
+
 /* POST /tickets/#/reopen: back in progress, within reopen_days. */
 int
 service_reopen(struct kiln_req *r, const struct kiln_services *sv)
 {
 	static const struct move m = {
-		N_("reopened"), st_done, "in_progress", "updated"
+		N_("reopened"), st_done, "in_progress", "updated", too_late
 	};
 	struct kiln_kv	 kv[1];
-	char		 msg[256];
 
-	if (!reopenable(r, sv, sv->route_id(r))) {
-		snprintf(msg, sizeof(msg), _("The ticket was resolved more"
-		    " than %lld days ago: file a new one."),
-		    sv->number(r, "reopen_days"));
-		return sv->error(r, 409, "conflict", msg);
-	}
 	return act(r, sv, &m, kv, 0);
 }
 

@@ -6,7 +6,8 @@
  * usage: inprocess DB PLUGINDIR RULESDIR N [PATH_INFO] [QUERY_STRING]
  *	    [METHOD [ACCEPT]]
  * A %ld in PATH_INFO becomes the request's number, 1 to N: with
- * "/orders/%ld/submit" and POST, N orders are submitted.
+ * "/orders/%ld/submit" and POST, N orders are submitted.  The requests
+ * are the administrator's, or BENCH_LOGIN's (a manager's view).
  */
 #include "config.h"
 
@@ -79,7 +80,8 @@ main(int argc, char *argv[])
 	conf.rules = argv[3];
 	n = atol(argv[4]);
 	if (app_open(&app, &conf, APP_RULES) == -1 ||
-	    user_token_new(app.db, "admin", "bench", tok, sizeof(tok)) == -1)
+	    user_token_new(app.db, getenv("BENCH_LOGIN") != NULL ?
+	    getenv("BENCH_LOGIN") : "admin", "bench", tok, sizeof(tok)) == -1)
 		return 1;
 	snprintf(auth, sizeof(auth), "Bearer %s", tok);
 	e[0] = "REQUEST_METHOD"; e[1] = argc > 7 ? argv[7] : "GET";

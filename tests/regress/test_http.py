@@ -3679,6 +3679,10 @@ def t_tickets(o):
     q = expect(agent.get("/tickets/queue.xml"), 200).xml()
     check(str(tid) in [t.get("id") for t in q.find("waiting")],
           "the new ticket is not in the queue")
+    keys = [(t.get("due") == "", t.get("due"), int(t.get("id")))
+            for t in q.find("waiting")]
+    check(keys == sorted(keys), "the queue is not oldest due first, the"
+          " undated last: %r" % keys[:20])
     expect(ticket_form(agent, tid, "take"), 303)
     x = expect(agent.get("/tickets/%d.xml" % tid), 200).xml()
     check(x.findtext("status") == "assigned" and
@@ -3914,8 +3918,8 @@ def notices_of(b, tid):
 @test("satisfaction: closing sends a single-use, expiring link (a notice "
       "the agent sends by hand without sendmail); the public page needs no "
       "login, takes one answer with the form's token, refuses cross-site "
-      "posts, tells nothing of a used, expired or made-up token, and is "
-      "rate-limited per address", "xml")
+      "posts, tells nothing of a used, expired, voided (reopened) or "
+      "made-up token, and is rate-limited per address", "xml")
 def t_feedback(o):
     d = desk(o)
     agent = browser(o, d["agent"])
@@ -3990,6 +3994,15 @@ def t_feedback(o):
     expect(ticket_form(agent, tid, "close"), 303)
     token2 = re.findall(r"/feedback/([A-Za-z0-9_-]{43})",
                         notices_of(agent, tid)[-1][2])[0]
+    # Reopened: the unused link rates nothing any more.
+    expect(anon.get("/feedback/%s" % token2), 200)
+    expect(ticket_form(agent, tid, "reopen"), 303)
+    expect(anon.get("/feedback/%s" % token2), 404)
+    expect(ticket_form(agent, tid, "resolve", cause="Loose fitting",
+                       action_taken="Tightened once more"), 303)
+    expect(ticket_form(agent, tid, "close"), 303)
+    token2 = re.findall(r"/feedback/([A-Za-z0-9_-]{43})",
+                        notices_of(agent, tid)[-1][2])[0]
     if o.db:
         import regressdb
         con = regressdb.connect(o.db, timeout=10)
@@ -4023,9 +4036,11 @@ def mail(frm, subject, body, extra=""):
 
 @test("kiln mail-in: a known contact's mail is a ticket (channel e-mail, "
       "acknowledged); a reply with the thread token lands on its ticket "
-      "and resumes it; a GB2312 subject is read; an unknown sender's is "
-      "kept among the requests; a malformed or huge message is refused "
-      "with the mail server's code and files nothing", "rule")
+      "and resumes it, an auto-reply does not (not filed); a GB2312 subject "
+      "is read; a mail longer than a ticket is filed, cut, its text in the "
+      "history; an unknown sender's is kept among the requests; a malformed "
+      "or huge message is refused with the mail server's code and files "
+      "nothing", "rule")
 def t_mail_in(o):
     if not (o.kiln and o.db and o.rules_dir and os.path.exists(
             os.path.join(os.path.dirname(o.rules_dir), "kiln.conf"))):
@@ -4070,10 +4085,36 @@ def t_mail_in(o):
     check(x.findtext("status") == "in_progress" and
           any("HV3-0042" in (m or "") for m in msgs) and len(tickets()) == 1,
           "the reply: %s" % short(ET.tostring(x)))
+    # An out-of-office answer to a notice: not filed, the clock stays.
+    expect(ticket_form(agent, tid, "wait"), 303)
+    for extra in ("Auto-Submitted: auto-replied\r\n",
+                  "Precedence: bulk\r\n"):
+        p = kiln_cmd(o, "mail-in", stdin=mail(addr, "Re: %s Away" % thread,
+                                              "Back on Monday.", extra))
+        check(p.returncode == 0 and "automatic" in p.stderr.decode(),
+              "an auto-reply: %d %s" % (p.returncode, p.stderr))
+    x = expect(o.erp.get("/tickets/%d.xml" % tid), 200).xml()
+    check(x.findtext("status") == "waiting_customer" and not any(
+        "Back on Monday" in (e.text or "") for e in x.find("history")),
+        "an auto-reply resumed the ticket: %s" % short(ET.tostring(x)))
+    expect(ticket_form(agent, tid, "resume"), 303)
     # A forged thread token is a new ticket, not a reply.
     forged = re.sub(r"-[0-9a-f]{8}\]", "-00000000]", thread)
     kiln_cmd(o, "mail-in", stdin=mail(addr, "Re: %s hi" % forged, "x"))
     check(len(tickets()) == 2, "a forged token threaded onto the ticket")
+    # Longer than a ticket's description: filed, cut, the whole text kept.
+    long_text = "Log line of the press controller.\n" * 600 + "END-%s" % RUN
+    p = kiln_cmd(o, "mail-in", stdin=mail(addr, "Long log\r\n %s" % RUN,
+                                          long_text))
+    check(p.returncode == 0, "a long mail: %d %s" % (p.returncode, p.stderr))
+    got = [t for t in tickets().values() if RUN in t.findtext("subject")
+           and "Long log" in t.findtext("subject")]
+    check(len(got) == 1, "the long mail's ticket: %r" % len(got))
+    x = expect(o.erp.get("/tickets/%s.xml" % got[0].get("id")), 200).xml()
+    check(len(x.findtext("description")) <= 10000 and any(
+        ("END-%s" % RUN) in (e.text or "") for e in x.find("history")
+        if e.get("kind") == "message"),
+        "the long mail's text: %d chars" % len(x.findtext("description")))
     # A GB2312 subject (=?GB2312?B?...?=): 液压泵漏油.
     enc = "=?GB2312?B?%s?=" % __import__("base64").b64encode(
         "液压泵漏油".encode("gb2312")).decode()
@@ -4097,10 +4138,11 @@ def t_mail_in(o):
     check(len(tickets()) == n, "a refused mail filed a ticket")
 
 
-@test("the public request form (web_requests = yes): a known address "
-      "files a ticket (channel web, acknowledged), an unknown one is kept "
-      "among the requests, the same thanks for both; the robot trap, the "
-      "caps and the form token hold", "xml")
+@test("the public request form (web_requests = yes): every request is "
+      "kept among the requests for the desk (a customer's address typed in "
+      "files no ticket and mails the customer nothing), the same thanks for "
+      "a customer's and a stranger's; the robot trap, the caps, a subject "
+      "on one line and the form token hold", "xml")
 def t_web_request(o):
     d = desk(o)
     agent = browser(o, d["agent"])
@@ -4122,17 +4164,19 @@ def t_web_request(o):
     expect(known, 200)
     ts = [t for t in expect(o.erp.get("/tickets.xml?customer=%d" % cid),
                             200).xml()]
-    check(len(ts) == 1 and ts[0].findtext("channel") == "web" and
-          ts[0].findtext("subject") == "Web known %s" % RUN,
-          "the known address's ticket: %r" % [ET.tostring(t) for t in ts])
+    check(ts == [], "a typed-in address filed a ticket for its customer: %r"
+          % [ET.tostring(t) for t in ts])
     stranger = send(name="New Person", email="np@new-%s.example" % RUN,
                     subject="Web stranger %s" % RUN, description="Quote?")
     expect(stranger, 200)
     check(known.dom().text() == stranger.dom().text(),
           "the form tells a customer's address from a stranger's")
     page = expect(agent.get("/tickets/requests"), 200)
-    check("Web stranger %s" % RUN in page.dom().text(),
-          "the stranger's request is not listed")
+    check("Web stranger %s" % RUN in page.dom().text() and
+          "Web known %s" % RUN in page.dom().text(),
+          "the requests are not listed")
+    expect(send(name="x", email="x@y.example", subject="Two\nlines",
+                description="x"), 422)
     send(name="Bot", email="bot@spam.example", subject="Trap %s" % RUN,
          description="buy", website="http://spam.example")
     check("Trap %s" % RUN not in expect(agent.get("/tickets/requests"),

@@ -997,6 +997,25 @@ sprayed(int n, long want, char *b, size_t bsz)
 	assert_in_range(atoi(b), 1, want);
 }
 
+/* A public page counts an IPv6 client by its /64, IPv4 by address. */
+static void
+public_clients(void **state)
+{
+	char	 buf[64];
+
+	(void)state;
+	assert_string_equal(throttle_client("192.0.2.7", buf, sizeof(buf)),
+	    "192.0.2.7");
+	assert_string_equal(throttle_client("2001:db8:1:2:aa:bb:cc:dd", buf,
+	    sizeof(buf)), "2001:db8:1:2::/64");
+	assert_string_equal(throttle_client("2001:db8:1:2::ffff", buf,
+	    sizeof(buf)), "2001:db8:1:2::/64");
+	assert_string_equal(throttle_client("::1", buf, sizeof(buf)),
+	    "::/64");
+	assert_string_equal(throttle_client("not:an:address", buf,
+	    sizeof(buf)), "not:an:address");
+}
+
 /*
  * Throttling fails closed: when an attempt cannot be recorded (a full
  * or read-only database) or the attempts cannot be counted, logins
@@ -2995,6 +3014,7 @@ main(void)
 		cmocka_unit_test(audit_trail),
 		cmocka_unit_test(throttling),
 		cmocka_unit_test(throttling_fails_closed),
+		cmocka_unit_test(public_clients),
 		cmocka_unit_test(trusted_proxies),
 		cmocka_unit_test(password_rehash),
 		cmocka_unit_test(token_page),

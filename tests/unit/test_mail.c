@@ -609,6 +609,50 @@ build(void **state)
 	g_string_free(g, TRUE);
 }
 
+/* Machines' mail is marked automatic, a person's is not. */
+static void
+automatic_mail(void **state)
+{
+	static const struct {
+		const char	*headers;
+		int		 automatic;
+	} cases[] = {
+		{ "From: a@b.example\r\n", 0 },
+		{ "From: a@b.example\r\nAuto-Submitted: no\r\n", 0 },
+		{ "From: a@b.example\r\nAuto-Submitted: No ; x=1\r\n", 0 },
+		{ "From: a@b.example\r\nAuto-Submitted: auto-replied\r\n", 1 },
+		{ "From: a@b.example\r\nAuto-Submitted: auto-generated\r\n",
+		  1 },
+		{ "From: a@b.example\r\nPrecedence: bulk\r\n", 1 },
+		{ "From: a@b.example\r\nPrecedence: List\r\n", 1 },
+		{ "From: a@b.example\r\nPrecedence: first-class\r\n", 0 },
+		{ "From: a@b.example\r\nX-Autoreply: yes\r\n", 1 },
+		{ "From: MAILER-DAEMON@mx.b.example\r\n", 1 },
+		{ "From: daemon@b.example\r\n", 0 },
+	};
+	struct mail	 m;
+	char		 err[256], *msg;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		msg = arena_printf(A, "%sSubject: Out of office\r\n\r\n"
+		    "Back on Monday.\r\n", cases[i].headers);
+		assert_int_equal(mail_parse(A, msg, strlen(msg), &m, err,
+		    sizeof(err)), 0);
+		if (m.automatic != cases[i].automatic)
+			fail_msg("case %zu: automatic %d", i, m.automatic);
+	}
+	/* What Kiln sends says so, for the auto-responders at the other end. */
+	msg = mail_build(A, "desk@kiln.example", "a@b.example", "Received",
+	    "We have it.", NULL);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "Auto-Submitted: auto-generated"));
+	assert_int_equal(mail_parse(A, msg, strlen(msg), &m, err, sizeof(err)),
+	    0);
+	assert_true(m.automatic);
+}
+
 static void
 build_injection(void **state)
 {
@@ -843,6 +887,7 @@ main(void)
 		cmocka_unit_test(hostile_bodies),
 		cmocka_unit_test(build),
 		cmocka_unit_test(build_injection),
+		cmocka_unit_test(automatic_mail),
 		cmocka_unit_test(send_ok),
 		cmocka_unit_test(send_fails),
 		cmocka_unit_test(send_timeout),
