@@ -55,6 +55,9 @@ static const struct kiln_field order_fields[] = {
 	  KILN_F_FILTER | KILN_F_SORT | KILN_F_NOFORM },
 	{ .name = "total", .type = KILN_MONEY, .label = "Total", .def = "0",
 	  .flags = KILN_F_COMPUTED | KILN_F_LIST | KILN_F_SORT },
+	/* Cost of goods: its lines' quantities at their costs of the day. */
+	{ .name = "cost", .type = KILN_MONEY, .label = "Cost", .def = "0",
+	  .flags = KILN_F_COMPUTED },
 	{ .name = "invoiced_amount", .type = KILN_MONEY,
 	  .label = "Invoiced amount", .min = 0, .max = 100000000000000LL,
 	  .def = "0", .roles = finance, .flags = KILN_F_NOFORM },
@@ -139,6 +142,9 @@ static const struct kiln_field line_fields[] = {
 	/* The order's owner, kept by the database; access is the order's. */
 	{ .name = "owner", .type = KILN_REF, .ref = "user", .label = "Owner",
 	  .flags = KILN_F_COMPUTED },
+	/* The product's standard cost when the line was made. */
+	{ .name = "unit_cost", .type = KILN_MONEY, .label = "Unit cost",
+	  .def = "0", .flags = KILN_F_COMPUTED },
 };
 
 static const struct kiln_child no_children[] = { { NULL, NULL } };
@@ -603,6 +609,36 @@ static const struct kiln_migration migrations[] = {
 	 */
 	"DROP INDEX orders_deal;"
 	"CREATE UNIQUE INDEX orders_deal ON orders(deal) WHERE deal IS NOT NULL;"
+	},
+	{ 11,
+	/*
+	 * Margins: a line keeps its product's standard cost of the day it
+	 * was made (or changed to another product), the order the sum, so
+	 * a later change of cost moves no margin.  Lines made before have
+	 * their product's cost as it is now (0 on an upgrade: costs come
+	 * with this version).
+	 */
+	"ALTER TABLE order_lines ADD COLUMN unit_cost INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE orders ADD COLUMN cost INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("order_lines.product") ", 0);"
+	"UPDATE orders SET cost = " ORDER_COST("orders.id") ";"
+	"CREATE TRIGGER order_lines_cost_ai AFTER INSERT ON order_lines BEGIN"
+	" UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("new.product") ", 0) WHERE id = new.id;"
+	" UPDATE orders SET cost = " ORDER_COST("new.\"order\"")
+	" WHERE id = new.\"order\"; END;"
+	"CREATE TRIGGER order_lines_cost_au AFTER UPDATE OF product, quantity"
+	" ON order_lines BEGIN"
+	" UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("new.product") ", 0)"
+	" WHERE id = new.id AND new.product IS NOT old.product;"
+	" UPDATE orders SET cost = " ORDER_COST("new.\"order\"")
+	" WHERE id = new.\"order\"; END;"
+	"CREATE TRIGGER order_lines_cost_ad AFTER DELETE ON order_lines BEGIN"
+	" UPDATE orders SET cost = " ORDER_COST("old.\"order\"")
+	" WHERE id = old.\"order\"; END;"
 	},
 	{ 0, NULL }
 };

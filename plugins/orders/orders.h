@@ -73,6 +73,10 @@
 
 /* A product's price now. */
 #define PRODUCT_PRICE(p) "(SELECT unit_price FROM products WHERE id = " p ")"
+/* Its standard cost now, and an order's cost of goods from its lines. */
+#define PRODUCT_COST(p) "(SELECT cost FROM products WHERE id = " p ")"
+#define ORDER_COST(o) "(SELECT coalesce(sum(quantity * unit_cost), 0)" \
+	" FROM order_lines WHERE \"order\" = " o ")"
 
 long long orders_version_of(const char *);
 const char *orders_verdict_word(const struct kiln_services *, const char *);

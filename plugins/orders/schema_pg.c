@@ -387,5 +387,34 @@ const struct kiln_migration orders_pg_migrations[] = {
 	"DROP INDEX orders_deal;"
 	"CREATE UNIQUE INDEX orders_deal ON orders(deal) WHERE deal IS NOT NULL;"
 	},
+	{ 11,
+	/* As SQLite's 11: costs of the day, the order's cost of goods. */
+	"ALTER TABLE order_lines ADD COLUMN unit_cost BIGINT NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE orders ADD COLUMN cost BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("order_lines.product") ", 0);"
+	"UPDATE orders SET cost = " ORDER_COST("orders.id") ";"
+	FN("order_lines_cost_ai_fn",
+	" UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("new.product") ", 0) WHERE id = new.id;"
+	" UPDATE orders SET cost = " ORDER_COST("new.\"order\"")
+	" WHERE id = new.\"order\";")
+	"CREATE TRIGGER order_lines_cost_ai AFTER INSERT ON order_lines"
+	" FOR EACH ROW EXECUTE FUNCTION order_lines_cost_ai_fn();"
+	FN("order_lines_cost_au_fn",
+	" UPDATE order_lines SET unit_cost = coalesce("
+	PRODUCT_COST("new.product") ", 0)"
+	" WHERE id = new.id AND new.product IS DISTINCT FROM old.product;"
+	" UPDATE orders SET cost = " ORDER_COST("new.\"order\"")
+	" WHERE id = new.\"order\";")
+	"CREATE TRIGGER order_lines_cost_au AFTER UPDATE OF product, quantity"
+	" ON order_lines FOR EACH ROW EXECUTE FUNCTION order_lines_cost_au_fn();"
+	FN("order_lines_cost_ad_fn",
+	" UPDATE orders SET cost = " ORDER_COST("old.\"order\"")
+	" WHERE id = old.\"order\";")
+	"CREATE TRIGGER order_lines_cost_ad AFTER DELETE ON order_lines"
+	" FOR EACH ROW EXECUTE FUNCTION order_lines_cost_ad_fn();"
+	},
 	{ 0, NULL }
 };

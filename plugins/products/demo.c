@@ -63,9 +63,9 @@ int
 products_demo(struct kiln_req *r, const struct kiln_services *sv,
     struct kiln_demo *d)
 {
-	struct kiln_kv	 kv[5];
+	struct kiln_kv	 kv[6];
 	char		 err[256];
-	long long	 id;
+	long long	 id, price;
 	size_t		 i;
 	int		 empty;
 
@@ -83,7 +83,16 @@ products_demo(struct kiln_req *r, const struct kiln_services *sv,
 		    catalogue[i].price, 0 };
 		kv[4] = (struct kiln_kv){ "lead_time_days", KILN_KV_INT, NULL,
 		    catalogue[i].lead };
-		if (sv->create(r, "product", kv, 5, &id, err,
+		/*
+		 * Costs of 50 to 78 % of the price: services and power units
+		 * earn more than bearings and fasteners bought in.
+		 */
+		if (sv->parse_money(catalogue[i].price, &price) != 0)
+			return -1;
+		kv[5] = (struct kiln_kv){ "cost", KILN_KV_STR,
+		    sv->money(r, price * (50 + (long long)(i * 11 % 29)) /
+		    100), 0 };
+		if (sv->create(r, "product", kv, 6, &id, err,
 		    sizeof(err)) != 0) {
 			sv->log(KILN_LOG_ERR, "demo: product %s refused: %s",
 			    catalogue[i].sku, err);

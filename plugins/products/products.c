@@ -2,9 +2,13 @@
  * products.c - the product catalogue orders are entered against.
  *
  * Catalogue data, not anyone's accounts: every role reads it, the back
- * office and administrators keep it.  A SKU is unique, ignoring case.
+ * office and administrators keep it, finance sets the standard cost.
+ * A SKU is unique, ignoring case.
  */
 #include "products.h"
+
+/* Who sets a product's cost: finance keeps costs, and only costs. */
+static const char *const costers[] = { "finance", "admin", NULL };
 
 static const struct kiln_field product_fields[] = {
 	{ .name = "sku", .type = KILN_TEXT, .label = "SKU", .min = 1,
@@ -19,6 +23,13 @@ static const struct kiln_field product_fields[] = {
 	{ .name = "unit_price", .type = KILN_MONEY, .label = "Unit price",
 	  .min = 0, .max = 100000000000LL, .def = "0",
 	  .flags = KILN_F_LIST | KILN_F_SORT },
+	/*
+	 * What one unit costs to make or buy: order lines keep the cost of
+	 * their day, so margins do not move when it changes later.
+	 */
+	{ .name = "cost", .type = KILN_MONEY, .label = "Standard cost",
+	  .min = 0, .max = 100000000000LL, .def = "0",
+	  .flags = KILN_F_SORT, .roles = costers },
 	{ .name = "lead_time_days", .type = KILN_INT,
 	  .label = "Lead time (days)", .min = 0, .max = 3650, .def = "0",
 	  .flags = KILN_F_LIST | KILN_F_SORT },
@@ -98,12 +109,17 @@ static const struct kiln_migration migrations[] = {
 	"DROP INDEX products_sku;"
 	"CREATE UNIQUE INDEX products_sku ON products(sku COLLATE NOCASE);"
 	},
+	{ 3,
+	"ALTER TABLE products ADD COLUMN cost INTEGER NOT NULL DEFAULT 0"
+	" CHECK (cost >= 0);"
+	"CREATE INDEX products_cost ON products(cost, id);"
+	},
 	{ 0, NULL }
 };
 
 const struct kiln_plugin kiln_plugin = {
 	KILN_PLUGIN_HEAD("products"),
-	.description = "The product catalogue: SKU, price, lead time",
+	.description = "The product catalogue: SKU, price, cost, lead time",
 	.entities = entities,
 	.migrations = migrations,
 	.demo = products_demo,

@@ -1,9 +1,8 @@
 /*
  * schema_pg.c - the products plugin's schema on PostgreSQL.
  *
- * One migration, numbered as the last SQLite one, leaves the schema
- * SQLite's migrations 1 and 2 leave (tests/regress/schema_same compares
- * the two).  Substring search is pg_trgm's: a GIN index named as the
+ * Migration 2 leaves the schema SQLite's migrations 1 and 2 leave, 3
+ * is SQLite's 3 (tests/regress/schema_same compares the two).  Substring search is pg_trgm's: a GIN index named as the
  * FTS5 table, over its columns, serves the host's ILIKE.
  */
 #include "products.h"
@@ -37,6 +36,11 @@ const struct kiln_migration products_pg_migrations[] = {
 	"CREATE INDEX products_lead_time ON products(lead_time_days, id);"
 	"CREATE INDEX products_fts ON products USING gin"
 	" (sku gin_trgm_ops, name gin_trgm_ops, category gin_trgm_ops);"
+	},
+	{ 3,
+	"ALTER TABLE products ADD COLUMN cost BIGINT NOT NULL DEFAULT 0"
+	" CHECK (cost >= 0);"
+	"CREATE INDEX products_cost ON products(cost, id);"
 	},
 	{ 0, NULL }
 };
