@@ -360,7 +360,7 @@ service_escalate_job(struct kiln_req *r, const struct kiln_services *sv)
 	for (c = 0; c < 2; c++) {
 		after = "";
 		after_id = 0;
-		do {
+		for (;;) {
 			if ((st = sv->sql(r, clock_sql[c].candidates)) == NULL)
 				return -1;
 			sv->bind_text(st, 1, horizon);
@@ -394,9 +394,11 @@ service_escalate_job(struct kiln_req *r, const struct kiln_services *sv)
 			}
 			if (sv->commit(r) != 0)
 				return -1;
+			if (n < ESC_BATCH)
+				break;
 			after = dues[n - 1];
 			after_id = ids[n - 1];
-		} while (n == ESC_BATCH);
+		}
 	}
 	return 0;
 }

@@ -4200,7 +4200,8 @@ def t_web_request(o):
 @test("sla and escalate rules are data: a rule dropped in sets a tighter "
       "deadline; the service_escalate job acts once on a passed deadline "
       "(breached, to the team lead, in the history and audit), a dropped-in "
-      "escalate rule raises the priority", "rule")
+      "escalate rule raises the priority; a ticket the database refuses to "
+      "change is marked and passed over, the others escalated", "rule")
 def t_sla_rules(o):
     if not o.rules_dir:
         note("no --rules-dir for this target: not run")
@@ -4286,6 +4287,38 @@ def t_sla_rules(o):
              "escalation"]
     check(x.findtext("priority") == "high" and notes == ["probe: up"],
           "zz_escalate.lua: %s" % short(ET.tostring(x)))
+    # A ticket the database refuses to change (its contact now another
+    # customer's) is passed over, not a stop for every other ticket.
+    kid = int(expect(o.api.post(
+        "/contacts", "<contact><customer id=\"%d\"/><name>Gone %s</name>"
+        "</contact>" % (cid, RUN), ctype=XML_CT, accept=XML_CT), 201).xml()
+        .get("id"))
+    bad = int(expect(o.api.post(
+        "/tickets", "<ticket><subject>Moved %s</subject><customer id=\"%d\""
+        "/><contact id=\"%d\"/></ticket>" % (RUN, cid, kid), ctype=XML_CT,
+        accept=XML_CT), 201).xml().get("id"))
+    good = int(new_ticket(o, cid, "Still fine %s" % RUN).get("id"))
+    other, _ = create(o, valid_customer(segment="small_loyal"))
+    backdate(bad, 300)
+    backdate(good, 250)
+    con = regressdb.connect(o.db, timeout=10)
+    con.execute("UPDATE contacts SET customer = ? WHERE id = ?", (other, kid))
+    con.commit()
+    con.close()
+    job()
+    xb = expect(o.erp.get("/tickets/%d.xml" % bad), 200).xml()
+    xg = expect(o.erp.get("/tickets/%d.xml" % good), 200).xml()
+    check(xb.findtext("escalated") == "0" and
+          xg.findtext("escalated") == "1" and
+          xg.findtext("breached") == "true",
+          "after a refused ticket: escalated %s / %s, breached %s" % (
+              xb.findtext("escalated"), xg.findtext("escalated"),
+              xg.findtext("breached")))
+    con = regressdb.connect(o.db, timeout=10)
+    acts = [r[0] for r in con.execute(
+        "SELECT actions FROM ticket_escalations WHERE ticket = ?", (bad,))]
+    con.close()
+    check(acts == ["refused"], "the refused ticket's mark: %r" % acts)
 
 
 def sla_rows(c, query, fmt="xml"):
