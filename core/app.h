@@ -58,6 +58,8 @@ struct conf {
 	/* Numbers a plugin may read (conf_number). */
 	int		 reopen_days;	/* after closing, a case may reopen */
 	int		 feedback_days;	/* after closing, a case may be rated */
+	int		 value_months;	/* customer value: the months counted */
+	int		 contact_days;	/* an A customer not called this long */
 	const char	*file;		/* the file read, for messages */
 };
 

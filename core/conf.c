@@ -71,6 +71,8 @@ static const struct ckey keys[] = {
 	{ "make_up_days", C_STR, O(make_up_days), 0, 0 },
 	{ "reopen_days", C_INT, O(reopen_days), 0, 3650 },
 	{ "feedback_days", C_INT, O(feedback_days), 1, 3650 },
+	{ "value_months", C_INT, O(value_months), 1, 120 },
+	{ "contact_days", C_INT, O(contact_days), 1, 3650 },
 };
 
 /* Strings owned by the conf are tracked so conf_free can release them. */
@@ -118,6 +120,8 @@ conf_defaults(struct conf *c)
 	    0);
 	c->reopen_days = 14;
 	c->feedback_days = 30;
+	c->value_months = 12;
+	c->contact_days = 30;
 	c->public_url = "";
 	c->public_limit = 30;
 	c->sendmail = "";
@@ -167,6 +171,10 @@ conf_number(const struct conf *c, const char *name)
 		return c->reopen_days;
 	if (strcmp(name, "feedback_days") == 0)
 		return c->feedback_days;
+	if (strcmp(name, "value_months") == 0)
+		return c->value_months;
+	if (strcmp(name, "contact_days") == 0)
+		return c->contact_days;
 	return -1;
 }
 

@@ -28,9 +28,10 @@
  * 8: kiln_verdict.number and has_number (a rule's fourth value);
  * 9: work_add(), work_between() (business time), number(),
  *    KILN_F_ALSO_OWNER, public routes (kiln_route.flags), route_arg(),
- *    token(), digest(), link(), mail(), kiln_plugin.mail_in.
+ *    token(), digest(), link(), mail(), kiln_plugin.mail_in;
+ * 10: number() reads value_months and contact_days.
  */
-#define KILN_ABI_VERSION	9
+#define KILN_ABI_VERSION	10
 
 #define KILN_STR2(x)	#x
 #define KILN_STR(x)	KILN_STR2(x)
@@ -535,6 +536,9 @@ struct kiln_services {
 	 * An integer setting of kiln.conf: "reopen_days" (how long after
 	 * closing a case may be reopened, 0 never; default 14),
 	 * "feedback_days" (how long a customer may rate it; default 30);
+	 * ABI 10: "value_months" (the months a customer's value counts;
+	 * default 12), "contact_days" (how long a valuable customer may go
+	 * without a contact before the salesperson is told; default 30);
 	 * -1 for any other name.
 	 */
 	long long	 (*number)(struct kiln_req *, const char *name);

@@ -87,4 +87,20 @@ return {
 	-- Work on site needs the engineer to travel: at least these business
 	-- hours to resolve an installation or a repair.
 	sla_onsite_resolution_hours = 16,
+
+	-- Customer value (value.lua): the share of customers expected to
+	-- buy again next year, by recency score (1-5), per cent; a frequent
+	-- buyer (frequency 4 or 5) is likelier, a late payer (more than
+	-- half of the invoices late) less; and the yearly discount rate the
+	-- future margin is counted at, per cent.
+	value_retention_pct = { 30, 50, 65, 75, 85 },
+	value_frequent_bonus_pct = 5,
+	value_late_payer_malus_pct = 10,
+	value_discount_pct = 10,
+	-- Segment suggestions (segment.lua): how often a class A customer
+	-- buys (frequency score, 1-5) to be proposed as a key account; the
+	-- recency score (1-5) at or below which a key account has stopped
+	-- buying.
+	segment_key_account_f = 4,
+	segment_stopped_r = 2,
 }

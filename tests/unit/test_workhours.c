@@ -516,6 +516,8 @@ conf_keys(void **state)
 	assert_int_equal(c.feedback_days, 30);
 	assert_int_equal(conf_number(&c, "reopen_days"), 14);
 	assert_int_equal(conf_number(&c, "feedback_days"), 30);
+	assert_int_equal(conf_number(&c, "value_months"), 12);
+	assert_int_equal(conf_number(&c, "contact_days"), 30);
 	/* Only those: not the installation's other numbers. */
 	assert_int_equal(conf_number(&c, "workers"), -1);
 	assert_int_equal(conf_number(&c, "max_body"), -1);
@@ -559,6 +561,13 @@ conf_keys(void **state)
 	unlink(path);
 
 	strcpy(path, "/tmp/kiln-workhours-conf-XXXXXX");
+	write_conf(path, "value_months = 121\n");
+	assert_int_equal(load_quietly(&c, path, out, sizeof(out)), -1);
+	assert_non_null(strstr(out, "bad value for 'value_months'"));
+	conf_free(&c);
+	unlink(path);
+
+	strcpy(path, "/tmp/kiln-workhours-conf-XXXXXX");
 	write_conf(path, "reopen_days = 3651\n");
 	assert_int_equal(load_quietly(&c, path, out, sizeof(out)), -1);
 	assert_non_null(strstr(out, "bad value for 'reopen_days'"));
@@ -579,13 +588,13 @@ services(void **state)
 	const char			*s;
 
 	(void)state;
-	assert_int_equal(KILN_ABI_VERSION, 9);
-	assert_int_equal(sv->abi, 9);
+	assert_int_equal(KILN_ABI_VERSION, 10);
+	assert_int_equal(sv->abi, 10);
 	memset(&app, 0, sizeof(app));
 	memset(&req, 0, sizeof(req));
 	write_conf(path, "timezone = Asia/Shanghai\n"
 	    "holidays = 2026-10-01..2026-10-08\nmake_up_days = 2026-10-10\n"
-	    "reopen_days = 7\n");
+	    "reopen_days = 7\nvalue_months = 6\n");
 	assert_int_equal(load_quietly(&app.conf, path, out, sizeof(out)), 0);
 	unlink(path);
 	req.app = &app;
@@ -623,6 +632,9 @@ services(void **state)
 
 	assert_int_equal(sv->number(&req, "reopen_days"), 7);
 	assert_int_equal(sv->number(&req, "feedback_days"), 30);
+	/* ABI 10: customer value's window, an A customer's contact days. */
+	assert_int_equal(sv->number(&req, "value_months"), 6);
+	assert_int_equal(sv->number(&req, "contact_days"), 30);
 	assert_int_equal(sv->number(&req, "session_max"), -1);
 	assert_int_equal(sv->number(&req, "db"), -1);
 	assert_int_equal(sv->number(&req, NULL), -1);

@@ -1,0 +1,167 @@
+/*
+ * value.c - the value plugin's descriptor: customer value (revenue,
+ * margin and payment behaviour, RFM scores, ABC classes, lifetime value
+ * by rule) and the segment suggestions a manager decides.
+ *
+ * The plugin keeps its own tables and reads customers, orders, users
+ * and activities; it changes a customer only when a manager accepts a
+ * suggestion, through update() (version, audit, changes feed).  Every
+ * user sees the figures of the customers they may read.
+ */
+#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "value.h"
+
+#define VALUE_ID	"INTEGER PRIMARY KEY AUTOINCREMENT"
+#define VALUE_INT	"INTEGER"
+
+const char *const value_segments[] = {
+	"key_account", "channel_partner", "small_loyal", "project",
+	"prospect", NULL
+};
+
+static const struct kiln_migration migrations[] = {
+	{ 1,
+	VALUE_SCHEMA
+	},
+	{ 0, NULL }
+};
+
+/* Who runs the computation at once and decides suggestions. */
+static const char *const deciders[] = { "admin", "manager", NULL };
+static const char *const runners[] = { "admin", "manager", "finance", NULL };
+
+static const struct kiln_route routes[] = {
+	{ "GET", "/reports/customer-value", value_report, "Customer value",
+	  NULL, 0 },
+	{ "GET", "/value/suggestions", value_suggestions, "Segment suggestions",
+	  deciders, 0 },
+	{ "POST", "/value/suggestions/#/accept", value_accept, NULL, deciders,
+	  0 },
+	{ "POST", "/value/suggestions/#/dismiss", value_dismiss, NULL,
+	  deciders, 0 },
+	{ "POST", "/value/compute", value_compute_now, NULL, runners, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+static const char *const tables[] = {
+	"customer_values", "customer_value_months", "segment_suggestions", NULL
+};
+
+static const struct kiln_job jobs[] = {
+	{ "customer_value", value_job },
+	{ NULL, NULL }
+};
+
+static const char *const requires[] = { "customer", "order", "activity",
+	"user", NULL };
+
+static const struct kiln_section sections[] = {
+	{ .entity = "customer", .page = value_section },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct kiln_check checks[] = {
+	{ "customer values have a known class",
+	  "SELECT 'customer ' || customer || ' has the class ''' || class ||"
+	  " '''' FROM customer_values WHERE class NOT IN ('', 'A', 'B', 'C')"
+	  " OR (class = '') <> (last_invoice = '')" },
+	{ "RFM scores are 1 to 5 for customers ever invoiced",
+	  "SELECT 'customer ' || customer || ' scores ' || r || f || m FROM"
+	  " customer_values WHERE (last_invoice <> '' AND (r NOT BETWEEN 1 AND"
+	  " 5 OR f NOT BETWEEN 1 AND 5 OR m NOT BETWEEN 1 AND 5)) OR"
+	  " (last_invoice = '' AND r + f + m <> 0)" },
+	{ NULL, NULL }
+};
+
+const struct kiln_plugin kiln_plugin = {
+	KILN_PLUGIN_HEAD("value"),
+	.description = "Customer value: revenue, margin, payment, RFM, ABC,"
+	    " lifetime value, segment suggestions",
+	.migrations = migrations,
+	.routes = routes,
+	.sections = sections,
+	.checks = checks,
+	.jobs = jobs,
+	.tables = tables,
+	.requires = requires,
+	.pg_migrations = value_pg_migrations,
+	.panels = value_panels,
+};
+
+const char *
+value_copy(struct kiln_req *r, const struct kiln_services *sv, const char *s)
+{
+	size_t	 n = strlen(s) + 1;
+	char	*p = sv->alloc(r, n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+void
+value_now(char buf[VALUE_TIMESZ])
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	strftime(buf, VALUE_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+}
+
+void
+value_link(struct kiln_req *r, const struct kiln_services *sv,
+    const char *path, const char *text)
+{
+	sv->open(r, "a");
+	sv->attr(r, "href", sv->url(r, path));
+	sv->text(r, text);
+	sv->close(r);
+}
+
+/* A link to customer id's page, named name. */
+void
+value_customer_link(struct kiln_req *r, const struct kiln_services *sv,
+    long long id, const char *name)
+{
+	char	 path[48];
+
+	snprintf(path, sizeof(path), "/customers/%lld", id);
+	value_link(r, sv, path, name);
+}
+
+int
+value_may_decide(struct kiln_req *r, const struct kiln_services *sv)
+{
+	const char	*role = sv->user_role(r);
+
+	return strcmp(role, "admin") == 0 || strcmp(role, "manager") == 0;
+}
+
+/*
+ * <table class="list"><thead> of the column names cols (translated,
+ * NULL-terminated; an empty name heads the buttons' column), and
+ * <tbody> left open for the rows.
+ */
+void
+value_table(struct kiln_req *r, const struct kiln_services *sv,
+    const char *const *cols)
+{
+	sv->open(r, "table");
+	sv->attr(r, "class", "list");
+	sv->open(r, "thead");
+	sv->open(r, "tr");
+	for (; *cols != NULL; cols++) {
+		sv->open(r, "th");
+		sv->attr(r, "scope", "col");
+		if (**cols != '\0')
+			sv->text(r, _(*cols));
+		sv->close(r);
+	}
+	sv->close(r);
+	sv->close(r);
+	sv->open(r, "tbody");
+}

@@ -1,0 +1,140 @@
+/*
+ * value.h - the value plugin: what each customer is worth.  compute.c
+ * is the job (and the on-demand run) that works out every customer's
+ * revenue, margin and payment behaviour over kiln.conf's value_months,
+ * the RFM scores and ABC classes across the installation, the lifetime
+ * value by the `value` rules and the segment the `segment` rules
+ * suggest; page.c shows a customer's on its page; suggest.c is the
+ * managers' worklist of suggestions; report.c /reports/customer-value;
+ * panels.c the home page's; schema_pg.c the schema on PostgreSQL.
+ */
+#ifndef KILN_VALUE_H
+#define KILN_VALUE_H
+
+#include "kiln-plugin.h"
+
+#define _(s)	sv->tr(s)
+#define N_(s)	(s)
+
+#define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }
+#define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
+
+/*
+ * The schema, the same on both engines (VALUE_ID and VALUE_INT are
+ * each engine's words).  customer_values: each customer's picture as
+ * last computed (r, f, m 0 and class '' for one that never bought);
+ * late_days the days its invoices were paid after their due day, summed
+ * (early ones count less than nothing), over the invoices due in the
+ * window, late how many of them were paid late or are overdue.
+ * customer_value_months: the picture as it stood at the end of each
+ * month computed (the page's history, the report's movement between
+ * classes).  segment_suggestions: what the segment rules proposed and
+ * what a manager made of it.
+ */
+#define VALUE_SCHEMA \
+	"CREATE TABLE customer_values (" \
+	" customer " VALUE_INT " PRIMARY KEY REFERENCES customers(id)" \
+	" ON DELETE CASCADE," \
+	" computed_at TEXT NOT NULL," \
+	" since TEXT NOT NULL," \
+	" revenue " VALUE_INT " NOT NULL DEFAULT 0," \
+	" margin " VALUE_INT " NOT NULL DEFAULT 0," \
+	" orders " VALUE_INT " NOT NULL DEFAULT 0," \
+	" last_invoice TEXT NOT NULL DEFAULT ''," \
+	" invoices " VALUE_INT " NOT NULL DEFAULT 0," \
+	" late " VALUE_INT " NOT NULL DEFAULT 0," \
+	" late_days " VALUE_INT " NOT NULL DEFAULT 0," \
+	" r " VALUE_INT " NOT NULL DEFAULT 0," \
+	" f " VALUE_INT " NOT NULL DEFAULT 0," \
+	" m " VALUE_INT " NOT NULL DEFAULT 0," \
+	" class TEXT NOT NULL DEFAULT ''," \
+	" ltv " VALUE_INT " NOT NULL DEFAULT 0);" \
+	"CREATE INDEX customer_values_class ON customer_values(class," \
+	" margin);" \
+	"CREATE TABLE customer_value_months (" \
+	" customer " VALUE_INT " NOT NULL REFERENCES customers(id)" \
+	" ON DELETE CASCADE," \
+	" month TEXT NOT NULL," \
+	" revenue " VALUE_INT " NOT NULL DEFAULT 0," \
+	" margin " VALUE_INT " NOT NULL DEFAULT 0," \
+	" orders " VALUE_INT " NOT NULL DEFAULT 0," \
+	" r " VALUE_INT " NOT NULL DEFAULT 0," \
+	" f " VALUE_INT " NOT NULL DEFAULT 0," \
+	" m " VALUE_INT " NOT NULL DEFAULT 0," \
+	" class TEXT NOT NULL DEFAULT ''," \
+	" ltv " VALUE_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (customer, month));" \
+	"CREATE INDEX customer_value_months_month ON" \
+	" customer_value_months(month, class);" \
+	"CREATE TABLE segment_suggestions (" \
+	" id " VALUE_ID "," \
+	" customer " VALUE_INT " NOT NULL REFERENCES customers(id)" \
+	" ON DELETE CASCADE," \
+	" created_at TEXT NOT NULL," \
+	" current TEXT NOT NULL," \
+	" proposed TEXT NOT NULL," \
+	" reason TEXT NOT NULL," \
+	" rule TEXT NOT NULL," \
+	" status TEXT NOT NULL DEFAULT 'open'," \
+	" decided_at TEXT NOT NULL DEFAULT ''," \
+	" decided_by " VALUE_INT " REFERENCES users(id));" \
+	/* One open suggestion per customer, on every door. */ \
+	"CREATE UNIQUE INDEX segment_suggestions_open ON" \
+	" segment_suggestions(customer) WHERE status = 'open';" \
+	"CREATE INDEX segment_suggestions_status ON" \
+	" segment_suggestions(status, id);" \
+	"CREATE INDEX segment_suggestions_customer ON" \
+	" segment_suggestions(customer, proposed, decided_at);"
+
+/* YYYY-MM-DDTHH:MM:SSZ and its NUL. */
+#define VALUE_TIMESZ	21
+
+/* The ABC classes' shares of the installation's margin. */
+#define VALUE_A_SHARE	80
+#define VALUE_B_SHARE	95
+
+/* A dismissed suggestion is not made again for this many days. */
+#define VALUE_QUIET_DAYS	90
+
+extern const char *const value_segments[];
+extern const struct kiln_migration value_pg_migrations[];
+
+/* compute.c */
+int		 value_job(struct kiln_req *, const struct kiln_services *);
+int		 value_compute(struct kiln_req *, const struct kiln_services *);
+int		 value_compute_now(struct kiln_req *,
+		    const struct kiln_services *);
+long		 value_day(const char *);
+
+/* page.c */
+void		 value_section(struct kiln_req *, const struct kiln_services *,
+		    long long);
+
+/* suggest.c */
+int		 value_suggestions(struct kiln_req *,
+		    const struct kiln_services *);
+int		 value_accept(struct kiln_req *, const struct kiln_services *);
+int		 value_dismiss(struct kiln_req *, const struct kiln_services *);
+void		 value_suggestion_form(struct kiln_req *,
+		    const struct kiln_services *, long long, const char *);
+
+/* report.c */
+int		 value_report(struct kiln_req *, const struct kiln_services *);
+
+/* panels.c */
+extern const struct kiln_panel value_panels[];
+
+/* value.c: small helpers */
+const char	*value_copy(struct kiln_req *, const struct kiln_services *,
+		    const char *);
+void		 value_now(char [VALUE_TIMESZ]);
+void		 value_link(struct kiln_req *, const struct kiln_services *,
+		    const char *, const char *);
+void		 value_customer_link(struct kiln_req *,
+		    const struct kiln_services *, long long, const char *);
+int		 value_may_decide(struct kiln_req *,
+		    const struct kiln_services *);
+void		 value_table(struct kiln_req *, const struct kiln_services *,
+		    const char *const *);
+
+#endif
