@@ -347,6 +347,7 @@ def xml_problems(resp):
               "competitors": "competitors.rng",
               "ticket": "ticket.rng", "tickets": "tickets.rng",
               "queue": "queue.rng", "escalated": "queue.rng",
+              "suggestions": "suggestions.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -4638,6 +4639,187 @@ def t_sla_report(o):
             p.stdout.decode(errors="replace")[-600:],
             p.stderr.decode(errors="replace")[-600:]))
     S.sla = {"ids": ids, "e1": e1l, "e2": e2l, "lead": ml, "c1": c1}
+
+
+def invoiced_order(o, cid, pid, qty, invoiced, paid=None):
+    """An order of QTY of product PID for customer CID, submitted (the
+    administrator's), then as the ERP would: shipped, invoiced INVOICED
+    days ago, paid PAID days ago; its id."""
+    day = lambda n: (datetime.datetime.utcnow().date() -
+                     datetime.timedelta(days=n)).isoformat()
+    oid = erp_post(o, "/orders", '<order><customer id="%d"/><lines><line>'
+                   '<product id="%d"/><quantity>%d</quantity></line>'
+                   '</lines></order>' % (cid, pid, qty))
+    r = expect(o.erp.post("/orders/%d/submit" % oid, b"", ctype=FORM_CT,
+                          accept=XML_CT), 200)
+    check(r.xml().get("status") == "approved", "setup: %s: %s" % (
+        r.req(), short(r.body)))
+    steps = ["<status>shipped</status><shipped_date>%s</shipped_date>" %
+             day(invoiced + 1),
+             "<status>invoiced</status><invoiced_amount>%s</invoiced_amount>"
+             "<invoiced_date>%s</invoiced_date>" % (
+                 expect(o.erp.get("/orders/%d.xml" % oid), 200).xml()
+                 .findtext("total"), day(invoiced))]
+    if paid is not None:
+        steps.append("<status>paid</status><paid_date>%s</paid_date>" %
+                     day(paid))
+    for body in steps:
+        v = expect(o.erp.get("/orders/%d.xml" % oid), 200).xml().get(
+            "version")
+        if "<status>paid" in body:
+            body += "<paid_amount>%s</paid_amount>" % expect(o.erp.get(
+                "/orders/%d.xml" % oid), 200).xml().findtext(
+                    "invoiced_amount")
+        expect(o.erp.request("PATCH", "/orders/%d" % oid,
+                             '<order version="%s">%s</order>' % (v, body),
+                             ctype=XML_CT, accept=XML_CT), 200)
+    return oid
+
+
+def value_rows(c, query):
+    """Rows by customer of /reports/customer-value.xml?QUERY as C reads
+    them: {customer id: attributes}."""
+    x = expect(c.get("/reports/customer-value.xml?" + query), 200).xml()
+    check(x.tag == "report" and x.get("name") == "customer-value",
+          "customer-value: %s" % short(ET.tostring(x)))
+    return {int(r.get("customer")): dict(r.attrib) for r in x
+            if r.get("by") == "customer"}
+
+
+@test("customer value: a product's cost is finance's; the on-demand run "
+      "(a manager's) works out revenue, margin at the costs of the day, "
+      "orders and payment per customer; the customer's page and the report "
+      "(XML, CSV) show them to who may read the customer; a prospect that "
+      "bought is suggested a segment, accepted by its manager through the "
+      "normal update, another dismissed and not proposed again, a third "
+      "refused when its segment changed meanwhile; a value rule dropped in "
+      "changes the lifetime value", "rule")
+def t_customer_value(o):
+    team = "cv" + RUN
+    ua = new_user(o, ("cva%s" % RUN).lower(), "Value Rep " + RUN, team)
+    new_user(o, ("cvm%s" % RUN).lower(), "Value Lead " + RUN, team,
+             role="manager")
+    new_user(o, ("cvf%s" % RUN).lower(), "Value Finance " + RUN, "",
+             role="finance")
+    new_user(o, ("cvo%s" % RUN).lower(), "Other Rep " + RUN, "x" + team)
+    rep, lead = browser(o, ("cva%s" % RUN).lower()), browser(
+        o, ("cvm%s" % RUN).lower())
+    fin, other = browser(o, ("cvf%s" % RUN).lower()), browser(
+        o, ("cvo%s" % RUN).lower())
+    sku = uniq("CV").replace(" ", "-")
+    pid = erp_post(o, "/products", "<product><sku>%s</sku><name>%s</name>"
+                   "<unit_price>500.00</unit_price><cost>300.00</cost>"
+                   "</product>" % (sku, sku))
+    # The cost: finance's and the administrator's, not the back office's
+    # or a salesperson's.
+    x = expect(o.erp.get("/products/%d.xml" % pid), 200).xml()
+    check(x.findtext("cost") == "300.00", "cost: %s" % short(ET.tostring(x)))
+
+    def set_cost(b, cost):
+        """The product's edit form as B has it, the cost set."""
+        e = b.get("/products/%d/edit" % pid)
+        if e.status != 200:
+            return e
+        f = form_with(e.dom(), "cost")
+        check(f is not None, "%s: no cost in the form" % e.req())
+        return b.post(f["action"], set_field(f["fields"], "cost", cost),
+                      raw=True)
+    r = set_cost(rep, "1.00")
+    check(r.status == 403, "%s: a salesperson set a cost: %d" % (
+        r.req(), r.status))
+    expect(set_cost(fin, "250.00"), 303)
+
+    def customer(name):
+        return erp_post(o, "/customers", customer_xml({
+            "name": uniq(name), "segment": "prospect", "owner": (ua, "r"),
+            "phone": "+86 574 5555 0000"}))
+    ca, cb, cc = customer("CV A"), customer("CV B"), customer("CV C")
+    # 4 units at 500.00 (cost 250.00): 2 000.00, margin 1 000.00; then
+    # the cost rises, and the order made before keeps its own.
+    invoiced_order(o, ca, pid, 4, invoiced=20, paid=12)
+    expect(set_cost(fin, "400.00"), 303)
+    # 2 units at the new cost: 1 000.00, margin 200.00; unpaid, prepaid
+    # (due the day invoiced) 5 days ago: late.
+    invoiced_order(o, ca, pid, 2, invoiced=5)
+    invoiced_order(o, cb, pid, 1, invoiced=3, paid=3)
+    invoiced_order(o, cc, pid, 1, invoiced=3, paid=3)
+    # Worked out at once by the manager, from the report's button.
+    page = expect(lead.get("/reports/customer-value"), 200)
+    f = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+        "/value/compute")]
+    check(f, "%s: no button to work it out" % page.req())
+    expect(lead.post(f[0]["action"], fill(f[0]["fields"], {}), raw=True),
+           303)
+    expect(rep.post("/value/compute", {}), 403)
+    rows = value_rows(rep, "customer=%d" % ca)
+    got = rows.get(ca, {})
+    check({k: got.get(k) for k in ("revenue", "margin", "orders", "invoices",
+                                   "late", "days_late", "before")} ==
+          {"revenue": "3000.00", "margin": "1200.00", "orders": "2",
+           "invoices": "2", "late": "2", "days_late": "6.5",
+           "before": "new"} and got.get("class") in ("A", "B", "C") and
+          all(got.get(k) in "12345" for k in "rfm"),
+          "the report's row: %r" % got)
+    check(ca not in value_rows(other, "customer=%d" % ca),
+          "another team's salesperson reads the customer's value")
+    csv = expect(rep.get("/reports/customer-value.csv?customer=%d" % ca),
+                 200).body.decode()
+    check("3000.00" in csv and "1200.00" in csv, "CSV: %r" % csv[:300])
+    text = expect(rep.get("/customers/%d" % ca), 200).dom().text()
+    check("Revenue since" in text and "Lifetime value" in text,
+          "the customer's page has no value section")
+    # segment.lua: prospects that bought are small loyal customers now.
+    sug = {int(s.get("customer")): s for s in expect(lead.get(
+        "/value/suggestions.xml"), 200).xml()}
+    check({ca, cb, cc} <= set(sug) and all(
+        sug[c].get("proposed") == "small_loyal" for c in (ca, cb, cc)),
+        "suggestions: %r" % {k: dict(v.attrib) for k, v in sug.items()})
+    expect(rep.get("/value/suggestions"), 403)
+
+    def decide(cust, verb):
+        page = expect(lead.get("/customers/%d" % cust), 200)
+        fs = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+            "/" + verb)]
+        check(fs, "%s: no %s button" % (page.req(), verb))
+        return lead.post(fs[0]["action"], fill(fs[0]["fields"], {}),
+                         raw=True)
+    before = expect(o.erp.get("/customers/%d.xml" % ca), 200).xml()
+    r = expect(decide(ca, "accept"), 303)
+    check(r.header("Location").endswith("/customers/%d" % ca),
+          "accepted: back to %r" % r.header("Location"))
+    x = expect(o.erp.get("/customers/%d.xml" % ca), 200).xml()
+    check(x.findtext("segment") == "small_loyal" and
+          int(x.get("version")) == int(before.get("version")) + 1,
+          "accepted: %s" % short(ET.tostring(x)))
+    expect(decide(cb, "dismiss"), 303)
+    # The third changed meanwhile: refused, said so, nothing changed.
+    v = expect(o.erp.get("/customers/%d.xml" % cc), 200).xml().get("version")
+    page = expect(lead.get("/customers/%d" % cc), 200)
+    expect(patch(o.erp, cc, v, segment="project"), 200)
+    fs = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+        "/accept")]
+    r = expect(lead.post(fs[0]["action"], fill(fs[0]["fields"], {}),
+                         raw=True), 409)
+    check(expect(o.erp.get("/customers/%d.xml" % cc), 200).xml().findtext(
+        "segment") == "project", "a stale suggestion changed the segment")
+    # Worked out again: the dismissed one is not proposed again.
+    if not o.rules_dir:
+        note("no --rules-dir for this target: the live rule is not tried")
+        return
+    zz = os.path.join(o.rules_dir, "zz_value.lua")
+    try:
+        write_rule(zz, "local M = {}\nfunction M.value(t)\n"
+                   "  return 'pass', nil, nil, 123456\nend\nreturn M\n")
+        expect(lead.post(f[0]["action"], fill(f[0]["fields"], {}),
+                         raw=True), 303)
+    finally:
+        os.unlink(zz)
+    got = value_rows(lead, "customer=%d" % ca).get(ca, {})
+    check(got.get("ltv") == "1234.56", "zz_value.lua's figure: %r" % got)
+    sug = {int(s.get("customer")): s.get("proposed") for s in expect(
+        lead.get("/value/suggestions.xml"), 200).xml()}
+    check(cb not in sug and sug.get(ca) != "small_loyal",
+          "proposed again: %r" % sug)
 
 
 @test("home panels of the service desk: an agent's queue (waiting, their "
