@@ -32,7 +32,7 @@
  * its reason; a proposal is kept for a manager to accept or dismiss
  * (suggest.c).  Written a batch of customers per short transaction.
  */
-#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+#define _DEFAULT_SOURCE		/* gmtime_r, timegm */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,7 +306,9 @@ add_orders(struct kiln_req *r, const struct kiln_services *sv,
 		if (*due == '\0' || strcmp(due, since) < 0 ||
 		    strcmp(due, today) >= 0)
 			continue;	/* not due in the window */
-		if (strcmp(sv->col_text(st, 6), "paid") == 0 && *paid != '\0')
+		/* Paid by the day counted (a past one: later was not yet). */
+		if (strcmp(sv->col_text(st, 6), "paid") == 0 && *paid != '\0' &&
+		    strcmp(paid, today) <= 0)
 			d = value_day(paid) - value_day(due);
 		else
 			d = t - value_day(due);	/* unpaid, past due */
@@ -368,7 +370,7 @@ is_segment(const char *s)
 /* The value and segment rules on every customer. */
 static void
 judge(struct kiln_req *r, const struct kiln_services *sv, struct cust *c,
-    long nc, int months)
+    long nc, int months, int segments)
 {
 	struct kiln_kv		 rec[24];
 	struct kiln_verdict	*v;
@@ -378,7 +380,7 @@ judge(struct kiln_req *r, const struct kiln_services *sv, struct cust *c,
 
 	if (sv->rules_for(r, "value", &vn, &nv) != 0)
 		nv = 0;
-	if (sv->rules_for(r, "segment", &sn, &ns) != 0)
+	if (!segments || sv->rules_for(r, "segment", &sn, &ns) != 0)
 		ns = 0;
 	nv = nv > MAX_RULES ? MAX_RULES : nv;
 	ns = ns > MAX_RULES ? MAX_RULES : ns;
@@ -490,7 +492,7 @@ suggest(struct kiln_req *r, const struct kiln_services *sv,
 /* Write customer k's picture and this month's line of its history. */
 static int
 store(struct kiln_req *r, const struct kiln_services *sv,
-    const struct cust *k, const char *now, const char *since)
+    const struct cust *k, const char *now, const char *since, int past)
 {
 	static const char *const sql[] = {
 		"INSERT INTO customer_values (customer, computed_at, since,"
@@ -516,7 +518,8 @@ store(struct kiln_req *r, const struct kiln_services *sv,
 	size_t			 i;
 	int			 rc;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+	/* A past month's picture is history only. */
+	for (i = past ? 1 : 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		if ((st = sv->sql(r, sql[i])) == NULL)
 			return -1;
 		sv->bind_int(st, 1, k->id);
@@ -542,13 +545,19 @@ store(struct kiln_req *r, const struct kiln_services *sv,
 	return 0;
 }
 
-/* Work out and store every customer's value now.  0, or -1 (logged). */
+/*
+ * Work out every customer's value as it stood at time t and store it:
+ * now, the picture, this month's history and the suggestions; for a
+ * past day (the demo's history), that month's history alone.  0, or
+ * -1 (logged).
+ */
 int
-value_compute(struct kiln_req *r, const struct kiln_services *sv)
+value_compute_at(struct kiln_req *r, const struct kiln_services *sv,
+    time_t t, int past, struct kiln_demo *demo)
 {
 	struct cust	*c;
 	struct tm	 tm, q;
-	time_t		 t = time(NULL), tq;
+	time_t		 tq;
 	char		 now[VALUE_TIMESZ], today[11], since[16], quiet[11];
 	long		 nc, i, end;
 	int		 months = (int)sv->number(r, "value_months");
@@ -569,23 +578,34 @@ value_compute(struct kiln_req *r, const struct kiln_services *sv)
 	}
 	rfm(r, sv, c, nc);
 	abc(r, sv, c, nc);
-	judge(r, sv, c, nc, months);
+	judge(r, sv, c, nc, months, !past);
+	/*
+	 * A batch per transaction; the demo's in its own (a checkpoint
+	 * would take the arena the customers are in).
+	 */
 	for (i = 0; i < nc; i = end) {
 		end = i + BATCH < nc ? i + BATCH : nc;
-		if (sv->begin_write(r) != 0)
+		if (demo == NULL && sv->begin_write(r) != 0)
 			return -1;
 		for (; i < end; i++)
-			if (store(r, sv, &c[i], now, since) != 0 ||
-			    suggest(r, sv, &c[i], now, quiet) != 0) {
-				sv->rollback(r);
+			if (store(r, sv, &c[i], now, since, past) != 0 ||
+			    (!past && suggest(r, sv, &c[i], now, quiet) != 0)) {
+				if (demo == NULL)
+					sv->rollback(r);
 				sv->log(KILN_LOG_ERR, "customer_value: customer"
 				    " %lld could not be stored", c[i].id);
 				return -1;
 			}
-		if (sv->commit(r) != 0)
+		if (demo == NULL && sv->commit(r) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+int
+value_compute(struct kiln_req *r, const struct kiln_services *sv)
+{
+	return value_compute_at(r, sv, time(NULL), 0, NULL);
 }
 
 /*
@@ -620,4 +640,32 @@ value_compute_now(struct kiln_req *r, const struct kiln_services *sv)
 		sv->log(KILN_LOG_WARN, "customer_value: the run is not in the"
 		    " audit trail");
 	return sv->redirect(r, "/reports/customer-value?done=updated");
+}
+
+/*
+ * kiln_plugin.demo: the pictures of the past months (the end of each,
+ * oldest first: each customer's history on its page, the report's
+ * movement), then today's with its suggestions.
+ */
+int
+value_demo(struct kiln_req *r, const struct kiln_services *sv,
+    struct kiln_demo *d)
+{
+	time_t	 now = time(NULL), at;
+	struct tm tm;
+	int	 k;
+
+	for (k = 11; k >= 1; k--) {
+		gmtime_r(&now, &tm);
+		/* Day 0 of the month k - 1 back: the last of k back. */
+		tm.tm_mon -= k - 1;
+		tm.tm_mday = 0;
+		tm.tm_hour = 12;
+		tm.tm_min = tm.tm_sec = 0;
+		if ((at = timegm(&tm)) == (time_t)-1 ||
+		    value_compute_at(r, sv, at, 1, d) != 0 ||
+		    d->checkpoint(d) != 0)
+			return -1;
+	}
+	return value_compute_at(r, sv, now, 0, d);
 }

@@ -91,6 +91,7 @@ const struct kiln_plugin kiln_plugin = {
 	.requires = requires,
 	.pg_migrations = value_pg_migrations,
 	.panels = value_panels,
+	.demo = value_demo,
 };
 
 const char *

@@ -11,6 +11,8 @@
 #ifndef KILN_VALUE_H
 #define KILN_VALUE_H
 
+#include <time.h>
+
 #include "kiln-plugin.h"
 
 #define _(s)	sv->tr(s)
@@ -102,6 +104,11 @@ extern const struct kiln_migration value_pg_migrations[];
 /* compute.c */
 int		 value_job(struct kiln_req *, const struct kiln_services *);
 int		 value_compute(struct kiln_req *, const struct kiln_services *);
+int		 value_compute_at(struct kiln_req *,
+		    const struct kiln_services *, time_t, int,
+		    struct kiln_demo *);
+int		 value_demo(struct kiln_req *, const struct kiln_services *,
+		    struct kiln_demo *);
 int		 value_compute_now(struct kiln_req *,
 		    const struct kiln_services *);
 long		 value_day(const char *);
