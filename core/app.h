@@ -33,6 +33,7 @@ struct conf {
 	int		 jobs_interval;	/* seconds between plugin jobs (serve) */
 	int		 rules_time_scale; /* rules' time limits times this */
 	size_t		 max_body;	/* bytes; larger bodies get 413 */
+	size_t		 upload_max;	/* a multipart body's files, bytes */
 	int		 session_idle;	/* seconds */
 	int		 session_max;	/* seconds */
 	int		 trust_remote_user;

@@ -51,6 +51,7 @@ static const struct ckey keys[] = {
 	{ "jobs_interval", C_INT, O(jobs_interval), 0, 86400 * 7 },
 	{ "rules_time_scale", C_INT, O(rules_time_scale), 1, 1000 },
 	{ "max_body", C_SIZE, O(max_body), 1024, 1024LL * 1024 * 1024 },
+	{ "upload_max", C_SIZE, O(upload_max), 1024, 1024LL * 1024 * 1024 },
 	{ "session_idle", C_INT, O(session_idle), 60, 86400 * 30 },
 	{ "session_max", C_INT, O(session_max), 60, 86400 * 365 },
 	{ "trust_remote_user", C_BOOL, O(trust_remote_user), 0, 1 },
@@ -107,6 +108,7 @@ conf_defaults(struct conf *c)
 	c->jobs_interval = 3600;
 	c->rules_time_scale = 1;
 	c->max_body = 1024 * 1024;
+	c->upload_max = 5 * 1024 * 1024;
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
 	c->trusted_proxies = "";

@@ -29,7 +29,8 @@
  * 9: work_add(), work_between() (business time), number(),
  *    KILN_F_ALSO_OWNER, public routes (kiln_route.flags), route_arg(),
  *    token(), digest(), link(), mail(), kiln_plugin.mail_in;
- * 10: number() reads value_months and contact_days.
+ * 10: number() reads value_months and contact_days; upload(),
+ *     bind_blob(), col_blob(), send() (files: receipts).
  */
 #define KILN_ABI_VERSION	10
 
@@ -148,6 +149,21 @@ struct kiln_verdict {
 struct kiln_req;
 struct kiln_services;
 struct kiln_bar;
+
+/*
+ * ABI 10: a file a form sent (multipart/form-data, services upload()).
+ * All of it as the browser sent it: the name may hold anything (a path,
+ * control characters), the type is the browser's guess.  Keep neither
+ * without looking: read the bytes.  data[len] is 0; sha256 is the
+ * bytes' SHA-256 in 64 hex digits.
+ */
+struct kiln_file {
+	const char	*name;
+	const char	*ctype;
+	const char	*data;
+	size_t		 len;
+	const char	*sha256;
+};
 
 struct kiln_entity {
 	const char		*name;		/* "customer": XML element */
@@ -569,6 +585,26 @@ struct kiln_services {
 	int		 (*mail)(struct kiln_req *, const char *to,
 			    const char *subject, const char *text, char *err,
 			    size_t errsz);
+	/* ABI 10. */
+	/*
+	 * The file a multipart/form-data body sent as field name into *f:
+	 * 1, or 0 when there is none (or it was left empty).  The body is
+	 * capped by kiln.conf's upload_max.
+	 */
+	int		 (*upload)(struct kiln_req *, const char *name,
+			    struct kiln_file *f);
+	/* Bytes in and out of SQL (SQLite BLOB, PostgreSQL bytea). */
+	void		 (*bind_blob)(struct kiln_stmt *, int, const void *,
+			    size_t);
+	const void	*(*col_blob)(struct kiln_stmt *, int, size_t *len);
+	/*
+	 * Answer with a file: its bytes as ctype, named filename for the
+	 * browser (shown in place when inline, else saved), sandboxed (no
+	 * script, no form, nothing fetched), never cached.  0, or -1.
+	 */
+	int		 (*send)(struct kiln_req *, const char *ctype,
+			    const char *filename, int inline_,
+			    const void *data, size_t len);
 };
 
 /* ABI 7: one bar of a chart (services chart()). */

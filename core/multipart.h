@@ -35,6 +35,8 @@ enum mp_err {
 };
 
 #define MP_MAX_PARTS	64
+/* What a multipart body may hold beyond kiln.conf's upload_max: fields. */
+#define MULTIPART_SLACK	(64 * 1024)
 #define MP_MAX_HEADERS	2048	/* bytes of one part's headers */
 
 /*

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "arena.h"
 #include "form.h"
+#include "multipart.h"
 #include "i18n.h"
 #include "page.h"
 #include "error.h"
@@ -170,6 +171,8 @@ req_read_body(struct kiln_req *r)
 	long		 n;
 	enum form_err	 fe;
 	enum xmlin_err	 xe;
+	enum mp_err	 me;
+	int		 multi;
 
 	if (r->has_body)
 		return 0;
@@ -185,19 +188,22 @@ req_read_body(struct kiln_req *r)
 	if (value_int_parse(cl, &len) != 0 || len < 0)
 		return refuse(r, ERR_BAD_REQUEST,
 		    _("Content-Length is not a number."));
-	if ((unsigned long long)len > r->app->conf.max_body)
+	ct = media_type(r, req_env(r, "CONTENT_TYPE"));
+	/* A form with files may be larger: its files and some fields. */
+	multi = strcmp(ct, "multipart/form-data") == 0;
+	if ((unsigned long long)len > (multi ? r->app->conf.upload_max +
+	    MULTIPART_SLACK : r->app->conf.max_body))
 		return refuse(r, ERR_TOO_LARGE,
 		    _("The request body is too large."));
 	r->has_body = 1;
 	if (len == 0)
 		return 0;
-	ct = media_type(r, req_env(r, "CONTENT_TYPE"));
 	if (strcmp(ct, "application/x-www-form-urlencoded") != 0 &&
 	    strcmp(ct, "application/xml") != 0 &&
-	    strcmp(ct, "text/xml") != 0)
+	    strcmp(ct, "text/xml") != 0 && !multi)
 		return refuse(r, ERR_UNSUPPORTED,
-		    _("Send application/x-www-form-urlencoded or"
-		    " application/xml."));
+		    _("Send application/x-www-form-urlencoded,"
+		    " multipart/form-data or application/xml."));
 	buf = arena_alloc(r->arena, (size_t)len + 1);
 	while (got < (size_t)len) {
 		n = r->io->read(r->io->ctx, buf + got, (size_t)len - got);
@@ -214,6 +220,14 @@ req_read_body(struct kiln_req *r)
 		if ((fe = form_parse(r->arena, buf, got, &r->body)) != FORM_OK)
 			return refuse(r, ERR_BAD_REQUEST,
 			    _(form_strerror(fe)));
+		return 0;
+	}
+	if (multi) {
+		r->files = arena_calloc(r->arena, 1, sizeof(*r->files));
+		if ((me = multipart_parse(r->arena, req_env(r, "CONTENT_TYPE"),
+		    buf, got, r->files, &r->body)) != MP_OK)
+			return refuse(r, ERR_BAD_REQUEST,
+			    _(multipart_strerror(me)));
 		return 0;
 	}
 	r->sets = arena_calloc(r->arena, 1, sizeof(*r->sets));

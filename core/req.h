@@ -13,6 +13,7 @@
 struct app;
 struct arena;
 struct xmlsets;
+struct parts;
 
 /* The transport: a FastCGI stream pair or CGI's stdin/stdout/environ. */
 struct io {
@@ -52,6 +53,7 @@ struct kiln_req {
 	enum fmt	 fmt;
 	struct kvlist	 query;
 	struct kvlist	 body;		/* form fields or XML children */
+	struct parts	*files;		/* a multipart body's files, or NULL */
 	int		 has_body;
 	const char	*body_root;	/* root element of an XML body */
 	struct xmlsets	*sets;		/* its lists (an order's lines) */

@@ -425,6 +425,13 @@ spawn_jobs(const struct conf *conf, int sock)
 	if (pid > 0)
 		return pid;
 	close(sock);
+	/*
+	 * Stopped, a job just dies: its open transaction rolls back and the
+	 * next run redoes it (the supervisor's handler would only set a
+	 * flag nothing here reads, and a long job would hold the stop up).
+	 */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	if (app_open(&app, conf, APP_RULES) == -1)
 		_exit(1);

@@ -29,6 +29,7 @@
 #include "i18n.h"
 #include "list.h"
 #include "log.h"
+#include "multipart.h"
 #include "out.h"
 #include "page.h"
 #include "record.h"
@@ -668,16 +669,22 @@ svc_token(struct kiln_req *r)
 	return arena_strdup(r->arena, tok);
 }
 
+/* The SHA-256 of n bytes as 64 hex digits, in the request's arena. */
 static const char *
-svc_digest(struct kiln_req *r, const char *s)
+sha256_hex(struct kiln_req *r, const void *p, size_t n)
 {
 	unsigned char	 h[crypto_hash_sha256_BYTES];
 	char		 hex[2 * crypto_hash_sha256_BYTES + 1];
 
-	crypto_hash_sha256(h, (const unsigned char *)(s ? s : ""),
-	    s ? strlen(s) : 0);
+	crypto_hash_sha256(h, (const unsigned char *)p, n);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	return arena_strdup(r->arena, hex);
+}
+
+static const char *
+svc_digest(struct kiln_req *r, const char *s)
+{
+	return sha256_hex(r, s ? s : "", s ? strlen(s) : 0);
 }
 
 static const char *
@@ -722,6 +729,93 @@ svc_mail(struct kiln_req *r, const char *to, const char *subject,
 		return -1;
 	}
 	return mail_send(c->sendmail, msg, len, err, errsz) == 0 ? 0 : -1;
+}
+
+static int
+svc_upload(struct kiln_req *r, const char *name, struct kiln_file *f)
+{
+	size_t	 i;
+
+	memset(f, 0, sizeof(*f));
+	if (r->files == NULL || name == NULL)
+		return 0;
+	for (i = 0; i < r->files->n; i++) {
+		const struct part *p = &r->files->v[i];
+
+		if (p->filename == NULL || strcmp(p->name, name) != 0)
+			continue;
+		if (*p->filename == '\0' && p->len == 0)
+			return 0;	/* a file input left empty */
+		f->name = p->filename;
+		f->ctype = p->ctype ? p->ctype : "";
+		f->data = p->data;
+		f->len = p->len;
+		f->sha256 = sha256_hex(r, p->data, p->len);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+svc_bind_blob(struct kiln_stmt *st, int i, const void *p, size_t n)
+{
+	db_bind_blob((struct db_stmt *)st, i, p ? p : "", p ? n : 0);
+}
+
+static const void *
+svc_col_blob(struct kiln_stmt *st, int i, size_t *n)
+{
+	const void	*p = db_col_blob((struct db_stmt *)st, i, n);
+
+	if (p == NULL)
+		*n = 0;
+	return p ? p : "";
+}
+
+/*
+ * Content-Disposition for a name from anywhere: an ASCII stand-in for
+ * old clients (anything else as "_") and the name itself in RFC 5987's
+ * UTF-8 form.
+ */
+static const char *
+disposition(struct kiln_req *r, const char *name, int inline_)
+{
+	struct abuf	 b;
+	const unsigned char *p;
+	char		 c;
+
+	abuf_init(&b, r->arena);
+	abuf_add(&b, inline_ ? "inline; filename=\"" : "attachment;"
+	    " filename=\"");
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		c = *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' &&
+		    *p != '%' ? (char)*p : '_';
+		abuf_addn(&b, &c, 1);
+	}
+	abuf_add(&b, "\"; filename*=UTF-8''");
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			abuf_addn(&b, (const char *)p, 1);
+		else
+			abuf_addf(&b, "%%%02X", *p);
+	}
+	return b.s;
+}
+
+static int
+svc_send(struct kiln_req *r, const char *ctype, const char *filename,
+    int inline_, const void *data, size_t len)
+{
+	if (out_begin_raw(r, 200, ctype) == -1)
+		return -1;
+	out_header(r, "Content-Disposition", disposition(r, filename ?
+	    filename : "file", inline_));
+	/* With the page's policy: a file runs nothing, loads nothing. */
+	out_header(r, "Content-Security-Policy", "default-src 'none';"
+	    " img-src 'self'; sandbox");
+	out_raw(r, data, len);
+	return out_finish(r);
 }
 
 const struct kiln_services services_table = {
@@ -786,4 +880,8 @@ const struct kiln_services services_table = {
 	.digest = svc_digest,
 	.link = svc_link,
 	.mail = svc_mail,
+	.upload = svc_upload,
+	.bind_blob = svc_bind_blob,
+	.col_blob = svc_col_blob,
+	.send = svc_send,
 };

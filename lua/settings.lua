@@ -103,4 +103,21 @@ return {
 	-- buying.
 	segment_key_account_f = 4,
 	segment_stopped_r = 2,
+
+	-- Expense claims (expense.lua), minor units: the most one claim of a
+	-- category may be before the manager looks at it twice; the
+	-- entertainment above which a deal must be named; the gifts one
+	-- customer may have in a year; the claim above which a receipt is
+	-- wanted.
+	expense_category_max = {
+		travel = 500000,
+		entertainment = 300000,
+		samples = 300000,
+		gifts = 100000,
+		exhibition = 2000000,
+		other = 100000,
+	},
+	expense_entertainment_deal_over = 100000,
+	expense_gifts_per_customer_year = 200000,
+	expense_receipt_over = 20000,
 }

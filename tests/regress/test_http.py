@@ -348,6 +348,8 @@ def xml_problems(resp):
               "ticket": "ticket.rng", "tickets": "tickets.rng",
               "queue": "queue.rng", "escalated": "queue.rng",
               "suggestions": "suggestions.rng",
+              "expense": "expense.rng", "expenses": "expenses.rng",
+              "budgets": "budgets.rng",
               "error": "error.rng"}.get(root.tag)
     if schema is None:
         out.append("no schema for root element <%s>" % root.tag)
@@ -4820,6 +4822,248 @@ def t_customer_value(o):
         lead.get("/value/suggestions.xml"), 200).xml()}
     check(cb not in sug and sug.get(ca) != "small_loyal",
           "proposed again: %r" % sug)
+
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000a49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082")
+
+
+def multipart(fields, files):
+    """A multipart/form-data body: (content type, bytes)."""
+    boundary = "kiln" + secrets.token_hex(8)
+    out = []
+    for k, v in fields:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n%s\r\n" % (boundary, k, v)).encode())
+    for k, name, ctype, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\";"
+                    " filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (
+                        boundary, k, name, ctype)).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return "multipart/form-data; boundary=" + boundary, b"".join(out)
+
+
+def claim(o, owner, category, amount, customer=None, deal=None,
+          what="Visit"):
+    """A draft claim of OWNER's, made through the API; its id."""
+    day = datetime.datetime.utcnow().date().isoformat()
+    return erp_post(o, "/expenses", "<expense><spent_on>%s</spent_on>"
+                    "<category>%s</category><amount>%s</amount>%s%s"
+                    "<description>%s %s</description>%s"
+                    "</expense>" % (
+                        day, category, amount,
+                        "<customer id=\"%d\"/>" % customer if customer else
+                        "", "<deal id=\"%d\"/>" % deal if deal else "",
+                        what, RUN, "<owner id=\"%d\"/>" % owner if owner
+                        else ""))
+
+
+def claim_act(b, eid, verb, **values):
+    """Action VERB on claim EID from its page as B sees it, or 0 when
+    the page offers no such button."""
+    page = expect(b.get("/expenses/%d" % eid), 200)
+    fs = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+        "/expenses/%d/%s" % (eid, verb))]
+    if not fs:
+        return None
+    return b.post(fs[0]["action"], fill(fs[0]["fields"], values), raw=True)
+
+
+def upload(b, eid, name, ctype, data):
+    """A receipt of claim EID sent by B: from its page's form, or, when
+    the page offers none, with the form token of another page."""
+    page = expect(b.get("/expenses/%d" % eid), 200)
+    fs = [f for f in forms(page.dom()) if (f["action"] or "").endswith(
+        "/expenses/%d/receipts" % eid)]
+    if fs:
+        action, fields = fs[0]["action"], fs[0]["fields"]
+    else:
+        action = b.url("/expenses/%d/receipts" % eid)
+        fields = [kv for kv in form_with(expect(b.get("/expenses/new"),
+                                                200).dom(), "csrf")["fields"]
+                  if kv[0] == "csrf"]
+    ctype_body, body = multipart(fields, [("receipt", name, ctype, data)])
+    return b.request("POST", action, body, raw=True, ctype=ctype_body)
+
+
+@test("expense claims: a salesperson's claim with receipts (type read from "
+      "the bytes, names cut to their last part, size capped, another "
+      "team's not served) is submitted, judged by expense.lua (within "
+      "budget; over budget held with the reason, approved with a reason "
+      "only; gifts over the yearly cap rejected, revised), decided by the "
+      "team's manager (never one's own, in the database too), reimbursed "
+      "by finance; every other move refused; a rule dropped in judges the "
+      "next submission; the reports count it", "rule")
+def t_expenses(o):
+    team = "ex" + RUN
+    ids = {}
+    for key, role, t in (("a", "sales", team), ("b", "sales", team),
+                         ("m", "manager", team), ("o", "sales", "x" + team),
+                         ("f", "finance", "")):
+        login = ("ex%s%s" % (key, RUN)).lower()
+        ids[key] = new_user(o, login, "Exp %s %s" % (key, RUN), t, role=role)
+        ids[key + "b"] = browser(o, login)
+    a, m, fin, other = ids["ab"], ids["mb"], ids["fb"], ids["ob"]
+    cust = erp_post(o, "/customers", customer_xml({
+        "name": uniq("Exp Cust"), "segment": "small_loyal",
+        "owner": (ids["a"], "a"), "phone": "+86 574 5555 0001"}))
+    deal = erp_post(o, "/deals", "<deal><title>Exp deal %s</title><customer"
+                    " id=\"%d\"/><amount>9000.00</amount><owner id=\"%d\"/>"
+                    "</deal>" % (RUN, cust, ids["a"]))
+    month = datetime.datetime.utcnow().strftime("%Y-%m")
+    # The manager sets A's budget for the month: 500.00.
+    page = expect(m.get("/expenses/budgets"), 200)
+    f = form_with(page.dom(), "period")
+    expect(m.post(f["action"], fill(f["fields"], {
+        "owner": str(ids["a"]), "period": month, "amount": "500.00"}),
+        raw=True), 303)
+    expect(a.post(f["action"], fill(f["fields"], {
+        "owner": str(ids["a"]), "period": month, "amount": "9999.00"}),
+        raw=True), 403)
+    e1 = claim(o, ids["a"], "travel", "120.00", customer=cust)
+    # Receipts: the type from the bytes, the name cut, size and team.
+    expect(upload(a, e1, "../../etc/passwd.png", "image/png", PNG_1x1), 303)
+    expect(upload(a, e1, "C:\\Users\\a\\..\\scan.pdf", "image/png",
+                  b"%PDF-1.4\n% receipt\n"), 303)
+    # A control character in a part's header: a malformed body.
+    expect(upload(a, e1, "scan\x01.pdf", "application/pdf",
+                  b"%PDF-1.4\n"), 400)
+    expect(upload(a, e1, "evil.png", "image/png",
+                  b"<script>alert(1)</script>"), 422)
+    r = upload(a, e1, "big.pdf", "application/pdf",
+               b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024 + 10))
+    check(r.status in (413, 422), "%s: a 4 MiB + receipt: %d" % (
+        r.req(), r.status))
+    x = expect(o.erp.get("/expenses/%d.xml" % e1), 200).xml()
+    got = [(rc.text, rc.get("type")) for rc in x.find("receipts")]
+    check(got == [("passwd.png", "image/png"), ("scan.pdf",
+                                                 "application/pdf")],
+          "the receipts kept: %r" % got)
+    href = x.find("receipts")[0].get("href")
+    r = expect(m.get(href, raw=True), 200)
+    check(r.body == PNG_1x1 and "sandbox" in ",".join(
+        r.header_all("Content-Security-Policy")) and
+        "passwd.png" in (r.header("Content-Disposition") or ""),
+        "the receipt as served: %r %r" % (r.header_all(
+            "Content-Security-Policy"), r.header("Content-Disposition")))
+    for who in (other, ids["bb"]):
+        expect(who.get(href, raw=True), 404)
+    # Submitted within budget: waiting for the manager, not held.
+    expect(claim_act(a, e1, "submit"), 303)
+    x = expect(o.erp.get("/expenses/%d.xml" % e1), 200).xml()
+    check(x.findtext("status") == "submitted" and
+          x.findtext("held") == "false", "submitted: %s" % short(
+              ET.tostring(x)))
+    expect(upload(a, e1, "late.png", "image/png", PNG_1x1), 409)
+    check(claim_act(a, e1, "approve") is None, "the owner is offered"
+          " Approve")
+    expect(a.post("/expenses/%d/approve" % e1, {}), 403)
+    check(claim_act(fin, e1, "reimburse") is None, "finance is offered to"
+          " reimburse a claim not approved")
+    expect_error(o.erp.post("/expenses/%d/reimburse" % e1, b"",
+                            ctype=FORM_CT, accept=XML_CT), 409, "conflict")
+    expect(claim_act(m, e1, "approve"), 303)
+    expect(claim_act(fin, e1, "reimburse"), 303)
+    x = expect(o.erp.get("/expenses/%d.xml" % e1), 200).xml()
+    check(x.findtext("status") == "reimbursed" and
+          x.find("approver").get("id") == str(ids["m"]) and
+          [e.get("status") for e in x.find("history")] ==
+          ["draft", "submitted", "approved", "reimbursed"],
+          "reimbursed: %s" % short(ET.tostring(x)))
+    # Over budget (120 + 450 > 500): held, with the reason shown.
+    e2 = claim(o, ids["a"], "travel", "450.00", customer=cust)
+    expect(upload(a, e2, "t.png", "image/png", PNG_1x1), 303)
+    expect(claim_act(a, e2, "submit"), 303)
+    x = expect(o.erp.get("/expenses/%d.xml" % e2), 200).xml()
+    held = [v.text or "" for v in x.find("evaluation")
+            if v.get("result") == "hold"]
+    check(x.findtext("held") == "true" and any("budget" in h for h in held),
+          "over budget: %s" % short(ET.tostring(x)))
+    check("over budget" in expect(m.get("/expenses/%d" % e2), 200).dom()
+          .text(), "the manager does not see why it is held")
+    expect(claim_act(m, e2, "approve"), 422)
+    expect(claim_act(m, e2, "approve", reason="trade fair week"), 303)
+    # Gifts over the yearly cap per customer: rejected, then revised.
+    e3 = claim(o, ids["a"], "gifts", "2500.00", customer=cust)
+    expect(claim_act(a, e3, "submit"), 303)
+    x = expect(o.erp.get("/expenses/%d.xml" % e3), 200).xml()
+    check(x.findtext("status") == "rejected" and "gift" in
+          (x.findtext("reason") or ""), "gifts: %s" % short(ET.tostring(x)))
+    expect(claim_act(a, e3, "revise"), 303)
+    check(expect(o.erp.get("/expenses/%d.xml" % e3), 200).xml().findtext(
+        "status") == "draft", "not revised")
+    # One's own claim is not one's to decide, on every door.
+    e4 = claim(o, 0, "other", "10.00", what="Stamps")
+    expect(o.erp.post("/expenses/%d/submit" % e4, b"", ctype=FORM_CT,
+                      accept=XML_CT), 200)
+    expect_error(o.erp.post("/expenses/%d/approve" % e4, "reason=mine",
+                            ctype=FORM_CT, accept=XML_CT), 403, "forbidden")
+    e6 = claim(o, ids["m"], "other", "11.00", what="Pens")
+    expect(claim_act(m, e6, "submit"), 303)
+    check(claim_act(m, e6, "approve") is None, "a manager is offered to"
+          " approve their own claim")
+    if o.db:
+        import regressdb
+        con = regressdb.connect(o.db, timeout=10)
+        try:
+            con.execute("UPDATE expenses SET status = 'approved',"
+                        " status_seq = status_seq + 1, approver = owner"
+                        " WHERE id = ?", (e4,))
+            con.commit()
+            check(False, "the database let an owner approve their claim")
+        except regressdb.DatabaseError as e:
+            check("own claim" in str(e), "refused with: %s" % e)
+        try:
+            con.execute("UPDATE expenses SET status = 'approved' WHERE"
+                        " id = ?", (e4,))
+            con.commit()
+            check(False, "a status moved without its action")
+        except regressdb.DatabaseError as e:
+            check("actions" in str(e), "refused with: %s" % e)
+        con.close()
+    # The wrong moves: out of order, stale, another's.
+    expect_error(o.erp.post("/expenses/%d/submit" % e1, b"", ctype=FORM_CT,
+                            accept=XML_CT), 409, "conflict")
+    expect_error(o.erp.post("/expenses/%d/approve" % e6, "version=1",
+                            ctype=FORM_CT, accept=XML_CT), 409, "stale")
+    expect(other.get("/expenses/%d" % e1), 404)
+    # A rule dropped in judges the next submission.
+    if o.rules_dir:
+        zz = os.path.join(o.rules_dir, "zz_expense.lua")
+        e5 = claim(o, ids["a"], "samples", "13.13", deal=deal)
+        try:
+            write_rule(zz, "local M = {}\nfunction M.expense(t, ctx)\n"
+                       "  if t.amount == 1313 then\n"
+                       "    return 'reject', 'unlucky amount'\n  end\n"
+                       "  return 'pass'\nend\nreturn M\n")
+            expect(claim_act(a, e5, "submit"), 303)
+        finally:
+            os.unlink(zz)
+        x = expect(o.erp.get("/expenses/%d.xml" % e5), 200).xml()
+        check(x.findtext("status") == "rejected" and
+              x.findtext("reason") == "unlucky amount" and
+              x.find("customer").get("id") == str(cust),
+              "zz_expense.lua: %s" % short(ET.tostring(x)))
+        expect(claim_act(a, e5, "revise"), 303)
+        expect(claim_act(a, e5, "submit"), 303)
+        check(expect(o.erp.get("/expenses/%d.xml" % e5), 200).xml()
+              .findtext("status") == "submitted", "the rule is still there")
+    # The reports: A's claims against the budget; spent on the customer.
+    x = expect(m.get("/reports/expenses.xml?owner=%d" % ids["a"]), 200).xml()
+    row = [r for r in x if r.get("by") == "owner"]
+    check(row and row[0].get("budget") == "500.00" and
+          float(row[0].get("amount")) >= 570.0,
+          "expenses report: %r" % [dict(r.attrib) for r in x][:4])
+    x = expect(m.get("/reports/expense-ratio.xml"), 200).xml()
+    row = [r for r in x if r.get("by") == "customer" and
+           r.get("customer") == str(cust)]
+    check(row and row[0].get("expenses") == "570.00",
+          "expense-ratio: %r" % [dict(r.attrib) for r in row])
+    check(not [r for r in expect(other.get("/reports/expense-ratio.xml"),
+                                 200).xml() if r.get("customer") ==
+               str(cust)], "another team reads the customer's expenses")
 
 
 @test("home panels of the service desk: an agent's queue (waiting, their "

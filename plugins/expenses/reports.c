@@ -1,0 +1,515 @@
+/*
+ * reports.c - what selling cost, among the claims the viewer may read
+ * (a salesperson their own, a manager the team's): HTML with a chart,
+ * XML (schema/report.rng), CSV.  Claims count on the day they were
+ * spent; submitted, approved and reimbursed ones against budgets,
+ * approved and reimbursed ones against revenue.
+ *
+ * GET /reports/expenses (from, to, owner, team, category): per
+ * salesperson the amount, the budgets whose whole period lies in the
+ * range and their use; per salesperson and category; per category; per
+ * month.
+ *
+ * GET /reports/expense-ratio (from, to, owner, team): per customer the
+ * expenses, the revenue and margin invoiced in the range, expense to
+ * revenue and to margin; per deal the expenses and, for a won deal, its
+ * order's revenue and margin and the return on what was spent ((margin -
+ * expenses) / expenses); the cost of the deals lost in the range.
+ */
+#define _POSIX_C_SOURCE 200809L	/* gmtime_r */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "expenses.h"
+
+/* Claims e of ?1 .. ?2 (spent_on), ?3 owner, ?4 team, ?5 category. */
+#define CLAIMS	CLAIMS_J("")
+#define CLAIMS_J(join) \
+	" FROM expenses e " join " WHERE e.spent_on >= ?1 AND e.spent_on <=" \
+	" ?2 AND" \
+	" (?3 = 0 OR e.owner = ?3) AND (?4 = '' OR e.owner IN (SELECT id" \
+	" FROM users WHERE team = ?4)) AND (?5 = '' OR e.category = ?5) AND" \
+	" kiln_readable('expense', e.id)"
+#define COUNTED	" AND e.status IN ('submitted', 'approved', 'reimbursed')"
+#define SPENT	" AND e.status IN ('approved', 'reimbursed')"
+
+struct filter {
+	const char	*from, *to, *team, *category;
+	long long	 owner;
+};
+
+static const char *
+text_param(struct kiln_req *r, const struct kiln_services *sv,
+    const char *name, int date, int *bad)
+{
+	const char	*v = sv->param(r, name), *p;
+
+	if (v == NULL || *v == '\0')
+		return "";
+	if ((date && sv->parse_date(v) != 0) || strlen(v) > 100)
+		*bad = 1;
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			*bad = 1;
+	return v;
+}
+
+/* The filter sent, the year to today by default; -1 when answered. */
+static int
+read_filter(struct kiln_req *r, const struct kiln_services *sv,
+    struct filter *f)
+{
+	const char *const	*c;
+	const char		*o = sv->param(r, "owner");
+	char			*end, *from, *to;
+	time_t			 t = time(NULL);
+	struct tm		 tm;
+	int			 bad = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->from = text_param(r, sv, "from", 1, &bad);
+	f->to = text_param(r, sv, "to", 1, &bad);
+	f->team = text_param(r, sv, "team", 0, &bad);
+	f->category = text_param(r, sv, "category", 0, &bad);
+	for (c = expense_categories; *f->category && *c &&
+	    strcmp(*c, f->category); c++)
+		;
+	if (*f->category && *c == NULL)
+		bad = 1;
+	if (o != NULL && *o != '\0') {
+		f->owner = strtoll(o, &end, 10);
+		if (*end != '\0' || f->owner <= 0)
+			bad = 1;
+	}
+	if (bad) {
+		sv->error(r, 400, "bad_request", _("from and to are dates like"
+		    " 2026-12-31, owner a user id, team a name, category one of"
+		    " the categories."));
+		return -1;
+	}
+	gmtime_r(&t, &tm);
+	if (*f->from == '\0') {
+		from = sv->alloc(r, 16);
+		snprintf(from, 16, "%04d-01-01", (tm.tm_year + 1900) % 10000);
+		f->from = from;
+	}
+	if (*f->to == '\0') {
+		to = sv->alloc(r, 16);
+		strftime(to, 16, "%Y-%m-%d", &tm);
+		f->to = to;
+	}
+	return 0;
+}
+
+static struct kiln_stmt *
+query(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
+    const struct filter *f)
+{
+	struct kiln_stmt	*st;
+
+	if ((st = sv->sql(r, sql)) == NULL)
+		return NULL;
+	sv->bind_text(st, 1, f->from);
+	sv->bind_text(st, 2, f->to);
+	sv->bind_int(st, 3, f->owner);
+	sv->bind_text(st, 4, f->team);
+	sv->bind_text(st, 5, f->category);
+	return st;
+}
+
+/* a / b with two decimals, "" when b is not positive. */
+static const char *
+ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
+    long long b)
+{
+	char	*s;
+
+	if (b <= 0)
+		return "";
+	s = sv->alloc(r, 32);
+	snprintf(s, 32, "%.2f", (double)a / (double)b);
+	return s;
+}
+
+/* <report ...> or the page's heading and filter form. */
+static int
+begin(struct kiln_req *r, const struct kiln_services *sv, const char *name,
+    const char *title, const char *path, const struct filter *f)
+{
+	static const char *const inputs[][3] = {
+		{ "from", N_("From"), "date" }, { "to", N_("To"), "date" },
+		{ "team", N_("Team"), "text" },
+	};
+	const char	*values[3];
+	size_t		 i;
+
+	if (sv->begin(r, 200, "report", title) != 0)
+		return -1;
+	if (sv->wants_xml(r)) {
+		sv->attr(r, "name", name);
+		sv->attr(r, "from", f->from);
+		sv->attr(r, "to", f->to);
+		sv->attr(r, "currency", sv->currency(r));
+		return 0;
+	}
+	sv->open(r, "h1");
+	sv->text(r, title);
+	sv->close(r);
+	values[0] = f->from;
+	values[1] = f->to;
+	values[2] = f->team;
+	sv->open(r, "form");
+	sv->attr(r, "method", "get");
+	sv->attr(r, "class", "search");
+	sv->attr(r, "action", sv->url(r, path));
+	for (i = 0; i < 3; i++) {
+		sv->open(r, "label");
+		sv->attr(r, "for", inputs[i][0]);
+		sv->text(r, _(inputs[i][1]));
+		sv->close(r);
+		sv->open(r, "input");
+		sv->attr(r, "id", inputs[i][0]);
+		sv->attr(r, "name", inputs[i][0]);
+		sv->attr(r, "type", inputs[i][2]);
+		sv->attr(r, "value", values[i]);
+		sv->close(r);
+	}
+	sv->open(r, "button");
+	sv->attr(r, "type", "submit");
+	sv->text(r, _("Show"));
+	sv->close(r);
+	sv->close(r);
+	return 0;
+}
+
+static void
+heading(struct kiln_req *r, const struct kiln_services *sv, const char *h,
+    const char *const *cols)
+{
+	sv->open(r, "h2");
+	sv->text(r, h);
+	sv->close(r);
+	exp_table(r, sv, cols);
+}
+
+static void
+table_end(struct kiln_req *r, const struct kiln_services *sv, int n)
+{
+	if (n > 0) {
+		sv->close(r);
+		sv->close(r);
+	}
+}
+
+/* Per salesperson: amount, the budgets within the range, their use. */
+static void
+by_owner(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f, int xml)
+{
+	static const char *const cols[] = { N_("Salesperson"), N_("Claimed"),
+	    N_("Budget"), N_("Use"), NULL };
+	struct kiln_stmt	*st;
+	long long		 amount, budget;
+	int			 n = 0;
+
+	/* A budget counts when its whole month or quarter is in the range. */
+	if ((st = query(r, sv, "SELECT e.owner, u.login, u.name,"
+	    " sum(e.amount), (SELECT coalesce(sum(b.amount), 0) FROM"
+	    " expense_budgets b WHERE b.owner = e.owner AND (?5 = '' OR"
+	    " b.category IN ('', ?5)) AND ((length(b.period) = 7 AND"
+	    " b.period >= substr(?1, 1, 7) AND b.period <= substr(?2, 1, 7))"
+	    " OR (b.period LIKE '____-Q_' AND substr(b.period, 1, 4) ||"
+	    " '-' || substr('01040710', 2 * CAST(substr(b.period, 7, 1) AS"
+	    " INTEGER) - 1, 2) >= substr(?1, 1, 7) AND substr(b.period, 1, 4)"
+	    " || '-' || substr('03060912', 2 * CAST(substr(b.period, 7, 1) AS"
+	    " INTEGER) - 1, 2) <= substr(?2, 1, 7))))"
+	    CLAIMS_J("JOIN users u ON u.id = e.owner") COUNTED
+	    " GROUP BY e.owner, u.login, u.name ORDER BY 4 DESC", f)) == NULL)
+		return;
+	while (sv->step(st) == 1) {
+		amount = sv->col_int(st, 3);
+		budget = sv->col_int(st, 4);
+		if (xml) {
+			sv->open(r, "row");
+			sv->attr(r, "by", "owner");
+			sv->attr(r, "owner", sv->col_text(st, 0));
+			sv->attr(r, "login", sv->col_text(st, 1));
+			sv->attr(r, "name", sv->col_text(st, 2));
+			sv->attr(r, "amount", sv->money(r, amount));
+			sv->attr(r, "budget", sv->money(r, budget));
+			sv->attr(r, "use", ratio(r, sv, amount, budget));
+			sv->close(r);
+			continue;
+		}
+		if (n++ == 0)
+			heading(r, sv, _("Per salesperson"), cols);
+		sv->open(r, "tr");
+		exp_cell(r, sv, *sv->col_text(st, 2) ? sv->col_text(st, 2) :
+		    sv->col_text(st, 1), 0);
+		exp_cell(r, sv, sv->show_money(r, amount), 1);
+		exp_cell(r, sv, budget > 0 ? sv->show_money(r, budget) : "", 1);
+		exp_cell(r, sv, ratio(r, sv, amount * 100, budget), 1);
+		sv->close(r);
+	}
+	sv->done(st);
+	table_end(r, sv, n);
+}
+
+/* Per category (a chart), per salesperson and category, per month. */
+static void
+by_category(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f, int xml)
+{
+	static const char *const cols[] = { N_("Category"), N_("Claimed"),
+	    N_("Claims"), NULL };
+	struct kiln_stmt	*st;
+	struct kiln_bar		 bars[8];
+	size_t			 nb = 0, i;
+	int			 n = 0;
+
+	if ((st = query(r, sv, "SELECT e.category, sum(e.amount), count(*)"
+	    CLAIMS COUNTED " GROUP BY e.category ORDER BY 2 DESC", f)) ==
+	    NULL)
+		return;
+	while (sv->step(st) == 1) {
+		if (xml) {
+			sv->open(r, "row");
+			sv->attr(r, "by", "category");
+			sv->attr(r, "category", sv->col_text(st, 0));
+			sv->attr(r, "amount", sv->money(r, sv->col_int(st, 1)));
+			sv->attr(r, "claims", sv->col_text(st, 2));
+			sv->close(r);
+			continue;
+		}
+		if (nb < 8) {
+			bars[nb].label = sv->show_enum(r, exp_copy(r, sv,
+			    sv->col_text(st, 0)));
+			bars[nb].value = sv->col_int(st, 1);
+			bars[nb].text = sv->show_money(r, sv->col_int(st, 1));
+			bars[nb++].href = NULL;
+		}
+	}
+	sv->done(st);
+	if (!xml && nb > 0) {
+		sv->chart(r, _("Claimed per category"), bars, nb);
+		heading(r, sv, _("Per category"), cols);
+		for (i = 0; i < nb; i++) {
+			sv->open(r, "tr");
+			exp_cell(r, sv, bars[i].label, 0);
+			exp_cell(r, sv, bars[i].text, 1);
+			exp_cell(r, sv, "", 1);
+			sv->close(r);
+			n++;
+		}
+		table_end(r, sv, n);
+	}
+	if ((st = query(r, sv, "SELECT e.owner, e.category, sum(e.amount)"
+	    CLAIMS COUNTED " GROUP BY e.owner, e.category ORDER BY 1, 2",
+	    f)) != NULL && xml) {
+		while (sv->step(st) == 1) {
+			sv->open(r, "row");
+			sv->attr(r, "by", "owner_category");
+			sv->attr(r, "owner", sv->col_text(st, 0));
+			sv->attr(r, "category", sv->col_text(st, 1));
+			sv->attr(r, "amount", sv->money(r, sv->col_int(st, 2)));
+			sv->close(r);
+		}
+	}
+	if (st != NULL)
+		sv->done(st);
+	if ((st = query(r, sv, "SELECT substr(e.spent_on, 1, 7),"
+	    " sum(e.amount)" CLAIMS COUNTED " GROUP BY 1 ORDER BY 1", f)) ==
+	    NULL)
+		return;
+	while (xml && sv->step(st) == 1) {
+		sv->open(r, "row");
+		sv->attr(r, "by", "month");
+		sv->attr(r, "month", sv->col_text(st, 0));
+		sv->attr(r, "amount", sv->money(r, sv->col_int(st, 1)));
+		sv->close(r);
+	}
+	sv->done(st);
+}
+
+/* GET /reports/expenses */
+int
+exp_report(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct filter	 f;
+	int		 xml = sv->wants_xml(r);
+
+	if (read_filter(r, sv, &f) != 0)
+		return 0;
+	if (begin(r, sv, "expenses", _("Expenses against budget"),
+	    "/reports/expenses", &f) != 0)
+		return -1;
+	by_owner(r, sv, &f, xml);
+	by_category(r, sv, &f, xml);
+	return sv->end(r);
+}
+
+/*
+ * Per customer: claims spent on it (approved, reimbursed), what it was
+ * invoiced in the range and the margin of that.
+ */
+static void
+per_customer(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f, int xml)
+{
+	static const char *const cols[] = { N_("Customer"), N_("Expenses"),
+	    N_("Revenue"), N_("Margin"), N_("Expense to revenue"),
+	    N_("Expense to margin"), NULL };
+	struct kiln_stmt	*st;
+	long long		 spent, revenue, margin;
+	char			 path[48];
+	int			 n = 0;
+
+	if ((st = query(r, sv, "SELECT c.id, c.name, x.spent, coalesce((SELECT"
+	    " sum(o.invoiced_amount) FROM orders o WHERE o.customer = c.id AND"
+	    " o.status IN ('invoiced', 'paid') AND o.invoiced_date >= ?1 AND"
+	    " o.invoiced_date <= ?2), 0), coalesce((SELECT"
+	    " sum(o.invoiced_amount - o.cost) FROM orders o WHERE o.customer ="
+	    " c.id AND o.status IN ('invoiced', 'paid') AND o.invoiced_date >="
+	    " ?1 AND o.invoiced_date <= ?2), 0) FROM (SELECT e.customer,"
+	    " sum(e.amount) AS spent" CLAIMS SPENT " AND e.customer IS NOT"
+	    " NULL GROUP BY e.customer) x JOIN customers c ON c.id ="
+	    " x.customer ORDER BY x.spent DESC, c.id LIMIT 500", f)) == NULL)
+		return;
+	while (sv->step(st) == 1) {
+		spent = sv->col_int(st, 2);
+		revenue = sv->col_int(st, 3);
+		margin = sv->col_int(st, 4);
+		if (xml) {
+			sv->open(r, "row");
+			sv->attr(r, "by", "customer");
+			sv->attr(r, "customer", sv->col_text(st, 0));
+			sv->attr(r, "name", sv->col_text(st, 1));
+			sv->attr(r, "expenses", sv->money(r, spent));
+			sv->attr(r, "revenue", sv->money(r, revenue));
+			sv->attr(r, "margin", sv->money(r, margin));
+			sv->attr(r, "expense_to_revenue", ratio(r, sv, spent,
+			    revenue));
+			sv->attr(r, "expense_to_margin", ratio(r, sv, spent,
+			    margin));
+			sv->close(r);
+			continue;
+		}
+		if (n++ == 0)
+			heading(r, sv, _("Per customer"), cols);
+		sv->open(r, "tr");
+		sv->open(r, "td");
+		snprintf(path, sizeof(path), "/customers/%lld",
+		    sv->col_int(st, 0));
+		exp_link(r, sv, path, sv->col_text(st, 1));
+		sv->close(r);
+		exp_cell(r, sv, sv->show_money(r, spent), 1);
+		exp_cell(r, sv, sv->show_money(r, revenue), 1);
+		exp_cell(r, sv, sv->show_money(r, margin), 1);
+		exp_cell(r, sv, ratio(r, sv, spent, revenue), 1);
+		exp_cell(r, sv, ratio(r, sv, spent, margin), 1);
+		sv->close(r);
+	}
+	sv->done(st);
+	table_end(r, sv, n);
+}
+
+/*
+ * Per deal: claims spent on it; a won deal's order's revenue and margin
+ * and the return (margin - expenses) / expenses; the lost deals' cost.
+ */
+static void
+per_deal(struct kiln_req *r, const struct kiln_services *sv,
+    const struct filter *f, int xml)
+{
+	static const char *const cols[] = { N_("Deal"), N_("Stage"),
+	    N_("Expenses"), N_("Revenue"), N_("Margin"), N_("Return"), NULL };
+	struct kiln_stmt	*st;
+	long long		 spent, revenue, margin, lost = 0, nlost = 0;
+	char			 path[48], line[256];
+	int			 n = 0, won;
+
+	if ((st = query(r, sv, "SELECT d.id, d.title, d.stage, x.spent,"
+	    " coalesce((SELECT sum(o.invoiced_amount) FROM orders o WHERE"
+	    " o.deal = d.id AND o.status IN ('invoiced', 'paid')), 0),"
+	    " coalesce((SELECT sum(o.invoiced_amount - o.cost) FROM orders o"
+	    " WHERE o.deal = d.id AND o.status IN ('invoiced', 'paid')), 0)"
+	    " FROM (SELECT e.deal, sum(e.amount) AS spent" CLAIMS SPENT " AND"
+	    " e.deal IS NOT NULL GROUP BY e.deal) x JOIN deals d ON d.id ="
+	    " x.deal ORDER BY x.spent DESC, d.id LIMIT 500", f)) == NULL)
+		return;
+	while (sv->step(st) == 1) {
+		spent = sv->col_int(st, 3);
+		revenue = sv->col_int(st, 4);
+		margin = sv->col_int(st, 5);
+		won = strcmp(sv->col_text(st, 2), "won") == 0;
+		if (strcmp(sv->col_text(st, 2), "lost") == 0) {
+			lost += spent;
+			nlost++;
+		}
+		if (xml) {
+			sv->open(r, "row");
+			sv->attr(r, "by", "deal");
+			sv->attr(r, "deal", sv->col_text(st, 0));
+			sv->attr(r, "name", sv->col_text(st, 1));
+			sv->attr(r, "stage", sv->col_text(st, 2));
+			sv->attr(r, "expenses", sv->money(r, spent));
+			sv->attr(r, "revenue", sv->money(r, revenue));
+			sv->attr(r, "margin", sv->money(r, margin));
+			sv->attr(r, "roi", won ? ratio(r, sv, margin - spent,
+			    spent) : "");
+			sv->close(r);
+			continue;
+		}
+		if (n++ == 0)
+			heading(r, sv, _("Per deal"), cols);
+		sv->open(r, "tr");
+		sv->open(r, "td");
+		snprintf(path, sizeof(path), "/deals/%lld", sv->col_int(st, 0));
+		exp_link(r, sv, path, sv->col_text(st, 1));
+		sv->close(r);
+		exp_cell(r, sv, sv->show_enum(r, sv->col_text(st, 2)), 0);
+		exp_cell(r, sv, sv->show_money(r, spent), 1);
+		exp_cell(r, sv, won ? sv->show_money(r, revenue) : "", 1);
+		exp_cell(r, sv, won ? sv->show_money(r, margin) : "", 1);
+		exp_cell(r, sv, won ? ratio(r, sv, margin - spent, spent) : "",
+		    1);
+		sv->close(r);
+	}
+	sv->done(st);
+	table_end(r, sv, n);
+	if (xml) {
+		sv->open(r, "row");
+		sv->attr(r, "by", "lost");
+		sv->attr(r, "deals", exp_num(r, sv, nlost));
+		sv->attr(r, "expenses", sv->money(r, lost));
+		sv->close(r);
+	} else if (nlost > 0) {
+		snprintf(line, sizeof(line), _("Spent on %lld deals lost: "),
+		    nlost);
+		sv->open(r, "p");
+		sv->text(r, line);
+		sv->text(r, sv->show_money(r, lost));
+		sv->close(r);
+	}
+}
+
+/* GET /reports/expense-ratio */
+int
+exp_report_ratio(struct kiln_req *r, const struct kiln_services *sv)
+{
+	struct filter	 f;
+	int		 xml = sv->wants_xml(r);
+
+	if (read_filter(r, sv, &f) != 0)
+		return 0;
+	f.category = "";
+	if (begin(r, sv, "expense-ratio", _("Expense to revenue"),
+	    "/reports/expense-ratio", &f) != 0)
+		return -1;
+	per_customer(r, sv, &f, xml);
+	per_deal(r, sv, &f, xml);
+	return sv->end(r);
+}
