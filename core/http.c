@@ -210,7 +210,11 @@ route(struct kiln_req *r)
 	}
 	if (core_route(r, 1, &seen) == 0 || plugin_route(r, 1, &seen) == 0)
 		return;
-	/* A form's CSRF token is in its body: read before checking it. */
+	/*
+	 * A form's CSRF token is in its body: read before checking it.
+	 * Only a plugin's own page takes files (ABI 10 upload()).
+	 */
+	r->multipart_ok = plugin_route_is(r);
 	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)
 		return;
 	if (auth_request(r) != 0)

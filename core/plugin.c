@@ -372,6 +372,22 @@ public_gate(struct kiln_req *r, const struct kiln_route *rt)
 	return auth_public(r);
 }
 
+/* Is the request for a plugin's own page (not a public one)? */
+int
+plugin_route_is(struct kiln_req *r)
+{
+	const struct kiln_route	*rt;
+	size_t			 i;
+
+	for (i = 0; i < r->app->nplugins; i++)
+		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
+		    rt++)
+			if (!(rt->flags & KILN_R_PUBLIC) && route_method(r,
+			    rt->method) && route_match(r, rt->path))
+				return 1;
+	return 0;
+}
+
 int
 plugin_route(struct kiln_req *r, int public, int *seen)
 {

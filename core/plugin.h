@@ -50,6 +50,8 @@ int	 plugin_jobs(struct app *, const char *only);
  * matched the path but not the method.
  */
 int	 plugin_route(struct kiln_req *, int public, int *seen);
+/* Is the request for a plugin's own (not public) page? */
+int	 plugin_route_is(struct kiln_req *);
 /*
  * A received mail offered to each plugin with mail_in, in turn, until
  * one files it: 0 filed, 1 nobody's, -1 failed.

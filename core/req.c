@@ -189,8 +189,11 @@ req_read_body(struct kiln_req *r)
 		return refuse(r, ERR_BAD_REQUEST,
 		    _("Content-Length is not a number."));
 	ct = media_type(r, req_env(r, "CONTENT_TYPE"));
-	/* A form with files may be larger: its files and some fields. */
-	multi = strcmp(ct, "multipart/form-data") == 0;
+	/*
+	 * A form with files goes to a plugin's page that takes them, and
+	 * may be larger: its files and some fields.  Nowhere else.
+	 */
+	multi = strcmp(ct, "multipart/form-data") == 0 && r->multipart_ok;
 	if ((unsigned long long)len > (multi ? r->app->conf.upload_max +
 	    MULTIPART_SLACK : r->app->conf.max_body))
 		return refuse(r, ERR_TOO_LARGE,

@@ -54,6 +54,7 @@ struct kiln_req {
 	struct kvlist	 query;
 	struct kvlist	 body;		/* form fields or XML children */
 	struct parts	*files;		/* a multipart body's files, or NULL */
+	int		 multipart_ok;	/* a plugin's page: files may come */
 	int		 has_body;
 	const char	*body_root;	/* root element of an XML body */
 	struct xmlsets	*sets;		/* its lists (an order's lines) */

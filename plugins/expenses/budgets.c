@@ -220,15 +220,15 @@ exp_budgets(struct kiln_req *r, const struct kiln_services *sv)
 			continue;
 		}
 		if (n++ == 0)
-			exp_table(r, sv, cols);
+			kit_table(r, sv, cols);
 		sv->open(r, "tr");
-		exp_cell(r, sv, sv->col_int(st, 1) != 0 ? sv->col_text(st, 6) :
+		kit_cell(r, sv, sv->col_int(st, 1) != 0 ? sv->col_text(st, 6) :
 		    sv->col_text(st, 2), 0);
-		exp_cell(r, sv, sv->col_text(st, 3), 0);
-		exp_cell(r, sv, *sv->col_text(st, 4) ? sv->show_enum(r,
+		kit_cell(r, sv, sv->col_text(st, 3), 0);
+		kit_cell(r, sv, *sv->col_text(st, 4) ? sv->show_enum(r,
 		    sv->col_text(st, 4)) : _("all"), 0);
-		exp_cell(r, sv, sv->show_money(r, sv->col_int(st, 5)), 1);
-		exp_cell(r, sv, sv->show_money(r, used), 1);
+		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 5)), 1);
+		kit_cell(r, sv, sv->show_money(r, used), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -240,7 +240,7 @@ exp_budgets(struct kiln_req *r, const struct kiln_services *sv)
 		sv->text(r, _("No budget is set."));
 		sv->close(r);
 	}
-	if (!xml && exp_is(r, sv, exp_deciders)) {
+	if (!xml && kit_is(r, sv, exp_deciders)) {
 		static const char *const fields[][3] = {
 			{ "owner", N_("Salesperson (user id)"), "number" },
 			{ "team", N_("or team"), "text" },

@@ -238,96 +238,10 @@ const struct kiln_plugin kiln_plugin = {
 	.demo = exp_demo,
 };
 
-const char *
-exp_copy(struct kiln_req *r, const struct kiln_services *sv, const char *s)
-{
-	size_t	 n = strlen(s) + 1;
-	char	*p = sv->alloc(r, n);
 
-	memcpy(p, s, n);
-	return p;
-}
 
-void
-exp_now(char buf[EXP_TIMESZ])
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
 
-	strftime(buf, EXP_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-}
 
-void
-exp_link(struct kiln_req *r, const struct kiln_services *sv,
-    const char *path, const char *text)
-{
-	sv->open(r, "a");
-	sv->attr(r, "href", sv->url(r, path));
-	sv->text(r, text);
-	sv->close(r);
-}
 
-/* <table class="list"> with its head (an empty name: a buttons column). */
-void
-exp_table(struct kiln_req *r, const struct kiln_services *sv,
-    const char *const *cols)
-{
-	sv->open(r, "table");
-	sv->attr(r, "class", "list");
-	sv->open(r, "thead");
-	sv->open(r, "tr");
-	for (; *cols != NULL; cols++) {
-		sv->open(r, "th");
-		sv->attr(r, "scope", "col");
-		if (**cols != '\0')
-			sv->text(r, _(*cols));
-		sv->close(r);
-	}
-	sv->close(r);
-	sv->close(r);
-	sv->open(r, "tbody");
-}
 
-void
-exp_cell(struct kiln_req *r, const struct kiln_services *sv,
-    const char *text, int numeric)
-{
-	sv->open(r, "td");
-	if (numeric)
-		sv->attr(r, "class", "num");
-	sv->text(r, text);
-	sv->close(r);
-}
 
-const char *
-exp_num(struct kiln_req *r, const struct kiln_services *sv, long long v)
-{
-	char	*s = sv->alloc(r, 24);
-
-	snprintf(s, 24, "%lld", v);
-	return s;
-}
-
-void
-exp_hidden(struct kiln_req *r, const struct kiln_services *sv,
-    const char *name, const char *value)
-{
-	sv->open(r, "input");
-	sv->attr(r, "type", "hidden");
-	sv->attr(r, "name", name);
-	sv->attr(r, "value", value);
-	sv->close(r);
-}
-
-/* Is the user's role one of roles? */
-int
-exp_is(struct kiln_req *r, const struct kiln_services *sv,
-    const char *const *roles)
-{
-	const char	*role = sv->user_role(r);
-
-	for (; *roles != NULL; roles++)
-		if (strcmp(*roles, role) == 0)
-			return 1;
-	return 0;
-}

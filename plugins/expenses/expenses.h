@@ -14,15 +14,13 @@
 #define KILN_EXPENSES_H
 
 #include "kiln-plugin.h"
+#include "kit.h"
 
 #define _(s)	sv->tr(s)
 #define N_(s)	(s)
 
 #define KV_S(k, v)	{ (k), KILN_KV_STR, (v), 0 }
 #define KV_I(k, v)	{ (k), KILN_KV_INT, NULL, (v) }
-
-/* YYYY-MM-DDTHH:MM:SSZ and its NUL. */
-#define EXP_TIMESZ	21
 
 /* A receipt: at most this large, this many to a claim. */
 #define RECEIPT_MAX	(4 * 1024 * 1024)
@@ -131,21 +129,6 @@ extern const char *const expense_statuses[];
 	" (YYYY-MM) or quarter (YYYY-Qn), of at least nothing'"
 
 /* expenses.c */
-const char	*exp_copy(struct kiln_req *, const struct kiln_services *,
-		    const char *);
-void		 exp_now(char [EXP_TIMESZ]);
-void		 exp_link(struct kiln_req *, const struct kiln_services *,
-		    const char *, const char *);
-void		 exp_table(struct kiln_req *, const struct kiln_services *,
-		    const char *const *);
-void		 exp_cell(struct kiln_req *, const struct kiln_services *,
-		    const char *, int);
-const char	*exp_num(struct kiln_req *, const struct kiln_services *,
-		    long long);
-void		 exp_hidden(struct kiln_req *, const struct kiln_services *,
-		    const char *, const char *);
-int		 exp_is(struct kiln_req *, const struct kiln_services *,
-		    const char *const *);
 extern const char *const exp_deciders[];
 extern const char *const exp_payers[];
 

@@ -24,7 +24,7 @@ count_line(struct kiln_req *r, const struct kiln_services *sv,
 
 	snprintf(text, sizeof(text), "%lld %s", n, what);
 	sv->open(r, "li");
-	exp_link(r, sv, path, text);
+	kit_link(r, sv, path, text);
 	sv->text(r, " \u00b7 ");
 	sv->text(r, sv->show_money(r, amount));
 	sv->close(r);

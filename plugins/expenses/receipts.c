@@ -107,7 +107,7 @@ exp_receipt_add(struct kiln_req *r, const struct kiln_services *sv)
 	struct kiln_file	 f;
 	long long		 id = sv->route_id(r), n = 0;
 	const char		*type, *name;
-	char			 status[16] = "", now[EXP_TIMESZ], path[64];
+	char			 status[16] = "", now[KIT_TIMESZ], path[64];
 	int			 acc, rc;
 
 	if (!sv->upload(r, "receipt", &f))
@@ -145,7 +145,7 @@ exp_receipt_add(struct kiln_req *r, const struct kiln_services *sv)
 		return sv->error(r, 422, "invalid", _("A claim has at most 10"
 		    " receipts."));
 	}
-	exp_now(now);
+	kit_now(now);
 	if ((st = sv->sql(r, "INSERT INTO expense_receipts (expense, name,"
 	    " ctype, size, sha256, data, created_at, by_login) VALUES (?1,"
 	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL) {
@@ -287,7 +287,7 @@ exp_receipts_page(struct kiln_req *r, const struct kiln_services *sv,
 			sv->open(r, "li");
 			snprintf(path, sizeof(path), "/receipts/%lld",
 			    sv->col_int(st, 0));
-			exp_link(r, sv, path, sv->col_text(st, 1));
+			kit_link(r, sv, path, sv->col_text(st, 1));
 			snprintf(size, sizeof(size), " (%lld KiB)",
 			    (sv->col_int(st, 2) + 1023) / 1024);
 			sv->text(r, size);

@@ -192,7 +192,7 @@ heading(struct kiln_req *r, const struct kiln_services *sv, const char *h,
 	sv->open(r, "h2");
 	sv->text(r, h);
 	sv->close(r);
-	exp_table(r, sv, cols);
+	kit_table(r, sv, cols);
 }
 
 static void
@@ -247,11 +247,11 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 		if (n++ == 0)
 			heading(r, sv, _("Per salesperson"), cols);
 		sv->open(r, "tr");
-		exp_cell(r, sv, *sv->col_text(st, 2) ? sv->col_text(st, 2) :
+		kit_cell(r, sv, *sv->col_text(st, 2) ? sv->col_text(st, 2) :
 		    sv->col_text(st, 1), 0);
-		exp_cell(r, sv, sv->show_money(r, amount), 1);
-		exp_cell(r, sv, budget > 0 ? sv->show_money(r, budget) : "", 1);
-		exp_cell(r, sv, ratio(r, sv, amount * 100, budget), 1);
+		kit_cell(r, sv, sv->show_money(r, amount), 1);
+		kit_cell(r, sv, budget > 0 ? sv->show_money(r, budget) : "", 1);
+		kit_cell(r, sv, ratio(r, sv, amount * 100, budget), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -285,7 +285,7 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 			continue;
 		}
 		if (nb < 8) {
-			bars[nb].label = sv->show_enum(r, exp_copy(r, sv,
+			bars[nb].label = sv->show_enum(r, kit_copy(r, sv,
 			    sv->col_text(st, 0)));
 			bars[nb].value = sv->col_int(st, 1);
 			bars[nb].text = sv->show_money(r, sv->col_int(st, 1));
@@ -298,9 +298,9 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 		heading(r, sv, _("Per category"), cols);
 		for (i = 0; i < nb; i++) {
 			sv->open(r, "tr");
-			exp_cell(r, sv, bars[i].label, 0);
-			exp_cell(r, sv, bars[i].text, 1);
-			exp_cell(r, sv, "", 1);
+			kit_cell(r, sv, bars[i].label, 0);
+			kit_cell(r, sv, bars[i].text, 1);
+			kit_cell(r, sv, "", 1);
 			sv->close(r);
 			n++;
 		}
@@ -403,13 +403,13 @@ per_customer(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "td");
 		snprintf(path, sizeof(path), "/customers/%lld",
 		    sv->col_int(st, 0));
-		exp_link(r, sv, path, sv->col_text(st, 1));
+		kit_link(r, sv, path, sv->col_text(st, 1));
 		sv->close(r);
-		exp_cell(r, sv, sv->show_money(r, spent), 1);
-		exp_cell(r, sv, sv->show_money(r, revenue), 1);
-		exp_cell(r, sv, sv->show_money(r, margin), 1);
-		exp_cell(r, sv, ratio(r, sv, spent, revenue), 1);
-		exp_cell(r, sv, ratio(r, sv, spent, margin), 1);
+		kit_cell(r, sv, sv->show_money(r, spent), 1);
+		kit_cell(r, sv, sv->show_money(r, revenue), 1);
+		kit_cell(r, sv, sv->show_money(r, margin), 1);
+		kit_cell(r, sv, ratio(r, sv, spent, revenue), 1);
+		kit_cell(r, sv, ratio(r, sv, spent, margin), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -468,13 +468,13 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 		sv->open(r, "tr");
 		sv->open(r, "td");
 		snprintf(path, sizeof(path), "/deals/%lld", sv->col_int(st, 0));
-		exp_link(r, sv, path, sv->col_text(st, 1));
+		kit_link(r, sv, path, sv->col_text(st, 1));
 		sv->close(r);
-		exp_cell(r, sv, sv->show_enum(r, sv->col_text(st, 2)), 0);
-		exp_cell(r, sv, sv->show_money(r, spent), 1);
-		exp_cell(r, sv, won ? sv->show_money(r, revenue) : "", 1);
-		exp_cell(r, sv, won ? sv->show_money(r, margin) : "", 1);
-		exp_cell(r, sv, won ? ratio(r, sv, margin - spent, spent) : "",
+		kit_cell(r, sv, sv->show_enum(r, sv->col_text(st, 2)), 0);
+		kit_cell(r, sv, sv->show_money(r, spent), 1);
+		kit_cell(r, sv, won ? sv->show_money(r, revenue) : "", 1);
+		kit_cell(r, sv, won ? sv->show_money(r, margin) : "", 1);
+		kit_cell(r, sv, won ? ratio(r, sv, margin - spent, spent) : "",
 		    1);
 		sv->close(r);
 	}
@@ -483,7 +483,7 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 	if (xml) {
 		sv->open(r, "row");
 		sv->attr(r, "by", "lost");
-		sv->attr(r, "deals", exp_num(r, sv, nlost));
+		sv->attr(r, "deals", kit_num(r, sv, nlost));
 		sv->attr(r, "expenses", sv->money(r, lost));
 		sv->close(r);
 	} else if (nlost > 0) {

@@ -35,10 +35,10 @@ history(struct kiln_req *r, const struct kiln_services *sv, long long id,
     const char *status, const char *reason)
 {
 	struct kiln_stmt	*st;
-	char			 now[EXP_TIMESZ];
+	char			 now[KIT_TIMESZ];
 	int			 rc;
 
-	exp_now(now);
+	kit_now(now);
 	if ((st = sv->sql(r, "INSERT INTO expense_history (expense, seq,"
 	    " status, by_login, at, reason) VALUES (?1, (SELECT"
 	    " coalesce(max(seq), 0) + 1 FROM expense_history WHERE expense ="
@@ -153,7 +153,7 @@ context_of(struct kiln_req *r, const struct kiln_services *sv,
 	    " WHERE id = ?1")) != NULL) {
 		sv->bind_int(st, 1, c->deal);
 		if (sv->step(st) == 1) {
-			stage = exp_copy(r, sv, sv->col_text(st, 0));
+			stage = kit_copy(r, sv, sv->col_text(st, 0));
 			deal_amount = sv->col_int(st, 1);
 		}
 		sv->done(st);
@@ -162,16 +162,16 @@ context_of(struct kiln_req *r, const struct kiln_services *sv,
 	    " customers WHERE id = ?1")) != NULL) {
 		sv->bind_int(st, 1, c->customer);
 		if (sv->step(st) == 1)
-			segment = exp_copy(r, sv, sv->col_text(st, 0));
+			segment = kit_copy(r, sv, sv->col_text(st, 0));
 		sv->done(st);
 	}
 	snprintf(year, sizeof(year), "%.4s", c->spent_on);
 	out[n++] = (struct kiln_kv)KV_I("budget", own.amount);
 	out[n++] = (struct kiln_kv)KV_I("budget_used", own.used);
 	out[n++] = (struct kiln_kv)KV_S("budget_period",
-	    exp_copy(r, sv, own.period));
+	    kit_copy(r, sv, own.period));
 	out[n++] = (struct kiln_kv)KV_S("budget_category",
-	    exp_copy(r, sv, own.category));
+	    kit_copy(r, sv, own.category));
 	out[n++] = (struct kiln_kv)KV_I("team_budget", team.amount);
 	out[n++] = (struct kiln_kv)KV_I("team_budget_used", team.used);
 	out[n++] = (struct kiln_kv)KV_I("receipts", scalar(r, sv,
@@ -186,7 +186,7 @@ context_of(struct kiln_req *r, const struct kiln_services *sv,
 	    " customer = (SELECT customer FROM expenses WHERE id = ?1) AND"
 	    " category = 'gifts' AND status IN ('submitted', 'approved',"
 	    " 'reimbursed') AND spent_on >= ?2 || '-01-01' AND spent_on <= ?2"
-	    " || '-12-31' AND id <> ?1", c->id, exp_copy(r, sv, year)) : 0);
+	    " || '-12-31' AND id <> ?1", c->id, kit_copy(r, sv, year)) : 0);
 	return n;
 }
 
@@ -219,24 +219,6 @@ exp_context(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	return context_of(r, sv, &c, out, max);
 }
 
-/* The version sent (0: none), or -1 once answered. */
-static long long
-version_sent(struct kiln_req *r, const struct kiln_services *sv)
-{
-	const char	*ver = sv->param(r, "version");
-	char		*end;
-	long long	 v;
-
-	if (ver == NULL || *ver == '\0')
-		return 0;
-	v = strtoll(ver, &end, 10);
-	if (*end != '\0' || v < 1) {
-		sv->error(r, 400, "bad_request",
-		    _("version must be a positive number"));
-		return -1;
-	}
-	return v;
-}
 
 /*
  * The start of every action: the version sent, a write transaction, the
@@ -252,7 +234,7 @@ begin_on(struct kiln_req *r, const struct kiln_services *sv, const char *from,
 	int		 acc;
 	char		 msg[256];
 
-	if ((sent = version_sent(r, sv)) < 0)
+	if ((sent = kit_version_sent(r, sv)) < 0)
 		return -1;
 	if (sv->begin_write(r) != 0) {
 		sv->write_failed(r);
@@ -311,10 +293,10 @@ finish(struct kiln_req *r, const struct kiln_services *sv, long long id,
     const struct move *m)
 {
 	struct kiln_stmt	*st;
-	char			 now[EXP_TIMESZ], path[64], detail[600];
+	char			 now[KIT_TIMESZ], path[64], detail[600];
 	int			 rc;
 
-	exp_now(now);
+	kit_now(now);
 	if ((st = sv->sql(r, "UPDATE expenses SET status = ?2, status_seq ="
 	    " status_seq + 1, version = version + 1, updated_at = ?3, held ="
 	    " CASE WHEN ?4 < 0 THEN held ELSE ?4 END, approver = CASE WHEN"
@@ -455,7 +437,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, int approve)
 {
 	struct claim	 c;
 	struct move	 m = { NULL, -1, 0, "", "", "", NULL };
-	char		 now[EXP_TIMESZ];
+	char		 now[KIT_TIMESZ];
 	const char	*why;
 
 	if ((why = reason_sent(r, sv)) == NULL)
@@ -473,7 +455,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, int approve)
 		    " this claim: approve it with a reason.") : _("Reject it"
 		    " with a reason."));
 	}
-	exp_now(now);
+	kit_now(now);
 	m.status = m.done = approve ? "approved" : "rejected";
 	m.approver = sv->user_id(r);
 	m.decided_at = now;
@@ -500,11 +482,11 @@ exp_reimburse(struct kiln_req *r, const struct kiln_services *sv)
 	struct claim	 c;
 	struct move	 m = { "reimbursed", -1, 0, "", NULL, NULL,
 			    "reimbursed" };
-	char		 now[EXP_TIMESZ];
+	char		 now[KIT_TIMESZ];
 
 	if (begin_on(r, sv, "approved", 0, &c) != 0)
 		return 0;
-	exp_now(now);
+	kit_now(now);
 	m.reimbursed_at = now;
 	return finish(r, sv, c.id, &m);
 }
@@ -535,7 +517,7 @@ form_open(struct kiln_req *r, const struct kiln_services *sv, long long id,
 	sv->attr(r, "class", "inline");
 	sv->attr(r, "action", sv->url(r, path));
 	sv->csrf(r);
-	exp_hidden(r, sv, "version", ver);
+	kit_hidden(r, sv, "version", ver);
 }
 
 static void
@@ -585,11 +567,11 @@ actions(struct kiln_req *r, const struct kiln_services *sv,
 		form_open(r, sv, c->id, c->version, "submit");
 		button(r, sv, _("Submit"));
 	} else if (strcmp(c->status, "submitted") == 0 && writer && !mine &&
-	    exp_is(r, sv, exp_deciders)) {
+	    kit_is(r, sv, exp_deciders)) {
 		decision(r, sv, c, "approve", _("Approve"), (int)c->held);
 		decision(r, sv, c, "reject", _("Reject"), 1);
 	} else if (strcmp(c->status, "approved") == 0 &&
-	    exp_is(r, sv, exp_payers)) {
+	    kit_is(r, sv, exp_payers)) {
 		form_open(r, sv, c->id, c->version, "reimburse");
 		button(r, sv, _("Mark reimbursed"));
 	} else if (strcmp(c->status, "rejected") == 0 && writer) {
@@ -650,13 +632,13 @@ history_table(struct kiln_req *r, const struct kiln_services *sv,
 			sv->open(r, "h2");
 			sv->text(r, _("History"));
 			sv->close(r);
-			exp_table(r, sv, cols);
+			kit_table(r, sv, cols);
 		}
 		sv->open(r, "tr");
-		exp_cell(r, sv, sv->show_time(r, sv->col_text(st, 0)), 0);
-		exp_cell(r, sv, sv->show_enum(r, sv->col_text(st, 1)), 0);
-		exp_cell(r, sv, sv->col_text(st, 2), 0);
-		exp_cell(r, sv, sv->col_text(st, 3), 0);
+		kit_cell(r, sv, sv->show_time(r, sv->col_text(st, 0)), 0);
+		kit_cell(r, sv, sv->show_enum(r, sv->col_text(st, 1)), 0);
+		kit_cell(r, sv, sv->col_text(st, 2), 0);
+		kit_cell(r, sv, sv->col_text(st, 3), 0);
 		sv->close(r);
 	}
 	sv->done(st);

@@ -246,8 +246,8 @@ load_customers(struct kiln_req *r, const struct kiln_services *sv,
 	while (n < cap && sv->step(st) == 1) {
 		memset(&c[n], 0, sizeof(c[n]));
 		c[n].id = sv->col_int(st, 0);
-		c[n].segment = value_copy(r, sv, sv->col_text(st, 1));
-		c[n].before = value_copy(r, sv, sv->col_text(st, 2));
+		c[n].segment = kit_copy(r, sv, sv->col_text(st, 1));
+		c[n].before = kit_copy(r, sv, sv->col_text(st, 2));
 		n++;
 	}
 	sv->done(st);
@@ -410,9 +410,9 @@ judge(struct kiln_req *r, const struct kiln_services *sv, struct cust *c,
 			    !is_segment(v[i].field) ||
 			    strcmp(v[i].field, c[k].segment) == 0)
 				continue;
-			c[k].proposed = value_copy(r, sv, v[i].field);
-			c[k].reason = value_copy(r, sv, v[i].message);
-			c[k].rule = value_copy(r, sv, v[i].rule);
+			c[k].proposed = kit_copy(r, sv, v[i].field);
+			c[k].reason = kit_copy(r, sv, v[i].message);
+			c[k].rule = kit_copy(r, sv, v[i].rule);
 		}
 	}
 }
@@ -558,7 +558,7 @@ value_compute_at(struct kiln_req *r, const struct kiln_services *sv,
 	struct cust	*c;
 	struct tm	 tm, q;
 	time_t		 tq;
-	char		 now[VALUE_TIMESZ], today[11], since[16], quiet[11];
+	char		 now[KIT_TIMESZ], today[11], since[16], quiet[11];
 	long		 nc, i, end;
 	int		 months = (int)sv->number(r, "value_months");
 
@@ -616,10 +616,10 @@ int
 value_job(struct kiln_req *r, const struct kiln_services *sv)
 {
 	struct kiln_stmt	*st;
-	char			 now[VALUE_TIMESZ];
+	char			 now[KIT_TIMESZ];
 	int			 done = 0;
 
-	value_now(now);
+	kit_now(now);
 	if ((st = sv->sql(r, "SELECT 1 FROM customer_values WHERE"
 	    " computed_at >= ?1 LIMIT 1")) == NULL)
 		return -1;

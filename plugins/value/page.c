@@ -145,7 +145,7 @@ value_section(struct kiln_req *r, const struct kiln_services *sv,
 	sv->text(r, sv->show_time(r, sv->col_text(st, 0)));
 	sv->text(r, " \u00b7 ");
 	sv->done(st);
-	value_link(r, sv, "/reports/customer-value", _("every customer's"));
+	kit_link(r, sv, "/reports/customer-value", _("every customer's"));
 	sv->close(r);
 	history(r, sv, id);
 	snprintf(path, sizeof(path), "/customers/%lld", id);

@@ -56,7 +56,7 @@ out_of_touch(struct kiln_req *r, const struct kiln_services *sv)
 		if (any++ == 0)
 			sv->open(r, "ul");
 		sv->open(r, "li");
-		value_customer_link(r, sv, sv->col_int(st, 0),
+		kit_customer_link(r, sv, sv->col_int(st, 0),
 		    sv->col_text(st, 1));
 		if (*sv->col_text(st, 2) != '\0')
 			snprintf(when, sizeof(when), _(" \u2014 last contact"
@@ -99,7 +99,7 @@ suggestions(struct kiln_req *r, const struct kiln_services *sv)
 	snprintf(text, sizeof(text), _("%lld customers' segments to look at"),
 	    n);
 	sv->open(r, "p");
-	value_link(r, sv, "/value/suggestions", text);
+	kit_link(r, sv, "/value/suggestions", text);
 	sv->close(r);
 }
 

@@ -109,7 +109,7 @@ read_filter(struct kiln_req *r, const struct kiln_services *sv,
 {
 	const char *const	 segs[] = { "", "key_account",
 	    "channel_partner", "small_loyal", "project", "prospect", NULL };
-	char			 now[VALUE_TIMESZ];
+	char			 now[KIT_TIMESZ];
 	const char		*p;
 	int			 bad = 0;
 
@@ -136,7 +136,7 @@ read_filter(struct kiln_req *r, const struct kiln_services *sv,
 		bad = 1;
 	if (*f->sort == '\0')
 		f->sorted = 0;
-	value_now(now);
+	kit_now(now);
 	snprintf(f->month, sizeof(f->month), "%.7s", now);
 	if (!bad)
 		return 0;
@@ -163,14 +163,6 @@ query(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
 	return st;
 }
 
-static const char *
-num(struct kiln_req *r, const struct kiln_services *sv, long long v)
-{
-	char	*s = sv->alloc(r, 24);
-
-	snprintf(s, 24, "%lld", v);
-	return s;
-}
 
 /* a / b with d decimals, "" when b is 0. */
 static const char *
@@ -186,16 +178,6 @@ ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
 	return s;
 }
 
-static void
-cell(struct kiln_req *r, const struct kiln_services *sv, const char *text,
-    int numeric)
-{
-	sv->open(r, "td");
-	if (numeric)
-		sv->attr(r, "class", "num");
-	sv->text(r, text);
-	sv->close(r);
-}
 
 static const char *
 class_label(struct kiln_req *r, const struct kiln_services *sv,
@@ -222,7 +204,7 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 	if ((st = query(r, sv, by_class, f)) == NULL)
 		return;
 	while (k < 4 && sv->step(st) == 1) {
-		cls[k] = value_copy(r, sv, sv->col_text(st, 0));
+		cls[k] = kit_copy(r, sv, sv->col_text(st, 0));
 		n[k] = sv->col_int(st, 1);
 		rev[k] = sv->col_int(st, 2);
 		mar[k] = sv->col_int(st, 3);
@@ -239,14 +221,14 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 			bars[i].href = NULL;
 		}
 		sv->chart(r, _("Margin by class"), bars, k);
-		value_table(r, sv, cols);
+		kit_table(r, sv, cols);
 	}
 	for (i = 0; i < k; i++) {
 		if (xml) {
 			sv->open(r, "row");
 			sv->attr(r, "by", "class");
 			sv->attr(r, "class", cls[i]);
-			sv->attr(r, "customers", num(r, sv, n[i]));
+			sv->attr(r, "customers", kit_num(r, sv, n[i]));
 			sv->attr(r, "revenue", sv->money(r, rev[i]));
 			sv->attr(r, "margin", sv->money(r, mar[i]));
 			sv->attr(r, "share", ratio(r, sv, mar[i] > 0 ? mar[i] :
@@ -260,12 +242,12 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 		sv->attr(r, "scope", "row");
 		sv->text(r, class_label(r, sv, cls[i]));
 		sv->close(r);
-		cell(r, sv, num(r, sv, n[i]), 1);
-		cell(r, sv, sv->show_money(r, rev[i]), 1);
-		cell(r, sv, sv->show_money(r, mar[i]), 1);
-		cell(r, sv, total > 0 && mar[i] > 0 ? num(r, sv, mar[i] * 100 /
+		kit_cell(r, sv, kit_num(r, sv, n[i]), 1);
+		kit_cell(r, sv, sv->show_money(r, rev[i]), 1);
+		kit_cell(r, sv, sv->show_money(r, mar[i]), 1);
+		kit_cell(r, sv, total > 0 && mar[i] > 0 ? kit_num(r, sv, mar[i] * 100 /
 		    total) : "", 1);
-		cell(r, sv, sv->show_money(r, ltv[i]), 1);
+		kit_cell(r, sv, sv->show_money(r, ltv[i]), 1);
 		sv->close(r);
 	}
 	if (!xml && k > 0) {
@@ -301,13 +283,13 @@ movement_rows(struct kiln_req *r, const struct kiln_services *sv,
 			sv->open(r, "h2");
 			sv->text(r, _("Moved since the month before"));
 			sv->close(r);
-			value_table(r, sv, cols);
+			kit_table(r, sv, cols);
 		}
 		sv->open(r, "tr");
-		cell(r, sv, strcmp(sv->col_text(st, 0), "-") ? class_label(r,
+		kit_cell(r, sv, strcmp(sv->col_text(st, 0), "-") ? class_label(r,
 		    sv, sv->col_text(st, 0)) : _("(new)"), 0);
-		cell(r, sv, class_label(r, sv, sv->col_text(st, 1)), 0);
-		cell(r, sv, sv->col_text(st, 2), 1);
+		kit_cell(r, sv, class_label(r, sv, sv->col_text(st, 1)), 0);
+		kit_cell(r, sv, sv->col_text(st, 2), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -362,25 +344,25 @@ customer_rows(struct kiln_req *r, const struct kiln_services *sv,
 			sv->open(r, "h2");
 			sv->text(r, _("Customers"));
 			sv->close(r);
-			value_table(r, sv, cols);
+			kit_table(r, sv, cols);
 		}
 		sv->open(r, "tr");
 		sv->open(r, "td");
-		value_customer_link(r, sv, sv->col_int(st, 0),
+		kit_customer_link(r, sv, sv->col_int(st, 0),
 		    sv->col_text(st, 1));
 		sv->close(r);
-		cell(r, sv, sv->show_enum(r, sv->col_text(st, 2)), 0);
-		cell(r, sv, class_label(r, sv, sv->col_text(st, 3)), 0);
-		cell(r, sv, sv->col_text(st, 4), 1);
-		cell(r, sv, sv->col_text(st, 5), 1);
-		cell(r, sv, sv->col_text(st, 6), 1);
-		cell(r, sv, sv->show_money(r, sv->col_int(st, 7)), 1);
-		cell(r, sv, sv->show_money(r, sv->col_int(st, 8)), 1);
-		cell(r, sv, sv->col_text(st, 9), 1);
-		cell(r, sv, inv > 0 ? ratio(r, sv, sv->col_int(st, 11) * 100,
+		kit_cell(r, sv, sv->show_enum(r, sv->col_text(st, 2)), 0);
+		kit_cell(r, sv, class_label(r, sv, sv->col_text(st, 3)), 0);
+		kit_cell(r, sv, sv->col_text(st, 4), 1);
+		kit_cell(r, sv, sv->col_text(st, 5), 1);
+		kit_cell(r, sv, sv->col_text(st, 6), 1);
+		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 7)), 1);
+		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 8)), 1);
+		kit_cell(r, sv, sv->col_text(st, 9), 1);
+		kit_cell(r, sv, inv > 0 ? ratio(r, sv, sv->col_int(st, 11) * 100,
 		    inv, 0) : "", 1);
-		cell(r, sv, ratio(r, sv, sv->col_int(st, 12), inv, 1), 1);
-		cell(r, sv, sv->show_money(r, sv->col_int(st, 13)), 1);
+		kit_cell(r, sv, ratio(r, sv, sv->col_int(st, 12), inv, 1), 1);
+		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 13)), 1);
 		sv->close(r);
 	}
 	sv->done(st);

@@ -127,10 +127,10 @@ value_suggestions(struct kiln_req *r, const struct kiln_services *sv)
 			continue;
 		}
 		if (n++ == 0)
-			value_table(r, sv, cols);
+			kit_table(r, sv, cols);
 		sv->open(r, "tr");
 		sv->open(r, "td");
-		value_customer_link(r, sv, sv->col_int(st, 1),
+		kit_customer_link(r, sv, sv->col_int(st, 1),
 		    sv->col_text(st, 2));
 		sv->close(r);
 		sv->open(r, "td");
@@ -187,7 +187,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, int accept)
 	struct kiln_stmt	*st;
 	struct kiln_kv		 kv[1];
 	long long		 id = sv->route_id(r), customer = 0;
-	char			 now[VALUE_TIMESZ], err[512], detail[160];
+	char			 now[KIT_TIMESZ], err[512], detail[160];
 	char			 proposed[64] = "", current[64] = "";
 	int			 acc, rc;
 
@@ -232,7 +232,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, int accept)
 		sv->rollback(r);
 		return sv->error(r, 422, "invalid", err);
 	}
-	value_now(now);
+	kit_now(now);
 	if ((st = sv->sql(r, "UPDATE segment_suggestions SET status = ?2,"
 	    " decided_at = ?3, decided_by = ?4 WHERE id = ?1")) == NULL) {
 		sv->rollback(r);

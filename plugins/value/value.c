@@ -94,45 +94,9 @@ const struct kiln_plugin kiln_plugin = {
 	.demo = value_demo,
 };
 
-const char *
-value_copy(struct kiln_req *r, const struct kiln_services *sv, const char *s)
-{
-	size_t	 n = strlen(s) + 1;
-	char	*p = sv->alloc(r, n);
 
-	memcpy(p, s, n);
-	return p;
-}
 
-void
-value_now(char buf[VALUE_TIMESZ])
-{
-	time_t		 t = time(NULL);
-	struct tm	 tm;
 
-	strftime(buf, VALUE_TIMESZ, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-}
-
-void
-value_link(struct kiln_req *r, const struct kiln_services *sv,
-    const char *path, const char *text)
-{
-	sv->open(r, "a");
-	sv->attr(r, "href", sv->url(r, path));
-	sv->text(r, text);
-	sv->close(r);
-}
-
-/* A link to customer id's page, named name. */
-void
-value_customer_link(struct kiln_req *r, const struct kiln_services *sv,
-    long long id, const char *name)
-{
-	char	 path[48];
-
-	snprintf(path, sizeof(path), "/customers/%lld", id);
-	value_link(r, sv, path, name);
-}
 
 int
 value_may_decide(struct kiln_req *r, const struct kiln_services *sv)
@@ -142,27 +106,3 @@ value_may_decide(struct kiln_req *r, const struct kiln_services *sv)
 	return strcmp(role, "admin") == 0 || strcmp(role, "manager") == 0;
 }
 
-/*
- * <table class="list"><thead> of the column names cols (translated,
- * NULL-terminated; an empty name heads the buttons' column), and
- * <tbody> left open for the rows.
- */
-void
-value_table(struct kiln_req *r, const struct kiln_services *sv,
-    const char *const *cols)
-{
-	sv->open(r, "table");
-	sv->attr(r, "class", "list");
-	sv->open(r, "thead");
-	sv->open(r, "tr");
-	for (; *cols != NULL; cols++) {
-		sv->open(r, "th");
-		sv->attr(r, "scope", "col");
-		if (**cols != '\0')
-			sv->text(r, _(*cols));
-		sv->close(r);
-	}
-	sv->close(r);
-	sv->close(r);
-	sv->open(r, "tbody");
-}

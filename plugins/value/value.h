@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kiln-plugin.h"
+#include "kit.h"
 
 #define _(s)	sv->tr(s)
 #define N_(s)	(s)
@@ -88,9 +89,6 @@
 	"CREATE INDEX segment_suggestions_customer ON" \
 	" segment_suggestions(customer, proposed, decided_at);"
 
-/* YYYY-MM-DDTHH:MM:SSZ and its NUL. */
-#define VALUE_TIMESZ	21
-
 /* The ABC classes' shares of the installation's margin. */
 #define VALUE_A_SHARE	80
 #define VALUE_B_SHARE	95
@@ -131,17 +129,8 @@ int		 value_report(struct kiln_req *, const struct kiln_services *);
 /* panels.c */
 extern const struct kiln_panel value_panels[];
 
-/* value.c: small helpers */
-const char	*value_copy(struct kiln_req *, const struct kiln_services *,
-		    const char *);
-void		 value_now(char [VALUE_TIMESZ]);
-void		 value_link(struct kiln_req *, const struct kiln_services *,
-		    const char *, const char *);
-void		 value_customer_link(struct kiln_req *,
-		    const struct kiln_services *, long long, const char *);
+/* value.c */
 int		 value_may_decide(struct kiln_req *,
 		    const struct kiln_services *);
-void		 value_table(struct kiln_req *, const struct kiln_services *,
-		    const char *const *);
 
 #endif

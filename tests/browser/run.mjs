@@ -11,7 +11,11 @@
 // resolves it; LEAD (the desk's manager) reads the SLA report.
 // Screenshots of each step go to $KILN_SHOTS (default ./shots).
 //
-//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE [MANAGER [AGENT [LEAD]]]]]
+// SELLER (a salesperson of MANAGER's team) files an expense claim for
+// a deal with a receipt; MANAGER approves it, FINANCE reimburses it;
+// MANAGER accepts a segment suggestion.
+//
+//   node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE [MANAGER [AGENT [LEAD [SELLER]]]]]]
 //
 // Prints "ok N - ..." lines and "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -22,7 +26,7 @@ import { createRequire } from 'node:module';
 const axeSource = readFileSync(createRequire(import.meta.url)
     .resolve('axe-core/axe.min.js'), 'utf8');
 
-const [base, login, password, sales, finance, manager, agent, lead] =
+const [base, login, password, sales, finance, manager, agent, lead, seller] =
     process.argv.slice(2);
 if (!base || !login || !password) {
 	console.error('usage: node run.mjs BASE_URL LOGIN PASSWORD [SALES [FINANCE]]');
@@ -248,7 +252,12 @@ try {
 			for (const v of await axeViolations())
 				found.push(`${path}: ${v}`);
 		}
-		await page.goto(`${base}/orders?status=approved`);
+		/* An order with its buttons: approved, held or a draft. */
+		for (const status of ['approved', 'on_hold', 'draft']) {
+			await page.goto(`${base}/orders?status=${status}`);
+			if (await page.locator('table.list tbody tr td a').count() > 0)
+				break;
+		}
 		await page.locator('table.list tbody tr td a').first().click();
 		await page.waitForSelector('div.actbar');
 		for (const v of await axeViolations())
@@ -516,6 +525,75 @@ try {
 			await page.goto(`${base}/tickets/escalated`);
 			await page.waitForSelector('main h1');
 			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await logOut();
+		});
+	}
+	if (seller && manager && finance) {
+		await check('expenses: a salesperson files a claim for a deal with a receipt, the manager approves it, finance reimburses it', async () => {
+			await logIn(seller);
+			await page.goto(`${base}/deals`);
+			const deal = (await page.locator('table.list tbody tr td a').first().textContent()).trim();
+			await page.goto(`${base}/expenses/new`);
+			await page.fill('[name=spent_on]', new Date().toISOString().slice(0, 10));
+			await page.locator('[name=category]').selectOption('travel');
+			await page.fill('[name=amount]', '88.00');
+			await page.fill('[name=description]', `Train to the plant ${unique}`);
+			await tabTo('deal.q');
+			await pickFirst(deal.slice(0, 6));
+			await page.click('form.record button[type=submit]');
+			await page.waitForSelector('dl.record');
+			const claim = page.url().replace(/[?#].*$/, '');
+			await page.setInputFiles('input[name=receipt]', {
+				name: 'ticket.png', mimeType: 'image/png',
+				buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c63000100000500010d0a2db40000000049454e44ae426082', 'hex'),
+			});
+			await page.locator('section.receipts button[type=submit]').click();
+			await page.waitForURL(/done=saved/);
+			expect(await page.locator('section.receipts a', { hasText: 'ticket.png' }).count() === 1,
+			    'the receipt is not listed');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await page.locator('div.actions button', { hasText: 'Submit' }).click();
+			await page.waitForURL(/done=submitted/);
+			await page.screenshot({ path: `${shots}/20-seller-claim.png`, fullPage: true });
+			await logOut();
+			await logIn(manager);
+			await page.goto(claim);
+			await page.locator('div.actions form', { has: page.locator('button', { hasText: 'Approve' }) })
+			    .locator('input[name=reason]').fill('customer visit agreed');
+			await page.locator('div.actions button', { hasText: 'Approve' }).click();
+			await page.waitForURL(/done=approved/);
+			await logOut();
+			await logIn(finance);
+			await page.goto(claim);
+			await page.locator('div.actions button', { hasText: 'Mark reimbursed' }).click();
+			await page.waitForURL(/done=reimbursed/);
+			expect((await page.locator('dl.record').first().textContent()).includes('Reimbursed'),
+			    'the claim is not reimbursed');
+			await page.screenshot({ path: `${shots}/21-finance-reimbursed.png`, fullPage: true });
+			await logOut();
+		});
+		await check('customer value: the manager accepts a segment suggestion and the customer\'s segment changes', async () => {
+			await logIn(manager);
+			await page.goto(`${base}/value/suggestions`);
+			await page.waitForSelector('main h1');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			const row = page.locator('table.list tbody tr').first();
+			const name = (await row.locator('td a').first().textContent()).trim();
+			const to = (await row.locator('td strong').first().textContent()).trim();
+			await page.screenshot({ path: `${shots}/22-manager-suggestions.png`, fullPage: true });
+			await row.locator('button', { hasText: 'Accept' }).click();
+			await page.waitForSelector('main h1');
+			await page.goto(`${base}/customers?q=${encodeURIComponent(name)}`);
+			await page.locator('table.list tbody tr td a', { hasText: name }).first().click();
+			await page.waitForSelector('dl.record');
+			expect((await page.locator('dl.record').first().textContent()).includes(to),
+			    `the segment is not ${to}`);
+			expect(await page.locator('section.value').count() === 1, 'no Value section');
+			await page.goto(`${base}/reports/customer-value`);
+			await page.waitForSelector('main h1');
+			expect(await page.locator('figure.chart svg').count() > 0, 'no chart');
+			expect((await axeViolations()).length === 0, 'accessibility violations');
+			await page.screenshot({ path: `${shots}/23-manager-value.png`, fullPage: true });
 			await logOut();
 		});
 	}
