@@ -173,6 +173,11 @@ static const struct kiln_migration migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, " EXP_BUDGET ") WHERE new.amount < 0;"
 	" END;"
 	},
+	{ 2,
+	/* The reports read a period's claims from the index alone. */
+	"CREATE INDEX expenses_period ON expenses(spent_on, status, owner,"
+	" category, amount, customer, deal);"
+	},
 	{ 0, NULL }
 };
 

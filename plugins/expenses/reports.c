@@ -258,7 +258,25 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 	table_end(r, sv, n);
 }
 
-/* Per category (a chart), per salesperson and category, per month. */
+/* The categories' order (expense_categories), or -1. */
+static int
+category_index(const char *c)
+{
+	int	 i;
+
+	for (i = 0; expense_categories[i] != NULL; i++)
+		if (strcmp(expense_categories[i], c) == 0)
+			return i;
+	return -1;
+}
+
+#define NCATS	6
+#define NMONTHS	120
+
+/*
+ * Per category (a chart), per salesperson and category, per month: one
+ * pass over the claims, grouped by owner, category and month.
+ */
 static void
 by_category(struct kiln_req *r, const struct kiln_services *sv,
     const struct filter *f, int xml)
@@ -266,72 +284,118 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 	static const char *const cols[] = { N_("Category"), N_("Claimed"),
 	    N_("Claims"), NULL };
 	struct kiln_stmt	*st;
-	struct kiln_bar		 bars[8];
-	size_t			 nb = 0, i;
-	int			 n = 0;
+	struct kiln_bar		 bars[NCATS];
+	long long		 cat[NCATS] = { 0 }, cnt[NCATS] = { 0 };
+	long long		 mon[NMONTHS], oc = 0, owner = -1, o;
+	char			 months[NMONTHS][8];
+	const char		*c, *oc_cat = "";
+	size_t			 nb = 0, nm = 0, i;
+	int			 k, ck = -1;
 
-	if ((st = query(r, sv, "SELECT e.category, sum(e.amount), count(*)"
-	    CLAIMS COUNTED " GROUP BY e.category ORDER BY 2 DESC", f)) ==
-	    NULL)
+	if ((st = query(r, sv, "SELECT coalesce(e.owner, 0), e.category,"
+	    " substr(e.spent_on, 1, 7), sum(e.amount), count(*)" CLAIMS COUNTED
+	    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
+		o = sv->col_int(st, 0);
+		c = sv->col_text(st, 1);
+		if ((k = category_index(c)) < 0)
+			continue;
+		cat[k] += sv->col_int(st, 3);
+		cnt[k] += sv->col_int(st, 4);
+		for (i = 0; i < nm && strcmp(months[i], sv->col_text(st, 2));
+		    i++)
+			;
+		if (i == nm && nm < NMONTHS) {
+			snprintf(months[nm], sizeof(months[nm]), "%s",
+			    sv->col_text(st, 2));
+			mon[nm++] = 0;
+		}
+		if (i < nm)
+			mon[i] += sv->col_int(st, 3);
+		/* Owner and category: the rows come grouped by them. */
+		if (xml && (o != owner || k != ck)) {
+			if (owner >= 0) {
+				sv->open(r, "row");
+				sv->attr(r, "by", "owner_category");
+				sv->attr(r, "owner", kit_num(r, sv, owner));
+				sv->attr(r, "category", oc_cat);
+				sv->attr(r, "amount", sv->money(r, oc));
+				sv->close(r);
+			}
+			owner = o;
+			ck = k;
+			oc_cat = expense_categories[k];
+			oc = 0;
+		}
+		oc += sv->col_int(st, 3);
+	}
+	sv->done(st);
+	if (xml && owner >= 0) {
+		sv->open(r, "row");
+		sv->attr(r, "by", "owner_category");
+		sv->attr(r, "owner", kit_num(r, sv, owner));
+		sv->attr(r, "category", oc_cat);
+		sv->attr(r, "amount", sv->money(r, oc));
+		sv->close(r);
+	}
+	for (k = 0; k < NCATS; k++) {
+		if (cnt[k] == 0)
+			continue;
 		if (xml) {
 			sv->open(r, "row");
 			sv->attr(r, "by", "category");
-			sv->attr(r, "category", sv->col_text(st, 0));
-			sv->attr(r, "amount", sv->money(r, sv->col_int(st, 1)));
-			sv->attr(r, "claims", sv->col_text(st, 2));
+			sv->attr(r, "category", expense_categories[k]);
+			sv->attr(r, "amount", sv->money(r, cat[k]));
+			sv->attr(r, "claims", kit_num(r, sv, cnt[k]));
 			sv->close(r);
 			continue;
 		}
-		if (nb < 8) {
-			bars[nb].label = sv->show_enum(r, kit_copy(r, sv,
-			    sv->col_text(st, 0)));
-			bars[nb].value = sv->col_int(st, 1);
-			bars[nb].text = sv->show_money(r, sv->col_int(st, 1));
-			bars[nb++].href = NULL;
-		}
+		bars[nb].label = sv->show_enum(r, expense_categories[k]);
+		bars[nb].value = cat[k];
+		bars[nb].text = sv->show_money(r, cat[k]);
+		bars[nb++].href = NULL;
 	}
-	sv->done(st);
-	if (!xml && nb > 0) {
-		sv->chart(r, _("Claimed per category"), bars, nb);
-		heading(r, sv, _("Per category"), cols);
-		for (i = 0; i < nb; i++) {
-			sv->open(r, "tr");
-			kit_cell(r, sv, bars[i].label, 0);
-			kit_cell(r, sv, bars[i].text, 1);
-			kit_cell(r, sv, "", 1);
-			sv->close(r);
-			n++;
-		}
-		table_end(r, sv, n);
-	}
-	if ((st = query(r, sv, "SELECT e.owner, e.category, sum(e.amount)"
-	    CLAIMS COUNTED " GROUP BY e.owner, e.category ORDER BY 1, 2",
-	    f)) != NULL && xml) {
-		while (sv->step(st) == 1) {
+	if (xml) {
+		/* Months in order: the rows came by owner first. */
+		for (i = 0; i < nm; i++) {
+			size_t	 j, lo = i;
+
+			for (j = i + 1; j < nm; j++)
+				if (strcmp(months[j], months[lo]) < 0)
+					lo = j;
+			if (lo != i) {
+				char		 t[8];
+				long long	 v = mon[i];
+
+				memcpy(t, months[i], sizeof(t));
+				memcpy(months[i], months[lo], sizeof(t));
+				memcpy(months[lo], t, sizeof(t));
+				mon[i] = mon[lo];
+				mon[lo] = v;
+			}
 			sv->open(r, "row");
-			sv->attr(r, "by", "owner_category");
-			sv->attr(r, "owner", sv->col_text(st, 0));
-			sv->attr(r, "category", sv->col_text(st, 1));
-			sv->attr(r, "amount", sv->money(r, sv->col_int(st, 2)));
+			sv->attr(r, "by", "month");
+			sv->attr(r, "month", months[i]);
+			sv->attr(r, "amount", sv->money(r, mon[i]));
 			sv->close(r);
 		}
-	}
-	if (st != NULL)
-		sv->done(st);
-	if ((st = query(r, sv, "SELECT substr(e.spent_on, 1, 7),"
-	    " sum(e.amount)" CLAIMS COUNTED " GROUP BY 1 ORDER BY 1", f)) ==
-	    NULL)
 		return;
-	while (xml && sv->step(st) == 1) {
-		sv->open(r, "row");
-		sv->attr(r, "by", "month");
-		sv->attr(r, "month", sv->col_text(st, 0));
-		sv->attr(r, "amount", sv->money(r, sv->col_int(st, 1)));
+	}
+	if (nb == 0)
+		return;
+	sv->chart(r, _("Claimed per category"), bars, nb);
+	heading(r, sv, _("Per category"), cols);
+	for (k = 0; k < NCATS; k++) {
+		if (cnt[k] == 0)
+			continue;
+		sv->open(r, "tr");
+		kit_cell(r, sv, sv->show_enum(r, expense_categories[k]), 0);
+		kit_cell(r, sv, sv->show_money(r, cat[k]), 1);
+		kit_cell(r, sv, kit_num(r, sv, cnt[k]), 1);
 		sv->close(r);
 	}
-	sv->done(st);
+	table_end(r, sv, 1);
 }
 
 /* GET /reports/expenses */
@@ -375,8 +439,9 @@ per_customer(struct kiln_req *r, const struct kiln_services *sv,
 	    " c.id AND o.status IN ('invoiced', 'paid') AND o.invoiced_date >="
 	    " ?1 AND o.invoiced_date <= ?2), 0) FROM (SELECT e.customer,"
 	    " sum(e.amount) AS spent" CLAIMS SPENT " AND e.customer IS NOT"
-	    " NULL GROUP BY e.customer) x JOIN customers c ON c.id ="
-	    " x.customer ORDER BY x.spent DESC, c.id LIMIT 500", f)) == NULL)
+	    " NULL GROUP BY e.customer ORDER BY 2 DESC, 1 LIMIT 500) x JOIN"
+	    " customers c ON c.id = x.customer ORDER BY x.spent DESC, c.id",
+	    f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		spent = sv->col_int(st, 2);
@@ -437,18 +502,15 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 	    " coalesce((SELECT sum(o.invoiced_amount - o.cost) FROM orders o"
 	    " WHERE o.deal = d.id AND o.status IN ('invoiced', 'paid')), 0)"
 	    " FROM (SELECT e.deal, sum(e.amount) AS spent" CLAIMS SPENT " AND"
-	    " e.deal IS NOT NULL GROUP BY e.deal) x JOIN deals d ON d.id ="
-	    " x.deal ORDER BY x.spent DESC, d.id LIMIT 500", f)) == NULL)
+	    " e.deal IS NOT NULL GROUP BY e.deal ORDER BY 2 DESC, 1 LIMIT 500)"
+	    " x JOIN deals d ON d.id = x.deal ORDER BY x.spent DESC, d.id", f))
+	    == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		spent = sv->col_int(st, 3);
 		revenue = sv->col_int(st, 4);
 		margin = sv->col_int(st, 5);
 		won = strcmp(sv->col_text(st, 2), "won") == 0;
-		if (strcmp(sv->col_text(st, 2), "lost") == 0) {
-			lost += spent;
-			nlost++;
-		}
 		if (xml) {
 			sv->open(r, "row");
 			sv->attr(r, "by", "deal");
@@ -480,6 +542,16 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 	}
 	sv->done(st);
 	table_end(r, sv, n);
+	/* What the deals lost cost, all of them. */
+	if ((st = query(r, sv, "SELECT count(DISTINCT e.deal),"
+	    " coalesce(sum(e.amount), 0)" CLAIMS_J("JOIN deals d ON d.id ="
+	    " e.deal") SPENT " AND d.stage = 'lost'", f)) != NULL) {
+		if (sv->step(st) == 1) {
+			nlost = sv->col_int(st, 0);
+			lost = sv->col_int(st, 1);
+		}
+		sv->done(st);
+	}
 	if (xml) {
 		sv->open(r, "row");
 		sv->attr(r, "by", "lost");

@@ -84,5 +84,10 @@ const struct kiln_migration exp_pg_migrations[] = {
 	"CREATE TRIGGER expense_budgets_bu BEFORE UPDATE ON expense_budgets"
 	" FOR EACH ROW EXECUTE FUNCTION expense_budgets_bu_fn();"
 	},
+	{ 2,
+	/* The reports read a period's claims from the index alone. */
+	"CREATE INDEX expenses_period ON expenses(spent_on, status, owner,"
+	" category, amount, customer, deal);"
+	},
 	{ 0, NULL }
 };

@@ -48,6 +48,7 @@ struct cust {
 	long long	 id;
 	const char	*segment;
 	const char	*before;	/* the class last computed */
+	const char	*month_before;	/* of the month before: '-' none */
 	long long	 revenue, margin, orders;
 	long long	 invoices, late, late_days;
 	char		 last[11];	/* the last invoice's day, or "" */
@@ -227,7 +228,7 @@ abc(struct kiln_req *r, const struct kiln_services *sv, struct cust *c,
 /* Each customer, its segment and its class as last computed. */
 static long
 load_customers(struct kiln_req *r, const struct kiln_services *sv,
-    struct cust **out)
+    const char *month, struct cust **out)
 {
 	struct kiln_stmt	*st;
 	struct cust		*c;
@@ -239,15 +240,19 @@ load_customers(struct kiln_req *r, const struct kiln_services *sv,
 		cap = (long)sv->col_int(st, 0);
 	sv->done(st);
 	c = sv->alloc(r, (size_t)(cap ? cap : 1) * sizeof(*c));
-	if ((st = sv->sql(r, "SELECT c.id, c.segment, coalesce(v.class, '')"
-	    " FROM customers c LEFT JOIN customer_values v ON v.customer ="
-	    " c.id ORDER BY c.id")) == NULL)
+	if ((st = sv->sql(r, "SELECT c.id, c.segment, coalesce(v.class, ''),"
+	    " coalesce((SELECT p.class FROM customer_value_months p WHERE"
+	    " p.customer = c.id AND p.month < ?1 ORDER BY p.month DESC LIMIT"
+	    " 1), '-') FROM customers c LEFT JOIN customer_values v ON"
+	    " v.customer = c.id ORDER BY c.id")) == NULL)
 		return -1;
+	sv->bind_text(st, 1, month);
 	while (n < cap && sv->step(st) == 1) {
 		memset(&c[n], 0, sizeof(c[n]));
 		c[n].id = sv->col_int(st, 0);
 		c[n].segment = kit_copy(r, sv, sv->col_text(st, 1));
 		c[n].before = kit_copy(r, sv, sv->col_text(st, 2));
+		c[n].month_before = kit_copy(r, sv, sv->col_text(st, 3));
 		n++;
 	}
 	sv->done(st);
@@ -497,9 +502,10 @@ store(struct kiln_req *r, const struct kiln_services *sv,
 	static const char *const sql[] = {
 		"INSERT INTO customer_values (customer, computed_at, since,"
 		" revenue, margin, orders, last_invoice, invoices, late,"
-		" late_days, r, f, m, class, ltv) VALUES (?1, ?2, ?3, ?4, ?5,"
-		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT"
-		" (customer) DO UPDATE SET computed_at = excluded.computed_at,"
+		" late_days, r, f, m, class, ltv, before) VALUES (?1, ?2, ?3,"
+		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON"
+		" CONFLICT (customer) DO UPDATE SET before = excluded.before,"
+		" computed_at = excluded.computed_at,"
 		" since = excluded.since, revenue = excluded.revenue, margin ="
 		" excluded.margin, orders = excluded.orders, last_invoice ="
 		" excluded.last_invoice, invoices = excluded.invoices, late ="
@@ -537,12 +543,48 @@ store(struct kiln_req *r, const struct kiln_services *sv,
 		sv->bind_int(st, 13, k->m);
 		sv->bind_text(st, 14, k->cls);
 		sv->bind_int(st, 15, k->ltv);
+		if (i == 0)
+			sv->bind_text(st, 16, k->month_before);
 		rc = sv->step(st);
 		sv->done(st);
 		if (rc != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The totals per class and class before, from the pictures now. */
+static int
+totals(struct kiln_req *r, const struct kiln_services *sv, int in_txn)
+{
+	static const char *const sql[] = {
+		"DELETE FROM customer_value_totals",
+		"INSERT INTO customer_value_totals (class, before, customers,"
+		" revenue, margin, ltv) SELECT class, before, count(*),"
+		" sum(revenue), sum(margin), sum(ltv) FROM customer_values GROUP"
+		" BY class, before",
+	};
+	struct kiln_stmt	*st;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (!in_txn && sv->begin_write(r) != 0)
+		return -1;
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if ((st = sv->sql(r, sql[i])) == NULL)
+			rc = -1;
+		else {
+			rc = sv->step(st);
+			sv->done(st);
+		}
+	}
+	if (in_txn)
+		return rc == 0 ? 0 : -1;
+	if (rc != 0) {
+		sv->rollback(r);
+		return -1;
+	}
+	return sv->commit(r);
 }
 
 /*
@@ -559,6 +601,7 @@ value_compute_at(struct kiln_req *r, const struct kiln_services *sv,
 	struct tm	 tm, q;
 	time_t		 tq;
 	char		 now[KIT_TIMESZ], today[11], since[16], quiet[11];
+	char		 month[8];
 	long		 nc, i, end;
 	int		 months = (int)sv->number(r, "value_months");
 
@@ -570,7 +613,8 @@ value_compute_at(struct kiln_req *r, const struct kiln_services *sv,
 	window_start(&tm, months, since, sizeof(since));
 	tq = t - (time_t)VALUE_QUIET_DAYS * 86400;
 	strftime(quiet, sizeof(quiet), "%Y-%m-%d", gmtime_r(&tq, &q));
-	if ((nc = load_customers(r, sv, &c)) < 0 ||
+	snprintf(month, sizeof(month), "%.7s", today);
+	if ((nc = load_customers(r, sv, month, &c)) < 0 ||
 	    add_orders(r, sv, c, nc, since, today) != 0) {
 		sv->log(KILN_LOG_ERR, "customer_value: the orders could not be"
 		    " read");
@@ -599,7 +643,7 @@ value_compute_at(struct kiln_req *r, const struct kiln_services *sv,
 		if (demo == NULL && sv->commit(r) != 0)
 			return -1;
 	}
-	return 0;
+	return past ? 0 : totals(r, sv, demo != NULL);
 }
 
 int

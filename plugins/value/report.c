@@ -18,23 +18,24 @@
 
 /*
  * The customers v (values) c (customers) of the filter: ?1 class,
- * ?2 segment, ?3 owner, ?4 team, ?5 customer ('' and 0: any); ?6 the
- * month now, whose class "before" is the last month's before it.
+ * ?2 segment, ?3 owner, ?4 team, ?5 customer ('' and 0: any).  The
+ * values first (CROSS JOIN keeps SQLite to that order): the customers
+ * come in the order of the figure's index, the first 500 read, not
+ * every customer sorted.
  */
 #define FILTER \
-	" FROM customer_values v JOIN customers c ON c.id = v.customer" \
-	" WHERE (?1 = '' OR v.class = ?1) AND (?2 = '' OR c.segment = ?2)" \
+	" FROM customer_values v CROSS JOIN customers c WHERE c.id =" \
+	" v.customer AND (?1 = '' OR v.class = ?1) AND (?2 = '' OR" \
+	" c.segment = ?2)" \
 	" AND (?3 = 0 OR c.owner = ?3) AND (?4 = '' OR c.owner IN (SELECT" \
 	" id FROM users WHERE team = ?4)) AND (?5 = 0 OR c.id = ?5) AND" \
 	" kiln_readable('customer', c.id)"
-#define BEFORE \
-	"coalesce((SELECT p.class FROM customer_value_months p WHERE" \
-	" p.customer = v.customer AND p.month < ?6 ORDER BY p.month DESC" \
-	" LIMIT 1), '-')"
-#define CUSTOMERS(order) \
+/* In the order of the figure's index, ties the newest customer first. */
+#define CUSTOMERS(col) \
 	"SELECT v.customer, c.name, c.segment, v.class, v.r, v.f, v.m," \
 	" v.revenue, v.margin, v.orders, v.invoices, v.late, v.late_days," \
-	" v.ltv, " BEFORE FILTER " ORDER BY " order ", v.customer LIMIT 500"
+	" v.ltv, v.before" FILTER " ORDER BY " col " DESC, v.customer DESC" \
+	" LIMIT 500"
 
 /* What the customers may be sorted by, largest first. */
 static const struct {
@@ -42,23 +43,37 @@ static const struct {
 	const char	*label;
 	const char	*sql;
 } sorts[] = {
-	{ "margin", N_("Margin"), CUSTOMERS("v.margin DESC") },
-	{ "revenue", N_("Revenue"), CUSTOMERS("v.revenue DESC") },
-	{ "ltv", N_("Lifetime value"), CUSTOMERS("v.ltv DESC") },
-	{ "orders", N_("Orders"), CUSTOMERS("v.orders DESC") },
-	{ "r", N_("Recency score"), CUSTOMERS("v.r DESC") },
-	{ "f", N_("Frequency score"), CUSTOMERS("v.f DESC") },
-	{ "m", N_("Monetary score"), CUSTOMERS("v.m DESC") },
-	{ "late", N_("Days paid late"), CUSTOMERS("v.late_days DESC") },
+	{ "margin", N_("Margin"), CUSTOMERS("v.margin") },
+	{ "revenue", N_("Revenue"), CUSTOMERS("v.revenue") },
+	{ "ltv", N_("Lifetime value"), CUSTOMERS("v.ltv") },
+	{ "orders", N_("Orders"), CUSTOMERS("v.orders") },
+	{ "r", N_("Recency score"), CUSTOMERS("v.r") },
+	{ "f", N_("Frequency score"), CUSTOMERS("v.f") },
+	{ "m", N_("Monetary score"), CUSTOMERS("v.m") },
+	{ "late", N_("Days paid late"), CUSTOMERS("v.late_days") },
 };
 #define NSORTS	(sizeof(sorts) / sizeof(sorts[0]))
 
-static const char *const by_class =
+/*
+ * Per class, and the moves between classes: of the customers selected,
+ * or, for whoever reads every customer unfiltered, of the totals the
+ * job keeps (a hundred thousand customers are not read twice a page).
+ */
+static const char *const by_class[2] = {
 	"SELECT v.class, count(*), sum(v.revenue), sum(v.margin), sum(v.ltv)"
-	FILTER " GROUP BY v.class ORDER BY v.class = '', v.class";
-static const char *const movement =
-	"SELECT b, a, count(*) FROM (SELECT " BEFORE " AS b, v.class AS a"
-	FILTER ") m WHERE b <> a GROUP BY b, a ORDER BY b, a";
+	FILTER " GROUP BY v.class ORDER BY v.class = '', v.class",
+	"SELECT class, sum(customers), sum(revenue), sum(margin), sum(ltv)"
+	" FROM customer_value_totals WHERE ?1 = '' AND ?2 = '' AND ?3 = 0 AND"
+	" ?4 = '' AND ?5 = 0 GROUP BY class ORDER BY class = '', class"
+};
+static const char *const movement[2] = {
+	"SELECT v.before, v.class, count(*)" FILTER " AND v.before <> v.class"
+	" AND v.class <> '' GROUP BY v.before, v.class ORDER BY v.before,"
+	" v.class",
+	"SELECT before, class, customers FROM customer_value_totals WHERE"
+	" before <> class AND class <> '' AND ?1 = '' AND ?2 = '' AND ?3 = 0"
+	" AND ?4 = '' AND ?5 = 0 ORDER BY before, class"
+};
 
 static const char *const classes[] = { "A", "B", "C", "", NULL };
 
@@ -66,7 +81,7 @@ struct filter {
 	const char	*cls, *segment, *team, *sort;
 	long long	 owner, customer;
 	size_t		 sorted;	/* index into sorts[] */
-	char		 month[8];
+	int		 totals;	/* all customers, unfiltered: the totals */
 };
 
 static int
@@ -109,7 +124,6 @@ read_filter(struct kiln_req *r, const struct kiln_services *sv,
 {
 	const char *const	 segs[] = { "", "key_account",
 	    "channel_partner", "small_loyal", "project", "prospect", NULL };
-	char			 now[KIT_TIMESZ];
 	const char		*p;
 	int			 bad = 0;
 
@@ -136,8 +150,11 @@ read_filter(struct kiln_req *r, const struct kiln_services *sv,
 		bad = 1;
 	if (*f->sort == '\0')
 		f->sorted = 0;
-	kit_now(now);
-	snprintf(f->month, sizeof(f->month), "%.7s", now);
+	/* Customers are read by all but salespeople and their managers. */
+	f->totals = strcmp(sv->user_role(r), "sales") != 0 &&
+	    strcmp(sv->user_role(r), "manager") != 0 && *f->cls == '\0' &&
+	    *f->segment == '\0' && f->owner == 0 && *f->team == '\0' &&
+	    f->customer == 0;
 	if (!bad)
 		return 0;
 	sv->error(r, 400, "bad_request", _("class is A, B or C; segment one of"
@@ -159,7 +176,6 @@ query(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
 	sv->bind_int(st, 3, f->owner);
 	sv->bind_text(st, 4, f->team);
 	sv->bind_int(st, 5, f->customer);
-	sv->bind_text(st, 6, f->month);
 	return st;
 }
 
@@ -201,7 +217,7 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 	long long		 n[4], rev[4], mar[4], ltv[4], total = 0;
 	size_t			 k = 0, i;
 
-	if ((st = query(r, sv, by_class, f)) == NULL)
+	if ((st = query(r, sv, by_class[f->totals], f)) == NULL)
 		return;
 	while (k < 4 && sv->step(st) == 1) {
 		cls[k] = kit_copy(r, sv, sv->col_text(st, 0));
@@ -266,7 +282,7 @@ movement_rows(struct kiln_req *r, const struct kiln_services *sv,
 	struct kiln_stmt	*st;
 	int			 n = 0;
 
-	if ((st = query(r, sv, movement, f)) == NULL)
+	if ((st = query(r, sv, movement[f->totals], f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		if (xml) {

@@ -12,5 +12,8 @@ const struct kiln_migration value_pg_migrations[] = {
 	{ 1,
 	VALUE_SCHEMA
 	},
+	{ 2,
+	VALUE_SCHEMA_2
+	},
 	{ 0, NULL }
 };

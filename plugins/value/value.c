@@ -28,6 +28,9 @@ static const struct kiln_migration migrations[] = {
 	{ 1,
 	VALUE_SCHEMA
 	},
+	{ 2,
+	VALUE_SCHEMA_2
+	},
 	{ 0, NULL }
 };
 
@@ -49,7 +52,8 @@ static const struct kiln_route routes[] = {
 };
 
 static const char *const tables[] = {
-	"customer_values", "customer_value_months", "segment_suggestions", NULL
+	"customer_values", "customer_value_months", "segment_suggestions",
+	"customer_value_totals", NULL
 };
 
 static const struct kiln_job jobs[] = {
@@ -75,6 +79,14 @@ static const struct kiln_check checks[] = {
 	  " customer_values WHERE (last_invoice <> '' AND (r NOT BETWEEN 1 AND"
 	  " 5 OR f NOT BETWEEN 1 AND 5 OR m NOT BETWEEN 1 AND 5)) OR"
 	  " (last_invoice = '' AND r + f + m <> 0)" },
+	{ "the report's totals agree with the customers' pictures",
+	  "SELECT 'class ' || x.class || ' (before: ' || x.before || '): ' ||"
+	  " x.n || ' customers worked out, ' || coalesce(t.customers, 0) ||"
+	  " ' in the totals' FROM (SELECT class, before, count(*) AS n,"
+	  " sum(margin) AS margin FROM customer_values GROUP BY class, before) x"
+	  " LEFT JOIN customer_value_totals t ON t.class = x.class AND t.before"
+	  " = x.before WHERE t.customers IS DISTINCT FROM x.n OR t.margin IS"
+	  " DISTINCT FROM x.margin" },
 	{ NULL, NULL }
 };
 

@@ -89,6 +89,37 @@
 	"CREATE INDEX segment_suggestions_customer ON" \
 	" segment_suggestions(customer, proposed, decided_at);"
 
+/*
+ * Migration 2, the same on both engines: what the report reads without
+ * scanning every customer twice.  Each picture keeps the class of the
+ * month before (`before`, '-' when there is none: the movement between
+ * classes); indexes for every figure the report sorts by; and the
+ * totals per class and class before, for whoever reads every customer.
+ */
+#define VALUE_SCHEMA_2 \
+	"ALTER TABLE customer_values ADD COLUMN before TEXT NOT NULL" \
+	" DEFAULT '-';" \
+	"CREATE INDEX customer_values_margin ON customer_values(margin," \
+	" customer);" \
+	"CREATE INDEX customer_values_revenue ON customer_values(revenue," \
+	" customer);" \
+	"CREATE INDEX customer_values_ltv ON customer_values(ltv, customer);" \
+	"CREATE INDEX customer_values_orders ON customer_values(orders," \
+	" customer);" \
+	"CREATE INDEX customer_values_late_days ON customer_values(late_days," \
+	" customer);" \
+	"CREATE INDEX customer_values_r ON customer_values(r, customer);" \
+	"CREATE INDEX customer_values_f ON customer_values(f, customer);" \
+	"CREATE INDEX customer_values_m ON customer_values(m, customer);" \
+	"CREATE TABLE customer_value_totals (" \
+	" class TEXT NOT NULL," \
+	" before TEXT NOT NULL," \
+	" customers " VALUE_INT " NOT NULL," \
+	" revenue " VALUE_INT " NOT NULL," \
+	" margin " VALUE_INT " NOT NULL," \
+	" ltv " VALUE_INT " NOT NULL," \
+	" PRIMARY KEY (class, before));"
+
 /* The ABC classes' shares of the installation's margin. */
 #define VALUE_A_SHARE	80
 #define VALUE_B_SHARE	95
