@@ -273,6 +273,18 @@ category_index(const char *c)
 #define NCATS	6
 #define NMONTHS	120
 
+static void
+owner_category(struct kiln_req *r, const struct kiln_services *sv,
+    long long owner, const char *category, long long amount)
+{
+	sv->open(r, "row");
+	sv->attr(r, "by", "owner_category");
+	sv->attr(r, "owner", kit_num(r, sv, owner));
+	sv->attr(r, "category", category);
+	sv->attr(r, "amount", sv->money(r, amount));
+	sv->close(r);
+}
+
 /*
  * Per category (a chart), per salesperson and category, per month: one
  * pass over the claims, grouped by owner, category and month.
@@ -315,14 +327,8 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 			mon[i] += sv->col_int(st, 3);
 		/* Owner and category: the rows come grouped by them. */
 		if (xml && (o != owner || k != ck)) {
-			if (owner >= 0) {
-				sv->open(r, "row");
-				sv->attr(r, "by", "owner_category");
-				sv->attr(r, "owner", kit_num(r, sv, owner));
-				sv->attr(r, "category", oc_cat);
-				sv->attr(r, "amount", sv->money(r, oc));
-				sv->close(r);
-			}
+			if (owner >= 0)
+				owner_category(r, sv, owner, oc_cat, oc);
 			owner = o;
 			ck = k;
 			oc_cat = expense_categories[k];
@@ -331,14 +337,8 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 		oc += sv->col_int(st, 3);
 	}
 	sv->done(st);
-	if (xml && owner >= 0) {
-		sv->open(r, "row");
-		sv->attr(r, "by", "owner_category");
-		sv->attr(r, "owner", kit_num(r, sv, owner));
-		sv->attr(r, "category", oc_cat);
-		sv->attr(r, "amount", sv->money(r, oc));
-		sv->close(r);
-	}
+	if (xml && owner >= 0)
+		owner_category(r, sv, owner, oc_cat, oc);
 	for (k = 0; k < NCATS; k++) {
 		if (cnt[k] == 0)
 			continue;
