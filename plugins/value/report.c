@@ -23,53 +23,64 @@
  * come in the order of the figure's index, the first 500 read, not
  * every customer sorted.
  */
-#define FILTER \
+#define FILTER_K(cls) \
 	" FROM customer_values v CROSS JOIN customers c WHERE c.id =" \
-	" v.customer AND (?1 = '' OR v.class = ?1) AND (?2 = '' OR" \
-	" c.segment = ?2)" \
+	" v.customer AND " cls " AND (?2 = '' OR c.segment = ?2)" \
 	" AND (?3 = 0 OR c.owner = ?3) AND (?4 = '' OR c.owner IN (SELECT" \
 	" id FROM users WHERE team = ?4)) AND (?5 = 0 OR c.id = ?5) AND" \
 	" kiln_readable('customer', c.id)"
+/* Any class, or the one given: then by its index (class, margin). */
+#define FILTER		FILTER_K("(?1 = '' OR v.class = ?1)")
+#define FILTER_CLASS	FILTER_K("v.class = ?1")
 /* In the order of the figure's index, ties the newest customer first. */
-#define CUSTOMERS(col) \
+#define CUSTOMERS(col, filter) \
 	"SELECT v.customer, c.name, c.segment, v.class, v.r, v.f, v.m," \
 	" v.revenue, v.margin, v.orders, v.invoices, v.late, v.late_days," \
-	" v.ltv, v.before" FILTER " ORDER BY " col " DESC, v.customer DESC" \
+	" v.ltv, v.before" filter " ORDER BY " col " DESC, v.customer DESC" \
 	" LIMIT 500"
+#define SORT(key, label, col) \
+	{ key, label, { CUSTOMERS(col, FILTER), CUSTOMERS(col, FILTER_CLASS) } }
 
 /* What the customers may be sorted by, largest first. */
 static const struct {
 	const char	*key;
 	const char	*label;
-	const char	*sql;
+	const char	*sql[2];	/* any class, a class given */
 } sorts[] = {
-	{ "margin", N_("Margin"), CUSTOMERS("v.margin") },
-	{ "revenue", N_("Revenue"), CUSTOMERS("v.revenue") },
-	{ "ltv", N_("Lifetime value"), CUSTOMERS("v.ltv") },
-	{ "orders", N_("Orders"), CUSTOMERS("v.orders") },
-	{ "r", N_("Recency score"), CUSTOMERS("v.r") },
-	{ "f", N_("Frequency score"), CUSTOMERS("v.f") },
-	{ "m", N_("Monetary score"), CUSTOMERS("v.m") },
-	{ "late", N_("Days paid late"), CUSTOMERS("v.late_days") },
+	SORT("margin", N_("Margin"), "v.margin"),
+	SORT("revenue", N_("Revenue"), "v.revenue"),
+	SORT("ltv", N_("Lifetime value"), "v.ltv"),
+	SORT("orders", N_("Orders"), "v.orders"),
+	SORT("r", N_("Recency score"), "v.r"),
+	SORT("f", N_("Frequency score"), "v.f"),
+	SORT("m", N_("Monetary score"), "v.m"),
+	SORT("late", N_("Days paid late"), "v.late_days"),
 };
 #define NSORTS	(sizeof(sorts) / sizeof(sorts[0]))
 
 /*
- * Per class, and the moves between classes: of the customers selected,
- * or, for whoever reads every customer unfiltered, of the totals the
- * job keeps (a hundred thousand customers are not read twice a page).
+ * Per class, and the moves between classes: of the customers selected
+ * (any class, or the one given), or, for whoever reads every customer
+ * unfiltered, of the totals the job keeps (a hundred thousand customers
+ * are not read twice a page).
  */
-static const char *const by_class[2] = {
+enum { Q_ANY, Q_CLASS, Q_TOTALS };
+static const char *const by_class[3] = {
 	"SELECT v.class, count(*), sum(v.revenue), sum(v.margin), sum(v.ltv)"
 	FILTER " GROUP BY v.class ORDER BY v.class = '', v.class",
+	"SELECT v.class, count(*), sum(v.revenue), sum(v.margin), sum(v.ltv)"
+	FILTER_CLASS " GROUP BY v.class",
 	"SELECT class, sum(customers), sum(revenue), sum(margin), sum(ltv)"
 	" FROM customer_value_totals WHERE ?1 = '' AND ?2 = '' AND ?3 = 0 AND"
 	" ?4 = '' AND ?5 = 0 GROUP BY class ORDER BY class = '', class"
 };
-static const char *const movement[2] = {
+static const char *const movement[3] = {
 	"SELECT v.before, v.class, count(*)" FILTER " AND v.before <> v.class"
 	" AND v.class <> '' GROUP BY v.before, v.class ORDER BY v.before,"
 	" v.class",
+	"SELECT v.before, v.class, count(*)" FILTER_CLASS " AND v.before <>"
+	" v.class AND v.class <> '' GROUP BY v.before, v.class ORDER BY"
+	" v.before, v.class",
 	"SELECT before, class, customers FROM customer_value_totals WHERE"
 	" before <> class AND class <> '' AND ?1 = '' AND ?2 = '' AND ?3 = 0"
 	" AND ?4 = '' AND ?5 = 0 ORDER BY before, class"
@@ -81,7 +92,7 @@ struct filter {
 	const char	*cls, *segment, *team, *sort;
 	long long	 owner, customer;
 	size_t		 sorted;	/* index into sorts[] */
-	int		 totals;	/* all customers, unfiltered: the totals */
+	int		 q;		/* Q_ANY, Q_CLASS or Q_TOTALS */
 };
 
 static int
@@ -151,10 +162,11 @@ read_filter(struct kiln_req *r, const struct kiln_services *sv,
 	if (*f->sort == '\0')
 		f->sorted = 0;
 	/* Customers are read by all but salespeople and their managers. */
-	f->totals = strcmp(sv->user_role(r), "sales") != 0 &&
-	    strcmp(sv->user_role(r), "manager") != 0 && *f->cls == '\0' &&
-	    *f->segment == '\0' && f->owner == 0 && *f->team == '\0' &&
-	    f->customer == 0;
+	f->q = *f->cls != '\0' ? Q_CLASS : Q_ANY;
+	if (f->q == Q_ANY && strcmp(sv->user_role(r), "sales") != 0 &&
+	    strcmp(sv->user_role(r), "manager") != 0 && *f->segment == '\0' &&
+	    f->owner == 0 && *f->team == '\0' && f->customer == 0)
+		f->q = Q_TOTALS;
 	if (!bad)
 		return 0;
 	sv->error(r, 400, "bad_request", _("class is A, B or C; segment one of"
@@ -217,7 +229,7 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 	long long		 n[4], rev[4], mar[4], ltv[4], total = 0;
 	size_t			 k = 0, i;
 
-	if ((st = query(r, sv, by_class[f->totals], f)) == NULL)
+	if ((st = query(r, sv, by_class[f->q], f)) == NULL)
 		return;
 	while (k < 4 && sv->step(st) == 1) {
 		cls[k] = kit_copy(r, sv, sv->col_text(st, 0));
@@ -282,7 +294,7 @@ movement_rows(struct kiln_req *r, const struct kiln_services *sv,
 	struct kiln_stmt	*st;
 	int			 n = 0;
 
-	if ((st = query(r, sv, movement[f->totals], f)) == NULL)
+	if ((st = query(r, sv, movement[f->q], f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		if (xml) {
@@ -328,7 +340,7 @@ customer_rows(struct kiln_req *r, const struct kiln_services *sv,
 	long long		 inv;
 	int			 n = 0;
 
-	if ((st = query(r, sv, sorts[f->sorted].sql, f)) == NULL)
+	if ((st = query(r, sv, sorts[f->sorted].sql[f->q == Q_CLASS], f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		inv = sv->col_int(st, 10);

@@ -4764,6 +4764,11 @@ def t_customer_value(o):
           "the report's row: %r" % got)
     check(ca not in value_rows(other, "customer=%d" % ca),
           "another team's salesperson reads the customer's value")
+    # A class asked for: only its customers, this one among them.
+    rows = value_rows(lead, "class=%s&sort=revenue" % got.get("class"))
+    check(ca in rows and {r["class"] for r in rows.values()} ==
+          {got.get("class")}, "class=%s: %r" % (got.get("class"), {
+              k: v.get("class") for k, v in rows.items()}))
     csv = expect(rep.get("/reports/customer-value.csv?customer=%d" % ca),
                  200).body.decode()
     check("3000.00" in csv and "1200.00" in csv, "CSV: %r" % csv[:300])
