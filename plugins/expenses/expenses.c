@@ -178,6 +178,15 @@ static const struct kiln_migration migrations[] = {
 	"CREATE INDEX expenses_period ON expenses(spent_on, status, owner,"
 	" category, amount, customer, deal);"
 	},
+	{ 3,
+	EXP_MONTHS_SCHEMA
+	"CREATE TRIGGER expenses_months_au AFTER UPDATE ON expenses WHEN"
+	" old.status IN " EXP_COUNTED " OR new.status IN " EXP_COUNTED
+	" BEGIN " EXP_MONTHS_ADD("old", "-") EXP_MONTHS_ADD("new", "") " END;"
+	"CREATE TRIGGER expenses_months_ad AFTER DELETE ON expenses WHEN"
+	" old.status IN " EXP_COUNTED " BEGIN " EXP_MONTHS_ADD("old", "-")
+	" END;"
+	},
 	{ 0, NULL }
 };
 
@@ -202,7 +211,7 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"expense_history", "expense_verdicts", "expense_receipts",
-	"expense_budgets", NULL
+	"expense_budgets", "expense_months", NULL
 };
 
 static const char *const requires[] = { "customer", "deal", "order",
@@ -220,6 +229,20 @@ static const struct kiln_check checks[] = {
 	  "SELECT 'claim ' || id || ' is ' || status || ' without a manager''s"
 	  " decision' FROM expenses WHERE status IN ('approved',"
 	  " 'reimbursed') AND (approver IS NULL OR approver = owner)" },
+	{ "the months' sums agree with the claims",
+	  "SELECT 'owner ' || x.owner || ', ' || x.month || ', ' || x.category ||"
+	  " ': ' || x.counted || ' claimed, ' || coalesce(m.counted, 0) ||"
+	  " ' in expense_months' FROM (SELECT coalesce(owner, 0) AS owner,"
+	  " substr(spent_on, 1, 7) AS month, category, sum(amount) AS counted"
+	  " FROM expenses WHERE status IN " EXP_COUNTED " GROUP BY 1, 2, 3) x"
+	  " LEFT JOIN expense_months m ON m.owner = x.owner AND m.month ="
+	  " x.month AND m.category = x.category WHERE m.counted IS DISTINCT"
+	  " FROM x.counted UNION ALL SELECT 'owner ' || owner || ', ' || month"
+	  " || ', ' || category || ': ' || counted || ' in expense_months, no"
+	  " claims' FROM expense_months m WHERE counted <> 0 AND NOT EXISTS"
+	  " (SELECT 1 FROM expenses e WHERE coalesce(e.owner, 0) = m.owner AND"
+	  " substr(e.spent_on, 1, 7) = m.month AND e.category = m.category AND"
+	  " e.status IN " EXP_COUNTED ")" },
 	{ "receipts are what they say they are",
 	  "SELECT 'receipt ' || id || ' of claim ' || expense || ' is ' ||"
 	  " ctype FROM expense_receipts WHERE ctype NOT IN"

@@ -108,6 +108,35 @@ extern const char *const expense_statuses[];
 	"CREATE INDEX expense_budgets_team ON expense_budgets(team, period);"
 
 /*
+ * Migration 3, the table the same on both engines: what each owner
+ * claimed per month and category (submitted, approved, reimbursed:
+ * what budgets count), kept by the triggers expenses_months_au/_ad in
+ * the transaction of every change, so the expenses report reads
+ * months, not claims.
+ */
+#define EXP_COUNTED	"('submitted', 'approved', 'reimbursed')"
+#define EXP_MONTHS_SCHEMA \
+	"CREATE TABLE expense_months (" \
+	" owner " EXP_INT " NOT NULL," \
+	" month TEXT NOT NULL," \
+	" category TEXT NOT NULL," \
+	" counted " EXP_INT " NOT NULL DEFAULT 0," \
+	" claims " EXP_INT " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (owner, month, category));" \
+	"INSERT INTO expense_months (owner, month, category, counted, claims)" \
+	" SELECT coalesce(owner, 0), substr(spent_on, 1, 7), category," \
+	" sum(amount), count(*) FROM expenses WHERE status IN " EXP_COUNTED \
+	" GROUP BY coalesce(owner, 0), substr(spent_on, 1, 7), category;"
+/* A claim row's share of expense_months, signed (o: old or new). */
+#define EXP_MONTHS_ADD(o, sign) \
+	"INSERT INTO expense_months (owner, month, category, counted, claims)" \
+	" SELECT coalesce(" o ".owner, 0), substr(" o ".spent_on, 1, 7), " o \
+	".category, " sign o ".amount, " sign "1 WHERE " o ".status IN " \
+	EXP_COUNTED " ON CONFLICT (owner, month, category) DO UPDATE SET" \
+	" counted = expense_months.counted + excluded.counted, claims =" \
+	" expense_months.claims + excluded.claims;"
+
+/*
  * The moves a claim may make (the plugin's actions), and the words of
  * the database's refusals, the same on both engines.
  */

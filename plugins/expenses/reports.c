@@ -33,13 +33,125 @@
 	" (?3 = 0 OR e.owner = ?3) AND (?4 = '' OR e.owner IN (SELECT id" \
 	" FROM users WHERE team = ?4)) AND (?5 = '' OR e.category = ?5) AND" \
 	" kiln_readable('expense', e.id)"
-#define COUNTED	" AND e.status IN ('submitted', 'approved', 'reimbursed')"
 #define SPENT	" AND e.status IN ('approved', 'reimbursed')"
 
 struct filter {
 	const char	*from, *to, *team, *category;
 	long long	 owner;
 };
+
+/*
+ * The claims counted of a period, one row per owner, category and
+ * month: whole months ?9 .. ?10 from expense_months (the owners whose
+ * claims the viewer reads: ?6 1 all, 2 the team ?8's, 0 their own ?7,
+ * -1 none), the days at its ragged ends ?1 .. ?2 and ?11 .. ?12 from the
+ * claims; ?3 owner, ?4 team, ?5 category narrow it.
+ */
+#define ROWS \
+	" (SELECT owner, category, month, counted AS amount, claims FROM" \
+	" expense_months WHERE month >= ?9 AND month <= ?10 AND (?3 = 0 OR" \
+	" owner = ?3) AND (?4 = '' OR owner IN (SELECT id FROM users WHERE" \
+	" team = ?4)) AND (?5 = '' OR category = ?5) AND ?6 >= 0 AND (?6 = 1" \
+	" OR owner = ?7 OR (?6 = 2 AND owner IN (SELECT id FROM users WHERE" \
+	" team = ?8 AND team <> '')))" \
+	" UNION ALL SELECT coalesce(e.owner, 0), e.category, substr(e.spent_on," \
+	" 1, 7), e.amount, 1 FROM expenses e WHERE ((e.spent_on >= ?1 AND" \
+	" e.spent_on <= ?2) OR (e.spent_on >= ?11 AND e.spent_on <= ?12)) AND" \
+	" (?3 = 0 OR e.owner = ?3) AND (?4 = '' OR e.owner IN (SELECT id FROM" \
+	" users WHERE team = ?4)) AND (?5 = '' OR e.category = ?5) AND" \
+	" e.status IN ('submitted', 'approved', 'reimbursed') AND" \
+	" kiln_readable('expense', e.id)) x"
+
+/* The last day of the month of day (YYYY-MM-DD). */
+static void
+month_end(const char *day, char *out, size_t n)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	 y = atoi(day), m = atoi(day + 5), d;
+
+	if (m < 1 || m > 12)
+		m = 1;
+	d = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0));
+	snprintf(out, n, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+/* The month after (by +1) or before (-1) month YYYY-MM. */
+static void
+month_step(const char *month, int by, char *out, size_t n)
+{
+	int	 y = atoi(month), m = atoi(month + 5) + by;
+
+	if (m > 12) {
+		m = 1;
+		y++;
+	} else if (m < 1) {
+		m = 12;
+		y--;
+	}
+	snprintf(out, n, "%04d-%02d", y % 10000, m % 100);
+}
+
+/*
+ * A months query of the filter: the whole months of from .. to and its
+ * ragged ends (an end that is none is a range nothing falls in), the
+ * viewer's scope, and ?13 ?14 the range itself.
+ */
+static struct kiln_stmt *
+months_query(struct kiln_req *r, const struct kiln_services *sv,
+    const char *sql, const struct filter *f)
+{
+	struct kiln_stmt	*st;
+	const char		*role = sv->user_role(r);
+	char			 m1[16], m2[16], end[16], e1t[16], e2f[16];
+	int			 scope;
+
+	scope = strcmp(role, "admin") == 0 || strcmp(role, "finance") == 0 ?
+	    1 : strcmp(role, "manager") == 0 ? 2 : strcmp(role, "sales") == 0 ?
+	    0 : -1;
+	/* Whole months: from the 1st on, to a month's last day. */
+	snprintf(m1, sizeof(m1), "%.7s", f->from);
+	if (strcmp(f->from + 8, "01") != 0)
+		month_step(m1, 1, m1, sizeof(m1));
+	month_end(f->to, end, sizeof(end));
+	snprintf(m2, sizeof(m2), "%.7s", f->to);
+	if (strcmp(end, f->to) != 0)
+		month_step(m2, -1, m2, sizeof(m2));
+	if (strcmp(m1, m2) > 0) {
+		/* Within a month or so: the claims alone. */
+		snprintf(e1t, sizeof(e1t), "%s", f->to);
+		snprintf(e2f, sizeof(e2f), "9999");
+		snprintf(m1, sizeof(m1), "9999");
+	} else {
+		/* The days before m1 and after m2, if any. */
+		if (strncmp(f->from, m1, 7) != 0)
+			month_end(f->from, e1t, sizeof(e1t));
+		else
+			snprintf(e1t, sizeof(e1t), "0000");
+		if (strncmp(f->to, m2, 7) != 0)
+			snprintf(e2f, sizeof(e2f), "%.7s-01", f->to);
+		else
+			snprintf(e2f, sizeof(e2f), "9999");
+	}
+	if ((st = sv->sql(r, sql)) == NULL)
+		return NULL;
+	sv->bind_text(st, 1, f->from);
+	sv->bind_text(st, 2, e1t);
+	sv->bind_int(st, 3, f->owner);
+	sv->bind_text(st, 4, f->team);
+	sv->bind_text(st, 5, f->category);
+	sv->bind_int(st, 6, scope);
+	sv->bind_int(st, 7, sv->user_id(r));
+	sv->bind_text(st, 8, sv->user_team(r));
+	sv->bind_text(st, 9, m1);
+	sv->bind_text(st, 10, m2);
+	sv->bind_text(st, 11, e2f);
+	sv->bind_text(st, 12, f->to);
+	sv->bind_text(st, 13, f->from);
+	sv->bind_text(st, 14, f->to);
+	return st;
+}
 
 static const char *
 text_param(struct kiln_req *r, const struct kiln_services *sv,
@@ -216,18 +328,18 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 	int			 n = 0;
 
 	/* A budget counts when its whole month or quarter is in the range. */
-	if ((st = query(r, sv, "SELECT e.owner, u.login, u.name,"
-	    " sum(e.amount), (SELECT coalesce(sum(b.amount), 0) FROM"
-	    " expense_budgets b WHERE b.owner = e.owner AND (?5 = '' OR"
+	if ((st = months_query(r, sv, "SELECT x.owner, u.login, u.name,"
+	    " sum(x.amount), (SELECT coalesce(sum(b.amount), 0) FROM"
+	    " expense_budgets b WHERE b.owner = x.owner AND (?5 = '' OR"
 	    " b.category IN ('', ?5)) AND ((length(b.period) = 7 AND"
-	    " b.period >= substr(?1, 1, 7) AND b.period <= substr(?2, 1, 7))"
+	    " b.period >= substr(?13, 1, 7) AND b.period <= substr(?14, 1, 7))"
 	    " OR (b.period LIKE '____-Q_' AND substr(b.period, 1, 4) ||"
 	    " '-' || substr('01040710', 2 * CAST(substr(b.period, 7, 1) AS"
-	    " INTEGER) - 1, 2) >= substr(?1, 1, 7) AND substr(b.period, 1, 4)"
+	    " INTEGER) - 1, 2) >= substr(?13, 1, 7) AND substr(b.period, 1, 4)"
 	    " || '-' || substr('03060912', 2 * CAST(substr(b.period, 7, 1) AS"
-	    " INTEGER) - 1, 2) <= substr(?2, 1, 7))))"
-	    CLAIMS_J("JOIN users u ON u.id = e.owner") COUNTED
-	    " GROUP BY e.owner, u.login, u.name ORDER BY 4 DESC", f)) == NULL)
+	    " INTEGER) - 1, 2) <= substr(?14, 1, 7)))) FROM" ROWS " JOIN users"
+	    " u ON u.id = x.owner GROUP BY x.owner, u.login, u.name HAVING"
+	    " sum(x.claims) > 0 ORDER BY 4 DESC", f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		amount = sv->col_int(st, 3);
@@ -304,9 +416,10 @@ by_category(struct kiln_req *r, const struct kiln_services *sv,
 	size_t			 nb = 0, nm = 0, i;
 	int			 k, ck = -1;
 
-	if ((st = query(r, sv, "SELECT coalesce(e.owner, 0), e.category,"
-	    " substr(e.spent_on, 1, 7), sum(e.amount), count(*)" CLAIMS COUNTED
-	    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", f)) == NULL)
+	if ((st = months_query(r, sv, "SELECT x.owner, x.category, x.month,"
+	    " sum(x.amount), sum(x.claims) FROM" ROWS " GROUP BY x.owner,"
+	    " x.category, x.month HAVING sum(x.claims) > 0 ORDER BY 1, 2, 3",
+	    f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
 		o = sv->col_int(st, 0);

@@ -89,5 +89,17 @@ const struct kiln_migration exp_pg_migrations[] = {
 	"CREATE INDEX expenses_period ON expenses(spent_on, status, owner,"
 	" category, amount, customer, deal);"
 	},
+	{ 3,
+	EXP_MONTHS_SCHEMA
+	FN("expenses_months_au_fn", "NULL",
+	EXP_MONTHS_ADD("old", "-") EXP_MONTHS_ADD("new", ""))
+	"CREATE TRIGGER expenses_months_au AFTER UPDATE ON expenses FOR EACH"
+	" ROW WHEN (old.status IN " EXP_COUNTED " OR new.status IN "
+	EXP_COUNTED ") EXECUTE FUNCTION expenses_months_au_fn();"
+	FN("expenses_months_ad_fn", "NULL", EXP_MONTHS_ADD("old", "-"))
+	"CREATE TRIGGER expenses_months_ad AFTER DELETE ON expenses FOR EACH"
+	" ROW WHEN (old.status IN " EXP_COUNTED ") EXECUTE FUNCTION"
+	" expenses_months_ad_fn();"
+	},
 	{ 0, NULL }
 };

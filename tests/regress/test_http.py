@@ -4851,9 +4851,10 @@ def multipart(fields, files):
 
 
 def claim(o, owner, category, amount, customer=None, deal=None,
-          what="Visit"):
-    """A draft claim of OWNER's, made through the API; its id."""
-    day = datetime.datetime.utcnow().date().isoformat()
+          what="Visit", day=None):
+    """A draft claim of OWNER's (spent today, or on DAY), made through
+    the API; its id."""
+    day = day or datetime.datetime.utcnow().date().isoformat()
     return erp_post(o, "/expenses", "<expense><spent_on>%s</spent_on>"
                     "<category>%s</category><amount>%s</amount>%s%s"
                     "<description>%s %s</description>%s"
@@ -5055,6 +5056,22 @@ def t_expenses(o):
         expect(claim_act(a, e5, "submit"), 303)
         check(expect(o.erp.get("/expenses/%d.xml" % e5), 200).xml()
               .findtext("status") == "submitted", "the rule is still there")
+    # A whole month from the months' sums, a ragged one from the claims.
+    first = datetime.datetime.utcnow().date().replace(day=1)
+    last_end = first - datetime.timedelta(days=1)
+    last_1st = last_end.replace(day=1)
+    e7 = claim(o, ids["a"], "other", "7.77", customer=cust,
+               day=last_1st.isoformat())
+    expect(claim_act(a, e7, "submit"), 303)
+    for frm, want in ((last_1st, "7.77"),
+                      (last_1st + datetime.timedelta(days=1), None)):
+        x = expect(m.get("/reports/expenses.xml?owner=%d&category=other"
+                         "&from=%s&to=%s" % (ids["a"], frm.isoformat(),
+                                             last_end.isoformat())),
+                   200).xml()
+        got = [r.get("amount") for r in x if r.get("by") == "owner"]
+        check(got == ([want] if want else []),
+              "other claims %s .. %s: %r" % (frm, last_end, got))
     # The reports: A's claims against the budget; spent on the customer.
     x = expect(m.get("/reports/expenses.xml?owner=%d" % ids["a"]), 200).xml()
     row = [r for r in x if r.get("by") == "owner"]
