@@ -212,7 +212,7 @@ route(struct kiln_req *r)
 		return;
 	/*
 	 * A form's CSRF token is in its body: read before checking it.
-	 * Only a plugin's own page takes files (ABI 10 upload()).
+	 * Only a plugin's page marked KILN_R_UPLOAD takes files.
 	 */
 	r->multipart_ok = plugin_route_is(r);
 	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)

@@ -292,6 +292,12 @@ struct kiln_route {
  * of the path with "*" segments, read by route_arg().
  */
 #define KILN_R_PUBLIC	0x0001
+/*
+ * ABI 10: a page that takes files (multipart/form-data, upload()): its
+ * body may be as large as kiln.conf's upload_max.  No other page reads
+ * a multipart body (415).
+ */
+#define KILN_R_UPLOAD	0x0002
 
 /* A prepared statement of the plugin's own SQL text. */
 struct kiln_stmt;

@@ -372,7 +372,7 @@ public_gate(struct kiln_req *r, const struct kiln_route *rt)
 	return auth_public(r);
 }
 
-/* Is the request for a plugin's own page (not a public one)? */
+/* Is the request for a plugin's page that takes files (KILN_R_UPLOAD)? */
 int
 plugin_route_is(struct kiln_req *r)
 {
@@ -382,7 +382,8 @@ plugin_route_is(struct kiln_req *r)
 	for (i = 0; i < r->app->nplugins; i++)
 		for (rt = r->app->plugins[i].desc->routes; rt && rt->path;
 		    rt++)
-			if (!(rt->flags & KILN_R_PUBLIC) && route_method(r,
+			if ((rt->flags & KILN_R_UPLOAD) &&
+			    !(rt->flags & KILN_R_PUBLIC) && route_method(r,
 			    rt->method) && route_match(r, rt->path))
 				return 1;
 	return 0;

@@ -50,7 +50,7 @@ int	 plugin_jobs(struct app *, const char *only);
  * matched the path but not the method.
  */
 int	 plugin_route(struct kiln_req *, int public, int *seen);
-/* Is the request for a plugin's own (not public) page? */
+/* Is the request for a plugin's page that takes files (KILN_R_UPLOAD)? */
 int	 plugin_route_is(struct kiln_req *);
 /*
  * A received mail offered to each plugin with mail_in, in turn, until

@@ -131,6 +131,9 @@ may_keep(struct kiln_req *r, const struct kiln_services *sv, long long owner,
 		return 0;
 	if (owner == 0)
 		return strcmp(team, sv->user_team(r)) == 0;
+	/* Not the budget one's own claims are judged against. */
+	if (owner == sv->user_id(r))
+		return 0;
 	if ((st = sv->sql(r, "SELECT 1 FROM users WHERE id = ?1 AND team ="
 	    " ?2")) == NULL)
 		return 0;
@@ -336,9 +339,9 @@ exp_budget_set(struct kiln_req *r, const struct kiln_services *sv)
 		sv->bind_int(st, 5, value);
 	rc = sv->step(st);
 	sv->done(st);
-	snprintf(detail, sizeof(detail), "%s %s %s %s", owner ? "user" : team,
-	    period, *category ? category : "all", remove ? "removed" :
-	    sv->money(r, value));
+	snprintf(detail, sizeof(detail), "%s%s %s %s %s", owner ? "user " :
+	    team, owner ? kit_num(r, sv, owner) : "", period, *category ?
+	    category : "all", remove ? "removed" : sv->money(r, value));
 	if (rc != 0) {
 		sv->rollback(r);
 		return sv->error(r, 422, "invalid", _("A budget is a"
@@ -346,8 +349,11 @@ exp_budget_set(struct kiln_req *r, const struct kiln_services *sv)
 		    " (2027-03 or 2027-Q1), a category or all, an amount of at"
 		    " least 0."));
 	}
-	if (sv->audit(r, "budget", "expense", 0, detail) != 0 ||
-	    sv->commit(r) != 0)
+	if (sv->audit(r, "budget", "expense", 0, detail) != 0) {
+		sv->rollback(r);
+		return sv->error(r, 500, "internal", _("Internal error."));
+	}
+	if (sv->commit(r) != 0)
 		return sv->write_failed(r);
 	return sv->redirect(r, "/expenses/budgets?done=saved");
 }

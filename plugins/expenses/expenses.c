@@ -127,27 +127,42 @@ static const struct kiln_entity *const entities[] = { &expense, NULL };
 	" new.customer IS NOT NULL AND new.customer IS NOT (SELECT customer" \
 	" FROM deals WHERE id = new.deal);"
 
+/* The update trigger, its last checks given (migrations 1 and 4). */
+#define EXP_CHECK_BU(checks) \
+	"CREATE TRIGGER expenses_check_bu BEFORE UPDATE ON expenses BEGIN" \
+	" SELECT RAISE(ABORT, " EXP_BY_ACTION ") WHERE new.status <>" \
+	" old.status AND new.status_seq = old.status_seq;" \
+	" SELECT RAISE(ABORT, " EXP_BAD_MOVE ") WHERE new.status <>" \
+	" old.status AND old.status || '>' || new.status NOT IN " EXP_MOVES \
+	";" \
+	" SELECT RAISE(ABORT, " EXP_OWN ") WHERE new.status <> old.status" \
+	" AND new.status IN ('approved', 'rejected') AND new.approver IS NOT" \
+	" NULL AND new.approver = new.owner;" \
+	" SELECT RAISE(ABORT, " EXP_DRAFT_ONLY ") WHERE old.status <> 'draft'" \
+	" AND (new.spent_on IS NOT old.spent_on OR new.category IS NOT" \
+	" old.category OR new.amount IS NOT old.amount OR new.customer IS NOT" \
+	" old.customer OR new.deal IS NOT old.deal OR new.description IS NOT" \
+	" old.description OR new.owner IS NOT old.owner);" \
+	checks " END;"
+
+/*
+ * A claim's deal is its customer's when either is set or changed: a
+ * deal handed to another customer later does not stop its claims.
+ */
+#define EXP_DEAL_CHANGED \
+	" SELECT RAISE(ABORT, " EXP_NOT_POSITIVE ") WHERE new.amount <= 0;" \
+	" SELECT RAISE(ABORT, " EXP_DEAL ") WHERE new.deal IS NOT NULL AND" \
+	" new.customer IS NOT NULL AND (new.deal IS NOT old.deal OR" \
+	" new.customer IS NOT old.customer) AND new.customer IS NOT (SELECT" \
+	" customer FROM deals WHERE id = new.deal);"
+
 static const struct kiln_migration migrations[] = {
 	{ 1,
 	EXPENSES_SCHEMA
 	"CREATE TRIGGER expenses_check_bi BEFORE INSERT ON expenses BEGIN"
 	" SELECT RAISE(ABORT, " EXP_BORN ") WHERE new.status <> 'draft';"
 	EXP_CHECKS " END;"
-	"CREATE TRIGGER expenses_check_bu BEFORE UPDATE ON expenses BEGIN"
-	" SELECT RAISE(ABORT, " EXP_BY_ACTION ") WHERE new.status <>"
-	" old.status AND new.status_seq = old.status_seq;"
-	" SELECT RAISE(ABORT, " EXP_BAD_MOVE ") WHERE new.status <>"
-	" old.status AND old.status || '>' || new.status NOT IN " EXP_MOVES
-	";"
-	" SELECT RAISE(ABORT, " EXP_OWN ") WHERE new.status <> old.status"
-	" AND new.status IN ('approved', 'rejected') AND new.approver IS NOT"
-	" NULL AND new.approver = new.owner;"
-	" SELECT RAISE(ABORT, " EXP_DRAFT_ONLY ") WHERE old.status <> 'draft'"
-	" AND (new.spent_on IS NOT old.spent_on OR new.category IS NOT"
-	" old.category OR new.amount IS NOT old.amount OR new.customer IS NOT"
-	" old.customer OR new.deal IS NOT old.deal OR new.description IS NOT"
-	" old.description OR new.owner IS NOT old.owner);"
-	EXP_CHECKS " END;"
+	EXP_CHECK_BU(EXP_CHECKS)
 	"CREATE TRIGGER expenses_check_bd BEFORE DELETE ON expenses BEGIN"
 	" SELECT RAISE(ABORT, " EXP_DELETE ") WHERE old.status <> 'draft';"
 	" END;"
@@ -187,6 +202,10 @@ static const struct kiln_migration migrations[] = {
 	" old.status IN " EXP_COUNTED " BEGIN " EXP_MONTHS_ADD("old", "-")
 	" END;"
 	},
+	{ 4,
+	"DROP TRIGGER expenses_check_bu;"
+	EXP_CHECK_BU(EXP_DEAL_CHANGED)
+	},
 	{ 0, NULL }
 };
 
@@ -197,7 +216,8 @@ static const struct kiln_route routes[] = {
 	{ "POST", "/expenses/#/reimburse", exp_reimburse, NULL, exp_payers,
 	  0 },
 	{ "POST", "/expenses/#/revise", exp_revise, NULL, NULL, 0 },
-	{ "POST", "/expenses/#/receipts", exp_receipt_add, NULL, NULL, 0 },
+	{ "POST", "/expenses/#/receipts", exp_receipt_add, NULL, NULL,
+	  KILN_R_UPLOAD },
 	{ "GET", "/receipts/#", exp_receipt_get, NULL, NULL, 0 },
 	{ "POST", "/receipts/#/delete", exp_receipt_delete, NULL, NULL, 0 },
 	{ "GET", "/expenses/budgets", exp_budgets, "Budgets", NULL, 0 },

@@ -26,6 +26,9 @@
 #include "expenses.h"
 
 /* Claims e of ?1 .. ?2 (spent_on), ?3 owner, ?4 team, ?5 category. */
+/* Orders o invoiced or paid that the viewer may read. */
+#define INVOICED \
+	"o.status IN ('invoiced', 'paid') AND kiln_readable('order', o.id)"
 #define CLAIMS	CLAIMS_J("")
 #define CLAIMS_J(join) \
 	" FROM expenses e " join " WHERE e.spent_on >= ?1 AND e.spent_on <=" \
@@ -328,16 +331,26 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 	int			 n = 0;
 
 	/* A budget counts when its whole month or quarter is in the range. */
+	/*
+	 * The owner's budgets of the category asked for ('' all) whose
+	 * whole month or quarter is in the range; a quarter only when none
+	 * of its months has a budget of its own (one budget per period, as
+	 * a claim is judged by the most specific).
+	 */
 	if ((st = months_query(r, sv, "SELECT x.owner, u.login, u.name,"
 	    " sum(x.amount), (SELECT coalesce(sum(b.amount), 0) FROM"
-	    " expense_budgets b WHERE b.owner = x.owner AND (?5 = '' OR"
-	    " b.category IN ('', ?5)) AND ((length(b.period) = 7 AND"
-	    " b.period >= substr(?13, 1, 7) AND b.period <= substr(?14, 1, 7))"
-	    " OR (b.period LIKE '____-Q_' AND substr(b.period, 1, 4) ||"
-	    " '-' || substr('01040710', 2 * CAST(substr(b.period, 7, 1) AS"
-	    " INTEGER) - 1, 2) >= substr(?13, 1, 7) AND substr(b.period, 1, 4)"
-	    " || '-' || substr('03060912', 2 * CAST(substr(b.period, 7, 1) AS"
-	    " INTEGER) - 1, 2) <= substr(?14, 1, 7)))) FROM" ROWS " JOIN users"
+	    " expense_budgets b WHERE b.owner = x.owner AND b.category = ?5"
+	    " AND ((b.period NOT LIKE '%Q%' AND b.period >= substr(?13, 1, 7)"
+	    " AND b.period <= substr(?14, 1, 7)) OR (b.period LIKE '%Q%' AND"
+	    " substr(b.period, 1, 4) || '-' || substr('01040710', 2 *"
+	    " CAST(substr(b.period, 7, 1) AS INTEGER) - 1, 2) >= substr(?13, 1,"
+	    " 7) AND substr(b.period, 1, 4) || '-' || substr('03060912', 2 *"
+	    " CAST(substr(b.period, 7, 1) AS INTEGER) - 1, 2) <= substr(?14,"
+	    " 1, 7) AND NOT EXISTS (SELECT 1 FROM expense_budgets m WHERE"
+	    " m.owner = b.owner AND m.category = b.category AND m.period NOT"
+	    " LIKE '%Q%' AND substr(m.period, 1, 4) = substr(b.period, 1, 4)"
+	    " AND (CAST(substr(m.period, 6, 2) AS INTEGER) + 2) / 3 ="
+	    " CAST(substr(b.period, 7, 1) AS INTEGER))))) FROM" ROWS " JOIN users"
 	    " u ON u.id = x.owner GROUP BY x.owner, u.login, u.name HAVING"
 	    " sum(x.claims) > 0 ORDER BY 4 DESC", f)) == NULL)
 		return;
@@ -546,14 +559,15 @@ per_customer(struct kiln_req *r, const struct kiln_services *sv,
 
 	if ((st = query(r, sv, "SELECT c.id, c.name, x.spent, coalesce((SELECT"
 	    " sum(o.invoiced_amount) FROM orders o WHERE o.customer = c.id AND"
-	    " o.status IN ('invoiced', 'paid') AND o.invoiced_date >= ?1 AND"
+	    " " INVOICED " AND o.invoiced_date >= ?1 AND"
 	    " o.invoiced_date <= ?2), 0), coalesce((SELECT"
 	    " sum(o.invoiced_amount - o.cost) FROM orders o WHERE o.customer ="
-	    " c.id AND o.status IN ('invoiced', 'paid') AND o.invoiced_date >="
+	    " c.id AND " INVOICED " AND o.invoiced_date >="
 	    " ?1 AND o.invoiced_date <= ?2), 0) FROM (SELECT e.customer,"
 	    " sum(e.amount) AS spent" CLAIMS SPENT " AND e.customer IS NOT"
 	    " NULL GROUP BY e.customer ORDER BY 2 DESC, 1 LIMIT 500) x JOIN"
-	    " customers c ON c.id = x.customer ORDER BY x.spent DESC, c.id",
+	    " customers c ON c.id = x.customer WHERE kiln_readable('customer',"
+	    " c.id) ORDER BY x.spent DESC, c.id",
 	    f)) == NULL)
 		return;
 	while (sv->step(st) == 1) {
@@ -611,12 +625,13 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 
 	if ((st = query(r, sv, "SELECT d.id, d.title, d.stage, x.spent,"
 	    " coalesce((SELECT sum(o.invoiced_amount) FROM orders o WHERE"
-	    " o.deal = d.id AND o.status IN ('invoiced', 'paid')), 0),"
+	    " o.deal = d.id AND " INVOICED "), 0),"
 	    " coalesce((SELECT sum(o.invoiced_amount - o.cost) FROM orders o"
-	    " WHERE o.deal = d.id AND o.status IN ('invoiced', 'paid')), 0)"
+	    " WHERE o.deal = d.id AND " INVOICED "), 0)"
 	    " FROM (SELECT e.deal, sum(e.amount) AS spent" CLAIMS SPENT " AND"
 	    " e.deal IS NOT NULL GROUP BY e.deal ORDER BY 2 DESC, 1 LIMIT 500)"
-	    " x JOIN deals d ON d.id = x.deal ORDER BY x.spent DESC, d.id", f))
+	    " x JOIN deals d ON d.id = x.deal WHERE kiln_readable('deal',"
+	    " d.id) ORDER BY x.spent DESC, d.id", f))
 	    == NULL)
 		return;
 	while (sv->step(st) == 1) {

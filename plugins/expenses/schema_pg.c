@@ -24,6 +24,40 @@
 	"  id = new.deal) THEN" \
 	"  RAISE EXCEPTION " EXP_DEAL "; END IF;"
 
+/* FN, replacing the function of that name. */
+#define FN_OR(name, ret, body) \
+	"CREATE OR REPLACE FUNCTION " name "() RETURNS trigger LANGUAGE" \
+	" plpgsql AS $$ BEGIN " body " RETURN " ret "; END $$;"
+
+/* The update trigger function, its last checks given (1 and 4). */
+#define EXP_CHECK_BU_FN(name, checks) \
+	FN_OR(name, "new", \
+	" IF new.status <> old.status AND new.status_seq = old.status_seq" \
+	"  THEN RAISE EXCEPTION " EXP_BY_ACTION "; END IF;" \
+	" IF new.status <> old.status AND old.status || '>' || new.status" \
+	"  NOT IN " EXP_MOVES " THEN RAISE EXCEPTION " EXP_BAD_MOVE ";" \
+	" END IF;" \
+	" IF new.status <> old.status AND new.status IN ('approved'," \
+	"  'rejected') AND new.approver IS NOT NULL AND new.approver =" \
+	"  new.owner THEN RAISE EXCEPTION " EXP_OWN "; END IF;" \
+	" IF old.status <> 'draft' AND (new.spent_on IS DISTINCT FROM" \
+	"  old.spent_on OR new.category IS DISTINCT FROM old.category OR" \
+	"  new.amount IS DISTINCT FROM old.amount OR new.customer IS" \
+	"  DISTINCT FROM old.customer OR new.deal IS DISTINCT FROM old.deal" \
+	"  OR new.description IS DISTINCT FROM old.description OR new.owner" \
+	"  IS DISTINCT FROM old.owner) THEN RAISE EXCEPTION " EXP_DRAFT_ONLY \
+	"; END IF;" checks)
+
+/* As SQLite's: the deal checked when it or the customer changes. */
+#define EXP_DEAL_CHANGED \
+	" IF new.amount <= 0 THEN RAISE EXCEPTION " EXP_NOT_POSITIVE ";" \
+	" END IF;" \
+	" IF new.deal IS NOT NULL AND new.customer IS NOT NULL AND" \
+	"  (new.deal IS DISTINCT FROM old.deal OR new.customer IS DISTINCT" \
+	"  FROM old.customer) AND new.customer IS DISTINCT FROM (SELECT" \
+	"  customer FROM deals WHERE id = new.deal) THEN" \
+	"  RAISE EXCEPTION " EXP_DEAL "; END IF;"
+
 const struct kiln_migration exp_pg_migrations[] = {
 	{ 1,
 	EXPENSES_SCHEMA
@@ -32,22 +66,7 @@ const struct kiln_migration exp_pg_migrations[] = {
 	" END IF;" EXP_CHECKS)
 	"CREATE TRIGGER expenses_check_bi BEFORE INSERT ON expenses"
 	" FOR EACH ROW EXECUTE FUNCTION expenses_check_bi_fn();"
-	FN("expenses_check_bu_fn", "new",
-	" IF new.status <> old.status AND new.status_seq = old.status_seq"
-	"  THEN RAISE EXCEPTION " EXP_BY_ACTION "; END IF;"
-	" IF new.status <> old.status AND old.status || '>' || new.status"
-	"  NOT IN " EXP_MOVES " THEN RAISE EXCEPTION " EXP_BAD_MOVE ";"
-	" END IF;"
-	" IF new.status <> old.status AND new.status IN ('approved',"
-	"  'rejected') AND new.approver IS NOT NULL AND new.approver ="
-	"  new.owner THEN RAISE EXCEPTION " EXP_OWN "; END IF;"
-	" IF old.status <> 'draft' AND (new.spent_on IS DISTINCT FROM"
-	"  old.spent_on OR new.category IS DISTINCT FROM old.category OR"
-	"  new.amount IS DISTINCT FROM old.amount OR new.customer IS"
-	"  DISTINCT FROM old.customer OR new.deal IS DISTINCT FROM old.deal"
-	"  OR new.description IS DISTINCT FROM old.description OR new.owner"
-	"  IS DISTINCT FROM old.owner) THEN RAISE EXCEPTION " EXP_DRAFT_ONLY
-	"; END IF;" EXP_CHECKS)
+	EXP_CHECK_BU_FN("expenses_check_bu_fn", EXP_CHECKS)
 	"CREATE TRIGGER expenses_check_bu BEFORE UPDATE ON expenses"
 	" FOR EACH ROW EXECUTE FUNCTION expenses_check_bu_fn();"
 	FN("expenses_check_bd_fn", "old",
@@ -100,6 +119,9 @@ const struct kiln_migration exp_pg_migrations[] = {
 	"CREATE TRIGGER expenses_months_ad AFTER DELETE ON expenses FOR EACH"
 	" ROW WHEN (old.status IN " EXP_COUNTED ") EXECUTE FUNCTION"
 	" expenses_months_ad_fn();"
+	},
+	{ 4,
+	EXP_CHECK_BU_FN("expenses_check_bu_fn", EXP_DEAL_CHANGED)
 	},
 	{ 0, NULL }
 };

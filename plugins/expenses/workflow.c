@@ -428,6 +428,27 @@ reason_sent(struct kiln_req *r, const struct kiln_services *sv)
 }
 
 /*
+ * Whether the user made or submitted claim id (a manager may file one
+ * in a team member's name: not theirs to decide, either).
+ */
+static int
+made_by(struct kiln_req *r, const struct kiln_services *sv, long long id)
+{
+	struct kiln_stmt	*st;
+	int			 yes = 1;
+
+	if ((st = sv->sql(r, "SELECT 1 FROM expense_history WHERE expense ="
+	    " ?1 AND by_login = ?2 AND status IN ('draft', 'submitted')")) ==
+	    NULL)
+		return 1;
+	sv->bind_int(st, 1, id);
+	sv->bind_text(st, 2, sv->user_login(r));
+	yes = sv->step(st) != 0;
+	sv->done(st);
+	return yes;
+}
+
+/*
  * The decision on a submitted claim (approved or rejected): the owner's
  * team's manager's (write access) or an administrator's, never the
  * owner's.  A held claim is approved, and any rejected, with a reason.
@@ -444,7 +465,7 @@ decide(struct kiln_req *r, const struct kiln_services *sv, int approve)
 		return 0;
 	if (begin_on(r, sv, "submitted", 1, &c) != 0)
 		return 0;
-	if (c.owner == sv->user_id(r)) {
+	if (c.owner == sv->user_id(r) || made_by(r, sv, c.id)) {
 		sv->rollback(r);
 		return sv->error(r, 403, "forbidden", _("Nobody approves or"
 		    " rejects their own claim."));

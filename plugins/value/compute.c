@@ -553,27 +553,36 @@ store(struct kiln_req *r, const struct kiln_services *sv,
 	return 0;
 }
 
-/* The totals per class and class before, from the pictures now. */
+/*
+ * The totals per class and class before, from the pictures now, and
+ * the run finished whole (?1 now): the last transaction of a run.
+ */
 static int
 totals(struct kiln_req *r, const struct kiln_services *sv, int in_txn)
 {
 	static const char *const sql[] = {
-		"DELETE FROM customer_value_totals",
+		"DELETE FROM customer_value_totals WHERE ?1 <> ''",
 		"INSERT INTO customer_value_totals (class, before, customers,"
 		" revenue, margin, ltv) SELECT class, before, count(*),"
-		" sum(revenue), sum(margin), sum(ltv) FROM customer_values GROUP"
-		" BY class, before",
+		" sum(revenue), sum(margin), sum(ltv) FROM customer_values WHERE"
+		" ?1 <> '' GROUP BY class, before",
+		"INSERT INTO customer_value_runs (day, finished_at) VALUES"
+		" (substr(?1, 1, 10), ?1) ON CONFLICT (day) DO UPDATE SET"
+		" finished_at = excluded.finished_at",
 	};
 	struct kiln_stmt	*st;
+	char			 now[KIT_TIMESZ];
 	size_t			 i;
 	int			 rc = 0;
 
+	kit_now(now);
 	if (!in_txn && sv->begin_write(r) != 0)
 		return -1;
-	for (i = 0; i < 2 && rc == 0; i++) {
+	for (i = 0; i < 3 && rc == 0; i++) {
 		if ((st = sv->sql(r, sql[i])) == NULL)
 			rc = -1;
 		else {
+			sv->bind_text(st, 1, now);
 			rc = sv->step(st);
 			sv->done(st);
 		}
@@ -654,7 +663,8 @@ value_compute(struct kiln_req *r, const struct kiln_services *sv)
 
 /*
  * The customer_value job: once a day (it reads every invoiced order),
- * the first run of a day; POST /value/compute runs it at once.
+ * until a run of the day finished whole; POST /value/compute runs it at
+ * once.
  */
 int
 value_job(struct kiln_req *r, const struct kiln_services *sv)
@@ -664,8 +674,8 @@ value_job(struct kiln_req *r, const struct kiln_services *sv)
 	int			 done = 0;
 
 	kit_now(now);
-	if ((st = sv->sql(r, "SELECT 1 FROM customer_values WHERE"
-	    " computed_at >= ?1 LIMIT 1")) == NULL)
+	if ((st = sv->sql(r, "SELECT 1 FROM customer_value_runs WHERE day ="
+	    " ?1")) == NULL)
 		return -1;
 	now[10] = '\0';
 	sv->bind_text(st, 1, now);

@@ -15,5 +15,8 @@ const struct kiln_migration value_pg_migrations[] = {
 	{ 2,
 	VALUE_SCHEMA_2
 	},
+	{ 3,
+	VALUE_SCHEMA_3
+	},
 	{ 0, NULL }
 };

@@ -31,6 +31,9 @@ static const struct kiln_migration migrations[] = {
 	{ 2,
 	VALUE_SCHEMA_2
 	},
+	{ 3,
+	VALUE_SCHEMA_3
+	},
 	{ 0, NULL }
 };
 
@@ -53,7 +56,7 @@ static const struct kiln_route routes[] = {
 
 static const char *const tables[] = {
 	"customer_values", "customer_value_months", "segment_suggestions",
-	"customer_value_totals", NULL
+	"customer_value_totals", "customer_value_runs", NULL
 };
 
 static const struct kiln_job jobs[] = {

@@ -27,8 +27,8 @@
  * each engine's words).  customer_values: each customer's picture as
  * last computed (r, f, m 0 and class '' for one that never bought);
  * late_days the days its invoices were paid after their due day, summed
- * (early ones count less than nothing), over the invoices due in the
- * window, late how many of them were paid late or are overdue.
+ * (one paid on time counts 0), over the invoices due in the window,
+ * late how many of them were paid late or are overdue.
  * customer_value_months: the picture as it stood at the end of each
  * month computed (the page's history, the report's movement between
  * classes).  segment_suggestions: what the segment rules proposed and
@@ -119,6 +119,16 @@
 	" margin " VALUE_INT " NOT NULL," \
 	" ltv " VALUE_INT " NOT NULL," \
 	" PRIMARY KEY (class, before));"
+
+/*
+ * Migration 3, the same on both engines: the days a run finished whole
+ * (its last transaction writes the day), so the daily job does not take
+ * a run that failed half-way for done.
+ */
+#define VALUE_SCHEMA_3 \
+	"CREATE TABLE customer_value_runs (" \
+	" day TEXT PRIMARY KEY," \
+	" finished_at TEXT NOT NULL);"
 
 /* The ABC classes' shares of the installation's margin. */
 #define VALUE_A_SHARE	80

@@ -4989,6 +4989,9 @@ def t_expenses(o):
           "over budget: %s" % short(ET.tostring(x)))
     check("over budget" in expect(m.get("/expenses/%d" % e2), 200).dom()
           .text(), "the manager does not see why it is held")
+    # Who filed it in A's name (the administrator here) does not decide it.
+    expect_error(o.erp.post("/expenses/%d/approve" % e2, "reason=mine",
+                            ctype=FORM_CT, accept=XML_CT), 403, "forbidden")
     expect(claim_act(m, e2, "approve"), 422)
     expect(claim_act(m, e2, "approve", reason="trade fair week"), 303)
     # Gifts over the yearly cap per customer: rejected, then revised.
