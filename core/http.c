@@ -214,7 +214,8 @@ route(struct kiln_req *r)
 	 * A form's CSRF token is in its body: read before checking it.
 	 * Only a plugin's page marked KILN_R_UPLOAD takes files.
 	 */
-	r->multipart_ok = plugin_route_is(r);
+	r->multipart_ok = strncasecmp(req_env(r, "CONTENT_TYPE"),
+	    "multipart/", 10) == 0 && plugin_route_is(r);
 	if (r->method != M_GET && r->method != M_HEAD && page_body(r) != 0)
 		return;
 	if (auth_request(r) != 0)

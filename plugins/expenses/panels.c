@@ -116,7 +116,8 @@ to_decide(struct kiln_req *r, const struct kiln_services *sv)
 		sv->done(st);
 	}
 	sv->open(r, "ul");
-	count_line(r, sv, "/expenses?status=submitted", _("claims to decide"), n, amount);
+	count_line(r, sv, "/expenses?status=submitted", _("claims to decide"),
+	    n, amount);
 	if (held > 0)
 		count_line(r, sv, "/expenses?status=submitted&held=1",
 		    _("of them held by the rules"), held, 0);
@@ -147,7 +148,8 @@ to_pay(struct kiln_req *r, const struct kiln_services *sv)
 		return;
 	}
 	sv->open(r, "ul");
-	count_line(r, sv, "/expenses?status=approved", _("claims to reimburse"), n, amount);
+	count_line(r, sv, "/expenses?status=approved",
+	    _("claims to reimburse"), n, amount);
 	sv->close(r);
 }
 

@@ -235,19 +235,6 @@ query(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
 	return st;
 }
 
-/* a / b with two decimals, "" when b is not positive. */
-static const char *
-ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
-    long long b)
-{
-	char	*s;
-
-	if (b <= 0)
-		return "";
-	s = sv->alloc(r, 32);
-	snprintf(s, 32, "%.2f", (double)a / (double)b);
-	return s;
-}
 
 /* <report ...> or the page's heading and filter form. */
 static int
@@ -365,7 +352,7 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "name", sv->col_text(st, 2));
 			sv->attr(r, "amount", sv->money(r, amount));
 			sv->attr(r, "budget", sv->money(r, budget));
-			sv->attr(r, "use", ratio(r, sv, amount, budget));
+			sv->attr(r, "use", kit_ratio(r, sv, amount, budget, 2));
 			sv->close(r);
 			continue;
 		}
@@ -376,7 +363,7 @@ by_owner(struct kiln_req *r, const struct kiln_services *sv,
 		    sv->col_text(st, 1), 0);
 		kit_cell(r, sv, sv->show_money(r, amount), 1);
 		kit_cell(r, sv, budget > 0 ? sv->show_money(r, budget) : "", 1);
-		kit_cell(r, sv, ratio(r, sv, amount * 100, budget), 1);
+		kit_cell(r, sv, kit_ratio(r, sv, amount * 100, budget, 0), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -582,10 +569,10 @@ per_customer(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "expenses", sv->money(r, spent));
 			sv->attr(r, "revenue", sv->money(r, revenue));
 			sv->attr(r, "margin", sv->money(r, margin));
-			sv->attr(r, "expense_to_revenue", ratio(r, sv, spent,
-			    revenue));
-			sv->attr(r, "expense_to_margin", ratio(r, sv, spent,
-			    margin));
+			sv->attr(r, "expense_to_revenue", kit_ratio(r, sv, spent,
+			    revenue, 2));
+			sv->attr(r, "expense_to_margin", kit_ratio(r, sv, spent,
+			    margin, 2));
 			sv->close(r);
 			continue;
 		}
@@ -600,8 +587,8 @@ per_customer(struct kiln_req *r, const struct kiln_services *sv,
 		kit_cell(r, sv, sv->show_money(r, spent), 1);
 		kit_cell(r, sv, sv->show_money(r, revenue), 1);
 		kit_cell(r, sv, sv->show_money(r, margin), 1);
-		kit_cell(r, sv, ratio(r, sv, spent, revenue), 1);
-		kit_cell(r, sv, ratio(r, sv, spent, margin), 1);
+		kit_cell(r, sv, kit_ratio(r, sv, spent, revenue, 2), 1);
+		kit_cell(r, sv, kit_ratio(r, sv, spent, margin, 2), 1);
 		sv->close(r);
 	}
 	sv->done(st);
@@ -648,8 +635,8 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "expenses", sv->money(r, spent));
 			sv->attr(r, "revenue", sv->money(r, revenue));
 			sv->attr(r, "margin", sv->money(r, margin));
-			sv->attr(r, "roi", won ? ratio(r, sv, margin - spent,
-			    spent) : "");
+			sv->attr(r, "roi", won ? kit_ratio(r, sv, margin - spent,
+			    spent, 2) : "");
 			sv->close(r);
 			continue;
 		}
@@ -664,8 +651,8 @@ per_deal(struct kiln_req *r, const struct kiln_services *sv,
 		kit_cell(r, sv, sv->show_money(r, spent), 1);
 		kit_cell(r, sv, won ? sv->show_money(r, revenue) : "", 1);
 		kit_cell(r, sv, won ? sv->show_money(r, margin) : "", 1);
-		kit_cell(r, sv, won ? ratio(r, sv, margin - spent, spent) : "",
-		    1);
+		kit_cell(r, sv, won ? kit_ratio(r, sv, margin - spent, spent,
+		    2) : "", 1);
 		sv->close(r);
 	}
 	sv->done(st);

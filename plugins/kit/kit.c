@@ -100,6 +100,19 @@ kit_num(struct kiln_req *r, const struct kiln_services *sv, long long v)
 	return s;
 }
 
+const char *
+kit_ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
+    long long b, int d)
+{
+	char	*s;
+
+	if (b <= 0)
+		return "";
+	s = sv->alloc(r, 32);
+	snprintf(s, 32, "%.*f", d, (double)a / (double)b);
+	return s;
+}
+
 int
 kit_is(struct kiln_req *r, const struct kiln_services *sv,
     const char *const *roles)

@@ -38,6 +38,9 @@ void		 kit_hidden(struct kiln_req *, const struct kiln_services *,
 /* A number as text, in the request's arena. */
 const char	*kit_num(struct kiln_req *, const struct kiln_services *,
 		    long long);
+/* a / b with d decimals, "" when b is not positive. */
+const char	*kit_ratio(struct kiln_req *, const struct kiln_services *,
+		    long long a, long long b, int d);
 /* Is the user's role one of roles (NULL-terminated)? */
 int		 kit_is(struct kiln_req *, const struct kiln_services *,
 		    const char *const *roles);

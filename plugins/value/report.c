@@ -192,19 +192,6 @@ query(struct kiln_req *r, const struct kiln_services *sv, const char *sql,
 }
 
 
-/* a / b with d decimals, "" when b is 0. */
-static const char *
-ratio(struct kiln_req *r, const struct kiln_services *sv, long long a,
-    long long b, int d)
-{
-	char	*s;
-
-	if (b <= 0)
-		return "";
-	s = sv->alloc(r, 32);
-	snprintf(s, 32, "%.*f", d, (double)a / (double)b);
-	return s;
-}
 
 
 static const char *
@@ -259,7 +246,7 @@ class_rows(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "customers", kit_num(r, sv, n[i]));
 			sv->attr(r, "revenue", sv->money(r, rev[i]));
 			sv->attr(r, "margin", sv->money(r, mar[i]));
-			sv->attr(r, "share", ratio(r, sv, mar[i] > 0 ? mar[i] :
+			sv->attr(r, "share", kit_ratio(r, sv, mar[i] > 0 ? mar[i] :
 			    0, total, 4));
 			sv->attr(r, "ltv", sv->money(r, ltv[i]));
 			sv->close(r);
@@ -360,7 +347,7 @@ customer_rows(struct kiln_req *r, const struct kiln_services *sv,
 			sv->attr(r, "orders", sv->col_text(st, 9));
 			sv->attr(r, "invoices", sv->col_text(st, 10));
 			sv->attr(r, "late", sv->col_text(st, 11));
-			sv->attr(r, "days_late", ratio(r, sv,
+			sv->attr(r, "days_late", kit_ratio(r, sv,
 			    sv->col_int(st, 12), inv, 1));
 			sv->attr(r, "ltv", sv->money(r, sv->col_int(st, 13)));
 			sv->attr(r, "before", strcmp(sv->col_text(st, 14),
@@ -387,9 +374,9 @@ customer_rows(struct kiln_req *r, const struct kiln_services *sv,
 		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 7)), 1);
 		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 8)), 1);
 		kit_cell(r, sv, sv->col_text(st, 9), 1);
-		kit_cell(r, sv, inv > 0 ? ratio(r, sv, sv->col_int(st, 11) * 100,
+		kit_cell(r, sv, inv > 0 ? kit_ratio(r, sv, sv->col_int(st, 11) * 100,
 		    inv, 0) : "", 1);
-		kit_cell(r, sv, ratio(r, sv, sv->col_int(st, 12), inv, 1), 1);
+		kit_cell(r, sv, kit_ratio(r, sv, sv->col_int(st, 12), inv, 1), 1);
 		kit_cell(r, sv, sv->show_money(r, sv->col_int(st, 13)), 1);
 		sv->close(r);
 	}
